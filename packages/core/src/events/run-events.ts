@@ -1,0 +1,169 @@
+/**
+ * Run events: the append-only stream every run becomes. Producers (the sdk recorder, the
+ * ingest API, the OTLP receiver) emit them; the store folds them into the History row, the
+ * conversation and the trace. Each event carries a producer-chosen `eventId` so a retried
+ * batch is recognised and dropped.
+ */
+import { z } from "zod";
+import { runStatuses } from "../catalog/statuses.js";
+import { errorPayloadSchema, messagePartSchema, messageSchema } from "./parts.js";
+import { logSchema, spanSchema, usageSchema } from "./telemetry.js";
+import { isoTime } from "./time.js";
+
+export const runKinds = ["agent", "workflow"] as const;
+export type RunKind = (typeof runKinds)[number];
+
+export const runSources = ["api", "cli", "gateway", "trigger", "workflow", "agent"] as const;
+export type RunSource = (typeof runSources)[number];
+
+export const actorTypes = ["user", "api_key", "trigger", "gateway_user", "workflow", "agent", "system"] as const;
+
+export const actorSchema = z.object({
+  type: z.enum(actorTypes),
+  id: z.string().min(1).max(500),
+  name: z.string().max(500).optional(),
+});
+export type Actor = z.infer<typeof actorSchema>;
+
+export const slugSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, "a slug: lowercase letters, digits, '.', '_' or '-'");
+
+export const runIdSchema = z
+  .string()
+  .regex(/^run_[0-9A-HJKMNP-TV-Z]{26}$/, "a run id: run_ followed by a 26-character ULID");
+
+const eventBase = {
+  eventId: z.string().min(1).max(200),
+  time: isoTime,
+  /** Optional on the wire; when present it must name the batch's run. */
+  runId: runIdSchema.optional(),
+};
+
+const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ ...eventBase, type: z.literal(type), ...shape });
+
+export const runCreatedEvent = event("run.created", {
+  kind: z.enum(runKinds),
+  slug: slugSchema,
+  name: z.string().min(1).max(500),
+  project: slugSchema,
+  sessionId: z.string().min(1).max(500).optional(),
+  source: z.enum(runSources),
+  trigger: z.object({ label: z.string().min(1).max(500), value: z.unknown().optional() }),
+  actor: actorSchema,
+  parent: z
+    .object({
+      runId: z.string().min(1).max(200),
+      toolCallId: z.string().max(500).optional(),
+      stepId: z.string().max(500).optional(),
+    })
+    .optional(),
+  status: z.enum(["queued", "running"]).default("queued"),
+  input: z.unknown().optional(),
+});
+
+export const runStartedEvent = event("run.started", {});
+
+export const runStatusChangedEvent = event("run.status_changed", {
+  status: z.enum(runStatuses),
+  reason: z.string().max(10_000).optional(),
+});
+
+export const runFinishedEvent = event("run.finished", {
+  status: z.enum(["success", "failed", "canceled"]),
+  output: z.unknown().optional(),
+  error: errorPayloadSchema.optional(),
+});
+
+/** A child run (subagent or workflow-step agent) started from this run. */
+export const runChildAddedEvent = event("run.child_added", {
+  childRunId: z.string().min(1).max(200),
+  toolCallId: z.string().max(500).optional(),
+  stepId: z.string().max(500).optional(),
+});
+
+export const messageAddedEvent = event("message.added", { message: messageSchema });
+
+/** A part streamed onto a message already added (a tool result, more text). */
+export const messagePartAddedEvent = event("message.part_added", {
+  messageId: z.string().min(1).max(200),
+  part: messagePartSchema,
+});
+
+export const modelCalledEvent = event("model.called", {
+  callId: z.string().min(1).max(200),
+  provider: z.string().min(1).max(200),
+  model: z.string().min(1).max(500),
+  usage: usageSchema.default({
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+  }),
+  /** USD; absent when the price of the model is unknown. */
+  cost: z.number().nonnegative().optional(),
+  latencyMs: z.number().nonnegative().optional(),
+  requestId: z.string().max(500).optional(),
+  spanId: z.string().max(16).optional(),
+  error: errorPayloadSchema.optional(),
+});
+
+export const serviceUsedEvent = event("service.used", { service: z.string().min(1).max(200) });
+
+export const spanRecordedEvent = event("span.recorded", { span: spanSchema });
+export const logRecordedEvent = event("log.recorded", { log: logSchema });
+
+export const stepStartedEvent = event("step.started", {
+  stepId: z.string().min(1).max(500),
+  name: z.string().min(1).max(500),
+  input: z.unknown().optional(),
+});
+
+export const stepFinishedEvent = event("step.finished", {
+  stepId: z.string().min(1).max(500),
+  status: z.enum(["success", "failed", "canceled"]),
+  output: z.unknown().optional(),
+  error: errorPayloadSchema.optional(),
+});
+
+export const runEventSchema = z.discriminatedUnion("type", [
+  runCreatedEvent,
+  runStartedEvent,
+  runStatusChangedEvent,
+  runFinishedEvent,
+  runChildAddedEvent,
+  messageAddedEvent,
+  messagePartAddedEvent,
+  modelCalledEvent,
+  serviceUsedEvent,
+  spanRecordedEvent,
+  logRecordedEvent,
+  stepStartedEvent,
+  stepFinishedEvent,
+]);
+
+/** An event as a producer sends it. */
+export type RunEventInput = z.input<typeof runEventSchema>;
+/** An event after validation (defaults applied). */
+export type RunEvent = z.output<typeof runEventSchema>;
+export type RunEventType = RunEvent["type"];
+export const runEventTypes = runEventSchema.options.map((o) => o.shape.type.value) as RunEventType[];
+
+/** An event as stored: with the run it belongs to and its per-run sequence number. */
+export type StoredEvent = RunEvent & { runId: string; seq: number };
+
+/** One batch of events for one run: the unit of `POST /api/ingest` and `RunStore.append`. */
+export const ingestBatchSchema = z.object({
+  runId: runIdSchema.optional(),
+  events: z.array(runEventSchema).min(1, "at least one event").max(10_000, "at most 10,000 events per batch"),
+});
+export type IngestBatchInput = z.input<typeof ingestBatchSchema>;
+/** A validated batch: every event belongs to `runId`. */
+export interface IngestBatch {
+  runId: string;
+  events: RunEvent[];
+}

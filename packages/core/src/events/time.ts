@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+/** An ISO 8601 timestamp with a zone, e.g. `2026-11-28T10:00:00.000Z`. */
+export const isoTime = z.iso.datetime({
+  offset: true,
+  error: "an ISO 8601 timestamp such as 2026-11-28T10:00:00.000Z",
+});
+
+/** Milliseconds since the epoch of an ISO timestamp the schema already accepted. */
+export function toMillis(iso: string): number {
+  return Date.parse(iso);
+}
+
+export function toIso(millis: number): string {
+  return new Date(millis).toISOString();
+}

@@ -1,0 +1,169 @@
+/**
+ * RunFilter: the one description of "which runs". The REST API parses it from query
+ * parameters, the CLI from flags, the web page from its URL — all through `parseRunFilter` —
+ * and the store turns it into an indexed query.
+ */
+import { z } from "zod";
+import { runStatuses } from "../catalog/statuses.js";
+import { KeystrokeError } from "../errors/keystroke-error.js";
+import { zodProblems } from "../events/parse-batch.js";
+import { runKinds, runSources } from "../events/run-events.js";
+
+const list = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(100).optional();
+const count = z.number().int().nonnegative().optional();
+
+export const runFilterSchema = z
+  .object({
+    kind: list(z.enum(runKinds)),
+    status: list(z.enum(runStatuses)),
+    project: list(z.string().min(1).max(200)),
+    source: list(z.enum(runSources)),
+    /** Readable trigger labels, e.g. "CLI prompt". */
+    trigger: list(z.string().min(1).max(500)),
+    /** Actor ids. */
+    actor: list(z.string().min(1).max(500)),
+    model: list(z.string().min(1).max(500)),
+    service: list(z.string().min(1).max(200)),
+    /** Agent or workflow slugs. */
+    slug: list(z.string().min(1).max(200)),
+    sessionId: z.string().min(1).max(500).optional(),
+    parentRunId: z.string().min(1).max(200).optional(),
+    costMin: z.number().nonnegative().optional(),
+    costMax: z.number().nonnegative().optional(),
+    messagesMin: count,
+    messagesMax: count,
+    stepsMin: count,
+    stepsMax: count,
+    /** Trigger time range, epoch milliseconds, inclusive from, exclusive to. */
+    from: z.number().int().optional(),
+    to: z.number().int().optional(),
+    /** Full-text search over message text. */
+    search: z.string().min(1).max(500).optional(),
+  })
+  .strict();
+
+export type RunFilter = z.infer<typeof runFilterSchema>;
+
+/** The names each RunFilter field takes as a URL query parameter or CLI flag. */
+export const runFilterParams = {
+  kind: "kind",
+  status: "status",
+  project: "project",
+  source: "source",
+  trigger: "trigger",
+  actor: "actor",
+  model: "model",
+  service: "service",
+  slug: "slug",
+  sessionId: "sessionId",
+  parentRunId: "parentRunId",
+  costMin: "costMin",
+  costMax: "costMax",
+  messagesMin: "messagesMin",
+  messagesMax: "messagesMax",
+  stepsMin: "stepsMin",
+  stepsMax: "stepsMax",
+  from: "from",
+  to: "to",
+  search: "q",
+} as const satisfies Record<keyof RunFilter, string>;
+
+const listFields = new Set(["kind", "status", "project", "source", "trigger", "actor", "model", "service", "slug"]);
+const numberFields = new Set(["costMin", "costMax", "messagesMin", "messagesMax", "stepsMin", "stepsMax"]);
+const timeFields = new Set(["from", "to"]);
+
+const periodUnits: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** `2026-11-28T10:00:00Z`, epoch milliseconds, or a period back from now such as `24h` or `7d`. */
+export function parseTime(value: string, now = Date.now()): number | undefined {
+  const period = /^(\d+)([mhdw])$/.exec(value);
+  if (period) return now - Number(period[1]) * (periodUnits[period[2] as string] ?? 0);
+  if (/^-?\d+$/.test(value)) return Number(value);
+  const parsed = Date.parse(value);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+export type QueryParams = Record<string, string | readonly string[] | undefined>;
+
+/**
+ * Parses a RunFilter from query parameters. Lists may repeat (`status=a&status=b`) or be
+ * comma-separated (`status=a,b`); `period=24h` is shorthand for `from=<now - 24h>`.
+ * Unknown parameters in `ignore` (cursor, limit…) are skipped; any other unknown name is an error.
+ */
+export function parseRunFilter(params: QueryParams, ignore: readonly string[] = [], now = Date.now()): RunFilter {
+  const raw: Record<string, unknown> = {};
+  const byParam = new Map<string, keyof RunFilter>(
+    Object.entries(runFilterParams).map(([field, param]) => [param, field as keyof RunFilter]),
+  );
+  for (const [param, value] of Object.entries(params)) {
+    if (value === undefined || ignore.includes(param)) continue;
+    const values = (typeof value === "string" ? [value] : [...value]).flatMap((v) => v.split(","));
+    const trimmed = values.map((v) => v.trim()).filter((v) => v !== "");
+    if (trimmed.length === 0) continue;
+    if (param === "period") {
+      raw.from = parseTimeOrThrow("period", trimmed[0] as string, now);
+      continue;
+    }
+    const field = byParam.get(param);
+    if (field === undefined) {
+      throw new KeystrokeError("invalid_input", `Unknown filter "${param}"`, {
+        hint: `Known filters: ${[...byParam.keys(), "period"].join(", ")}`,
+        details: { problems: [{ path: param, message: "unknown filter" }] },
+      });
+    }
+    if (listFields.has(field)) raw[field] = trimmed;
+    else if (numberFields.has(field)) raw[field] = numberOrThrow(param, trimmed[0] as string);
+    else if (timeFields.has(field)) raw[field] = parseTimeOrThrow(param, trimmed[0] as string, now);
+    else raw[field] = field === "search" ? values.join(",").trim() : trimmed[0];
+  }
+  return validateRunFilter(raw);
+}
+
+/** Validates a RunFilter built in code (the CLI builds one from flags). */
+export function validateRunFilter(raw: unknown): RunFilter {
+  const parsed = runFilterSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = zodProblems(parsed.error).map((p) => ({
+      ...p,
+      path: runFilterParams[p.path.split(/[.[]/)[0] as keyof RunFilter] ?? p.path,
+    }));
+    const first = problems[0];
+    throw new KeystrokeError("invalid_input", `Invalid filter ${first?.path}: ${first?.message}`, {
+      hint: "See GET /api/openapi.json for the filters of GET /api/history",
+      details: { problems },
+    });
+  }
+  return parsed.data;
+}
+
+function numberOrThrow(param: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) {
+    throw new KeystrokeError("invalid_input", `Invalid filter ${param}: "${value}" is not a number`, {
+      details: { problems: [{ path: param, message: "expected a number" }] },
+    });
+  }
+  return n;
+}
+
+function parseTimeOrThrow(param: string, value: string, now: number): number {
+  const t = parseTime(value, now);
+  if (t === undefined) {
+    throw new KeystrokeError("invalid_input", `Invalid filter ${param}: "${value}" is not a time`, {
+      hint: "Use an ISO 8601 time (2026-11-28T10:00:00Z), epoch milliseconds, or a period such as 30m, 24h, 7d",
+      details: { problems: [{ path: param, message: "expected a time" }] },
+    });
+  }
+  return t;
+}
+
+/** The inverse of parseRunFilter: query parameters for a filter (used by clients). */
+export function runFilterToParams(filter: RunFilter): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [field, value] of Object.entries(filter)) {
+    if (value === undefined) continue;
+    const param = runFilterParams[field as keyof RunFilter];
+    params.set(param, Array.isArray(value) ? value.join(",") : String(value));
+  }
+  return params;
+}

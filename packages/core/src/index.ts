@@ -1,0 +1,20 @@
+// Errors
+
+export * from "./catalog/columns.js";
+// Catalogs
+export * from "./catalog/statuses.js";
+export * from "./errors/keystroke-error.js";
+export * from "./events/parse-batch.js";
+export * from "./events/parts.js";
+export * from "./events/run-events.js";
+export * from "./events/telemetry.js";
+// Run events
+export * from "./events/time.js";
+export * from "./filters/cursor.js";
+// Filters and paging
+export * from "./filters/run-filter.js";
+// Identity
+export * from "./ids/ids.js";
+export * from "./runs/reduce.js";
+// Runs
+export * from "./runs/run-summary.js";

@@ -1,0 +1,153 @@
+/**
+ * The reducer: folds one stored event into a run's detail (the History row plus payloads).
+ * Pure and synchronous; the store calls it inside the append transaction so rollups are
+ * never computed by scanning at read time.
+ */
+import { KeystrokeError } from "../errors/keystroke-error.js";
+import type { ErrorPayload } from "../events/parts.js";
+import type { StoredEvent } from "../events/run-events.js";
+import { toMillis } from "../events/time.js";
+import { emptyTokens, type RunDetail } from "./run-summary.js";
+
+const ERROR_SUMMARY_MAX = 300;
+
+export function summarizeError(error: ErrorPayload): string {
+  const firstLine = (error.message.split("\n", 1)[0] ?? "").trim() || error.name || "Error";
+  const text = error.name && !firstLine.startsWith(error.name) ? `${error.name}: ${firstLine}` : firstLine;
+  return text.length > ERROR_SUMMARY_MAX ? `${text.slice(0, ERROR_SUMMARY_MAX - 1)}…` : text;
+}
+
+/** `provider/model`, unless the model id already names its vendor. */
+export function modelLabel(provider: string, model: string): string {
+  return model.includes("/") ? model : `${provider}/${model}`;
+}
+
+function addUnique(list: string[], value: string): string[] {
+  return list.includes(value) ? list : [...list, value];
+}
+
+function duration(run: RunDetail): number | null {
+  if (run.startedAt === null || run.finishedAt === null) return null;
+  return Math.max(0, toMillis(run.finishedAt) - toMillis(run.startedAt));
+}
+
+/** Creates the detail of a new run from its `run.created` event. */
+function create(event: Extract<StoredEvent, { type: "run.created" }>): RunDetail {
+  return {
+    runId: event.runId,
+    kind: event.kind,
+    slug: event.slug,
+    name: event.name,
+    status: event.status,
+    project: event.project,
+    sessionId: event.sessionId ?? null,
+    source: event.source,
+    trigger: event.trigger.label,
+    triggerValue: event.trigger.value ?? null,
+    actor: event.actor,
+    parentRunId: event.parent?.runId ?? null,
+    parentToolCallId: event.parent?.toolCallId ?? null,
+    parentStepId: event.parent?.stepId ?? null,
+    triggeredAt: event.time,
+    queuedAt: event.status === "queued" ? event.time : null,
+    startedAt: event.status === "running" ? event.time : null,
+    finishedAt: null,
+    durationMs: null,
+    models: [],
+    services: [],
+    tokens: emptyTokens(),
+    totalCost: 0,
+    messageCount: 0,
+    stepCount: 0,
+    errorSummary: null,
+    lastSeq: event.seq,
+    updatedAt: event.time,
+    input: event.input ?? null,
+    output: null,
+    error: null,
+    childRunIds: [],
+  };
+}
+
+/**
+ * Folds `event` into `run`. `run` is undefined only before the run exists, and then the event
+ * must be `run.created`. Returns a new object; the input is not changed.
+ */
+export function reduceRun(run: RunDetail | undefined, event: StoredEvent): RunDetail {
+  if (run === undefined) {
+    if (event.type !== "run.created") {
+      throw new KeystrokeError(
+        "invalid_input",
+        `Run ${event.runId} does not exist yet; its first event must be run.created`,
+        {
+          hint: "Send run.created in the first batch of a run",
+          details: { runId: event.runId, type: event.type },
+        },
+      );
+    }
+    return create(event);
+  }
+  const next: RunDetail = { ...run, lastSeq: event.seq, updatedAt: event.time };
+  switch (event.type) {
+    case "run.created":
+      throw new KeystrokeError("conflict", `Run ${event.runId} already exists`, {
+        hint: "Send run.created once per run; a follow-up prompt continues the run with run.status_changed",
+        details: { runId: event.runId },
+      });
+    case "run.started":
+      next.status = "running";
+      next.startedAt ??= event.time;
+      break;
+    case "run.status_changed":
+      next.status = event.status;
+      if (event.status === "running") {
+        next.startedAt ??= event.time;
+        next.finishedAt = null;
+        next.durationMs = null;
+        next.error = null;
+        next.errorSummary = null;
+      }
+      break;
+    case "run.finished":
+      next.status = event.status;
+      next.startedAt ??= event.time;
+      next.finishedAt = event.time;
+      next.durationMs = duration(next);
+      if (event.output !== undefined) next.output = event.output;
+      next.error = event.error ?? null;
+      next.errorSummary = event.error ? summarizeError(event.error) : null;
+      break;
+    case "run.child_added":
+      next.childRunIds = addUnique(run.childRunIds, event.childRunId);
+      break;
+    case "message.added":
+      next.messageCount = run.messageCount + 1;
+      break;
+    case "model.called": {
+      next.models = addUnique(run.models, modelLabel(event.provider, event.model));
+      next.stepCount = run.stepCount + 1;
+      const u = event.usage;
+      next.tokens = {
+        input: run.tokens.input + u.inputTokens,
+        output: run.tokens.output + u.outputTokens,
+        cacheRead: run.tokens.cacheRead + u.cacheReadTokens,
+        cacheWrite: run.tokens.cacheWrite + u.cacheWriteTokens,
+        reasoning: run.tokens.reasoning + u.reasoningTokens,
+      };
+      if (event.cost !== undefined) next.totalCost = run.totalCost + event.cost;
+      break;
+    }
+    case "service.used":
+      next.services = addUnique(run.services, event.service);
+      break;
+    case "step.started":
+      next.stepCount = run.stepCount + 1;
+      break;
+    case "message.part_added":
+    case "span.recorded":
+    case "log.recorded":
+    case "step.finished":
+      break;
+  }
+  return next;
+}

@@ -1,0 +1,120 @@
+/**
+ * RunStore: where run events are appended and History, conversations and traces are read.
+ * SQLite (embedded default) and PostgreSQL implement it; both pass ./conformance.
+ */
+import type {
+  ErrorPayload,
+  IngestBatch,
+  Log,
+  Message,
+  RunDetail,
+  RunFilter,
+  RunStatus,
+  RunSummary,
+  Span,
+  StoredEvent,
+} from "@keystroke/core";
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back to get the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface PageRequest {
+  cursor?: string | undefined;
+  limit?: number | undefined;
+}
+
+export interface RunPage {
+  runs: RunSummary[];
+  nextCursor: string | null;
+}
+
+/** A message as recorded: its position in the conversation and when it was added. */
+export interface StoredMessage extends Message {
+  runId: string;
+  /** 0-based position in the conversation. */
+  index: number;
+  time: string;
+}
+
+export interface StoredLog extends Log {
+  runId: string;
+  /** 0-based position among the run's logs. */
+  index: number;
+}
+
+export interface StoredStep {
+  runId: string;
+  stepId: string;
+  name: string;
+  status: "running" | "success" | "failed" | "canceled";
+  startedAt: string;
+  finishedAt: string | null;
+  input: unknown;
+  output: unknown;
+  error: ErrorPayload | null;
+}
+
+/** What getRun should page in beside the run; each part is left out when not asked for. */
+export interface RunInclude {
+  messages?: PageRequest;
+  spans?: PageRequest;
+  logs?: PageRequest;
+  steps?: PageRequest;
+}
+
+export interface RunView {
+  run: RunDetail;
+  messages?: Page<StoredMessage>;
+  spans?: Page<Span>;
+  logs?: Page<StoredLog>;
+  steps?: Page<StoredStep>;
+}
+
+export interface AppendResult {
+  runId: string;
+  /** The events newly stored, with their sequence numbers, in order. */
+  events: StoredEvent[];
+  /** Events skipped because their eventId was already stored. */
+  duplicates: number;
+  /** The History row after the batch. */
+  run: RunSummary;
+}
+
+export interface SessionKey {
+  slug: string;
+  sessionId: string;
+  /** Narrows to one project when several have a session with this id. */
+  project?: string | undefined;
+}
+
+export interface RunStore {
+  /**
+   * Appends batches in one transaction: events, projections and the History row. Events whose
+   * eventId is already stored are skipped. Resolves only after the commit.
+   */
+  append(batches: readonly IngestBatch[]): Promise<AppendResult[]>;
+  /** History: summary rows newest first (trigger time, then run id), keyset-paged. */
+  listRuns(filter: RunFilter, page?: PageRequest): Promise<RunPage>;
+  getRun(runId: string, include?: RunInclude): Promise<RunView | undefined>;
+  /** Events of a run with seq > afterSeq, oldest first. */
+  readEvents(runId: string, afterSeq: number, limit?: number): Promise<StoredEvent[]>;
+  /** Sessions of an agent: its agent runs, newest first. */
+  listSessions(
+    slug: string,
+    filter?: { status?: RunStatus[]; project?: string[] },
+    page?: PageRequest,
+  ): Promise<RunPage>;
+  getSession(key: SessionKey, include?: RunInclude): Promise<RunView | undefined>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PAGE = 50;
+export const MAX_PAGE = 1000;
+
+export function pageLimit(limit: number | undefined, fallback = DEFAULT_PAGE): number {
+  if (limit === undefined) return fallback;
+  return Math.max(1, Math.min(MAX_PAGE, Math.floor(limit)));
+}
