@@ -1,0 +1,263 @@
+import { newEventId, newRunId, parseIngestBatch } from "@keystroke/core";
+import { describe, expect, it } from "vitest";
+import { moreEvents, runEvents } from "./fixtures.js";
+import { expectKeystrokeError, type StoreUnderTest } from "./index.js";
+
+const now = () => new Date().toISOString();
+
+export function describeAppend(get: () => StoreUnderTest): void {
+  describe("append", () => {
+    it("folds a session into its History row", async () => {
+      const { store } = get();
+      const batch = runEvents({
+        messages: ["Where is my refund?", "Let me check order 1042."],
+        models: [
+          { provider: "openai", model: "gpt-5", cost: 0.002, input: 1200, output: 300 },
+          { provider: "anthropic", model: "claude-sonnet-4.6", cost: 0.004, input: 800, output: 100 },
+        ],
+        services: ["stripe", "stripe", "zendesk"],
+        status: "failed",
+      });
+      const [result] = await store.append([batch]);
+      expect(result?.events.map((e) => e.seq)).toEqual(batch.events.map((_, i) => i + 1));
+      expect(result?.duplicates).toBe(0);
+      const run = (await store.getRun(batch.runId))?.run;
+      expect(run).toMatchObject({
+        runId: batch.runId,
+        kind: "agent",
+        status: "failed",
+        models: ["openai/gpt-5", "anthropic/claude-sonnet-4.6"],
+        services: ["stripe", "zendesk"],
+        tokens: { input: 2000, output: 400, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+        messageCount: 2,
+        stepCount: 2,
+        errorSummary: "ToolError: Order lookup failed",
+        lastSeq: batch.events.length,
+      });
+      expect(run?.totalCost).toBeCloseTo(0.006, 10);
+      expect(run?.durationMs).toBe(990);
+      expect(run?.error?.message).toContain("at lookup()");
+    });
+
+    it("drops a retried batch and keeps sequence numbers gap-free", async () => {
+      const { store } = get();
+      const batch = runEvents({ messages: ["hello"], status: "running" });
+      await store.append([batch]);
+      const [retry] = await store.append([batch]);
+      expect(retry?.events).toEqual([]);
+      expect(retry?.duplicates).toBe(batch.events.length);
+      const followUp = moreEvents(batch.runId, [
+        {
+          eventId: newEventId(),
+          type: "message.added",
+          time: now(),
+          message: { id: "m2", role: "assistant", parts: [{ type: "text", text: "hi" }] },
+        },
+        { eventId: newEventId(), type: "run.finished", time: now(), status: "success" },
+      ]);
+      const mixed = { runId: batch.runId, events: [...batch.events.slice(0, 2), ...followUp.events] };
+      const [result] = await store.append([mixed]);
+      expect(result?.duplicates).toBe(2);
+      expect(result?.events.map((e) => e.seq)).toEqual([batch.events.length + 1, batch.events.length + 2]);
+      const events = await store.readEvents(batch.runId, 0);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
+      expect((await store.getRun(batch.runId))?.run.messageCount).toBe(2);
+    });
+
+    it("reads events after a sequence number, in order, with their run id", async () => {
+      const { store } = get();
+      const batch = runEvents({ messages: ["a", "b", "c"] });
+      await store.append([batch]);
+      const events = await store.readEvents(batch.runId, 3, 2);
+      expect(events.map((e) => [e.seq, e.type, e.runId])).toEqual([
+        [4, "message.added", batch.runId],
+        [5, "message.added", batch.runId],
+      ]);
+      expect(await store.readEvents(newRunId(), 0)).toEqual([]);
+    });
+
+    it("rejects a run whose first event is not run.created, and writes nothing", async () => {
+      const { store } = get();
+      const runId = newRunId();
+      const batch = moreEvents(runId, [{ eventId: newEventId(), type: "run.started", time: now() }]);
+      const error = await expectKeystrokeError(store.append([batch]), "invalid_input", "events[0]");
+      expect(error.message).toContain("run.created");
+      expect(await store.getRun(runId)).toBeUndefined();
+    });
+
+    it("writes all batches of one append or none", async () => {
+      const { store } = get();
+      const good = runEvents({ messages: ["kept?"] });
+      const bad = moreEvents(newRunId(), [{ eventId: newEventId(), type: "run.started", time: now() }]);
+      await expectKeystrokeError(store.append([good, bad]), "invalid_input");
+      expect(await store.getRun(good.runId)).toBeUndefined();
+      expect((await store.listRuns({})).runs).toEqual([]);
+    });
+
+    it("leaves an existing run untouched when a later batch is rejected", async () => {
+      const { store } = get();
+      const batch = runEvents({ messages: ["first"], status: "running" });
+      await store.append([batch]);
+      const before = await store.getRun(batch.runId, { messages: {} });
+      const bad = moreEvents(batch.runId, [
+        {
+          eventId: newEventId(),
+          type: "message.added",
+          time: now(),
+          message: { id: "x", role: "user", parts: [{ type: "text", text: "lost" }] },
+        },
+        {
+          eventId: newEventId(),
+          type: "message.part_added",
+          time: now(),
+          messageId: "nope",
+          part: { type: "text", text: "?" },
+        },
+      ]);
+      const error = await expectKeystrokeError(store.append([bad]), "invalid_input", "events[1].messageId");
+      expect(error.hint).toBeTruthy();
+      expect(await store.getRun(batch.runId, { messages: {} })).toEqual(before);
+      expect((await store.listRuns({ search: "lost" })).runs).toEqual([]);
+    });
+
+    it("refuses a second run.created for the same run", async () => {
+      const { store } = get();
+      const batch = runEvents();
+      await store.append([batch]);
+      const again = runEvents({ runId: batch.runId });
+      await expectKeystrokeError(store.append([again]), "conflict", "already exists");
+    });
+
+    it("refuses a message id used twice in one run", async () => {
+      const { store } = get();
+      const batch = runEvents({ messages: ["one"] });
+      await store.append([batch]);
+      const dup = moreEvents(batch.runId, [
+        {
+          eventId: newEventId(),
+          type: "message.added",
+          time: now(),
+          message: { id: "msg_0", role: "user", parts: [] },
+        },
+      ]);
+      await expectKeystrokeError(store.append([dup]), "conflict", "msg_0");
+    });
+
+    it("reopens a finished session on a follow-up prompt", async () => {
+      const { store } = get();
+      const batch = runEvents({ sessionId: "ses_follow", messages: ["hi", "hello"], status: "failed" });
+      await store.append([batch]);
+      const first = (await store.getRun(batch.runId))?.run;
+      await store.append([
+        moreEvents(batch.runId, [
+          { eventId: newEventId(), type: "run.status_changed", time: now(), status: "running" },
+          {
+            eventId: newEventId(),
+            type: "message.added",
+            time: now(),
+            message: { id: "m3", role: "user", parts: [{ type: "text", text: "again" }] },
+          },
+        ]),
+      ]);
+      const run = (await store.getRun(batch.runId))?.run;
+      expect(run).toMatchObject({
+        status: "running",
+        finishedAt: null,
+        durationMs: null,
+        errorSummary: null,
+        messageCount: 3,
+      });
+      expect(run?.startedAt).toBe(first?.startedAt);
+      expect((await store.listRuns({ status: ["failed"] })).runs).toEqual([]);
+      expect((await store.listRuns({ status: ["running"] })).runs.map((r) => r.runId)).toEqual([batch.runId]);
+    });
+
+    it("links a subagent run and its parent both ways", async () => {
+      const { store } = get();
+      const parent = runEvents({ status: "running" });
+      await store.append([parent]);
+      const child = runEvents({
+        parentRunId: parent.runId,
+        source: "agent",
+        slug: "research",
+        trigger: "Subagent call",
+      });
+      await store.append([
+        child,
+        moreEvents(parent.runId, [
+          {
+            eventId: newEventId(),
+            type: "run.child_added",
+            time: now(),
+            childRunId: child.runId,
+            toolCallId: "call_sub",
+          },
+        ]),
+      ]);
+      const parentRun = (await store.getRun(parent.runId))?.run;
+      const childRun = (await store.getRun(child.runId))?.run;
+      expect(parentRun?.childRunIds).toEqual([child.runId]);
+      expect(childRun).toMatchObject({ parentRunId: parent.runId, parentToolCallId: "call_sub", source: "agent" });
+      expect((await store.listRuns({ parentRunId: parent.runId })).runs.map((r) => r.runId)).toEqual([child.runId]);
+    });
+
+    it("records workflow steps with input, output and error", async () => {
+      const { store } = get();
+      const runId = newRunId();
+      await store.append([
+        parseIngestBatch({
+          runId,
+          events: [
+            {
+              eventId: newEventId(),
+              type: "run.created",
+              time: now(),
+              kind: "workflow",
+              slug: "onboarding",
+              name: "Onboarding",
+              project: "acme",
+              source: "api",
+              trigger: { label: "API" },
+              actor: { type: "api_key", id: "key_1" },
+              input: { email: "a@b.c" },
+            },
+            {
+              eventId: newEventId(),
+              type: "step.started",
+              time: now(),
+              stepId: "s1",
+              name: "Send email",
+              input: { to: "a@b.c" },
+            },
+            {
+              eventId: newEventId(),
+              type: "step.finished",
+              time: now(),
+              stepId: "s1",
+              status: "failed",
+              error: { message: "SMTP down" },
+            },
+            {
+              eventId: newEventId(),
+              type: "run.finished",
+              time: now(),
+              status: "failed",
+              error: { message: "SMTP down" },
+              output: null,
+            },
+          ],
+        }),
+      ]);
+      const view = await store.getRun(runId, { steps: {} });
+      expect(view?.run).toMatchObject({ kind: "workflow", input: { email: "a@b.c" }, stepCount: 1, status: "failed" });
+      expect(view?.steps?.items).toMatchObject([
+        { stepId: "s1", name: "Send email", status: "failed", input: { to: "a@b.c" }, error: { message: "SMTP down" } },
+      ]);
+      const orphan = moreEvents(runId, [
+        { eventId: newEventId(), type: "step.finished", time: now(), stepId: "s9", status: "success" },
+      ]);
+      await expectKeystrokeError(store.append([orphan]), "invalid_input", "events[0].stepId");
+    });
+  });
+}

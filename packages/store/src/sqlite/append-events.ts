@@ -1,0 +1,284 @@
+/**
+ * The write path of the SQLite store: one batch of one run's events, inside the caller's
+ * transaction. Each event gets the run's next sequence number, is dropped if its eventId is
+ * already stored, is written to `events` and to its projection (messages + full-text index,
+ * spans, logs, steps), and is folded into the run's detail; the History row is written once
+ * per batch.
+ */
+import {
+  type IngestBatch,
+  KeystrokeError,
+  messageText,
+  type RunDetail,
+  type RunEvent,
+  reduceRun,
+  type StoredEvent,
+  toKeystrokeError,
+  toMillis,
+} from "@keystroke/core";
+import type Database from "better-sqlite3";
+import type { AppendResult, StoredStep } from "../run-store.js";
+import { joinDetail, MESSAGES_PER_RUN, payloadChanged, type RunRow, splitDetail } from "./rows.js";
+
+interface MessageBody {
+  id: string;
+  role: string;
+  parts: unknown[];
+  time: string;
+}
+
+export class EventAppender {
+  private readonly selectRun: Database.Statement<[string], RunRow>;
+  private readonly insertRun: Database.Statement;
+  private readonly updateRun: Database.Statement;
+  private readonly updateRunWithPayload: Database.Statement;
+  private readonly insertEvent: Database.Statement;
+  private readonly insertModel: Database.Statement;
+  private readonly insertService: Database.Statement;
+  private readonly insertMessage: Database.Statement;
+  private readonly selectMessage: Database.Statement<[number, string], { idx: number; body: string }>;
+  private readonly updateMessage: Database.Statement;
+  private readonly insertFts: Database.Statement;
+  private readonly deleteFts: Database.Statement;
+  private readonly upsertSpan: Database.Statement;
+  private readonly nextLogIdx: Database.Statement<[number], { next: number }>;
+  private readonly insertLog: Database.Statement;
+  private readonly selectStep: Database.Statement<[number, string], { body: string }>;
+  private readonly nextStepOrd: Database.Statement<[number], { next: number }>;
+  private readonly insertStep: Database.Statement;
+  private readonly updateStep: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.selectRun = db.prepare("SELECT run_no, summary, payload FROM runs WHERE run_id = ?");
+    this.insertRun = db.prepare(
+      `INSERT INTO runs (run_id, kind, slug, status, project, session_id, source, trigger, actor_id, parent_run_id,
+         triggered_at, total_cost, message_count, step_count, last_seq, summary, payload)
+       VALUES (@runId, @kind, @slug, @status, @project, @sessionId, @source, @trigger, @actorId, @parentRunId,
+         @triggeredAt, @totalCost, @messageCount, @stepCount, @lastSeq, @summary, @payload)`,
+    );
+    const setColumns = `status = @status, total_cost = @totalCost, message_count = @messageCount,
+      step_count = @stepCount, last_seq = @lastSeq, summary = @summary`;
+    this.updateRun = db.prepare(`UPDATE runs SET ${setColumns} WHERE run_no = @runNo`);
+    this.updateRunWithPayload = db.prepare(`UPDATE runs SET ${setColumns}, payload = @payload WHERE run_no = @runNo`);
+    this.insertEvent = db.prepare("INSERT OR IGNORE INTO events (run_no, seq, event_id, body) VALUES (?, ?, ?, ?)");
+    this.insertModel = db.prepare(
+      "INSERT OR IGNORE INTO run_models (model, triggered_at, run_id, run_no) VALUES (?, ?, ?, ?)",
+    );
+    this.insertService = db.prepare(
+      "INSERT OR IGNORE INTO run_services (service, triggered_at, run_id, run_no) VALUES (?, ?, ?, ?)",
+    );
+    this.insertMessage = db.prepare(
+      "INSERT OR IGNORE INTO messages (run_no, idx, message_id, body) VALUES (?, ?, ?, ?)",
+    );
+    this.selectMessage = db.prepare("SELECT idx, body FROM messages WHERE run_no = ? AND message_id = ?");
+    this.updateMessage = db.prepare("UPDATE messages SET body = ? WHERE run_no = ? AND idx = ?");
+    this.insertFts = db.prepare("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)");
+    this.deleteFts = db.prepare("DELETE FROM messages_fts WHERE rowid = ?");
+    this.upsertSpan = db.prepare("INSERT OR REPLACE INTO spans (run_no, span_id, start_ms, body) VALUES (?, ?, ?, ?)");
+    this.nextLogIdx = db.prepare("SELECT COALESCE(MAX(idx), -1) + 1 AS next FROM logs WHERE run_no = ?");
+    this.insertLog = db.prepare("INSERT INTO logs (run_no, idx, body) VALUES (?, ?, ?)");
+    this.selectStep = db.prepare("SELECT body FROM steps WHERE run_no = ? AND step_id = ?");
+    this.nextStepOrd = db.prepare("SELECT COALESCE(MAX(ord), -1) + 1 AS next FROM steps WHERE run_no = ?");
+    this.insertStep = db.prepare("INSERT INTO steps (run_no, step_id, ord, body) VALUES (?, ?, ?, ?)");
+    this.updateStep = db.prepare("UPDATE steps SET body = ? WHERE run_no = ? AND step_id = ?");
+  }
+
+  /** Appends one batch; must run inside a transaction. */
+  append(batch: IngestBatch): AppendResult {
+    const row = this.selectRun.get(batch.runId);
+    const before = row ? joinDetail(row) : undefined;
+    let runNo = row?.run_no;
+    let detail = before;
+    let nextLogIdx: number | undefined;
+    const stored: StoredEvent[] = [];
+    let duplicates = 0;
+
+    batch.events.forEach((event, index) => {
+      try {
+        const { runId: _omit, ...body } = event;
+        const seq = (detail?.lastSeq ?? 0) + 1;
+        const storedEvent = { ...body, runId: batch.runId, seq } as StoredEvent;
+        let next: RunDetail | undefined;
+        if (runNo === undefined) {
+          next = reduceRun(undefined, storedEvent);
+          runNo = this.createRun(next);
+        }
+        if (this.insertEvent.run(runNo, seq, event.eventId, JSON.stringify(body)).changes === 0) {
+          duplicates++;
+          return;
+        }
+        next ??= reduceRun(detail, storedEvent);
+        this.project(runNo, storedEvent, detail, () => {
+          nextLogIdx ??= (this.nextLogIdx.get(runNo as number) as { next: number }).next;
+          return nextLogIdx++;
+        });
+        detail = next;
+        stored.push(storedEvent);
+      } catch (thrown) {
+        throw atEvent(thrown, index, event);
+      }
+    });
+
+    if (detail === undefined || runNo === undefined) {
+      throw new KeystrokeError("internal", `Batch for ${batch.runId} produced no run`);
+    }
+    if (stored.length > 0) this.writeRun(runNo, before, detail);
+    return { runId: batch.runId, events: stored, duplicates, run: splitDetail(detail).summary };
+  }
+
+  private createRun(detail: RunDetail): number {
+    const { summary, payload } = splitDetail(detail);
+    const result = this.insertRun.run({
+      runId: detail.runId,
+      kind: detail.kind,
+      slug: detail.slug,
+      status: detail.status,
+      project: detail.project,
+      sessionId: detail.sessionId,
+      source: detail.source,
+      trigger: detail.trigger,
+      actorId: detail.actor.id,
+      parentRunId: detail.parentRunId,
+      triggeredAt: toMillis(detail.triggeredAt),
+      totalCost: detail.totalCost,
+      messageCount: detail.messageCount,
+      stepCount: detail.stepCount,
+      lastSeq: detail.lastSeq,
+      summary: JSON.stringify(summary),
+      payload: JSON.stringify(payload),
+    });
+    return Number(result.lastInsertRowid);
+  }
+
+  private writeRun(runNo: number, before: RunDetail | undefined, after: RunDetail): void {
+    const { summary, payload } = splitDetail(after);
+    const values = {
+      runNo,
+      status: after.status,
+      totalCost: after.totalCost,
+      messageCount: after.messageCount,
+      stepCount: after.stepCount,
+      lastSeq: after.lastSeq,
+      summary: JSON.stringify(summary),
+    };
+    if (before === undefined || payloadChanged(before, after)) {
+      this.updateRunWithPayload.run({ ...values, payload: JSON.stringify(payload) });
+    } else {
+      this.updateRun.run(values);
+    }
+    const triggeredAt = toMillis(after.triggeredAt);
+    if (before?.models !== after.models) {
+      for (const model of after.models) this.insertModel.run(model, triggeredAt, after.runId, runNo);
+    }
+    if (before?.services !== after.services) {
+      for (const service of after.services) this.insertService.run(service, triggeredAt, after.runId, runNo);
+    }
+  }
+
+  /** Writes the projection of one event: the conversation, the trace, the steps. */
+  private project(runNo: number, event: StoredEvent, detail: RunDetail | undefined, nextLog: () => number): void {
+    switch (event.type) {
+      case "message.added": {
+        const idx = detail?.messageCount ?? 0;
+        if (idx >= MESSAGES_PER_RUN) {
+          throw new KeystrokeError("invalid_input", `A run holds at most ${MESSAGES_PER_RUN} messages`);
+        }
+        const { message } = event;
+        const body: MessageBody = { ...message, time: event.time };
+        const inserted = this.insertMessage.run(runNo, idx, message.id, JSON.stringify(body));
+        if (inserted.changes === 0) {
+          throw new KeystrokeError("conflict", `Message ${message.id} already exists in run ${event.runId}`, {
+            hint: "Give every message of a run its own id; add parts to an existing message with message.part_added",
+          });
+        }
+        this.index(runNo, idx, messageText(message.parts), false);
+        return;
+      }
+      case "message.part_added": {
+        const found = this.selectMessage.get(runNo, event.messageId);
+        if (!found) {
+          throw new KeystrokeError("invalid_input", `No message ${event.messageId} in run ${event.runId}`, {
+            hint: "Add the message with message.added before adding parts to it",
+            details: { field: "messageId" },
+          });
+        }
+        const body = JSON.parse(found.body) as MessageBody;
+        body.parts.push(event.part);
+        this.updateMessage.run(JSON.stringify(body), runNo, found.idx);
+        if (event.part.type === "text" || event.part.type === "thought") {
+          this.index(runNo, found.idx, messageText(body.parts as Parameters<typeof messageText>[0]), true);
+        }
+        return;
+      }
+      case "span.recorded":
+        this.upsertSpan.run(runNo, event.span.spanId, toMillis(event.span.startTime), JSON.stringify(event.span));
+        return;
+      case "log.recorded":
+        this.insertLog.run(runNo, nextLog(), JSON.stringify(event.log));
+        return;
+      case "step.started": {
+        const step: StoredStep = {
+          runId: event.runId,
+          stepId: event.stepId,
+          name: event.name,
+          status: "running",
+          startedAt: event.time,
+          finishedAt: null,
+          input: event.input ?? null,
+          output: null,
+          error: null,
+        };
+        if (this.selectStep.get(runNo, event.stepId)) {
+          this.updateStep.run(JSON.stringify(step), runNo, event.stepId);
+        } else {
+          this.insertStep.run(
+            runNo,
+            event.stepId,
+            (this.nextStepOrd.get(runNo) as { next: number }).next,
+            JSON.stringify(step),
+          );
+        }
+        return;
+      }
+      case "step.finished": {
+        const found = this.selectStep.get(runNo, event.stepId);
+        if (!found) {
+          throw new KeystrokeError("invalid_input", `No step ${event.stepId} in run ${event.runId}`, {
+            hint: "Send step.started before step.finished",
+            details: { field: "stepId" },
+          });
+        }
+        const step = JSON.parse(found.body) as StoredStep;
+        const finished: StoredStep = {
+          ...step,
+          status: event.status,
+          finishedAt: event.time,
+          output: event.output ?? null,
+          error: event.error ?? null,
+        };
+        this.updateStep.run(JSON.stringify(finished), runNo, event.stepId);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private index(runNo: number, idx: number, text: string, replace: boolean): void {
+    const rowid = runNo * MESSAGES_PER_RUN + idx;
+    if (replace) this.deleteFts.run(rowid);
+    if (text !== "") this.insertFts.run(rowid, text);
+  }
+}
+
+/** Names the event a failure came from: `events[3] (message.part_added): …`. */
+function atEvent(thrown: unknown, index: number, event: RunEvent): KeystrokeError {
+  const error = toKeystrokeError(thrown);
+  const field = (error.details as { field?: string } | undefined)?.field;
+  const path = field ? `events[${index}].${field}` : `events[${index}]`;
+  return new KeystrokeError(error.code, `${path} (${event.type}): ${error.message}`, {
+    hint: error.hint,
+    details: { problems: [{ path, message: error.message }], eventId: event.eventId },
+    cause: error,
+  });
+}

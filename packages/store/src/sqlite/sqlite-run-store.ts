@@ -1,0 +1,234 @@
+/**
+ * The embedded default store: one SQLite file in WAL mode, written by one process. Appends are
+ * synchronous transactions, so an acknowledged batch is in the WAL before the promise resolves;
+ * with `synchronous = NORMAL` that survives a killed process, and `durability: "full"` adds an
+ * fsync per commit for power loss.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import {
+  decodePosition,
+  encodeCursor,
+  encodePosition,
+  type IngestBatch,
+  type RunEvent,
+  type RunFilter,
+  type RunStatus,
+  type RunSummary,
+  type Span,
+  type StoredEvent,
+  toMillis,
+} from "@keystroke/core";
+import Database from "better-sqlite3";
+import {
+  type AppendResult,
+  type Page,
+  type PageRequest,
+  pageLimit,
+  type RunInclude,
+  type RunPage,
+  type RunStore,
+  type RunView,
+  type SessionKey,
+  type StoredLog,
+  type StoredMessage,
+  type StoredStep,
+} from "../run-store.js";
+import { EventAppender } from "./append-events.js";
+import { buildListQuery } from "./list-runs.js";
+import { migrate } from "./migrations.js";
+import { joinDetail, type RunRow } from "./rows.js";
+
+export interface SqliteStoreOptions {
+  /** "normal" (default) survives a killed process; "full" also survives power loss. */
+  durability?: "normal" | "full";
+}
+
+const STATEMENT_CACHE = 256;
+/** Re-analyse query statistics after this many appended batches. */
+const OPTIMIZE_EVERY = 50_000;
+
+export class SqliteRunStore implements RunStore {
+  readonly db: Database.Database;
+  private readonly appender: EventAppender;
+  private readonly appendTx: (batches: readonly IngestBatch[]) => AppendResult[];
+  private readonly listStatements = new Map<string, Database.Statement>();
+  private appendsSinceOptimize = 0;
+
+  constructor(
+    readonly path: string,
+    options: SqliteStoreOptions = {},
+  ) {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma(`synchronous = ${options.durability === "full" ? "FULL" : "NORMAL"}`);
+    this.db.pragma("busy_timeout = 5000");
+    this.db.pragma("cache_size = -65536");
+    this.db.pragma("temp_store = MEMORY");
+    migrate(this.db);
+    this.db.pragma("optimize = 0x10002");
+    this.appender = new EventAppender(this.db);
+    this.appendTx = this.db.transaction((batches: readonly IngestBatch[]) =>
+      batches.map((batch) => this.appender.append(batch)),
+    );
+  }
+
+  async append(batches: readonly IngestBatch[]): Promise<AppendResult[]> {
+    const results = this.appendTx(batches);
+    this.appendsSinceOptimize += batches.length;
+    if (this.appendsSinceOptimize >= OPTIMIZE_EVERY) {
+      this.appendsSinceOptimize = 0;
+      this.db.pragma("optimize");
+    }
+    return results;
+  }
+
+  async listRuns(filter: RunFilter, page: PageRequest = {}): Promise<RunPage> {
+    const limit = pageLimit(page.limit);
+    const query = buildListQuery(filter, page.cursor, limit);
+    if (query === undefined) return { runs: [], nextCursor: null };
+    const rows = this.statement(query.sql).all(...query.params) as { summary: string; t: number; id: string }[];
+    const more = rows.length > limit;
+    const pageRows = more ? rows.slice(0, limit) : rows;
+    const last = pageRows.at(-1);
+    return {
+      runs: pageRows.map((row) => JSON.parse(row.summary) as RunSummary),
+      nextCursor: more && last ? encodeCursor({ time: last.t, runId: last.id }) : null,
+    };
+  }
+
+  async getRun(runId: string, include: RunInclude = {}): Promise<RunView | undefined> {
+    const row = this.statement("SELECT run_no, summary, payload FROM runs WHERE run_id = ?").get(runId) as
+      | RunRow
+      | undefined;
+    return row ? this.view(row, include) : undefined;
+  }
+
+  async readEvents(runId: string, afterSeq: number, limit = 1000): Promise<StoredEvent[]> {
+    const rows = this.statement(
+      `SELECT e.seq, e.body FROM runs r JOIN events e ON e.run_no = r.run_no
+       WHERE r.run_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?`,
+    ).all(runId, afterSeq, pageLimit(limit, 1000)) as { seq: number; body: string }[];
+    return rows.map((row) => ({ ...(JSON.parse(row.body) as RunEvent), runId, seq: row.seq }) as StoredEvent);
+  }
+
+  async listSessions(
+    slug: string,
+    filter: { status?: RunStatus[]; project?: string[] } = {},
+    page: PageRequest = {},
+  ): Promise<RunPage> {
+    return this.listRuns({ ...filter, kind: ["agent"], slug: [slug] }, page);
+  }
+
+  async getSession(key: SessionKey, include: RunInclude = {}): Promise<RunView | undefined> {
+    const projectClause = key.project === undefined ? "" : "AND project = ?";
+    const params = key.project === undefined ? [key.sessionId, key.slug] : [key.sessionId, key.slug, key.project];
+    const row = this.statement(
+      `SELECT run_no, summary, payload FROM runs WHERE session_id = ? AND slug = ? AND kind = 'agent' ${projectClause}
+       ORDER BY triggered_at DESC LIMIT 1`,
+    ).get(...params) as RunRow | undefined;
+    return row ? this.view(row, include) : undefined;
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    this.db.pragma("optimize");
+    this.db.close();
+  }
+
+  private view(row: RunRow, include: RunInclude): RunView {
+    const run = joinDetail(row);
+    const view: RunView = { run };
+    if (include.messages) view.messages = this.messages(row.run_no, run.runId, include.messages);
+    if (include.spans) view.spans = this.spans(row.run_no, include.spans);
+    if (include.logs) view.logs = this.logs(row.run_no, run.runId, include.logs);
+    if (include.steps) view.steps = this.steps(row.run_no, include.steps);
+    return view;
+  }
+
+  private messages(runNo: number, runId: string, page: PageRequest): Page<StoredMessage> {
+    const after = page.cursor === undefined ? -1 : Number(decodePosition(page.cursor, "messagesCursor")[0]);
+    return this.indexedPage(
+      "SELECT idx AS pos, body FROM messages WHERE run_no = ? AND idx > ? ORDER BY idx LIMIT ?",
+      [runNo, after],
+      page,
+      (body, idx) => ({ ...(JSON.parse(body) as Omit<StoredMessage, "runId" | "index">), runId, index: idx }),
+    );
+  }
+
+  private logs(runNo: number, runId: string, page: PageRequest): Page<StoredLog> {
+    const after = page.cursor === undefined ? -1 : Number(decodePosition(page.cursor, "logsCursor")[0]);
+    return this.indexedPage(
+      "SELECT idx AS pos, body FROM logs WHERE run_no = ? AND idx > ? ORDER BY idx LIMIT ?",
+      [runNo, after],
+      page,
+      (body, idx) => ({ ...(JSON.parse(body) as Omit<StoredLog, "runId" | "index">), runId, index: idx }),
+    );
+  }
+
+  private steps(runNo: number, page: PageRequest): Page<StoredStep> {
+    const after = page.cursor === undefined ? -1 : Number(decodePosition(page.cursor, "stepsCursor")[0]);
+    return this.indexedPage(
+      "SELECT ord AS pos, body FROM steps WHERE run_no = ? AND ord > ? ORDER BY ord LIMIT ?",
+      [runNo, after],
+      page,
+      (body) => JSON.parse(body) as StoredStep,
+    );
+  }
+
+  private spans(runNo: number, page: PageRequest): Page<Span> {
+    const limit = pageLimit(page.limit, 500);
+    const [afterMs, afterId] =
+      page.cursor === undefined ? [Number.MIN_SAFE_INTEGER, ""] : decodePosition(page.cursor, "spansCursor");
+    const rows = this.statement(
+      `SELECT start_ms, span_id, body FROM spans WHERE run_no = ? AND (start_ms, span_id) > (?, ?)
+       ORDER BY start_ms, span_id LIMIT ?`,
+    ).all(runNo, afterMs, afterId, limit + 1) as { start_ms: number; span_id: string; body: string }[];
+    const more = rows.length > limit;
+    const items = (more ? rows.slice(0, limit) : rows).map((row) => JSON.parse(row.body) as Span);
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor: more && last ? encodePosition([toMillis(last.startTime), last.spanId]) : null,
+    };
+  }
+
+  private indexedPage<T>(
+    sql: string,
+    params: unknown[],
+    page: PageRequest,
+    map: (body: string, pos: number) => T,
+  ): Page<T> {
+    const limit = pageLimit(page.limit, 100);
+    const rows = this.statement(sql).all(...params, limit + 1) as { pos: number; body: string }[];
+    const more = rows.length > limit;
+    const pageRows = more ? rows.slice(0, limit) : rows;
+    const last = pageRows.at(-1);
+    return {
+      items: pageRows.map((row) => map(row.body, row.pos)),
+      nextCursor: more && last ? encodePosition([last.pos]) : null,
+    };
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.listStatements.get(sql);
+    if (statement === undefined) {
+      if (this.listStatements.size >= STATEMENT_CACHE) this.listStatements.clear();
+      statement = this.db.prepare(sql);
+      this.listStatements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+/**
+ * Opens (creating if needed) a SQLite run store at `path`, migrating it to the current schema.
+ *
+ * @example
+ * const store = openSqliteStore(".keystroke/keystroke.db");
+ * await store.append([{ runId, events }]);
+ */
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteRunStore {
+  return new SqliteRunStore(path, options);
+}
