@@ -5,6 +5,7 @@
 import type {
   ErrorPayload,
   IngestBatch,
+  KeystrokeError,
   Log,
   Message,
   RunDetail,
@@ -83,6 +84,9 @@ export interface AppendResult {
   run: RunSummary;
 }
 
+/** The outcome of one batch of `appendEach`: its result, or why it alone was refused. */
+export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: KeystrokeError };
+
 export interface SessionKey {
   slug: string;
   sessionId: string;
@@ -96,6 +100,11 @@ export interface RunStore {
    * eventId is already stored are skipped. Resolves only after the commit.
    */
   append(batches: readonly IngestBatch[]): Promise<AppendResult[]>;
+  /**
+   * Appends independent batches in one commit (group commit), each atomic on its own: a batch
+   * that is refused leaves no trace and does not stop the others.
+   */
+  appendEach(batches: readonly IngestBatch[]): Promise<AppendOutcome[]>;
   /** History: summary rows newest first (trigger time, then run id), keyset-paged. */
   listRuns(filter: RunFilter, page?: PageRequest): Promise<RunPage>;
   getRun(runId: string, include?: RunInclude): Promise<RunView | undefined>;

@@ -45,7 +45,7 @@ export function parseIngestBatch(body: unknown): IngestBatch {
   const parsed = ingestBatchSchema.safeParse(body);
   if (!parsed.success) throw invalid(zodProblems(parsed.error));
   const { events } = parsed.data;
-  const runId = parsed.data.runId ?? events[0]?.runId;
+  const runId = parsed.data.runId ?? events.find((event) => event.runId !== undefined)?.runId;
   if (runId === undefined) {
     throw invalid([{ path: "runId", message: "missing; name the run on the batch or on its events" }]);
   }

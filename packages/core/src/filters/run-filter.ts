@@ -6,7 +6,6 @@
 import { z } from "zod";
 import { runStatuses } from "../catalog/statuses.js";
 import { KeystrokeError } from "../errors/keystroke-error.js";
-import { zodProblems } from "../events/parse-batch.js";
 import { runKinds, runSources } from "../events/run-events.js";
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(100).optional();
@@ -74,11 +73,17 @@ const timeFields = new Set(["from", "to"]);
 
 const periodUnits: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
-/** `2026-11-28T10:00:00Z`, epoch milliseconds, or a period back from now such as `24h` or `7d`. */
+const isoWithZone = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * `2026-11-28T10:00:00Z` (a zone is required, or a bare date taken as UTC midnight), epoch
+ * milliseconds of at least ten digits, or a period back from now such as `24h` or `7d`.
+ */
 export function parseTime(value: string, now = Date.now()): number | undefined {
   const period = /^(\d+)([mhdw])$/.exec(value);
   if (period) return now - Number(period[1]) * (periodUnits[period[2] as string] ?? 0);
-  if (/^-?\d+$/.test(value)) return Number(value);
+  if (/^\d{10,}$/.test(value)) return Number(value);
+  if (!isoWithZone.test(value)) return undefined;
   const parsed = Date.parse(value);
   return Number.isNaN(parsed) ? undefined : parsed;
 }
@@ -97,14 +102,15 @@ export function parseRunFilter(params: QueryParams, ignore: readonly string[] = 
   );
   for (const [param, value] of Object.entries(params)) {
     if (value === undefined || ignore.includes(param)) continue;
-    const values = (typeof value === "string" ? [value] : [...value]).flatMap((v) => v.split(","));
+    const field = byParam.get(param);
+    const given = typeof value === "string" ? [value] : [...value];
+    const values = field !== undefined && listFields.has(field) ? given.flatMap((v) => v.split(",")) : given;
     const trimmed = values.map((v) => v.trim()).filter((v) => v !== "");
     if (trimmed.length === 0) continue;
     if (param === "period") {
       raw.from = parseTimeOrThrow("period", trimmed[0] as string, now);
       continue;
     }
-    const field = byParam.get(param);
     if (field === undefined) {
       throw new KeystrokeError("invalid_input", `Unknown filter "${param}"`, {
         hint: `Known filters: ${[...byParam.keys(), "period"].join(", ")}`,
@@ -114,7 +120,7 @@ export function parseRunFilter(params: QueryParams, ignore: readonly string[] = 
     if (listFields.has(field)) raw[field] = trimmed;
     else if (numberFields.has(field)) raw[field] = numberOrThrow(param, trimmed[0] as string);
     else if (timeFields.has(field)) raw[field] = parseTimeOrThrow(param, trimmed[0] as string, now);
-    else raw[field] = field === "search" ? values.join(",").trim() : trimmed[0];
+    else raw[field] = trimmed[0];
   }
   return validateRunFilter(raw);
 }
@@ -123,10 +129,11 @@ export function parseRunFilter(params: QueryParams, ignore: readonly string[] = 
 export function validateRunFilter(raw: unknown): RunFilter {
   const parsed = runFilterSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = zodProblems(parsed.error).map((p) => ({
-      ...p,
-      path: runFilterParams[p.path.split(/[.[]/)[0] as keyof RunFilter] ?? p.path,
-    }));
+    const problems = parsed.error.issues.map((issue) => {
+      const key = issue.code === "unrecognized_keys" ? issue.keys[0] : issue.path[0];
+      const param = runFilterParams[String(key) as keyof RunFilter] ?? String(key ?? "(filter)");
+      return { path: param, message: issue.message };
+    });
     const first = problems[0];
     throw new KeystrokeError("invalid_input", `Invalid filter ${first?.path}: ${first?.message}`, {
       hint: "See GET /api/openapi.json for the filters of GET /api/history",
@@ -150,7 +157,7 @@ function parseTimeOrThrow(param: string, value: string, now: number): number {
   const t = parseTime(value, now);
   if (t === undefined) {
     throw new KeystrokeError("invalid_input", `Invalid filter ${param}: "${value}" is not a time`, {
-      hint: "Use an ISO 8601 time (2026-11-28T10:00:00Z), epoch milliseconds, or a period such as 30m, 24h, 7d",
+      hint: "Use an ISO 8601 time with a zone (2026-11-28T10:00:00Z), a date (2026-11-28), epoch milliseconds, or a period such as 30m, 24h, 7d",
       details: { problems: [{ path: param, message: "expected a time" }] },
     });
   }

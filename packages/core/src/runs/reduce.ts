@@ -3,6 +3,7 @@
  * Pure and synchronous; the store calls it inside the append transaction so rollups are
  * never computed by scanning at read time.
  */
+import { statusCatalog } from "../catalog/statuses.js";
 import { KeystrokeError } from "../errors/keystroke-error.js";
 import type { ErrorPayload } from "../events/parts.js";
 import type { StoredEvent } from "../events/run-events.js";
@@ -29,6 +30,22 @@ function addUnique(list: string[], value: string): string[] {
 function duration(run: RunDetail): number | null {
   if (run.startedAt === null || run.finishedAt === null) return null;
   return Math.max(0, toMillis(run.finishedAt) - toMillis(run.startedAt));
+}
+
+/** Running (again): a follow-up prompt clears the previous turn's finish and error. */
+function reopen(run: RunDetail, time: string): void {
+  run.status = "running";
+  run.startedAt ??= time;
+  run.finishedAt = null;
+  run.durationMs = null;
+  run.error = null;
+  run.errorSummary = null;
+}
+
+function finish(run: RunDetail, time: string): void {
+  run.startedAt ??= time;
+  run.finishedAt = time;
+  run.durationMs = duration(run);
 }
 
 /** Creates the detail of a new run from its `run.created` event. */
@@ -95,24 +112,16 @@ export function reduceRun(run: RunDetail | undefined, event: StoredEvent): RunDe
         details: { runId: event.runId },
       });
     case "run.started":
-      next.status = "running";
-      next.startedAt ??= event.time;
+      reopen(next, event.time);
       break;
     case "run.status_changed":
+      if (event.status === "running") reopen(next, event.time);
+      else if (statusCatalog[event.status].group === "finished") finish(next, event.time);
       next.status = event.status;
-      if (event.status === "running") {
-        next.startedAt ??= event.time;
-        next.finishedAt = null;
-        next.durationMs = null;
-        next.error = null;
-        next.errorSummary = null;
-      }
       break;
     case "run.finished":
+      finish(next, event.time);
       next.status = event.status;
-      next.startedAt ??= event.time;
-      next.finishedAt = event.time;
-      next.durationMs = duration(next);
       if (event.output !== undefined) next.output = event.output;
       next.error = event.error ?? null;
       next.errorSummary = event.error ? summarizeError(event.error) : null;

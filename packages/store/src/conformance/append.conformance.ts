@@ -95,6 +95,22 @@ export function describeAppend(get: () => StoreUnderTest): void {
       expect((await store.listRuns({})).runs).toEqual([]);
     });
 
+    it("group-commits independent batches, refusing only the bad one", async () => {
+      const { store } = get();
+      const first = runEvents({ messages: ["kept one"] });
+      const bad = moreEvents(newRunId(), [{ eventId: newEventId(), type: "run.started", time: now() }]);
+      const second = runEvents({ messages: ["kept two"] });
+      const followUp = moreEvents(first.runId, [{ eventId: newEventId(), type: "service.used", time: now(), service: "stripe" }]);
+      const outcomes = await store.appendEach([first, bad, second, followUp, first]);
+      expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, true, true]);
+      const refused = outcomes[1];
+      expect(refused?.ok === false && refused.error.code).toBe("invalid_input");
+      expect(outcomes[4]?.ok === true && outcomes[4].result.duplicates).toBe(first.events.length);
+      expect(await store.getRun(bad.runId)).toBeUndefined();
+      expect((await store.getRun(first.runId))?.run.services).toEqual(["stripe"]);
+      expect((await store.listRuns({ search: "kept" })).runs.map((r) => r.runId)).toEqual([second.runId, first.runId]);
+    });
+
     it("leaves an existing run untouched when a later batch is rejected", async () => {
       const { store } = get();
       const batch = runEvents({ messages: ["first"], status: "running" });

@@ -169,6 +169,23 @@ export function describeList(get: () => StoreUnderTest): void {
       expect(rest.nextCursor).toBeNull();
     });
 
+    it("pages search results without repeats, a run with many matching messages counted once", async () => {
+      const { store } = get();
+      const specs = Array.from({ length: 12 }, (_, i) => ({
+        at: T0 + i * 1000,
+        messages: i % 4 === 3 ? ["nothing here"] : ["the parcel is late", "parcel found", "parcel delivered"],
+      }));
+      const batches = specs.map((s) => runEvents(s));
+      await store.append(batches);
+      const expected = batches.filter((_, i) => i % 4 !== 3).map((b) => b.runId).reverse();
+      const first = await store.listRuns({ search: "parcel" }, { limit: 4 });
+      const second = await store.listRuns({ search: "parcel" }, { limit: 4, cursor: first.nextCursor ?? undefined });
+      const third = await store.listRuns({ search: "parcel" }, { limit: 4, cursor: second.nextCursor ?? undefined });
+      expect([...first.runs, ...second.runs, ...third.runs].map((r) => r.runId)).toEqual(expected);
+      expect(third.runs).toHaveLength(1);
+      expect(third.nextCursor).toBeNull();
+    });
+
     it("rejects a cursor it did not issue", async () => {
       const { store } = get();
       await expectKeystrokeError(store.listRuns({}, { cursor: "not-a-cursor" }), "invalid_input", "cursor");

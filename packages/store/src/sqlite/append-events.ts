@@ -38,8 +38,9 @@ export class EventAppender {
   private readonly insertMessage: Database.Statement;
   private readonly selectMessage: Database.Statement<[number, string], { idx: number; body: string }>;
   private readonly updateMessage: Database.Statement;
-  private readonly insertFts: Database.Statement;
-  private readonly deleteFts: Database.Statement;
+  private readonly queueFts: Database.Statement;
+  /** Messages queued for the full-text index since the last flush. */
+  pendingFts = 0;
   private readonly upsertSpan: Database.Statement;
   private readonly nextLogIdx: Database.Statement<[number], { next: number }>;
   private readonly insertLog: Database.Statement;
@@ -72,8 +73,10 @@ export class EventAppender {
     );
     this.selectMessage = db.prepare("SELECT idx, body FROM messages WHERE run_no = ? AND message_id = ?");
     this.updateMessage = db.prepare("UPDATE messages SET body = ? WHERE run_no = ? AND idx = ?");
-    this.insertFts = db.prepare("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)");
-    this.deleteFts = db.prepare("DELETE FROM messages_fts WHERE rowid = ?");
+    this.queueFts = db.prepare(
+      `INSERT INTO messages_fts_pending (fts_rowid, text, replaces) VALUES (?, ?, ?)
+       ON CONFLICT (fts_rowid) DO UPDATE SET text = excluded.text, replaces = MAX(replaces, excluded.replaces)`,
+    );
     this.upsertSpan = db.prepare("INSERT OR REPLACE INTO spans (run_no, span_id, start_ms, body) VALUES (?, ?, ?, ?)");
     this.nextLogIdx = db.prepare("SELECT COALESCE(MAX(idx), -1) + 1 AS next FROM logs WHERE run_no = ?");
     this.insertLog = db.prepare("INSERT INTO logs (run_no, idx, body) VALUES (?, ?, ?)");
@@ -264,10 +267,10 @@ export class EventAppender {
     }
   }
 
-  private index(runNo: number, idx: number, text: string, replace: boolean): void {
-    const rowid = runNo * MESSAGES_PER_RUN + idx;
-    if (replace) this.deleteFts.run(rowid);
-    if (text !== "") this.insertFts.run(rowid, text);
+  private index(runNo: number, idx: number, text: string, replaces: boolean): void {
+    if (text === "" && !replaces) return;
+    this.queueFts.run(runNo * MESSAGES_PER_RUN + idx, text, replaces ? 1 : 0);
+    this.pendingFts++;
   }
 }
 

@@ -6,94 +6,117 @@
  * One model (or service) is the common filter, and its rows may be rare among a million runs:
  * then the query is driven from run_models, whose key (model, triggered_at, run_id) is already
  * in History order, instead of walking every run and probing.
+ *
+ * A search is driven from the full-text index instead, newest recorded run first: FTS5 walks
+ * its matches in rowid order, a rowid names its run (run_no * 2^24 + message index), and the
+ * walk stops as soon as a page of distinct runs is found — so a word that occurs in half of a
+ * million conversations costs a page, not half a million lookups. Its cursor is the run_no.
  */
-import { decodeCursor, type RunFilter } from "@keystroke/core";
+import { decodeCursor, decodePosition, type RunFilter } from "@keystroke/core";
 import { MESSAGES_PER_RUN } from "./rows.js";
 import { toFtsQuery } from "./search-query.js";
 
 export interface ListQuery {
   sql: string;
   params: unknown[];
+  /** "search": one row per matching message, newest run first; dedupe by run_no and stop at a page. */
+  mode: "keyset" | "search";
 }
 
-const inList = (column: string, values: readonly unknown[], where: string[], params: unknown[]) => {
-  where.push(values.length === 1 ? `${column} = ?` : `${column} IN (${values.map(() => "?").join(", ")})`);
-  params.push(...values);
-};
+interface Condition {
+  sql: string;
+  params: unknown[];
+}
+
+const placeholders = (values: readonly unknown[]) => values.map(() => "?").join(", ");
+
+function equals(column: string, values: readonly unknown[] | undefined): Condition[] {
+  if (values === undefined) return [];
+  if (values.length === 1) return [{ sql: `${column} = ?`, params: [...values] }];
+  return [{ sql: `${column} IN (${placeholders(values)})`, params: [...values] }];
+}
+
+function range(column: string, min: number | undefined, max: number | undefined, maxOp = "<="): Condition[] {
+  const out: Condition[] = [];
+  if (min !== undefined) out.push({ sql: `${column} >= ?`, params: [min] });
+  if (max !== undefined) out.push({ sql: `${column} ${maxOp} ?`, params: [max] });
+  return out;
+}
+
+function memberOf(table: string, column: string, values: readonly string[] | undefined): Condition[] {
+  if (values === undefined) return [];
+  return [{ sql: `r.run_no IN (SELECT run_no FROM ${table} WHERE ${column} IN (${placeholders(values)}))`, params: [...values] }];
+}
+
+/** The conditions on runs that every mode shares. */
+function runConditions(filter: RunFilter): Condition[] {
+  return [
+    ...equals("r.kind", filter.kind),
+    ...equals("r.status", filter.status),
+    ...equals("r.project", filter.project),
+    ...equals("r.source", filter.source),
+    ...equals("r.trigger", filter.trigger),
+    ...equals("r.actor_id", filter.actor),
+    ...equals("r.slug", filter.slug),
+    ...equals("r.session_id", filter.sessionId === undefined ? undefined : [filter.sessionId]),
+    ...equals("r.parent_run_id", filter.parentRunId === undefined ? undefined : [filter.parentRunId]),
+    ...range("r.total_cost", filter.costMin, filter.costMax),
+    ...range("r.message_count", filter.messagesMin, filter.messagesMax),
+    ...range("r.step_count", filter.stepsMin, filter.stepsMax),
+    ...range("r.triggered_at", filter.from, filter.to, "<"),
+  ];
+}
+
+function assemble(conditions: Condition[]): { where: string; params: unknown[] } {
+  return {
+    where: conditions.length > 0 ? `WHERE ${conditions.map((c) => c.sql).join(" AND ")}` : "",
+    params: conditions.flatMap((c) => c.params),
+  };
+}
 
 /** Returns undefined when the filter can match nothing (a search with no words). */
 export function buildListQuery(filter: RunFilter, cursor: string | undefined, limit: number): ListQuery | undefined {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  let from = "runs r";
-  let order = "r.triggered_at DESC, r.run_id DESC";
-  let key = "(r.triggered_at, r.run_id)";
-
-  const drive = (table: string, column: string, value: string) => {
-    from = `${table} d CROSS JOIN runs r ON r.run_no = d.run_no`;
-    order = "d.triggered_at DESC, d.run_id DESC";
-    key = "(d.triggered_at, d.run_id)";
-    where.push(`d.${column} = ?`);
-    params.push(value);
-  };
-  const model = filter.model;
-  const service = filter.service;
-  if (model?.length === 1 && model[0] !== undefined) drive("run_models", "model", model[0]);
-  else if (service?.length === 1 && service[0] !== undefined) drive("run_services", "service", service[0]);
-  const drivenBy = from.startsWith("run_models") ? "model" : from.startsWith("run_services") ? "service" : undefined;
-
-  if (model && drivenBy !== "model") {
-    where.push(`r.run_no IN (SELECT run_no FROM run_models WHERE model IN (${model.map(() => "?").join(", ")}))`);
-    params.push(...model);
-  }
-  if (service && drivenBy !== "service") {
-    where.push(`r.run_no IN (SELECT run_no FROM run_services WHERE service IN (${service.map(() => "?").join(", ")}))`);
-    params.push(...service);
-  }
-  if (filter.kind) inList("r.kind", filter.kind, where, params);
-  if (filter.status) inList("r.status", filter.status, where, params);
-  if (filter.project) inList("r.project", filter.project, where, params);
-  if (filter.source) inList("r.source", filter.source, where, params);
-  if (filter.trigger) inList("r.trigger", filter.trigger, where, params);
-  if (filter.actor) inList("r.actor_id", filter.actor, where, params);
-  if (filter.slug) inList("r.slug", filter.slug, where, params);
-  if (filter.sessionId !== undefined) inList("r.session_id", [filter.sessionId], where, params);
-  if (filter.parentRunId !== undefined) inList("r.parent_run_id", [filter.parentRunId], where, params);
-  const range = (column: string, min: number | undefined, max: number | undefined) => {
-    if (min !== undefined) {
-      where.push(`${column} >= ?`);
-      params.push(min);
-    }
-    if (max !== undefined) {
-      where.push(`${column} <= ?`);
-      params.push(max);
-    }
-  };
-  range("r.total_cost", filter.costMin, filter.costMax);
-  range("r.message_count", filter.messagesMin, filter.messagesMax);
-  range("r.step_count", filter.stepsMin, filter.stepsMax);
-  if (filter.from !== undefined) {
-    where.push("r.triggered_at >= ?");
-    params.push(filter.from);
-  }
-  if (filter.to !== undefined) {
-    where.push("r.triggered_at < ?");
-    params.push(filter.to);
-  }
   if (filter.search !== undefined) {
     const match = toFtsQuery(filter.search);
     if (match === undefined) return undefined;
-    where.push(`r.run_no IN (SELECT rowid / ${MESSAGES_PER_RUN} FROM messages_fts WHERE messages_fts MATCH ?)`);
-    params.push(match);
+    const conditions: Condition[] = [{ sql: "messages_fts MATCH ?", params: [match] }];
+    if (cursor !== undefined) {
+      conditions.push({ sql: "f.rowid < ?", params: [Number(decodePosition(cursor, "cursor")[0]) * MESSAGES_PER_RUN] });
+    }
+    conditions.push(...memberOf("run_models", "model", filter.model), ...memberOf("run_services", "service", filter.service));
+    conditions.push(...runConditions(filter));
+    const { where, params } = assemble(conditions);
+    return {
+      sql: `SELECT r.run_no AS n, r.summary FROM messages_fts f CROSS JOIN runs r ON r.run_no = f.rowid / ${MESSAGES_PER_RUN}
+        ${where} ORDER BY f.rowid DESC`,
+      params,
+      mode: "search",
+    };
   }
+
+  const model = filter.model?.length === 1 ? filter.model[0] : undefined;
+  const service = model === undefined && filter.service?.length === 1 ? filter.service[0] : undefined;
+  const driver = model !== undefined ? "run_models" : service !== undefined ? "run_services" : undefined;
+  const conditions: Condition[] = [];
+  if (model !== undefined) conditions.push({ sql: "d.model = ?", params: [model] });
+  else conditions.push(...memberOf("run_models", "model", filter.model));
+  if (service !== undefined) conditions.push({ sql: "d.service = ?", params: [service] });
+  else if (model === undefined || filter.service !== undefined) conditions.push(...memberOf("run_services", "service", filter.service));
+  conditions.push(...runConditions(filter));
+  const key = driver ? "d" : "r";
   if (cursor !== undefined) {
     const position = decodeCursor(cursor);
-    where.push(`${key} < (?, ?)`);
-    params.push(position.time, position.runId);
+    conditions.push({ sql: `(${key}.triggered_at, ${key}.run_id) < (?, ?)`, params: [position.time, position.runId] });
   }
-  const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+  const from = driver ? `${driver} d CROSS JOIN runs r ON r.run_no = d.run_no` : "runs r";
+  const { where, params } = assemble(conditions);
+  // Two steps: pick the page's run numbers (a sort, when one is needed, then moves keys only),
+  // and only then read the summaries of those rows.
   return {
-    sql: `SELECT r.summary, r.triggered_at AS t, r.run_id AS id FROM ${from} ${clause} ORDER BY ${order} LIMIT ?`,
+    sql: `SELECT p.summary, p.triggered_at AS t, p.run_id AS id FROM runs p
+      WHERE p.run_no IN (SELECT r.run_no FROM ${from} ${where} ORDER BY ${key}.triggered_at DESC, ${key}.run_id DESC LIMIT ?)
+      ORDER BY p.triggered_at DESC, p.run_id DESC`,
     params: [...params, limit + 1],
+    mode: "keyset",
   };
 }

@@ -2,6 +2,11 @@
  * Versioned schema of the SQLite store. A migration runs once, in a transaction, and its version
  * is recorded in `schema_migrations`; never edit a migration that has shipped — add the next one.
  *
+ * Why `messages_fts_pending`: FTS5 writes a new index segment at every commit, which made
+ * one-run appends spend most of their time merging segments. Appends queue message text here
+ * (a plain B-tree insert) and the store moves the queue into the index in bulk: before every
+ * search, when the queue grows, and on a timer — so search always sees every committed message.
+ *
  * Why `runs.run_no`: an integer key lets the full-text index name its run without a lookup.
  * Each message's FTS rowid is `run_no * 2^24 + message index`, so a search yields run numbers
  * by shifting, not by joining every matching message back to its run.
@@ -88,6 +93,11 @@ export const migrations: readonly Migration[] = [
       CREATE VIRTUAL TABLE messages_fts USING fts5 (
         text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
       );
+      CREATE TABLE messages_fts_pending (
+        fts_rowid INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,
+        replaces INTEGER NOT NULL
+      );
 
       CREATE TABLE spans (
         run_no INTEGER NOT NULL,
@@ -113,6 +123,19 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (run_no, step_id)
       ) WITHOUT ROWID;
       CREATE UNIQUE INDEX steps_order ON steps (run_no, ord);
+    `,
+  },
+  {
+    version: 2,
+    name: "range filters served from covering indexes",
+    sql: `
+      DROP INDEX runs_cost;
+      DROP INDEX runs_messages;
+      DROP INDEX runs_steps;
+      CREATE INDEX runs_cost ON runs (total_cost, triggered_at, run_id);
+      CREATE INDEX runs_messages ON runs (message_count, triggered_at, run_id);
+      CREATE INDEX runs_steps ON runs (step_count, triggered_at, run_id);
+      ANALYZE runs;
     `,
   },
 ];

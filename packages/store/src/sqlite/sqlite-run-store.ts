@@ -17,10 +17,12 @@ import {
   type RunSummary,
   type Span,
   type StoredEvent,
+  toKeystrokeError,
   toMillis,
 } from "@keystroke/core";
 import Database from "better-sqlite3";
 import {
+  type AppendOutcome,
   type AppendResult,
   type Page,
   type PageRequest,
@@ -35,6 +37,8 @@ import {
   type StoredStep,
 } from "../run-store.js";
 import { EventAppender } from "./append-events.js";
+import { Checkpointer } from "./checkpointer.js";
+import { FullTextIndex } from "./full-text-index.js";
 import { buildListQuery } from "./list-runs.js";
 import { migrate } from "./migrations.js";
 import { joinDetail, type RunRow } from "./rows.js";
@@ -47,12 +51,19 @@ export interface SqliteStoreOptions {
 const STATEMENT_CACHE = 256;
 /** Re-analyse query statistics after this many appended batches. */
 const OPTIMIZE_EVERY = 50_000;
+/** Index queued message text once this many messages wait, or after FTS_FLUSH_MS. */
+const FTS_FLUSH_AT = 20_000;
+const FTS_FLUSH_MS = 500;
 
 export class SqliteRunStore implements RunStore {
   readonly db: Database.Database;
   private readonly appender: EventAppender;
   private readonly appendTx: (batches: readonly IngestBatch[]) => AppendResult[];
+  private readonly appendEachTx: (batches: readonly IngestBatch[]) => AppendOutcome[];
   private readonly listStatements = new Map<string, Database.Statement>();
+  private readonly fullText: FullTextIndex;
+  private readonly ftsTimer: NodeJS.Timeout;
+  private readonly checkpointer: Checkpointer | undefined;
   private appendsSinceOptimize = 0;
 
   constructor(
@@ -66,28 +77,50 @@ export class SqliteRunStore implements RunStore {
     this.db.pragma("busy_timeout = 5000");
     this.db.pragma("cache_size = -65536");
     this.db.pragma("temp_store = MEMORY");
+    this.db.pragma("wal_autocheckpoint = 20000");
+    this.db.pragma("journal_size_limit = 67108864");
     migrate(this.db);
     this.db.pragma("optimize = 0x10002");
     this.appender = new EventAppender(this.db);
     this.appendTx = this.db.transaction((batches: readonly IngestBatch[]) =>
       batches.map((batch) => this.appender.append(batch)),
     );
+    // Nested better-sqlite3 transactions are savepoints: each batch rolls back alone.
+    const appendOne = this.db.transaction((batch: IngestBatch) => this.appender.append(batch));
+    this.appendEachTx = this.db.transaction((batches: readonly IngestBatch[]) =>
+      batches.map((batch): AppendOutcome => {
+        try {
+          return { ok: true, result: appendOne(batch) };
+        } catch (thrown) {
+          return { ok: false, error: toKeystrokeError(thrown) };
+        }
+      }),
+    );
+    this.fullText = new FullTextIndex(this.db);
+    this.fullText.flush();
+    this.ftsTimer = setInterval(() => this.flushFullText(), FTS_FLUSH_MS);
+    this.ftsTimer.unref();
+    this.checkpointer = path === ":memory:" ? undefined : new Checkpointer(path);
   }
 
   async append(batches: readonly IngestBatch[]): Promise<AppendResult[]> {
     const results = this.appendTx(batches);
-    this.appendsSinceOptimize += batches.length;
-    if (this.appendsSinceOptimize >= OPTIMIZE_EVERY) {
-      this.appendsSinceOptimize = 0;
-      this.db.pragma("optimize");
-    }
+    this.afterAppend(batches.length);
     return results;
+  }
+
+  async appendEach(batches: readonly IngestBatch[]): Promise<AppendOutcome[]> {
+    const outcomes = this.appendEachTx(batches);
+    this.afterAppend(batches.length);
+    return outcomes;
   }
 
   async listRuns(filter: RunFilter, page: PageRequest = {}): Promise<RunPage> {
     const limit = pageLimit(page.limit);
+    if (filter.search !== undefined) this.flushFullText();
     const query = buildListQuery(filter, page.cursor, limit);
     if (query === undefined) return { runs: [], nextCursor: null };
+    if (query.mode === "search") return this.searchPage(query.sql, query.params, limit);
     const rows = this.statement(query.sql).all(...query.params) as { summary: string; t: number; id: string }[];
     const more = rows.length > limit;
     const pageRows = more ? rows.slice(0, limit) : rows;
@@ -96,6 +129,39 @@ export class SqliteRunStore implements RunStore {
       runs: pageRows.map((row) => JSON.parse(row.summary) as RunSummary),
       nextCursor: more && last ? encodeCursor({ time: last.t, runId: last.id }) : null,
     };
+  }
+
+  /** Makes every committed message searchable now (search does this itself). */
+  flushFullText(): void {
+    if (this.appender.pendingFts === 0) return;
+    this.fullText.flush();
+    this.appender.pendingFts = 0;
+  }
+
+  private afterAppend(batches: number): void {
+    if (this.appender.pendingFts >= FTS_FLUSH_AT) this.flushFullText();
+    this.appendsSinceOptimize += batches;
+    if (this.appendsSinceOptimize >= OPTIMIZE_EVERY) {
+      this.appendsSinceOptimize = 0;
+      this.db.pragma("optimize");
+    }
+  }
+
+  /** Walks matching messages newest run first and stops after one page of distinct runs. */
+  private searchPage(sql: string, params: unknown[], limit: number): RunPage {
+    const runs: RunSummary[] = [];
+    let lastRunNo: number | undefined;
+    let more = false;
+    for (const row of this.statement(sql).iterate(...params) as Iterable<{ n: number; summary: string }>) {
+      if (row.n === lastRunNo) continue;
+      if (runs.length === limit) {
+        more = true;
+        break;
+      }
+      runs.push(JSON.parse(row.summary) as RunSummary);
+      lastRunNo = row.n;
+    }
+    return { runs, nextCursor: more && lastRunNo !== undefined ? encodePosition([lastRunNo]) : null };
   }
 
   async getRun(runId: string, include: RunInclude = {}): Promise<RunView | undefined> {
@@ -132,7 +198,10 @@ export class SqliteRunStore implements RunStore {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.ftsTimer);
+    await this.checkpointer?.close();
     if (!this.db.open) return;
+    this.flushFullText();
     this.db.pragma("optimize");
     this.db.close();
   }
