@@ -1,0 +1,17 @@
+/**
+ * `npm run bench`: every benchmark, each printed beside a baseline measured in the same run.
+ * Figures, not pass/fail: timing never fails the test suite.
+ */
+import { benchBigRun } from "./big-run.js";
+import { benchHistoryQueries } from "./history-queries.js";
+import { benchHttpIngest } from "./http-ingest.js";
+import { benchStoreIngest } from "./store-ingest.js";
+
+const only = process.argv.slice(2);
+const want = (name: string) => only.length === 0 || only.includes(name);
+
+console.log(`# Keystroke benchmarks — ${new Date().toISOString()}, Node ${process.version}`);
+if (want("store")) await benchStoreIngest();
+if (want("http")) await benchHttpIngest();
+if (want("history")) await benchHistoryQueries();
+if (want("big-run")) await benchBigRun();
