@@ -1,0 +1,22 @@
+import { KeystrokeError } from "@keystroke/core";
+import type { FastifyInstance } from "fastify";
+import { toApiError } from "./to-api-error.js";
+
+/**
+ * Answers every failure of `app` as `{ error: { code, message, hint, details } }` with the status
+ * its code maps to, including unknown routes.
+ */
+export function useErrorHandler(app: FastifyInstance, bodyLimitBytes: number): void {
+  app.setErrorHandler((thrown, request, reply) => {
+    const error = toApiError(thrown, { bodyLimitBytes, contentType: request.headers["content-type"] });
+    if (error.code === "internal") request.log.error({ err: thrown }, "request failed");
+    return reply.status(error.httpStatus).send(error.toBody());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?", 1)[0];
+    const error = new KeystrokeError("not_found", `No route ${request.method} ${path}`, {
+      hint: "See GET /api/openapi.json for the routes of this server",
+    });
+    return reply.status(error.httpStatus).send(error.toBody());
+  });
+}

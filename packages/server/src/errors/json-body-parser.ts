@@ -1,0 +1,38 @@
+/**
+ * Fastify's own JSON parser answers every bad body with the same "Body is not valid JSON"; this
+ * one says what is wrong and where, and keeps Fastify's refusal of `__proto__` and
+ * `constructor.prototype` keys.
+ */
+import { KeystrokeError } from "@keystroke/core";
+import type { FastifyInstance } from "fastify";
+import secureJson from "secure-json-parse";
+
+/** Parses JSON text; throws `invalid_input` naming the JSON problem. */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === "") {
+    throw new KeystrokeError("invalid_input", "The body is empty, but Content-Type says it is JSON", {
+      hint: "Send a JSON body, or no Content-Type header",
+    });
+  }
+  try {
+    return secureJson.parse(text, null, { protoAction: "error", constructorAction: "error" });
+  } catch (error) {
+    const problem = error instanceof Error ? error.message : String(error);
+    throw new KeystrokeError("invalid_input", `The body is not valid JSON: ${problem}`, {
+      hint: "Check the request body with a JSON validator, e.g. `jq . < body.json`",
+      details: { problems: [{ path: "(body)", message: problem }] },
+    });
+  }
+}
+
+/** Makes parseJsonBody the only body parser of `app`: any other Content-Type is answered 415. */
+export function useJsonBodyParser(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+}

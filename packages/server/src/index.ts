@@ -1,0 +1,20 @@
+/**
+ * @keystroke/server: the HTTP API over a RunStore (createServer, or startServer over a SQLite
+ * file), the live event bus its ingest publishes to, and the shapes of its answers.
+ */
+export {
+  type CreateServerOptions,
+  createServer,
+  DEFAULT_BODY_LIMIT_BYTES,
+  type KeystrokeServer,
+} from "./create-server.js";
+export {
+  type BatchListener,
+  type PublishedBatch,
+  RunEventBus,
+  type RunEventBusOptions,
+} from "./events/run-event-bus.js";
+export type { IngestReply } from "./ingest/ingest.js";
+export { buildOpenApiDocument } from "./openapi/openapi-document.js";
+export type { RunViewReply } from "./run-view/run-view-reply.js";
+export { type RunningServer, type StartServerOptions, startServer } from "./start-server.js";

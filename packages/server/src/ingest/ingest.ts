@@ -1,0 +1,38 @@
+/**
+ * `POST /api/ingest`: a recorder in another process sends one batch of a run's events. The
+ * batch is validated with core's schema, appended in one store transaction (shared with the
+ * batches that arrive at the same time: see ingest-queue.ts), published to live subscribers and
+ * acknowledged only after the commit. This route is the hot path of recording, so it adds
+ * nothing per event on top of validation and the store.
+ */
+import { parseIngestBatch } from "@keystroke/core";
+import type { FastifyInstance } from "fastify";
+import type { ServerContext } from "../server-context.js";
+import { IngestQueue } from "./ingest-queue.js";
+
+/** The answer to an ingested batch. */
+export interface IngestReply {
+  runId: string;
+  /** Events newly stored. */
+  accepted: number;
+  /** Events skipped because their eventId was already stored (a retried batch). */
+  duplicates: number;
+  /** Sequence number of the run's last event after this batch. */
+  lastSeq: number;
+}
+
+/** Registers `POST /api/ingest`. */
+export function ingestRoutes(app: FastifyInstance, { store, bus }: ServerContext): void {
+  const queue = new IngestQueue(store, (result) =>
+    bus.publish({ runId: result.runId, events: result.events, run: result.run }),
+  );
+  app.post("/api/ingest", async (request): Promise<IngestReply> => {
+    const result = await queue.submit(parseIngestBatch(request.body));
+    return {
+      runId: result.runId,
+      accepted: result.events.length,
+      duplicates: result.duplicates,
+      lastSeq: result.run.lastSeq,
+    };
+  });
+}

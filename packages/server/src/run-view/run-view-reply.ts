@@ -1,0 +1,27 @@
+import type { RunDetail, Span } from "@keystroke/core";
+import type { Page, RunView, StoredLog, StoredMessage, StoredStep } from "@keystroke/store";
+import type { RunViewPart } from "./run-view-query.js";
+
+/** The answer of a run's detail: the run, then each included part as pages. */
+export interface RunViewReply {
+  run: RunDetail;
+  messages?: Page<StoredMessage>;
+  trace?: { spans: Page<Span>; logs: Page<StoredLog> };
+  steps?: Page<StoredStep>;
+}
+
+const emptyPage = <T>(): Page<T> => ({ items: [], nextCursor: null });
+
+/**
+ * Shapes a store view as the API answers it, with exactly the parts that were asked for.
+ *
+ * @example
+ * toRunViewReply(view, new Set(["trace"])); // { run, trace: { spans, logs } }
+ */
+export function toRunViewReply(view: RunView, parts: ReadonlySet<RunViewPart>): RunViewReply {
+  const reply: RunViewReply = { run: view.run };
+  if (parts.has("messages")) reply.messages = view.messages ?? emptyPage();
+  if (parts.has("trace")) reply.trace = { spans: view.spans ?? emptyPage(), logs: view.logs ?? emptyPage() };
+  if (parts.has("steps")) reply.steps = view.steps ?? emptyPage();
+  return reply;
+}
