@@ -28,9 +28,9 @@ export function parseJsonBody(text: string): unknown {
 /** Makes parseJsonBody the only body parser of `app`: any other Content-Type is answered 415. */
 export function useJsonBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) => {
     try {
-      done(null, parseJsonBody(body as string));
+      done(null, parseJsonBody((body as Buffer).toString("utf8")));
     } catch (error) {
       done(error as Error, undefined);
     }
