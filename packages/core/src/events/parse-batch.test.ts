@@ -93,9 +93,15 @@ describe("parseIngestBatch: valid batches", () => {
     expect(batch.events.map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
   });
 
-  it("accepts timestamps with a zone offset", () => {
-    const batch = parseIngestBatch({ runId: RUN, events: [ev("run.started", { time: "2026-11-28T12:00:00+02:00" })] });
-    expect(batch.events[0]?.time).toBe("2026-11-28T12:00:00+02:00");
+  it("accepts timestamps with a zone offset or any precision, and stores them as UTC milliseconds", () => {
+    const batch = parseIngestBatch({
+      runId: RUN,
+      events: [
+        ev("run.started", { time: "2026-11-28T12:00:00+02:00" }),
+        ev("service.used", { eventId: "e2", service: "x", time: "2026-11-28T10:00:00.123456Z" }),
+      ],
+    });
+    expect(batch.events.map((e) => e.time)).toEqual(["2026-11-28T10:00:00.000Z", "2026-11-28T10:00:00.123Z"]);
   });
 
   it("takes the runId from the events when the batch omits it", () => {

@@ -1,10 +1,12 @@
 import { z } from "zod";
 
-/** An ISO 8601 timestamp with a zone, e.g. `2026-11-28T10:00:00.000Z`. */
-export const isoTime = z.iso.datetime({
-  offset: true,
-  error: "an ISO 8601 timestamp such as 2026-11-28T10:00:00.000Z",
-});
+/**
+ * An ISO 8601 timestamp with a zone, e.g. `2026-11-28T10:00:00.000Z`; any zone or precision is
+ * accepted and stored in one form (UTC, milliseconds) so that times compare and display alike.
+ */
+export const isoTime = z.iso
+  .datetime({ offset: true, error: "an ISO 8601 timestamp such as 2026-11-28T10:00:00.000Z" })
+  .transform((value) => new Date(value).toISOString());
 
 /** Milliseconds since the epoch of an ISO timestamp the schema already accepted. */
 export function toMillis(iso: string): number {

@@ -42,9 +42,12 @@ export class IngestQueue {
       const outcomes = await this.store.appendEach(group.map((w) => w.batch));
       outcomes.forEach((outcome, i) => {
         const waiting = group[i] as Waiting;
-        if (!outcome.ok) return waiting.reject(outcome.error);
-        this.committed(outcome.result);
-        waiting.resolve(outcome.result);
+        if (outcome.ok) {
+          this.committed(outcome.result);
+          waiting.resolve(outcome.result);
+        } else {
+          waiting.reject(outcome.error);
+        }
       });
     } catch (thrown) {
       for (const waiting of group) waiting.reject(thrown instanceof Error ? thrown : new Error(String(thrown)));

@@ -100,7 +100,9 @@ export function describeAppend(get: () => StoreUnderTest): void {
       const first = runEvents({ messages: ["kept one"] });
       const bad = moreEvents(newRunId(), [{ eventId: newEventId(), type: "run.started", time: now() }]);
       const second = runEvents({ messages: ["kept two"] });
-      const followUp = moreEvents(first.runId, [{ eventId: newEventId(), type: "service.used", time: now(), service: "stripe" }]);
+      const followUp = moreEvents(first.runId, [
+        { eventId: newEventId(), type: "service.used", time: now(), service: "stripe" },
+      ]);
       const outcomes = await store.appendEach([first, bad, second, followUp, first]);
       expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, true, true]);
       const refused = outcomes[1];

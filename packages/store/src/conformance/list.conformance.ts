@@ -177,7 +177,10 @@ export function describeList(get: () => StoreUnderTest): void {
       }));
       const batches = specs.map((s) => runEvents(s));
       await store.append(batches);
-      const expected = batches.filter((_, i) => i % 4 !== 3).map((b) => b.runId).reverse();
+      const expected = batches
+        .filter((_, i) => i % 4 !== 3)
+        .map((b) => b.runId)
+        .reverse();
       const first = await store.listRuns({ search: "parcel" }, { limit: 4 });
       const second = await store.listRuns({ search: "parcel" }, { limit: 4, cursor: first.nextCursor ?? undefined });
       const third = await store.listRuns({ search: "parcel" }, { limit: 4, cursor: second.nextCursor ?? undefined });

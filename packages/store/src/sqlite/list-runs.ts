@@ -45,7 +45,12 @@ function range(column: string, min: number | undefined, max: number | undefined,
 
 function memberOf(table: string, column: string, values: readonly string[] | undefined): Condition[] {
   if (values === undefined) return [];
-  return [{ sql: `r.run_no IN (SELECT run_no FROM ${table} WHERE ${column} IN (${placeholders(values)}))`, params: [...values] }];
+  return [
+    {
+      sql: `r.run_no IN (SELECT run_no FROM ${table} WHERE ${column} IN (${placeholders(values)}))`,
+      params: [...values],
+    },
+  ];
 }
 
 /** The conditions on runs that every mode shares. */
@@ -83,7 +88,10 @@ export function buildListQuery(filter: RunFilter, cursor: string | undefined, li
     if (cursor !== undefined) {
       conditions.push({ sql: "f.rowid < ?", params: [Number(decodePosition(cursor, "cursor")[0]) * MESSAGES_PER_RUN] });
     }
-    conditions.push(...memberOf("run_models", "model", filter.model), ...memberOf("run_services", "service", filter.service));
+    conditions.push(
+      ...memberOf("run_models", "model", filter.model),
+      ...memberOf("run_services", "service", filter.service),
+    );
     conditions.push(...runConditions(filter));
     const { where, params } = assemble(conditions);
     return {
@@ -101,7 +109,8 @@ export function buildListQuery(filter: RunFilter, cursor: string | undefined, li
   if (model !== undefined) conditions.push({ sql: "d.model = ?", params: [model] });
   else conditions.push(...memberOf("run_models", "model", filter.model));
   if (service !== undefined) conditions.push({ sql: "d.service = ?", params: [service] });
-  else if (model === undefined || filter.service !== undefined) conditions.push(...memberOf("run_services", "service", filter.service));
+  else if (model === undefined || filter.service !== undefined)
+    conditions.push(...memberOf("run_services", "service", filter.service));
   conditions.push(...runConditions(filter));
   const key = driver ? "d" : "r";
   if (cursor !== undefined) {

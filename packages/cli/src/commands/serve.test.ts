@@ -1,0 +1,54 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { KeystrokeClient } from "keystroke/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, runCli } from "../testing/run-cli.js";
+import { startServeProcess } from "../testing/serve-process.js";
+
+describe("keystroke serve", () => {
+  let dir: string;
+
+  beforeAll(() => {
+    assertBuilt();
+    dir = mkdtempSync(join(tmpdir(), "keystroke-serve-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(["SIGTERM", "SIGINT"] as const)("listens on the port it picked and closes cleanly on %s", async (signal) => {
+    const dbPath = join(dir, signal, "keystroke.db");
+    const serve = await startServeProcess(["--port", "0", "--db", dbPath]);
+    expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(serve.url).not.toMatch(/:0$/);
+    expect(existsSync(dbPath)).toBe(true);
+    const health = await new KeystrokeClient({ baseUrl: serve.url }).health();
+    expect(health.status).toBe("ok");
+
+    serve.child.kill(signal);
+    expect(await serve.exited).toEqual({ code: 0, signal: null });
+    expect(serve.output().stdout).toBe(
+      `Keystroke is listening on ${serve.url}\nDatabase: ${dbPath}\nKeystroke stopped\n`,
+    );
+    expect(serve.output().stderr).toBe("");
+  });
+
+  it("fails with exit 1 when the port is taken", async () => {
+    const first = await startServeProcess(["--port", "0", "--db", join(dir, "first.db")]);
+    const port = new URL(first.url).port;
+    const second = await runCli(["serve", "--port", port, "--db", join(dir, "second.db")]);
+    first.child.kill("SIGTERM");
+    await first.exited;
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`Error: Port ${port} on 127.0.0.1 is already in use`);
+    expect(second.stderr).toContain("Hint: Stop the other server, or pick another port with --port");
+  });
+
+  it.each([
+    [["--port", "http"], 'Invalid --port "http": expected an integer from 0 to 65535'],
+    [["--port", "70000"], 'Invalid --port "70000": expected an integer from 0 to 65535'],
+  ])("refuses %j", async (flags, message) => {
+    const result = await runCli(["serve", ...flags, "--db", join(dir, "never.db")]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Error: ${message}`);
+  });
+});

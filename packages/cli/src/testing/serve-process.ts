@@ -1,0 +1,47 @@
+/**
+ * `keystroke serve` as a child process, for tests that stop it with a signal or kill it: resolves
+ * once the server prints the URL it listens on.
+ */
+import { type ChildProcessByStdio, spawn } from "node:child_process";
+import type { Readable } from "node:stream";
+import { binPath } from "./run-cli.js";
+
+export interface ServeProcess {
+  url: string;
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  /** Everything printed so far. */
+  output(): { stdout: string; stderr: string };
+  /** Resolves with the exit code (or the signal) once the process ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `keystroke serve <args>`; rejects if it exits or stays silent for `timeoutMs`. */
+export function startServeProcess(args: readonly string[], timeoutMs = 20_000): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [binPath, "serve", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`keystroke serve printed no URL within ${timeoutMs}ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+      const match = /Keystroke is listening on (\S+)/.exec(stdout);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ url: match[1], child, output: () => ({ stdout, stderr }), exited });
+      }
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`keystroke serve exited (${code ?? signal}) before listening\n${stdout}\n${stderr}`));
+    });
+  });
+}

@@ -1,0 +1,176 @@
+/**
+ * KeystrokeClient: the HTTP API of a Keystroke server (docs/http-api.md) as typed methods, over
+ * the global fetch. Every failure is a KeystrokeError: `unreachable` when no server answered,
+ * otherwise the error the server sent.
+ */
+import {
+  type IngestBatchInput,
+  KeystrokeError,
+  type RunFilter,
+  type RunStatus,
+  runFilterToParams,
+  type StoredEvent,
+} from "@keystroke/core";
+import type { Health, IngestResult, PageRequest, RunInclude, RunPage, RunView, SessionPage } from "./responses.js";
+import { readServerSentEvents } from "./server-sent-events.js";
+import { send, sendJson } from "./transport.js";
+
+/** How to reach the server. */
+export interface KeystrokeClientOptions {
+  /** Where the server listens, e.g. `http://127.0.0.1:3400`. */
+  baseUrl: string;
+}
+
+/** Which sessions of an agent to list, and which page. */
+export interface SessionListRequest extends PageRequest {
+  status?: readonly RunStatus[] | undefined;
+  project?: readonly string[] | undefined;
+}
+
+/** Where an event stream starts and what stops it. */
+export interface StreamEventsOptions {
+  /** Replay only events with a greater sequence number; 0 (the default) replays them all. */
+  after?: number | undefined;
+  /** Ends the stream; iteration then stops without an error. */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * @example
+ * const client = new KeystrokeClient({ baseUrl: "http://127.0.0.1:3400" });
+ * const { runs } = await client.listRuns({ status: ["failed"] }, { limit: 20 });
+ */
+export class KeystrokeClient {
+  readonly baseUrl: string;
+
+  constructor(options: KeystrokeClientOptions) {
+    this.baseUrl = normalizeBaseUrl(options.baseUrl);
+  }
+
+  /** `GET /api/health`. */
+  health(): Promise<Health> {
+    return sendJson(this.baseUrl, this.url("/api/health"));
+  }
+
+  /** `POST /api/ingest`: one batch of one run's events; resolves after the server committed it. */
+  ingest(batch: IngestBatchInput): Promise<IngestResult> {
+    return sendJson(this.baseUrl, this.url("/api/ingest"), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(batch),
+    });
+  }
+
+  /** `GET /api/history`: one page of History rows, newest first. */
+  listRuns(filter: RunFilter = {}, page: PageRequest = {}): Promise<RunPage> {
+    const params = runFilterToParams(filter);
+    setPage(params, "", page);
+    return sendJson(this.baseUrl, this.url("/api/history", params));
+  }
+
+  /** `GET /api/history/:runId` with the parts of `include` paged in. */
+  getRun(runId: string, include: RunInclude = {}): Promise<RunView> {
+    const path = `/api/history/${encodeURIComponent(runId)}`;
+    return sendJson(this.baseUrl, this.url(path, includeParams(include)));
+  }
+
+  /** `GET /api/agents/:slug/sessions`: one page of an agent's sessions, newest first. */
+  listSessions(slug: string, request: SessionListRequest = {}): Promise<SessionPage> {
+    const params = new URLSearchParams();
+    if (request.status?.length) params.set("status", request.status.join(","));
+    if (request.project?.length) params.set("project", request.project.join(","));
+    setPage(params, "", request);
+    return sendJson(this.baseUrl, this.url(`/api/agents/${encodeURIComponent(slug)}/sessions`, params));
+  }
+
+  /** `GET /api/agents/:slug/sessions/:sessionId`: the session's run, like getRun. */
+  getSession(slug: string, sessionId: string, include: RunInclude = {}): Promise<RunView> {
+    const path = `/api/agents/${encodeURIComponent(slug)}/sessions/${encodeURIComponent(sessionId)}`;
+    return sendJson(this.baseUrl, this.url(path, includeParams(include)));
+  }
+
+  /**
+   * `GET /api/runs/:runId/events`: replays the run's stored events after `after`, then yields new
+   * ones as they commit, until the server ends the stream or `signal` aborts.
+   *
+   * @example
+   * for await (const event of client.streamEvents(runId, { after: 0, signal })) console.log(event.seq, event.type);
+   */
+  async *streamEvents(runId: string, options: StreamEventsOptions = {}): AsyncGenerator<StoredEvent> {
+    const params = new URLSearchParams({ after: String(options.after ?? 0) });
+    const url = this.url(`/api/runs/${encodeURIComponent(runId)}/events`, params);
+    const { signal } = options;
+    try {
+      const response = await send(this.baseUrl, url, { headers: { accept: "text/event-stream" }, signal });
+      if (response.body === null) return;
+      for await (const message of readServerSentEvents(response.body)) {
+        yield parseEvent(message.data, url);
+      }
+    } catch (thrown) {
+      if (signal?.aborted) return;
+      throw thrown;
+    }
+  }
+
+  private url(path: string, params?: URLSearchParams): URL {
+    const url = new URL(`${this.baseUrl}${path}`);
+    if (params) url.search = params.toString();
+    return url;
+  }
+}
+
+function normalizeBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalidBaseUrl(value);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw invalidBaseUrl(value);
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+}
+
+function invalidBaseUrl(value: string): KeystrokeError {
+  return new KeystrokeError("invalid_input", `Invalid server URL "${value}": expected an http(s) URL`, {
+    hint: "Use a URL such as http://127.0.0.1:3400",
+    details: { problems: [{ path: "baseUrl", message: "expected an http(s) URL" }] },
+  });
+}
+
+function setPage(params: URLSearchParams, prefix: string, page: PageRequest): void {
+  if (page.cursor !== undefined) params.set(prefix ? `${prefix}Cursor` : "cursor", page.cursor);
+  if (page.limit !== undefined) params.set(prefix ? `${prefix}Limit` : "limit", String(page.limit));
+}
+
+function includeParams(include: RunInclude): URLSearchParams {
+  const params = new URLSearchParams();
+  const parts: string[] = [];
+  if (include.messages) {
+    parts.push("messages");
+    if (include.messages !== true) setPage(params, "messages", include.messages);
+  }
+  if (include.trace) {
+    parts.push("trace");
+    if (include.trace !== true) {
+      setPage(params, "spans", include.trace.spans ?? {});
+      setPage(params, "logs", include.trace.logs ?? {});
+    }
+  }
+  if (include.steps) {
+    parts.push("steps");
+    if (include.steps !== true) setPage(params, "steps", include.steps);
+  }
+  if (parts.length > 0) params.set("include", parts.join(","));
+  return params;
+}
+
+function parseEvent(data: string, url: URL): StoredEvent {
+  try {
+    return JSON.parse(data) as StoredEvent;
+  } catch (thrown) {
+    throw new KeystrokeError("internal", `The event stream ${url.pathname} sent data that is not JSON`, {
+      details: { data: data.slice(0, 200) },
+      cause: thrown,
+    });
+  }
+}

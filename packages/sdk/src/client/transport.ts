@@ -1,0 +1,74 @@
+/**
+ * The one place the client touches the network: every request goes through `send`, so a
+ * connection failure and a non-2xx answer always surface as the same KeystrokeErrors.
+ */
+import { fromErrorBody, KeystrokeError } from "@keystroke/core";
+
+/** The error of a request no server answered (refused, reset, unknown host…). */
+function unreachable(baseUrl: string, cause: unknown): KeystrokeError {
+  return new KeystrokeError("unreachable", `No Keystroke server answered at ${baseUrl}`, {
+    hint: "Start one with `npm start` (or `keystroke serve`), or point --url / KEYSTROKE_URL at a running server",
+    details: { url: baseUrl, reason: reasonOf(cause) },
+    cause,
+  });
+}
+
+function reasonOf(cause: unknown): string {
+  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
+  const code = (inner as { code?: unknown } | undefined)?.code;
+  if (typeof code === "string") return code;
+  return inner instanceof Error ? inner.message : String(inner);
+}
+
+/** The parts of a request the client uses. */
+export interface SendInit {
+  method?: "GET" | "POST";
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Sends one request. Resolves with a 2xx response; rejects with `unreachable` when nothing
+ * answered, with the server's error (via fromErrorBody) otherwise, and with the abort reason
+ * when `init.signal` aborted it.
+ */
+export async function send(baseUrl: string, url: URL, init: SendInit = {}): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (thrown) {
+    if (init.signal?.aborted) throw thrown;
+    throw unreachable(baseUrl, thrown);
+  }
+  if (!response.ok) throw fromErrorBody(await readBody(response), response.status);
+  return response;
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends a request and parses its JSON answer. */
+export async function sendJson<T>(baseUrl: string, url: URL, init: SendInit = {}): Promise<T> {
+  const response = await send(baseUrl, url, { ...init, headers: { accept: "application/json", ...init.headers } });
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (thrown) {
+    throw unreachable(baseUrl, thrown);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (thrown) {
+    throw new KeystrokeError("internal", `The server at ${baseUrl} answered ${url.pathname} with invalid JSON`, {
+      hint: "Check that --url / KEYSTROKE_URL points at a Keystroke server",
+      details: { url: url.href, status: response.status, body: text.slice(0, 200) },
+      cause: thrown,
+    });
+  }
+}
