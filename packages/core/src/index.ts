@@ -16,5 +16,6 @@ export * from "./filters/run-filter.js";
 // Identity
 export * from "./ids/ids.js";
 export * from "./runs/reduce.js";
+export * from "./runs/run-pages.js";
 // Runs
 export * from "./runs/run-summary.js";

@@ -3,60 +3,23 @@
  * SQLite (embedded default) and PostgreSQL implement it; both pass ./conformance.
  */
 import type {
-  ErrorPayload,
   IngestBatch,
   KeystrokeError,
-  Log,
-  Message,
+  Page,
+  PageRequest,
   RunDetail,
   RunFilter,
+  RunPage,
   RunStatus,
   RunSummary,
   Span,
   StoredEvent,
+  StoredLog,
+  StoredMessage,
+  StoredStep,
 } from "@keystroke/core";
 
-export interface Page<T> {
-  items: T[];
-  /** Pass back to get the next page; null on the last page. */
-  nextCursor: string | null;
-}
-
-export interface PageRequest {
-  cursor?: string | undefined;
-  limit?: number | undefined;
-}
-
-export interface RunPage {
-  runs: RunSummary[];
-  nextCursor: string | null;
-}
-
-/** A message as recorded: its position in the conversation and when it was added. */
-export interface StoredMessage extends Message {
-  runId: string;
-  /** 0-based position in the conversation. */
-  index: number;
-  time: string;
-}
-
-export interface StoredLog extends Log {
-  runId: string;
-  /** 0-based position among the run's logs. */
-  index: number;
-}
-
-export interface StoredStep {
-  runId: string;
-  stepId: string;
-  name: string;
-  status: "running" | "success" | "failed" | "canceled";
-  startedAt: string;
-  finishedAt: string | null;
-  input: unknown;
-  output: unknown;
-  error: ErrorPayload | null;
-}
+export type { Page, PageRequest, RunPage, StoredLog, StoredMessage, StoredStep } from "@keystroke/core";
 
 /** What getRun should page in beside the run; each part is left out when not asked for. */
 export interface RunInclude {

@@ -1,21 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { KeystrokeError } from "../errors/keystroke-error.js";
+import type { KeystrokeError } from "../errors/keystroke-error.js";
+import { catchKeystrokeError } from "../testing/catch-keystroke-error.js";
 import { type FieldProblem, formatPath, parseIngestBatch } from "./parse-batch.js";
 import { runEventTypes } from "./run-events.js";
 
 const RUN = "run_01HZZZZZZZZZZZZZZZZZZZZZZZ";
 const OTHER_RUN = "run_01J0000000000000000000000A";
 const T0 = "2026-11-28T10:00:00.000Z";
-
-function catchKeystrokeError(fn: () => unknown): KeystrokeError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KeystrokeError) return error;
-    throw error;
-  }
-  throw new Error("expected a KeystrokeError, but nothing was thrown");
-}
 
 function problemsOf(error: KeystrokeError): FieldProblem[] {
   return (error.details as { problems: FieldProblem[] }).problems;

@@ -1,20 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { KeystrokeError } from "../errors/keystroke-error.js";
+import { catchKeystrokeError, problemPaths } from "../testing/catch-keystroke-error.js";
 import { decodeCursor, decodePosition, encodeCursor, encodePosition, type RunCursor } from "./cursor.js";
-
-function catchKeystrokeError(fn: () => unknown): KeystrokeError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KeystrokeError) return error;
-    throw error;
-  }
-  throw new Error("expected a KeystrokeError, but nothing was thrown");
-}
-
-function problemPaths(error: KeystrokeError): string[] {
-  return (error.details as { problems: { path: string }[] }).problems.map((p) => p.path);
-}
 
 /** base64url of arbitrary text, to forge cursors. */
 const forge = (text: string) => Buffer.from(text, "utf8").toString("base64url");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { KeystrokeError } from "../errors/keystroke-error.js";
+import type { KeystrokeError } from "../errors/keystroke-error.js";
+import { catchKeystrokeError } from "../testing/catch-keystroke-error.js";
 import {
   parseRunFilter,
   parseTime,
@@ -18,16 +19,6 @@ const DAY = 24 * HOUR;
 interface Problem {
   path: string;
   message: string;
-}
-
-function catchKeystrokeError(fn: () => unknown): KeystrokeError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KeystrokeError) return error;
-    throw error;
-  }
-  throw new Error("expected a KeystrokeError, but nothing was thrown");
 }
 
 function problemPaths(error: KeystrokeError): string[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { KeystrokeError } from "../errors/keystroke-error.js";
 import { parseIngestBatch } from "../events/parse-batch.js";
 import type { StoredEvent } from "../events/run-events.js";
+import { catchKeystrokeError } from "../testing/catch-keystroke-error.js";
 import { modelLabel, reduceRun, summarizeError } from "./reduce.js";
 import type { RunDetail } from "./run-summary.js";
 
@@ -12,16 +12,6 @@ const BASE = Date.parse("2026-11-28T10:00:00.000Z");
 
 /** ISO time `seconds` after BASE. */
 const at = (seconds: number) => new Date(BASE + seconds * 1000).toISOString();
-
-function catchKeystrokeError(fn: () => unknown): KeystrokeError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KeystrokeError) return error;
-    throw error;
-  }
-  throw new Error("expected a KeystrokeError, but nothing was thrown");
-}
 
 /**
  * Turns wire events into stored events the way ingest does: validated (defaults applied),
