@@ -1,6 +1,7 @@
 /**
  * What a person sees at a terminal. `script` (util-linux) runs the CLI on a pseudo-terminal, so
- * stdout and stderr are TTYs; the test is skipped where `script` is missing.
+ * stdout and stderr are TTYs. Where `script` is missing the test is skipped with a warning, except
+ * in CI, where it fails: there every test runs.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -12,6 +13,10 @@ import { long, type SeededHistory, seedHistory } from "../testing/seed-runs.js";
 import { startTestServer, type TestServer } from "../testing/test-server.js";
 
 const hasScript = spawnSync("script", ["--version"]).status === 0;
+if (!hasScript) {
+  if (process.env.CI) throw new Error("`script` (util-linux) is missing: the terminal tests cannot run in CI without it");
+  console.warn("SKIPPING terminal-output tests: `script` (util-linux) is not installed");
+}
 const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
 
 /** Runs the CLI on a terminal; `redirect` sends stdout to a file instead. */
