@@ -1,5 +1,3 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { openSqliteStore, type RunStore } from "@keystroke/store";
 import { createServer, type KeystrokeServer } from "./create-server.js";
 
@@ -8,7 +6,7 @@ export interface StartServerOptions {
   host?: string;
   /** Default 3400; 0 picks a free port. */
   port?: number;
-  /** The SQLite file; its folder is created when missing. */
+  /** The SQLite file; the store creates it and its folder when missing. */
   dbPath: string;
   bodyLimitBytes?: number;
   logger?: boolean;
@@ -32,7 +30,6 @@ export interface RunningServer {
  * await close();
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  mkdirSync(dirname(options.dbPath), { recursive: true });
   const store = openSqliteStore(options.dbPath);
   const server = createServer({ store, bodyLimitBytes: options.bodyLimitBytes, logger: options.logger });
   try {
