@@ -14,7 +14,9 @@ import { startTestServer, type TestServer } from "../testing/test-server.js";
 
 const hasScript = spawnSync("script", ["--version"]).status === 0;
 if (!hasScript) {
-  if (process.env.CI) throw new Error("`script` (util-linux) is missing: the terminal tests cannot run in CI without it");
+  if (process.env.CI) {
+    throw new Error("`script` (util-linux) is missing: the terminal tests cannot run in CI without it");
+  }
   console.warn("SKIPPING terminal-output tests: `script` (util-linux) is not installed");
 }
 const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
