@@ -3,6 +3,7 @@
  * and second pages, beside the plain newest-first page as the baseline. The store is built once
  * through `store.append` and kept in bench/.cache (delete it to rebuild).
  */
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -13,7 +14,7 @@ import {
   type RunEventInput,
   type RunFilter,
 } from "@keystroke/core";
-import { openSqliteStore, type SqliteRunStore } from "@keystroke/store";
+import { migrations, openSqliteStore, type SqliteRunStore } from "@keystroke/store";
 import { pick, random, sentence } from "./data.js";
 import { heading, ms, percentile, progress, progressDone, table, timeAsync } from "./report.js";
 
@@ -220,7 +221,11 @@ export async function benchHistoryQueries(): Promise<void> {
   );
   const dir = join(import.meta.dirname, ".cache");
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `history-${RUNS}-v1.db`);
+  const schema = createHash("sha256")
+    .update(migrations.map((m) => m.sql).join(";"))
+    .digest("hex")
+    .slice(0, 12);
+  const path = join(dir, `history-${RUNS}-${schema}.db`);
   if (!existsSync(path)) await buildStore(path);
   const store = openSqliteStore(path);
   try {

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { messageText, newRunId } from "@keystroke/core";
+import { type MessagePart, messageText, newRunId } from "@keystroke/core";
 import { migrations, openSqliteStore } from "@keystroke/store";
 import Database from "better-sqlite3";
 import { random, sessionBatch } from "./data.js";
@@ -85,7 +85,10 @@ function readRows(db: Database.Database): RunRows[] {
   const runs = db.prepare("SELECT * FROM runs ORDER BY run_no").all() as Row[];
   const by = (sql: string) => db.prepare(sql);
   const events = by("SELECT * FROM events WHERE run_no = ? ORDER BY seq");
-  const messages = by("SELECT * FROM messages WHERE run_no = ? ORDER BY idx");
+  const messages = by(
+    `SELECT m.*, e.body FROM messages m JOIN events e ON e.run_no = m.run_no AND e.seq = m.seq
+     WHERE m.run_no = ? ORDER BY m.idx`,
+  );
   const spans = by("SELECT * FROM spans WHERE run_no = ?");
   const logs = by("SELECT * FROM logs WHERE run_no = ?");
   return runs.map((run) => ({
@@ -93,7 +96,7 @@ function readRows(db: Database.Database): RunRows[] {
     events: events.all(run.run_no) as Row[],
     messages: (messages.all(run.run_no) as Row[]).map((m) => ({
       ...m,
-      text: messageText((JSON.parse(m.body as string) as { parts: Parameters<typeof messageText>[0] }).parts),
+      text: messageText((JSON.parse(m.body as string) as { message: { parts: MessagePart[] } }).message.parts),
     })),
     spans: spans.all(run.run_no) as Row[],
     logs: logs.all(run.run_no) as Row[],
@@ -115,19 +118,18 @@ function rawInserter(db: Database.Database): { insert: (rows: RunRows) => void; 
   const model = db.prepare("INSERT INTO run_models (model, triggered_at, run_id, run_no) VALUES (?, ?, ?, ?)");
   const event = db.prepare("INSERT INTO events (run_no, seq, event_id, body) VALUES (@run_no, @seq, @event_id, @body)");
   const message = db.prepare(
-    "INSERT INTO messages (run_no, idx, message_id, body) VALUES (@run_no, @idx, @message_id, @body)",
+    "INSERT INTO messages (run_no, idx, message_id, seq) VALUES (@run_no, @idx, @message_id, @seq)",
   );
   const fts = db.prepare("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)");
   const span = db.prepare(
-    "INSERT INTO spans (run_no, span_id, start_ms, body) VALUES (@run_no, @span_id, @start_ms, @body)",
+    "INSERT INTO spans (run_no, span_id, start_ms, seq) VALUES (@run_no, @span_id, @start_ms, @seq)",
   );
-  const log = db.prepare("INSERT INTO logs (run_no, idx, body) VALUES (@run_no, @idx, @body)");
+  const log = db.prepare("INSERT INTO logs (run_no, idx, seq) VALUES (@run_no, @idx, @seq)");
   const insert = db.transaction((rows: RunRows) => {
     run.run(rows.run);
     model.run("openai/gpt-5-mini", rows.run.triggered_at, rows.run.run_id, rows.run.run_no);
     for (const e of rows.events) event.run(e);
-    for (const m of rows.messages)
-      message.run({ run_no: m.run_no, idx: m.idx, message_id: m.message_id, body: m.body });
+    for (const m of rows.messages) message.run({ run_no: m.run_no, idx: m.idx, message_id: m.message_id, seq: m.seq });
     for (const s of rows.spans) span.run(s);
     for (const l of rows.logs) log.run(l);
   });

@@ -6,7 +6,16 @@ import { z } from "zod";
  */
 export const isoTime = z.iso
   .datetime({ offset: true, error: "an ISO 8601 timestamp such as 2026-11-28T10:00:00.000Z" })
-  .transform((value) => new Date(value).toISOString());
+  .transform(canonicalIso);
+
+/**
+ * The UTC, millisecond form of a timestamp the schema accepted. Most producers already send that
+ * form (24 characters, `.` then three digits, `Z`), which is kept as is without a Date round trip.
+ */
+export function canonicalIso(value: string): string {
+  if (value.length === 24 && value.charCodeAt(23) === 90 && value.charCodeAt(19) === 46) return value;
+  return new Date(value).toISOString();
+}
 
 /** Milliseconds since the epoch of an ISO timestamp the schema already accepted. */
 export function toMillis(iso: string): number {

@@ -3,6 +3,7 @@
  * one says what is wrong and where, and keeps Fastify's refusal of `__proto__` and
  * `constructor.prototype` keys.
  */
+import { isAscii } from "node:buffer";
 import { KeystrokeError } from "@keystroke/core";
 import type { FastifyInstance } from "fastify";
 import secureJson from "secure-json-parse";
@@ -25,12 +26,17 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
+/** UTF-8 text of a body; pure-ASCII bodies (the common case) skip UTF-8 decoding. */
+function decodeBody(body: Buffer): string {
+  return isAscii(body) ? body.toString("latin1") : body.toString("utf8");
+}
+
 /** Makes parseJsonBody the only body parser of `app`: any other Content-Type is answered 415. */
 export function useJsonBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) => {
     try {
-      done(null, parseJsonBody((body as Buffer).toString("utf8")));
+      done(null, parseJsonBody(decodeBody(body as Buffer)));
     } catch (error) {
       done(error as Error, undefined);
     }

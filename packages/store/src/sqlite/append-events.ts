@@ -1,13 +1,14 @@
 /**
  * The write path of the SQLite store: one batch of one run's events, inside the caller's
  * transaction. Each event gets the run's next sequence number, is dropped if its eventId is
- * already stored, is written to `events` and to its projection (messages + full-text index,
- * spans, logs, steps), and is folded into the run's detail; the History row is written once
- * per batch.
+ * already stored, is written once to `events`, is keyed into its projection (messages +
+ * full-text index, spans, logs; steps, which change, keep their own body), and is folded into
+ * the run's detail; the History row is written once per batch.
  */
 import {
   type IngestBatch,
   KeystrokeError,
+  type MessagePart,
   messageText,
   type RunDetail,
   type RunEvent,
@@ -20,11 +21,9 @@ import type Database from "better-sqlite3";
 import type { AppendResult, StoredStep } from "../run-store.js";
 import { joinDetail, MESSAGES_PER_RUN, payloadChanged, type RunRow, splitDetail } from "./rows.js";
 
-interface MessageBody {
-  id: string;
-  role: string;
-  parts: unknown[];
-  time: string;
+/** The stored body of a `message.added` event, as far as re-indexing a message needs it. */
+interface MessageAddedBody {
+  message: { parts: MessagePart[] };
 }
 
 export class EventAppender {
@@ -36,7 +35,10 @@ export class EventAppender {
   private readonly insertModel: Database.Statement;
   private readonly insertService: Database.Statement;
   private readonly insertMessage: Database.Statement;
-  private readonly selectMessage: Database.Statement<[number, string], { idx: number; body: string }>;
+  private readonly selectMessage: Database.Statement<
+    [number, string],
+    { idx: number; parts_added: string | null; body: string }
+  >;
   private readonly updateMessage: Database.Statement;
   private readonly queueFts: Database.Statement;
   /** Messages queued for the full-text index since the last flush. */
@@ -69,17 +71,20 @@ export class EventAppender {
       "INSERT OR IGNORE INTO run_services (service, triggered_at, run_id, run_no) VALUES (?, ?, ?, ?)",
     );
     this.insertMessage = db.prepare(
-      "INSERT OR IGNORE INTO messages (run_no, idx, message_id, body) VALUES (?, ?, ?, ?)",
+      "INSERT OR IGNORE INTO messages (run_no, idx, message_id, seq) VALUES (?, ?, ?, ?)",
     );
-    this.selectMessage = db.prepare("SELECT idx, body FROM messages WHERE run_no = ? AND message_id = ?");
-    this.updateMessage = db.prepare("UPDATE messages SET body = ? WHERE run_no = ? AND idx = ?");
+    this.selectMessage = db.prepare(
+      `SELECT m.idx, m.parts_added, e.body FROM messages m JOIN events e ON e.run_no = m.run_no AND e.seq = m.seq
+       WHERE m.run_no = ? AND m.message_id = ?`,
+    );
+    this.updateMessage = db.prepare("UPDATE messages SET parts_added = ? WHERE run_no = ? AND idx = ?");
     this.queueFts = db.prepare(
       `INSERT INTO messages_fts_pending (fts_rowid, text, replaces) VALUES (?, ?, ?)
        ON CONFLICT (fts_rowid) DO UPDATE SET text = excluded.text, replaces = MAX(replaces, excluded.replaces)`,
     );
-    this.upsertSpan = db.prepare("INSERT OR REPLACE INTO spans (run_no, span_id, start_ms, body) VALUES (?, ?, ?, ?)");
+    this.upsertSpan = db.prepare("INSERT OR REPLACE INTO spans (run_no, span_id, start_ms, seq) VALUES (?, ?, ?, ?)");
     this.nextLogIdx = db.prepare("SELECT COALESCE(MAX(idx), -1) + 1 AS next FROM logs WHERE run_no = ?");
-    this.insertLog = db.prepare("INSERT INTO logs (run_no, idx, body) VALUES (?, ?, ?)");
+    this.insertLog = db.prepare("INSERT INTO logs (run_no, idx, seq) VALUES (?, ?, ?)");
     this.selectStep = db.prepare("SELECT body FROM steps WHERE run_no = ? AND step_id = ?");
     this.nextStepOrd = db.prepare("SELECT COALESCE(MAX(ord), -1) + 1 AS next FROM steps WHERE run_no = ?");
     this.insertStep = db.prepare("INSERT INTO steps (run_no, step_id, ord, body) VALUES (?, ?, ?, ?)");
@@ -187,8 +192,7 @@ export class EventAppender {
           throw new KeystrokeError("invalid_input", `A run holds at most ${MESSAGES_PER_RUN} messages`);
         }
         const { message } = event;
-        const body: MessageBody = { ...message, time: event.time };
-        const inserted = this.insertMessage.run(runNo, idx, message.id, JSON.stringify(body));
+        const inserted = this.insertMessage.run(runNo, idx, message.id, event.seq);
         if (inserted.changes === 0) {
           throw new KeystrokeError("conflict", `Message ${message.id} already exists in run ${event.runId}`, {
             hint: "Give every message of a run its own id; add parts to an existing message with message.part_added",
@@ -205,19 +209,19 @@ export class EventAppender {
             details: { field: "messageId" },
           });
         }
-        const body = JSON.parse(found.body) as MessageBody;
-        body.parts.push(event.part);
-        this.updateMessage.run(JSON.stringify(body), runNo, found.idx);
+        const added = [...(found.parts_added ? (JSON.parse(found.parts_added) as MessagePart[]) : []), event.part];
+        this.updateMessage.run(JSON.stringify(added), runNo, found.idx);
         if (event.part.type === "text" || event.part.type === "thought") {
-          this.index(runNo, found.idx, messageText(body.parts as Parameters<typeof messageText>[0]), true);
+          const original = (JSON.parse(found.body) as MessageAddedBody).message.parts;
+          this.index(runNo, found.idx, messageText([...original, ...added]), true);
         }
         return;
       }
       case "span.recorded":
-        this.upsertSpan.run(runNo, event.span.spanId, toMillis(event.span.startTime), JSON.stringify(event.span));
+        this.upsertSpan.run(runNo, event.span.spanId, toMillis(event.span.startTime), event.seq);
         return;
       case "log.recorded":
-        this.insertLog.run(runNo, nextLog(), JSON.stringify(event.log));
+        this.insertLog.run(runNo, nextLog(), event.seq);
         return;
       case "step.started": {
         const step: StoredStep = {

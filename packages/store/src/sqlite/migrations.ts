@@ -7,6 +7,10 @@
  * (a plain B-tree insert) and the store moves the queue into the index in bulk: before every
  * search, when the queue grows, and on a timer — so search always sees every committed message.
  *
+ * Why projections hold sequence numbers, not bodies: an event's JSON is written once, in
+ * `events`; `messages`, `spans` and `logs` only order and key those events (plus the parts
+ * streamed onto a message later). Writing each body twice made ingest pay for every byte twice.
+ *
  * Why `runs.run_no`: an integer key lets the full-text index name its run without a lookup.
  * Each message's FTS rowid is `run_no * 2^24 + message index`, so a search yields run numbers
  * by shifting, not by joining every matching message back to its run.
@@ -54,9 +58,9 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX runs_slug ON runs (slug, triggered_at DESC, run_id DESC);
       CREATE INDEX runs_session ON runs (session_id, slug);
       CREATE INDEX runs_parent ON runs (parent_run_id) WHERE parent_run_id IS NOT NULL;
-      CREATE INDEX runs_cost ON runs (total_cost);
-      CREATE INDEX runs_messages ON runs (message_count);
-      CREATE INDEX runs_steps ON runs (step_count);
+      CREATE INDEX runs_cost ON runs (total_cost, triggered_at, run_id);
+      CREATE INDEX runs_messages ON runs (message_count, triggered_at, run_id);
+      CREATE INDEX runs_steps ON runs (step_count, triggered_at, run_id);
 
       CREATE TABLE run_models (
         model TEXT NOT NULL,
@@ -86,7 +90,8 @@ export const migrations: readonly Migration[] = [
         run_no INTEGER NOT NULL,
         idx INTEGER NOT NULL,
         message_id TEXT NOT NULL,
-        body TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        parts_added TEXT,
         PRIMARY KEY (run_no, idx)
       ) WITHOUT ROWID;
       CREATE UNIQUE INDEX messages_id ON messages (run_no, message_id);
@@ -103,15 +108,15 @@ export const migrations: readonly Migration[] = [
         run_no INTEGER NOT NULL,
         span_id TEXT NOT NULL,
         start_ms INTEGER NOT NULL,
-        body TEXT NOT NULL,
+        seq INTEGER NOT NULL,
         PRIMARY KEY (run_no, span_id)
       ) WITHOUT ROWID;
-      CREATE INDEX spans_start ON spans (run_no, start_ms, span_id);
+      CREATE INDEX spans_start ON spans (run_no, start_ms, span_id, seq);
 
       CREATE TABLE logs (
         run_no INTEGER NOT NULL,
         idx INTEGER NOT NULL,
-        body TEXT NOT NULL,
+        seq INTEGER NOT NULL,
         PRIMARY KEY (run_no, idx)
       ) WITHOUT ROWID;
 
@@ -123,19 +128,6 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (run_no, step_id)
       ) WITHOUT ROWID;
       CREATE UNIQUE INDEX steps_order ON steps (run_no, ord);
-    `,
-  },
-  {
-    version: 2,
-    name: "range filters served from covering indexes",
-    sql: `
-      DROP INDEX runs_cost;
-      DROP INDEX runs_messages;
-      DROP INDEX runs_steps;
-      CREATE INDEX runs_cost ON runs (total_cost, triggered_at, run_id);
-      CREATE INDEX runs_messages ON runs (message_count, triggered_at, run_id);
-      CREATE INDEX runs_steps ON runs (step_count, triggered_at, run_id);
-      ANALYZE runs;
     `,
   },
 ];

@@ -11,6 +11,9 @@ import {
   encodeCursor,
   encodePosition,
   type IngestBatch,
+  type Log,
+  type Message,
+  type MessagePart,
   type RunEvent,
   type RunFilter,
   type RunStatus,
@@ -18,7 +21,6 @@ import {
   type Span,
   type StoredEvent,
   toKeystrokeError,
-  toMillis,
 } from "@keystroke/core";
 import Database from "better-sqlite3";
 import {
@@ -49,6 +51,13 @@ export interface SqliteStoreOptions {
 }
 
 const STATEMENT_CACHE = 256;
+
+/** A row of a page ordered by position: its position, its event's body, and parts added since. */
+interface PositionedRow {
+  pos: number;
+  body: string;
+  added?: string | null;
+}
 /** Re-analyse query statistics after this many appended batches. */
 const OPTIMIZE_EVERY = 50_000;
 /** Index queued message text once this many messages wait, or after FTS_FLUSH_MS. */
@@ -219,20 +228,27 @@ export class SqliteRunStore implements RunStore {
   private messages(runNo: number, runId: string, page: PageRequest): Page<StoredMessage> {
     const after = page.cursor === undefined ? -1 : Number(decodePosition(page.cursor, "messagesCursor")[0]);
     return this.indexedPage(
-      "SELECT idx AS pos, body FROM messages WHERE run_no = ? AND idx > ? ORDER BY idx LIMIT ?",
+      `SELECT m.idx AS pos, e.body, m.parts_added AS added FROM messages m
+       JOIN events e ON e.run_no = m.run_no AND e.seq = m.seq
+       WHERE m.run_no = ? AND m.idx > ? ORDER BY m.idx LIMIT ?`,
       [runNo, after],
       page,
-      (body, idx) => ({ ...(JSON.parse(body) as Omit<StoredMessage, "runId" | "index">), runId, index: idx }),
+      (row) => {
+        const { message, time } = JSON.parse(row.body) as { message: Message; time: string };
+        const parts = row.added ? [...message.parts, ...(JSON.parse(row.added) as MessagePart[])] : message.parts;
+        return { ...message, parts, time, runId, index: row.pos };
+      },
     );
   }
 
   private logs(runNo: number, runId: string, page: PageRequest): Page<StoredLog> {
     const after = page.cursor === undefined ? -1 : Number(decodePosition(page.cursor, "logsCursor")[0]);
     return this.indexedPage(
-      "SELECT idx AS pos, body FROM logs WHERE run_no = ? AND idx > ? ORDER BY idx LIMIT ?",
+      `SELECT l.idx AS pos, e.body FROM logs l JOIN events e ON e.run_no = l.run_no AND e.seq = l.seq
+       WHERE l.run_no = ? AND l.idx > ? ORDER BY l.idx LIMIT ?`,
       [runNo, after],
       page,
-      (body, idx) => ({ ...(JSON.parse(body) as Omit<StoredLog, "runId" | "index">), runId, index: idx }),
+      (row) => ({ ...(JSON.parse(row.body) as { log: Log }).log, runId, index: row.pos }),
     );
   }
 
@@ -242,7 +258,7 @@ export class SqliteRunStore implements RunStore {
       "SELECT ord AS pos, body FROM steps WHERE run_no = ? AND ord > ? ORDER BY ord LIMIT ?",
       [runNo, after],
       page,
-      (body) => JSON.parse(body) as StoredStep,
+      (row) => JSON.parse(row.body) as StoredStep,
     );
   }
 
@@ -251,31 +267,26 @@ export class SqliteRunStore implements RunStore {
     const [afterMs, afterId] =
       page.cursor === undefined ? [Number.MIN_SAFE_INTEGER, ""] : decodePosition(page.cursor, "spansCursor");
     const rows = this.statement(
-      `SELECT start_ms, span_id, body FROM spans WHERE run_no = ? AND (start_ms, span_id) > (?, ?)
-       ORDER BY start_ms, span_id LIMIT ?`,
+      `SELECT s.start_ms, s.span_id, e.body FROM spans s JOIN events e ON e.run_no = s.run_no AND e.seq = s.seq
+       WHERE s.run_no = ? AND (s.start_ms, s.span_id) > (?, ?) ORDER BY s.start_ms, s.span_id LIMIT ?`,
     ).all(runNo, afterMs, afterId, limit + 1) as { start_ms: number; span_id: string; body: string }[];
-    const more = rows.length > limit;
-    const items = (more ? rows.slice(0, limit) : rows).map((row) => JSON.parse(row.body) as Span);
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor: more && last ? encodePosition([toMillis(last.startTime), last.spanId]) : null,
-    };
-  }
-
-  private indexedPage<T>(
-    sql: string,
-    params: unknown[],
-    page: PageRequest,
-    map: (body: string, pos: number) => T,
-  ): Page<T> {
-    const limit = pageLimit(page.limit, 100);
-    const rows = this.statement(sql).all(...params, limit + 1) as { pos: number; body: string }[];
     const more = rows.length > limit;
     const pageRows = more ? rows.slice(0, limit) : rows;
     const last = pageRows.at(-1);
     return {
-      items: pageRows.map((row) => map(row.body, row.pos)),
+      items: pageRows.map((row) => (JSON.parse(row.body) as { span: Span }).span),
+      nextCursor: more && last ? encodePosition([last.start_ms, last.span_id]) : null,
+    };
+  }
+
+  private indexedPage<T>(sql: string, params: unknown[], page: PageRequest, map: (row: PositionedRow) => T): Page<T> {
+    const limit = pageLimit(page.limit, 100);
+    const rows = this.statement(sql).all(...params, limit + 1) as PositionedRow[];
+    const more = rows.length > limit;
+    const pageRows = more ? rows.slice(0, limit) : rows;
+    const last = pageRows.at(-1);
+    return {
+      items: pageRows.map(map),
       nextCursor: more && last ? encodePosition([last.pos]) : null,
     };
   }
