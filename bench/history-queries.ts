@@ -1,7 +1,7 @@
 /**
  * History at scale: `listRuns` over a store of 1,000,000 runs, per filter and combined, first
  * and second pages, beside the plain newest-first page as the baseline. The store is built once
- * through `store.append` and kept in bench/.cache (delete it to rebuild).
+ * through `store.append` and kept in bench/.cache, under a name that changes with the schema.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";

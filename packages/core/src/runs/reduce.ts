@@ -104,7 +104,18 @@ export function reduceRun(run: RunDetail | undefined, event: StoredEvent): RunDe
     }
     return create(event);
   }
-  const next: RunDetail = { ...run, lastSeq: event.seq, updatedAt: event.time };
+  const next: RunDetail = { ...run };
+  applyEvent(next, event);
+  return next;
+}
+
+/**
+ * Folds `event` into `next` in place, for a caller that owns `next` (the store folds a whole
+ * batch into one copy of the run). Throws, like reduceRun, on a second `run.created`.
+ */
+export function applyEvent(next: RunDetail, event: StoredEvent): void {
+  next.lastSeq = event.seq;
+  next.updatedAt = event.time;
   switch (event.type) {
     case "run.created":
       throw new KeystrokeError("conflict", `Run ${event.runId} already exists`, {
@@ -127,30 +138,30 @@ export function reduceRun(run: RunDetail | undefined, event: StoredEvent): RunDe
       next.errorSummary = event.error ? summarizeError(event.error) : null;
       break;
     case "run.child_added":
-      next.childRunIds = addUnique(run.childRunIds, event.childRunId);
+      next.childRunIds = addUnique(next.childRunIds, event.childRunId);
       break;
     case "message.added":
-      next.messageCount = run.messageCount + 1;
+      next.messageCount += 1;
       break;
     case "model.called": {
-      next.models = addUnique(run.models, modelLabel(event.provider, event.model));
-      next.stepCount = run.stepCount + 1;
+      next.models = addUnique(next.models, modelLabel(event.provider, event.model));
+      next.stepCount += 1;
       const u = event.usage;
       next.tokens = {
-        input: run.tokens.input + u.inputTokens,
-        output: run.tokens.output + u.outputTokens,
-        cacheRead: run.tokens.cacheRead + u.cacheReadTokens,
-        cacheWrite: run.tokens.cacheWrite + u.cacheWriteTokens,
-        reasoning: run.tokens.reasoning + u.reasoningTokens,
+        input: next.tokens.input + u.inputTokens,
+        output: next.tokens.output + u.outputTokens,
+        cacheRead: next.tokens.cacheRead + u.cacheReadTokens,
+        cacheWrite: next.tokens.cacheWrite + u.cacheWriteTokens,
+        reasoning: next.tokens.reasoning + u.reasoningTokens,
       };
-      if (event.cost !== undefined) next.totalCost = run.totalCost + event.cost;
+      if (event.cost !== undefined) next.totalCost += event.cost;
       break;
     }
     case "service.used":
-      next.services = addUnique(run.services, event.service);
+      next.services = addUnique(next.services, event.service);
       break;
     case "step.started":
-      next.stepCount = run.stepCount + 1;
+      next.stepCount += 1;
       break;
     case "message.part_added":
     case "span.recorded":
@@ -158,5 +169,4 @@ export function reduceRun(run: RunDetail | undefined, event: StoredEvent): RunDe
     case "step.finished":
       break;
   }
-  return next;
 }

@@ -6,6 +6,7 @@
  * the run's detail; the History row is written once per batch.
  */
 import {
+  applyEvent,
   type IngestBatch,
   KeystrokeError,
   type MessagePart,
@@ -96,7 +97,8 @@ export class EventAppender {
     const row = this.selectRun.get(batch.runId);
     const before = row ? joinDetail(row) : undefined;
     let runNo = row?.run_no;
-    let detail = before;
+    // The run as folded so far: one copy per batch, made at the first new event.
+    let draft: RunDetail | undefined;
     let nextLogIdx: number | undefined;
     const stored: StoredEvent[] = [];
     let duplicates = 0;
@@ -104,34 +106,37 @@ export class EventAppender {
     batch.events.forEach((event, index) => {
       try {
         const { runId: _omit, ...body } = event;
-        const seq = (detail?.lastSeq ?? 0) + 1;
+        const seq = ((draft ?? before)?.lastSeq ?? 0) + 1;
         const storedEvent = { ...body, runId: batch.runId, seq } as StoredEvent;
-        let next: RunDetail | undefined;
         if (runNo === undefined) {
-          next = reduceRun(undefined, storedEvent);
-          runNo = this.createRun(next);
+          draft = reduceRun(undefined, storedEvent);
+          runNo = this.createRun(draft);
+          this.insertEvent.run(runNo, seq, event.eventId, JSON.stringify(body));
+          stored.push(storedEvent);
+          return;
         }
         if (this.insertEvent.run(runNo, seq, event.eventId, JSON.stringify(body)).changes === 0) {
           duplicates++;
           return;
         }
-        next ??= reduceRun(detail, storedEvent);
-        this.project(runNo, storedEvent, detail, () => {
+        draft ??= { ...(before as RunDetail) };
+        this.project(runNo, storedEvent, draft, () => {
           nextLogIdx ??= (this.nextLogIdx.get(runNo as number) as { next: number }).next;
           return nextLogIdx++;
         });
-        detail = next;
+        applyEvent(draft, storedEvent);
         stored.push(storedEvent);
       } catch (thrown) {
         throw atEvent(thrown, index, event);
       }
     });
 
-    if (detail === undefined || runNo === undefined) {
+    const after = draft ?? before;
+    if (after === undefined || runNo === undefined) {
       throw new KeystrokeError("internal", `Batch for ${batch.runId} produced no run`);
     }
-    if (stored.length > 0) this.writeRun(runNo, before, detail);
-    return { runId: batch.runId, events: stored, duplicates, run: splitDetail(detail).summary };
+    if (draft !== undefined) this.writeRun(runNo, before, draft);
+    return { runId: batch.runId, events: stored, duplicates, run: splitDetail(after).summary };
   }
 
   private createRun(detail: RunDetail): number {
@@ -183,11 +188,11 @@ export class EventAppender {
     }
   }
 
-  /** Writes the projection of one event: the conversation, the trace, the steps. */
-  private project(runNo: number, event: StoredEvent, detail: RunDetail | undefined, nextLog: () => number): void {
+  /** Writes the projection of one event (the conversation, the trace, the steps), before it is folded into `run`. */
+  private project(runNo: number, event: StoredEvent, run: RunDetail, nextLog: () => number): void {
     switch (event.type) {
       case "message.added": {
-        const idx = detail?.messageCount ?? 0;
+        const idx = run.messageCount;
         if (idx >= MESSAGES_PER_RUN) {
           throw new KeystrokeError("invalid_input", `A run holds at most ${MESSAGES_PER_RUN} messages`);
         }
