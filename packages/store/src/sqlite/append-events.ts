@@ -105,17 +105,19 @@ export class EventAppender {
 
     batch.events.forEach((event, index) => {
       try {
-        const { runId: _omit, ...body } = event;
         const seq = ((draft ?? before)?.lastSeq ?? 0) + 1;
-        const storedEvent = { ...body, runId: batch.runId, seq } as StoredEvent;
+        const storedEvent = { ...event, runId: batch.runId, seq } as StoredEvent;
+        // The stored body leaves out what its row already says: the run (the sequence number is
+        // added to storedEvent only).
+        const body = JSON.stringify(event.runId === undefined ? event : { ...event, runId: undefined });
         if (runNo === undefined) {
           draft = reduceRun(undefined, storedEvent);
           runNo = this.createRun(draft);
-          this.insertEvent.run(runNo, seq, event.eventId, JSON.stringify(body));
+          this.insertEvent.run(runNo, seq, event.eventId, body);
           stored.push(storedEvent);
           return;
         }
-        if (this.insertEvent.run(runNo, seq, event.eventId, JSON.stringify(body)).changes === 0) {
+        if (this.insertEvent.run(runNo, seq, event.eventId, body).changes === 0) {
           duplicates++;
           return;
         }
