@@ -2,7 +2,8 @@
  * The embedded default store: one SQLite file in WAL mode, written by one process. Appends are
  * synchronous transactions, so an acknowledged batch is in the WAL before the promise resolves;
  * with `synchronous = NORMAL` that survives a killed process, and `durability: "full"` adds an
- * fsync per commit for power loss.
+ * fsync per commit for power loss. WAL checkpoints run on a worker thread (checkpointer.ts), and
+ * message text reaches the full-text index in bulk (full-text-index.ts).
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -50,14 +51,14 @@ export interface SqliteStoreOptions {
   durability?: "normal" | "full";
 }
 
-const STATEMENT_CACHE = 256;
-
 /** A row of a page ordered by position: its position, its event's body, and parts added since. */
 interface PositionedRow {
   pos: number;
   body: string;
   added?: string | null;
 }
+
+const STATEMENT_CACHE = 256;
 /** Re-analyse query statistics after this many appended batches. */
 const OPTIMIZE_EVERY = 50_000;
 /** Index queued message text once this many messages wait, or after FTS_FLUSH_MS. */
