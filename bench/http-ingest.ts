@@ -59,11 +59,12 @@ export async function benchHttpIngest(): Promise<void> {
     await store.close();
 
     const { url, child } = await startChild(join(dir, "http.db"));
+    const encoded = payloads.map((body) => Buffer.from(body));
     try {
       let nextBatch = 0;
       const client = async () => {
-        while (nextBatch < payloads.length) {
-          const body = payloads[nextBatch++] as string;
+        while (nextBatch < encoded.length) {
+          const body = encoded[nextBatch++] as Buffer;
           const response = await fetch(`${url}/api/ingest`, {
             method: "POST",
             headers: { "content-type": "application/json" },
