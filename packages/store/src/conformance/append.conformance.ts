@@ -65,6 +65,16 @@ export function describeAppend(get: () => StoreUnderTest): void {
       expect((await store.getRun(batch.runId))?.run.messageCount).toBe(2);
     });
 
+    it("stores an event id repeated inside one batch once", async () => {
+      const { store } = get();
+      const batch = runEvents({ messages: ["once"] });
+      const repeated = { runId: batch.runId, events: [...batch.events, ...batch.events.slice(1)] };
+      const [result] = await store.append([repeated]);
+      expect(result?.events).toHaveLength(batch.events.length);
+      expect(result?.duplicates).toBe(batch.events.length - 1);
+      expect((await store.readEvents(batch.runId, 0)).map((e) => e.seq)).toEqual(batch.events.map((_, i) => i + 1));
+    });
+
     it("reads events after a sequence number, in order, with their run id", async () => {
       const { store } = get();
       const batch = runEvents({ messages: ["a", "b", "c"] });

@@ -33,6 +33,8 @@ export class EventAppender {
   private readonly updateRun: Database.Statement;
   private readonly updateRunWithPayload: Database.Statement;
   private readonly insertEvent: Database.Statement;
+  private readonly insertEvents: Database.Statement;
+  private readonly selectEventIds: Database.Statement<[number, string], { event_id: string }>;
   private readonly insertModel: Database.Statement;
   private readonly insertService: Database.Statement;
   private readonly insertMessage: Database.Statement;
@@ -64,7 +66,13 @@ export class EventAppender {
       step_count = @stepCount, last_seq = @lastSeq, summary = @summary`;
     this.updateRun = db.prepare(`UPDATE runs SET ${setColumns} WHERE run_no = @runNo`);
     this.updateRunWithPayload = db.prepare(`UPDATE runs SET ${setColumns}, payload = @payload WHERE run_no = @runNo`);
-    this.insertEvent = db.prepare("INSERT OR IGNORE INTO events (run_no, seq, event_id, body) VALUES (?, ?, ?, ?)");
+    this.insertEvent = db.prepare("INSERT INTO events (run_no, seq, event_id, body) VALUES (?, ?, ?, ?)");
+    this.insertEvents = db.prepare(
+      `INSERT INTO events (run_no, seq, event_id, body) VALUES ${Array(EVENT_ROWS_PER_INSERT).fill("(?, ?, ?, ?)").join(", ")}`,
+    );
+    this.selectEventIds = db.prepare(
+      "SELECT event_id FROM events WHERE run_no = ? AND event_id IN (SELECT value FROM json_each(?))",
+    );
     this.insertModel = db.prepare(
       "INSERT OR IGNORE INTO run_models (model, triggered_at, run_id, run_no) VALUES (?, ?, ?, ?)",
     );
@@ -103,8 +111,18 @@ export class EventAppender {
     const stored: StoredEvent[] = [];
     let duplicates = 0;
 
+    // Duplicates are found up front (one query for a run that already has events), so the new
+    // events can be written many rows per statement.
+    const known = runNo === undefined ? new Set<string>() : this.storedEventIds(runNo, batch);
+    const rows = new EventRows(this.insertEvents, this.insertEvent);
+
     batch.events.forEach((event, index) => {
       try {
+        if (known.has(event.eventId)) {
+          duplicates++;
+          return;
+        }
+        known.add(event.eventId);
         const seq = ((draft ?? before)?.lastSeq ?? 0) + 1;
         const storedEvent = { ...event, runId: batch.runId, seq } as StoredEvent;
         // The stored body leaves out what its row already says: the run (the sequence number is
@@ -113,14 +131,13 @@ export class EventAppender {
         if (runNo === undefined) {
           draft = reduceRun(undefined, storedEvent);
           runNo = this.createRun(draft);
-          this.insertEvent.run(runNo, seq, event.eventId, body);
+          rows.add(runNo, seq, event.eventId, body);
           stored.push(storedEvent);
           return;
         }
-        if (this.insertEvent.run(runNo, seq, event.eventId, body).changes === 0) {
-          duplicates++;
-          return;
-        }
+        rows.add(runNo, seq, event.eventId, body);
+        // Re-indexing a message reads the event that added it, which may still be pending here.
+        if (event.type === "message.part_added") rows.flush();
         draft ??= { ...(before as RunDetail) };
         this.project(runNo, storedEvent, draft, () => {
           nextLogIdx ??= (this.nextLogIdx.get(runNo as number) as { next: number }).next;
@@ -133,12 +150,18 @@ export class EventAppender {
       }
     });
 
+    rows.flush();
     const after = draft ?? before;
     if (after === undefined || runNo === undefined) {
       throw new KeystrokeError("internal", `Batch for ${batch.runId} produced no run`);
     }
     if (draft !== undefined) this.writeRun(runNo, before, draft);
     return { runId: batch.runId, events: stored, duplicates, run: splitDetail(after).summary };
+  }
+
+  private storedEventIds(runNo: number, batch: IngestBatch): Set<string> {
+    const ids = JSON.stringify(batch.events.map((e) => e.eventId));
+    return new Set(this.selectEventIds.all(runNo, ids).map((row) => row.event_id));
   }
 
   private createRun(detail: RunDetail): number {
@@ -282,6 +305,33 @@ export class EventAppender {
     if (text === "" && !replaces) return;
     this.queueFts.run(runNo * MESSAGES_PER_RUN + idx, text, replaces ? 1 : 0);
     this.pendingFts++;
+  }
+}
+
+const EVENT_ROWS_PER_INSERT = 64;
+
+/** Event rows waiting to be written, EVENT_ROWS_PER_INSERT rows per statement. */
+class EventRows {
+  private values: unknown[] = [];
+
+  constructor(
+    private readonly many: Database.Statement,
+    private readonly one: Database.Statement,
+  ) {}
+
+  add(runNo: number, seq: number, eventId: string, body: string): void {
+    this.values.push(runNo, seq, eventId, body);
+    if (this.values.length === EVENT_ROWS_PER_INSERT * 4) this.flush();
+  }
+
+  flush(): void {
+    const values = this.values;
+    this.values = [];
+    if (values.length === EVENT_ROWS_PER_INSERT * 4) {
+      this.many.run(...values);
+      return;
+    }
+    for (let i = 0; i < values.length; i += 4) this.one.run(values[i], values[i + 1], values[i + 2], values[i + 3]);
   }
 }
 
