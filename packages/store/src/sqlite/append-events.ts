@@ -20,6 +20,7 @@ import {
 } from "@keystroke/core";
 import type Database from "better-sqlite3";
 import type { AppendResult, StoredStep } from "../run-store.js";
+import { RowWriter } from "./row-writer.js";
 import { joinDetail, MESSAGES_PER_RUN, payloadChanged, type RunRow, splitDetail } from "./rows.js";
 
 /** The stored body of a `message.added` event, as far as re-indexing a message needs it. */
@@ -32,8 +33,10 @@ export class EventAppender {
   private readonly insertRun: Database.Statement;
   private readonly updateRun: Database.Statement;
   private readonly updateRunWithPayload: Database.Statement;
-  private readonly insertEvent: Database.Statement;
-  private readonly insertEvents: Database.Statement;
+  private readonly events: RowWriter;
+  private readonly spans: RowWriter;
+  private readonly logs: RowWriter;
+  private readonly ftsQueue: RowWriter;
   private readonly selectEventIds: Database.Statement<[number, string], { event_id: string }>;
   private readonly insertModel: Database.Statement;
   private readonly insertService: Database.Statement;
@@ -43,12 +46,9 @@ export class EventAppender {
     { idx: number; parts_added: string | null; body: string }
   >;
   private readonly updateMessage: Database.Statement;
-  private readonly queueFts: Database.Statement;
   /** Messages queued for the full-text index since the last flush. */
   pendingFts = 0;
-  private readonly upsertSpan: Database.Statement;
   private readonly nextLogIdx: Database.Statement<[number], { next: number }>;
-  private readonly insertLog: Database.Statement;
   private readonly selectStep: Database.Statement<[number, string], { body: string }>;
   private readonly nextStepOrd: Database.Statement<[number], { next: number }>;
   private readonly insertStep: Database.Statement;
@@ -66,10 +66,7 @@ export class EventAppender {
       step_count = @stepCount, last_seq = @lastSeq, summary = @summary`;
     this.updateRun = db.prepare(`UPDATE runs SET ${setColumns} WHERE run_no = @runNo`);
     this.updateRunWithPayload = db.prepare(`UPDATE runs SET ${setColumns}, payload = @payload WHERE run_no = @runNo`);
-    this.insertEvent = db.prepare("INSERT INTO events (run_no, seq, event_id, body) VALUES (?, ?, ?, ?)");
-    this.insertEvents = db.prepare(
-      `INSERT INTO events (run_no, seq, event_id, body) VALUES ${Array(EVENT_ROWS_PER_INSERT).fill("(?, ?, ?, ?)").join(", ")}`,
-    );
+    this.events = new RowWriter(db, "INSERT INTO events (run_no, seq, event_id, body)", 4);
     this.selectEventIds = db.prepare(
       "SELECT event_id FROM events WHERE run_no = ? AND event_id IN (SELECT value FROM json_each(?))",
     );
@@ -87,13 +84,15 @@ export class EventAppender {
        WHERE m.run_no = ? AND m.message_id = ?`,
     );
     this.updateMessage = db.prepare("UPDATE messages SET parts_added = ? WHERE run_no = ? AND idx = ?");
-    this.queueFts = db.prepare(
-      `INSERT INTO messages_fts_pending (fts_rowid, text, replaces) VALUES (?, ?, ?)
-       ON CONFLICT (fts_rowid) DO UPDATE SET text = excluded.text, replaces = MAX(replaces, excluded.replaces)`,
+    this.ftsQueue = new RowWriter(
+      db,
+      "INSERT INTO messages_fts_pending (fts_rowid, text, replaces)",
+      3,
+      "ON CONFLICT (fts_rowid) DO UPDATE SET text = excluded.text, replaces = MAX(replaces, excluded.replaces)",
     );
-    this.upsertSpan = db.prepare("INSERT OR REPLACE INTO spans (run_no, span_id, start_ms, seq) VALUES (?, ?, ?, ?)");
+    this.spans = new RowWriter(db, "INSERT OR REPLACE INTO spans (run_no, span_id, start_ms, seq)", 4);
     this.nextLogIdx = db.prepare("SELECT COALESCE(MAX(idx), -1) + 1 AS next FROM logs WHERE run_no = ?");
-    this.insertLog = db.prepare("INSERT INTO logs (run_no, idx, seq) VALUES (?, ?, ?)");
+    this.logs = new RowWriter(db, "INSERT INTO logs (run_no, idx, seq)", 3);
     this.selectStep = db.prepare("SELECT body FROM steps WHERE run_no = ? AND step_id = ?");
     this.nextStepOrd = db.prepare("SELECT COALESCE(MAX(ord), -1) + 1 AS next FROM steps WHERE run_no = ?");
     this.insertStep = db.prepare("INSERT INTO steps (run_no, step_id, ord, body) VALUES (?, ?, ?, ?)");
@@ -114,7 +113,6 @@ export class EventAppender {
     // Duplicates are found up front (one query for a run that already has events), so the new
     // events can be written many rows per statement.
     const known = runNo === undefined ? new Set<string>() : this.storedEventIds(runNo, batch);
-    const rows = new EventRows(this.insertEvents, this.insertEvent);
 
     batch.events.forEach((event, index) => {
       try {
@@ -131,13 +129,13 @@ export class EventAppender {
         if (runNo === undefined) {
           draft = reduceRun(undefined, storedEvent);
           runNo = this.createRun(draft);
-          rows.add(runNo, seq, event.eventId, body);
+          this.events.add(runNo, seq, event.eventId, body);
           stored.push(storedEvent);
           return;
         }
-        rows.add(runNo, seq, event.eventId, body);
-        // Re-indexing a message reads the event that added it, which may still be pending here.
-        if (event.type === "message.part_added") rows.flush();
+        this.events.add(runNo, seq, event.eventId, body);
+        // Re-indexing a message reads the event that added it, which may still be waiting here.
+        if (event.type === "message.part_added") this.events.flush();
         draft ??= { ...(before as RunDetail) };
         this.project(runNo, storedEvent, draft, () => {
           nextLogIdx ??= (this.nextLogIdx.get(runNo as number) as { next: number }).next;
@@ -146,17 +144,27 @@ export class EventAppender {
         applyEvent(draft, storedEvent);
         stored.push(storedEvent);
       } catch (thrown) {
+        this.discardRows();
         throw atEvent(thrown, index, event);
       }
     });
 
-    rows.flush();
+    try {
+      for (const writer of [this.events, this.spans, this.logs, this.ftsQueue]) writer.flush();
+    } catch (thrown) {
+      this.discardRows();
+      throw thrown;
+    }
     const after = draft ?? before;
     if (after === undefined || runNo === undefined) {
       throw new KeystrokeError("internal", `Batch for ${batch.runId} produced no run`);
     }
     if (draft !== undefined) this.writeRun(runNo, before, draft);
     return { runId: batch.runId, events: stored, duplicates, run: splitDetail(after).summary };
+  }
+
+  private discardRows(): void {
+    for (const writer of [this.events, this.spans, this.logs, this.ftsQueue]) writer.discard();
   }
 
   private storedEventIds(runNo: number, batch: IngestBatch): Set<string> {
@@ -248,10 +256,10 @@ export class EventAppender {
         return;
       }
       case "span.recorded":
-        this.upsertSpan.run(runNo, event.span.spanId, toMillis(event.span.startTime), event.seq);
+        this.spans.add(runNo, event.span.spanId, toMillis(event.span.startTime), event.seq);
         return;
       case "log.recorded":
-        this.insertLog.run(runNo, nextLog(), event.seq);
+        this.logs.add(runNo, nextLog(), event.seq);
         return;
       case "step.started": {
         const step: StoredStep = {
@@ -303,35 +311,8 @@ export class EventAppender {
 
   private index(runNo: number, idx: number, text: string, replaces: boolean): void {
     if (text === "" && !replaces) return;
-    this.queueFts.run(runNo * MESSAGES_PER_RUN + idx, text, replaces ? 1 : 0);
+    this.ftsQueue.add(runNo * MESSAGES_PER_RUN + idx, text, replaces ? 1 : 0);
     this.pendingFts++;
-  }
-}
-
-const EVENT_ROWS_PER_INSERT = 64;
-
-/** Event rows waiting to be written, EVENT_ROWS_PER_INSERT rows per statement. */
-class EventRows {
-  private values: unknown[] = [];
-
-  constructor(
-    private readonly many: Database.Statement,
-    private readonly one: Database.Statement,
-  ) {}
-
-  add(runNo: number, seq: number, eventId: string, body: string): void {
-    this.values.push(runNo, seq, eventId, body);
-    if (this.values.length === EVENT_ROWS_PER_INSERT * 4) this.flush();
-  }
-
-  flush(): void {
-    const values = this.values;
-    this.values = [];
-    if (values.length === EVENT_ROWS_PER_INSERT * 4) {
-      this.many.run(...values);
-      return;
-    }
-    for (let i = 0; i < values.length; i += 4) this.one.run(values[i], values[i + 1], values[i + 2], values[i + 3]);
   }
 }
 
