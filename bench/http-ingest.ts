@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -88,6 +89,31 @@ function telemetryBodies(): string[] {
   });
 }
 
+/**
+ * POSTs one body on a keep-alive connection. node:http rather than fetch: the load generator
+ * shares this machine's two cores with the server, and fetch spends several times more CPU a
+ * request.
+ */
+function post(url: string, agent: Agent, body: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${url}/api/ingest`, {
+      method: "POST",
+      agent,
+      headers: { "content-type": "application/json", "content-length": body.length },
+    });
+    request.on("response", (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => {
+        if (response.statusCode === 200) resolve();
+        else reject(new Error(`ingest answered ${response.statusCode}: ${Buffer.concat(chunks).toString()}`));
+      });
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
 async function startChild(dbPath: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "http-server.ts"), dbPath], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -150,20 +176,12 @@ async function measure(payloads: readonly string[]): Promise<{ direct: number; h
 
     const { url, child } = await startChild(join(dir, "http.db"));
     try {
+      const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
       const postAll = async (bodies: readonly string[]) => {
         const encoded = bodies.map((body) => Buffer.from(body));
         let nextBatch = 0;
         const client = async () => {
-          while (nextBatch < encoded.length) {
-            const body = encoded[nextBatch++] as Buffer;
-            const response = await fetch(`${url}/api/ingest`, {
-              method: "POST",
-              headers: { "content-type": "application/json" },
-              body,
-            });
-            if (!response.ok) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-            await response.arrayBuffer();
-          }
+          while (nextBatch < encoded.length) await post(url, agent, encoded[nextBatch++] as Buffer);
         };
         await Promise.all(Array.from({ length: CLIENTS }, client));
       };
