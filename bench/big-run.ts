@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type IngestBatch, newEventId, newRunId, parseIngestBatch, type RunEventInput } from "@keystroke/core";
 import { openSqliteStore, type RunInclude, type SqliteRunStore } from "@keystroke/store";
-import { random, sentence } from "./data.js";
+import { random, sentence, supportSessionCreated } from "./data.js";
 import { heading, ms, percentile, progress, progressDone, table, timeAsync } from "./report.js";
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
@@ -21,21 +21,8 @@ async function seedRun(store: SqliteRunStore, messages: number, spans: number): 
   const runId = newRunId(at);
   const next = random(messages);
   const traceId = hex(messages + 1, 32);
-  const created: RunEventInput = {
-    eventId: newEventId(),
-    type: "run.created",
-    time: iso(at),
-    kind: "agent",
-    slug: "support",
-    name: "Support agent",
-    project: "acme",
-    source: "api",
-    trigger: { label: "API prompt" },
-    actor: { type: "api_key", id: "key_bench" },
-    status: "running",
-  };
   const batches: IngestBatch[] = [];
-  let pending: RunEventInput[] = [created];
+  let pending: RunEventInput[] = [supportSessionCreated(runId, at, "running")];
   const flush = () => {
     batches.push(parseIngestBatch({ runId, events: pending }));
     pending = [];

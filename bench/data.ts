@@ -78,24 +78,30 @@ const hex = (next: () => number, length: number) => {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The `run.created` of a session of the support agent prompted through the API. */
+export function supportSessionCreated(runId: string, at: number, status: "queued" | "running"): RunEventInput {
+  return {
+    eventId: newEventId(),
+    type: "run.created",
+    time: iso(at),
+    kind: "agent",
+    slug: "support",
+    name: "Support agent",
+    project: "acme",
+    sessionId: `ses_${runId.slice(4)}`,
+    source: "api",
+    trigger: { label: "API prompt", value: { path: "/api/agents/support/prompt" } },
+    actor: { type: "api_key", id: "key_bench" },
+    status,
+  };
+}
+
 /** One agent session of `turns` user/assistant exchanges with model calls, tool spans and logs. */
 export function sessionEvents(runId: string, at: number, turns: number, next: () => number): RunEventInput[] {
   const traceId = hex(next, 32);
   const root = hex(next, 16);
   const events: RunEventInput[] = [
-    {
-      eventId: newEventId(),
-      type: "run.created",
-      time: iso(at),
-      kind: "agent",
-      slug: "support",
-      name: "Support agent",
-      project: "acme",
-      sessionId: `ses_${runId.slice(4)}`,
-      source: "api",
-      trigger: { label: "API prompt", value: { path: "/api/agents/support/prompt" } },
-      actor: { type: "api_key", id: "key_bench" },
-    },
+    supportSessionCreated(runId, at, "queued"),
     { eventId: newEventId(), type: "run.started", time: iso(at + 1) },
   ];
   let t = at + 2;
