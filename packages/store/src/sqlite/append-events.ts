@@ -130,18 +130,17 @@ export class EventAppender {
           draft = reduceRun(undefined, storedEvent);
           runNo = this.createRun(draft);
           this.events.add(runNo, seq, event.eventId, body);
-          stored.push(storedEvent);
-          return;
+        } else {
+          this.events.add(runNo, seq, event.eventId, body);
+          // Re-indexing a message reads the event that added it, which may still be waiting here.
+          if (event.type === "message.part_added") this.events.flush();
+          draft ??= { ...(before as RunDetail) };
+          this.project(runNo, storedEvent, draft, () => {
+            nextLogIdx ??= (this.nextLogIdx.get(runNo as number) as { next: number }).next;
+            return nextLogIdx++;
+          });
+          applyEvent(draft, storedEvent);
         }
-        this.events.add(runNo, seq, event.eventId, body);
-        // Re-indexing a message reads the event that added it, which may still be waiting here.
-        if (event.type === "message.part_added") this.events.flush();
-        draft ??= { ...(before as RunDetail) };
-        this.project(runNo, storedEvent, draft, () => {
-          nextLogIdx ??= (this.nextLogIdx.get(runNo as number) as { next: number }).next;
-          return nextLogIdx++;
-        });
-        applyEvent(draft, storedEvent);
         stored.push(storedEvent);
       } catch (thrown) {
         this.discardRows();
