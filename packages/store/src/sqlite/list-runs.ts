@@ -109,8 +109,7 @@ export function buildListQuery(filter: RunFilter, cursor: string | undefined, li
   if (model !== undefined) conditions.push({ sql: "d.model = ?", params: [model] });
   else conditions.push(...memberOf("run_models", "model", filter.model));
   if (service !== undefined) conditions.push({ sql: "d.service = ?", params: [service] });
-  else if (model === undefined || filter.service !== undefined)
-    conditions.push(...memberOf("run_services", "service", filter.service));
+  else conditions.push(...memberOf("run_services", "service", filter.service));
   conditions.push(...runConditions(filter));
   const key = driver ? "d" : "r";
   if (cursor !== undefined) {
