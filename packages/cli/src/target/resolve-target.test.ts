@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KeystrokeError } from "@keystroke/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closedPort } from "../../../../tests/support/closed-port.js";
 import { assertBuilt, runCli } from "../testing/run-cli.js";
 import { startTestServer, type TestServer } from "../testing/test-server.js";
 import { DEFAULT_URL, resolveTarget } from "./resolve-target.js";
@@ -17,14 +17,6 @@ function project(devJson?: string): { root: string; nested: string } {
     writeFileSync(join(root, ".keystroke", "dev.json"), devJson);
   }
   return { root, nested };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === "object" && address !== null ? address.port : 1;
 }
 
 describe("resolveTarget", () => {

@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KeystrokeError, newEventId, newRunId, type RunEventInput, type StoredEvent } from "@keystroke/core";
 import { type RunningServer, startServer } from "@keystroke/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closedPort } from "../../../../tests/support/closed-port.js";
 import { KeystrokeClient } from "./keystroke-client.js";
 
 const time = (ms: number) => new Date(ms).toISOString();
@@ -43,15 +43,6 @@ function finished(status: "success" | "failed", at: number): RunEventInput {
     status,
     error: status === "failed" ? { message: "the tool failed" } : undefined,
   };
-}
-
-/** A port nothing listens on: bound once, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === "object" && address !== null ? address.port : 1;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<KeystrokeError> {
