@@ -93,7 +93,8 @@ export function fromErrorBody(body: unknown, fallbackStatus: number): KeystrokeE
   return new KeystrokeError(codeForStatus(fallbackStatus), `The server answered HTTP ${fallbackStatus}`);
 }
 
-function codeForStatus(status: number): ErrorCode {
+/** The error code an HTTP status stands for: the inverse of the code → status table. */
+export function codeForStatus(status: number): ErrorCode {
   const match = (Object.entries(httpStatusByCode) as [ErrorCode, number][]).find(([, s]) => s === status);
   return match ? match[0] : status >= 500 ? "internal" : "invalid_input";
 }

@@ -3,26 +3,13 @@
  * throws KeystrokeError already; Fastify throws its own errors (`FST_ERR_*`) for bodies it cannot
  * read, and those get a message that says what to change.
  */
-import { type ErrorCode, KeystrokeError, toKeystrokeError } from "@keystroke/core";
+import { codeForStatus, KeystrokeError, toKeystrokeError } from "@keystroke/core";
 import { formatBytes } from "./format-bytes.js";
 
 export interface RequestContext {
   bodyLimitBytes: number;
   contentType: string | undefined;
 }
-
-const codeByStatus: Record<number, ErrorCode> = {
-  400: "invalid_input",
-  401: "unauthorized",
-  403: "forbidden",
-  404: "not_found",
-  409: "conflict",
-  413: "payload_too_large",
-  415: "unsupported_media_type",
-  429: "rate_limited",
-  502: "unreachable",
-  503: "unavailable",
-};
 
 interface FastifyLikeError {
   code: string;
@@ -65,6 +52,5 @@ export function toApiError(thrown: unknown, context: RequestContext): KeystrokeE
       });
   }
   const status = thrown.statusCode ?? 500;
-  const code = codeByStatus[status] ?? (status >= 500 ? "internal" : "invalid_input");
-  return new KeystrokeError(code, thrown.message, { cause: thrown });
+  return new KeystrokeError(codeForStatus(status), thrown.message, { cause: thrown });
 }
