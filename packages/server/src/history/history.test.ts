@@ -81,6 +81,20 @@ describe("GET /api/history", () => {
     expect(seen).toEqual(newestFirst());
   });
 
+  it("pages search results with the cursor each page returns", async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string =
+        cursor === null ? "q=question&limit=2" : `q=question&limit=2&cursor=${encodeURIComponent(cursor)}`;
+      const { status, body }: { status: number; body: RunPage } = await server.get<RunPage>(`/api/history?${query}`);
+      expect(status).toBe(200);
+      seen.push(...body.runs.map((r) => r.runId));
+      cursor = body.nextCursor;
+    } while (cursor !== null);
+    expect(seen.sort()).toEqual(runIds.filter((_, i) => i !== 3).sort());
+  });
+
   it("filters by query parameters, repeated or comma-separated", async () => {
     const ids = async (query: string) =>
       (await server.get<RunPage>(`/api/history?${query}`)).body.runs.map((r) => r.runId).sort();

@@ -1,4 +1,4 @@
-import { decodeCursor, type QueryParams } from "@keystroke/core";
+import type { QueryParams } from "@keystroke/core";
 import { DEFAULT_PAGE, MAX_PAGE, type PageRequest } from "@keystroke/store";
 import { integerParam, singleParam } from "./query-params.js";
 
@@ -6,14 +6,13 @@ import { integerParam, singleParam } from "./query-params.js";
 export const runListPageParams = ["cursor", "limit"] as const;
 
 /**
- * The page asked for by `cursor` and `limit` (1–1000, default 50). A cursor this server did not
- * issue is refused here, naming `cursor`.
+ * The page asked for by `cursor` and `limit` (1–1000, default 50). The cursor is the store's to
+ * read (a History page and a search page carry different ones); the store refuses, naming
+ * `cursor`, one it did not issue.
  *
  * @example
  * runListPage({ limit: "20" }); // { cursor: undefined, limit: 20 }
  */
 export function runListPage(query: QueryParams): PageRequest {
-  const cursor = singleParam(query, "cursor");
-  if (cursor !== undefined) decodeCursor(cursor);
-  return { cursor, limit: integerParam(query, "limit", 1, MAX_PAGE) ?? DEFAULT_PAGE };
+  return { cursor: singleParam(query, "cursor"), limit: integerParam(query, "limit", 1, MAX_PAGE) ?? DEFAULT_PAGE };
 }

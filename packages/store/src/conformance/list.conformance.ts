@@ -187,6 +187,17 @@ export function describeList(get: () => StoreUnderTest): void {
       expect([...first.runs, ...second.runs, ...third.runs].map((r) => r.runId)).toEqual(expected);
       expect(third.runs).toHaveLength(1);
       expect(third.nextCursor).toBeNull();
+      const historyCursor = (await store.listRuns({}, { limit: 1 })).nextCursor ?? undefined;
+      await expectKeystrokeError(
+        store.listRuns({ search: "parcel" }, { cursor: historyCursor }),
+        "invalid_input",
+        "cursor",
+      );
+      await expectKeystrokeError(
+        store.listRuns({}, { cursor: first.nextCursor ?? undefined }),
+        "invalid_input",
+        "cursor",
+      );
     });
 
     it("rejects a cursor it did not issue", async () => {

@@ -12,7 +12,7 @@
  * walk stops as soon as a page of distinct runs is found — so a word that occurs in half of a
  * million conversations costs a page, not half a million lookups. Its cursor is the run_no.
  */
-import { decodeCursor, decodePosition, type RunFilter } from "@keystroke/core";
+import { decodeCursor, decodePosition, encodePosition, KeystrokeError, type RunFilter } from "@keystroke/core";
 import { MESSAGES_PER_RUN } from "./rows.js";
 import { toFtsQuery } from "./search-query.js";
 
@@ -21,6 +21,22 @@ export interface ListQuery {
   params: unknown[];
   /** "search": one row per matching message, newest run first; dedupe by run_no and stop at a page. */
   mode: "keyset" | "search";
+}
+
+/** A search page's cursor: the run number of its last run, tagged so a History cursor is not taken for one. */
+export function encodeSearchCursor(runNo: number): string {
+  return encodePosition(["search", runNo]);
+}
+
+function decodeSearchCursor(cursor: string): number {
+  const [tag, runNo] = decodePosition(cursor, "cursor");
+  if (tag !== "search" || typeof runNo !== "number" || !Number.isSafeInteger(runNo)) {
+    throw new KeystrokeError("invalid_input", "Invalid cursor: not a cursor of this search", {
+      hint: "Pass the nextCursor of the previous page of the same search unchanged",
+      details: { problems: [{ path: "cursor", message: "not a search cursor" }] },
+    });
+  }
+  return runNo;
 }
 
 interface Condition {
@@ -86,7 +102,7 @@ export function buildListQuery(filter: RunFilter, cursor: string | undefined, li
     if (match === undefined) return undefined;
     const conditions: Condition[] = [{ sql: "messages_fts MATCH ?", params: [match] }];
     if (cursor !== undefined) {
-      conditions.push({ sql: "f.rowid < ?", params: [Number(decodePosition(cursor, "cursor")[0]) * MESSAGES_PER_RUN] });
+      conditions.push({ sql: "f.rowid < ?", params: [decodeSearchCursor(cursor) * MESSAGES_PER_RUN] });
     }
     conditions.push(
       ...memberOf("run_models", "model", filter.model),

@@ -42,7 +42,7 @@ import {
 import { EventAppender } from "./append-events.js";
 import { Checkpointer } from "./checkpointer.js";
 import { FullTextIndex } from "./full-text-index.js";
-import { buildListQuery } from "./list-runs.js";
+import { buildListQuery, encodeSearchCursor } from "./list-runs.js";
 import { migrate } from "./migrations.js";
 import { joinDetail, type RunRow } from "./rows.js";
 
@@ -171,7 +171,7 @@ export class SqliteRunStore implements RunStore {
       runs.push(JSON.parse(row.summary) as RunSummary);
       lastRunNo = row.n;
     }
-    return { runs, nextCursor: more && lastRunNo !== undefined ? encodePosition([lastRunNo]) : null };
+    return { runs, nextCursor: more && lastRunNo !== undefined ? encodeSearchCursor(lastRunNo) : null };
   }
 
   async getRun(runId: string, include: RunInclude = {}): Promise<RunView | undefined> {
