@@ -8,6 +8,7 @@ import { RunEventBus } from "./events/run-event-bus.js";
 import { healthRoutes } from "./health/health.js";
 import { historyRoutes } from "./history/history.js";
 import { ingestRoutes } from "./ingest/ingest.js";
+import { IngestQueue } from "./ingest/ingest-queue.js";
 import { openApiRoutes } from "./openapi/openapi.js";
 import type { ServerContext } from "./server-context.js";
 import { sessionRoutes } from "./sessions/sessions.js";
@@ -40,9 +41,13 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: bodyLimitBytes });
   const bus = new RunEventBus({ onListenerError: (error) => app.log.error({ err: error }, "bus listener failed") });
+  const ingest = new IngestQueue(options.store, (result) =>
+    bus.publish({ runId: result.runId, events: result.events, run: result.run }),
+  );
   const context: ServerContext = {
     store: options.store,
     bus,
+    ingest,
     version: options.version ?? serverVersion,
     startedAt: Date.now(),
   };

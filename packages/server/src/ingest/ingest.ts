@@ -8,7 +8,6 @@
 import { parseIngestBatch } from "@keystroke/core";
 import type { FastifyInstance } from "fastify";
 import type { ServerContext } from "../server-context.js";
-import { IngestQueue } from "./ingest-queue.js";
 
 /** The answer to an ingested batch. */
 export interface IngestReply {
@@ -22,12 +21,9 @@ export interface IngestReply {
 }
 
 /** Registers `POST /api/ingest`. */
-export function ingestRoutes(app: FastifyInstance, { store, bus }: ServerContext): void {
-  const queue = new IngestQueue(store, (result) =>
-    bus.publish({ runId: result.runId, events: result.events, run: result.run }),
-  );
+export function ingestRoutes(app: FastifyInstance, { ingest }: ServerContext): void {
   app.post("/api/ingest", async (request): Promise<IngestReply> => {
-    const result = await queue.submit(parseIngestBatch(request.body));
+    const result = await ingest.submit(parseIngestBatch(request.body));
     return {
       runId: result.runId,
       accepted: result.events.length,
