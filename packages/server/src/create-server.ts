@@ -7,12 +7,14 @@ import { eventRoutes } from "./events/events.js";
 import { RunEventBus } from "./events/run-event-bus.js";
 import { healthRoutes } from "./health/health.js";
 import { historyRoutes } from "./history/history.js";
+import { historyLiveRoutes } from "./history/history-live.js";
 import { ingestRoutes } from "./ingest/ingest.js";
 import { IngestQueue } from "./ingest/ingest-queue.js";
 import { openApiRoutes } from "./openapi/openapi.js";
 import type { ServerContext } from "./server-context.js";
 import { sessionRoutes } from "./sessions/sessions.js";
 import { serverVersion } from "./version.js";
+import { webAppRoutes } from "./web-app/web-app.js";
 
 /** The default cap on a request body: 16 MiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -54,8 +56,17 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
   closeIdleConnectionsOnClose(app);
   useJsonBodyParser(app);
   useErrorHandler(app, bodyLimitBytes);
-  for (const routes of [healthRoutes, ingestRoutes, historyRoutes, sessionRoutes, eventRoutes, openApiRoutes]) {
+  for (const routes of [
+    healthRoutes,
+    ingestRoutes,
+    historyRoutes,
+    historyLiveRoutes,
+    sessionRoutes,
+    eventRoutes,
+    openApiRoutes,
+  ]) {
     routes(app, context);
   }
+  webAppRoutes(app);
   return Object.assign(app, { bus });
 }
