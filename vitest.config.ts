@@ -1,8 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  resolve: { conditions: ["source"] },
-  ssr: { resolve: { conditions: ["source"] } },
+  resolve: { conditions: ["@keystroke/source"] },
+  ssr: { resolve: { conditions: ["@keystroke/source"] } },
   test: {
     include: ["packages/*/src/**/*.test.ts", "tests/**/*.test.ts"],
     testTimeout: 30_000,
