@@ -160,7 +160,7 @@ describe.each(providers)("$name", (provider) => {
       ]);
     });
 
-    it("receives the earlier answer in a follow-up", async () => {
+    it("receives the earlier answer in a follow-up, and estimates usage the script left out", async () => {
       const { url, requests } = await start((request) => ({ text: `Answer ${request.messages.length}` }));
       const model = provider.model(url);
       const first = await generateText({ model, prompt: "First question" });
@@ -170,7 +170,10 @@ describe.each(providers)("$name", (provider) => {
         { role: "user", content: "Second question" },
       ];
 
-      expect((await call({ model, messages })).text).toBe("Answer 3");
+      const second = await call({ model, messages });
+
+      expect(second.text).toBe("Answer 3");
+      expect(second.usage).toMatchObject({ inputTokens: 10, outputTokens: 2 });
       expect(requests[1]?.messages).toEqual([
         { role: "user", text: "First question" },
         { role: "assistant", text: "Answer 1" },
@@ -245,6 +248,24 @@ describe("startModelServer", () => {
     });
     expect((await post("/v1/embeddings", "{}")).status).toBe(404);
     expect(requests).toEqual([]);
+  });
+
+  it("sends retry-after with a 429, so the client's own retry gets the next answer", async () => {
+    let calls = 0;
+    const { url, requests } = await start(() => {
+      calls += 1;
+      return calls === 1 ? { fault: "http_429" } : { text: "Back" };
+    });
+    const model = createAnthropic({ baseURL: `${url}/v1`, apiKey })("claude-sonnet-4-5");
+
+    expect((await generateText({ model, prompt: "Hi", maxRetries: 1 })).text).toBe("Back");
+    expect(requests).toHaveLength(2);
+  });
+
+  it("can be closed twice", async () => {
+    const { close } = await startModelServer(() => ({ text: "Hi" }));
+    await close();
+    await expect(close()).resolves.toBeUndefined();
   });
 
   it("answers 500 with the script's error when the script throws", async () => {

@@ -24,7 +24,7 @@ export interface ModelServer {
   url: string;
   /** Every request received, in order. */
   requests: ModelRequest[];
-  /** Stops the server, cutting any request still open (a hang included). */
+  /** Stops the server, cutting any request still open (a hang included); closing twice is harmless. */
   close(): Promise<void>;
 }
 
@@ -63,6 +63,7 @@ export async function startModelServer(reply: ModelScript): Promise<ModelServer>
     requests,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
