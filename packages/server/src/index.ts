@@ -2,6 +2,8 @@
  * @keystroke/server: the HTTP API over a RunStore (createServer, or startServer over a SQLite
  * file), the live event bus its ingest publishes to, and the shapes of its answers.
  */
+
+export type { AgentService, PromptOrigin } from "./agents/agent-service.js";
 export {
   type CreateServerOptions,
   createServer,
@@ -16,5 +18,7 @@ export {
 } from "./events/run-event-bus.js";
 export type { IngestReply } from "./ingest/ingest.js";
 export { buildOpenApiDocument } from "./openapi/openapi-document.js";
+export { type HostedProject, hostProject, type ProjectEvents } from "./projects/host-project.js";
+export { CONFIG_FILE, type LoadedProject, loadProject } from "./projects/load-project.js";
 export type { RunViewReply } from "./run-view/run-view-reply.js";
 export { type RunningServer, type StartServerOptions, startServer } from "./start-server.js";

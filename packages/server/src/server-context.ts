@@ -1,4 +1,5 @@
 import type { RunStore } from "@keystroke/store";
+import type { AgentService } from "./agents/agent-service.js";
 import type { RunEventBus } from "./events/run-event-bus.js";
 import type { IngestQueue } from "./ingest/ingest-queue.js";
 
@@ -8,6 +9,8 @@ export interface ServerContext {
   bus: RunEventBus;
   /** The one write path: appends a batch (group commit), publishes it on `bus`, resolves after commit. */
   ingest: IngestQueue;
+  /** The agents of the project this server hosts (none until one is loaded). */
+  agents: AgentService;
   version: string;
   /** Epoch milliseconds at which the server was created. */
   startedAt: number;

@@ -1,5 +1,6 @@
 import { openSqliteStore, type RunStore } from "@keystroke/store";
-import { createServer, type KeystrokeServer } from "./create-server.js";
+import { type CreateServerOptions, createServer, type KeystrokeServer } from "./create-server.js";
+import { type HostedProject, hostProject, type ProjectEvents } from "./projects/host-project.js";
 
 export interface StartServerOptions {
   /** Default 127.0.0.1: reachable from this machine only. */
@@ -10,6 +11,12 @@ export interface StartServerOptions {
   dbPath: string;
   bodyLimitBytes?: number;
   logger?: boolean;
+  /** A project folder to host: its agents are served and can be prompted. */
+  projectDir?: string;
+  /** Reload the project when its files change (what `keystroke dev` does). */
+  watch?: boolean;
+  projectEvents?: ProjectEvents;
+  agents?: CreateServerOptions["agents"];
 }
 
 export interface RunningServer {
@@ -17,6 +24,8 @@ export interface RunningServer {
   url: string;
   server: KeystrokeServer;
   store: RunStore;
+  /** The hosted project, when `projectDir` was given. */
+  project?: HostedProject;
   /** Stops accepting requests, ends open event streams, then closes the store. */
   close(): Promise<void>;
 }
@@ -31,10 +40,20 @@ export interface RunningServer {
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const store = openSqliteStore(options.dbPath);
-  const server = createServer({ store, bodyLimitBytes: options.bodyLimitBytes, logger: options.logger });
+  const server = createServer({
+    store,
+    bodyLimitBytes: options.bodyLimitBytes,
+    logger: options.logger,
+    agents: options.agents,
+  });
+  let project: HostedProject | undefined;
   try {
+    if (options.projectDir) {
+      project = await hostProject(server, options.projectDir, { watch: options.watch, ...options.projectEvents });
+    }
     await server.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 3400 });
   } catch (error) {
+    project?.close();
     await server.close();
     await store.close();
     throw error;
@@ -47,7 +66,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     url,
     server,
     store,
+    ...(project ? { project } : {}),
     close: async () => {
+      project?.close();
       await server.close();
       await store.close();
     },

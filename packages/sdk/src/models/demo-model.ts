@@ -116,7 +116,7 @@ function answer(
     ? `I have the result of ${toolResults.map((r) => r.name).join(", ")}; I will summarise it for the user.`
     : `The user says: "${text}". No tool is needed; I will answer directly.`;
   const reply = toolResults.length
-    ? `[demo model] Here is what I found: ${toolResults.map((r) => `${r.name} → ${JSON.stringify(r.output)}`).join("; ")}.`
+    ? `[demo model] ${toolResults.map((r) => (r.failed ? `The ${r.name} tool failed: ${String(r.output)}` : `Here is what ${r.name} found: ${JSON.stringify(r.output)}`)).join(". ")}.`
     : `[demo model] You asked: "${text}". This is a deterministic demo answer; set ANTHROPIC_API_KEY or OPENAI_API_KEY and choose a real model for real answers.`;
   return {
     content: [

@@ -1,0 +1,6 @@
+import { defineConfig } from "keystroke/config";
+
+export default defineConfig({
+  organization: "acme",
+  project: "starter",
+});

@@ -1,0 +1,134 @@
+/**
+ * The agents a server hosts: the loaded project's agents, the runtime that runs their prompts
+ * (recording through the server's ingest queue, the one write path) and the sessions it reads
+ * back from the store. A reload swaps the project; prompts already running finish on the code
+ * they started with.
+ */
+import { type Actor, KeystrokeError, type Message, type RunSource } from "@keystroke/core";
+import type { RunStore } from "@keystroke/store";
+import type { Agent, PromptResult } from "keystroke/agent";
+import { AgentRuntime, installAgentHost, type RecordedSession } from "keystroke/runtime";
+import type { IngestQueue } from "../ingest/ingest-queue.js";
+import type { LoadedProject } from "../projects/load-project.js";
+import { failInterruptedRuns } from "./interrupted-runs.js";
+
+export interface PromptOrigin {
+  source: RunSource;
+  trigger: { label: string; value?: unknown };
+  actor: Actor;
+}
+
+export interface AgentServiceOptions {
+  store: RunStore;
+  ingest: IngestQueue;
+  env?: Record<string, string | undefined>;
+  maxRetries?: number;
+  stepTimeoutMs?: number;
+}
+
+const PAGE = 1000;
+
+export class AgentService {
+  private project: LoadedProject | undefined;
+  private runtime: AgentRuntime | undefined;
+  /** Runtimes of earlier loads with prompts still running: they can still be canceled. */
+  private readonly retired = new Set<AgentRuntime>();
+  private uninstall: (() => void) | undefined;
+
+  constructor(private readonly options: AgentServiceOptions) {}
+
+  get projectSlug(): string | undefined {
+    return this.project?.config.project;
+  }
+
+  /** Serves `project` from now on. */
+  use(project: LoadedProject): void {
+    if (this.runtime) this.retired.add(this.runtime);
+    this.project = project;
+    this.runtime = new AgentRuntime({
+      project: project.config.project,
+      providers: project.config.providers ?? {},
+      sink: { append: (batch) => this.options.ingest.submit(batch) },
+      sessions: { find: (key) => this.findSession(key) },
+      env: this.options.env ?? process.env,
+      maxRetries: this.options.maxRetries,
+      stepTimeoutMs: this.options.stepTimeoutMs,
+    });
+    const runtime = this.runtime;
+    this.uninstall?.();
+    this.uninstall = installAgentHost({
+      prompt: (agent, input) =>
+        runtime.prompt(agent, { ...input, source: "workflow", trigger: { label: "Workflow step" } }),
+    });
+  }
+
+  list(): Agent[] {
+    return [...(this.project?.agents.values() ?? [])].sort((a, b) => a.slug.localeCompare(b.slug));
+  }
+
+  get(slug: string): Agent {
+    const agent = this.project?.agents.get(slug);
+    if (agent && this.runtime) return agent;
+    const known = this.list().map((a) => a.slug);
+    throw new KeystrokeError("not_found", `No agent "${slug}" in this project`, {
+      hint: known.length
+        ? `Known agents: ${known.join(", ")}`
+        : "This server hosts no project: run `keystroke dev` in a project folder",
+      details: { slug, known },
+    });
+  }
+
+  prompt(
+    slug: string,
+    input: { message: string; sessionId?: string },
+    origin: PromptOrigin,
+    signal?: AbortSignal,
+  ): Promise<PromptResult> {
+    const agent = this.get(slug);
+    return (this.runtime as AgentRuntime).prompt(agent, { ...input, ...origin, ...(signal ? { signal } : {}) });
+  }
+
+  /** Cancels a run executing in this process; false when none is. */
+  cancel(runId: string): boolean {
+    for (const runtime of [this.runtime, ...this.retired]) {
+      if (runtime?.cancel(runId)) return true;
+    }
+    return false;
+  }
+
+  isRunningHere(runId: string): boolean {
+    return [this.runtime, ...this.retired].some((r) => r?.activeRunIds().includes(runId));
+  }
+
+  /** Records the project's sessions that a stopped server left active as failed (interrupted). */
+  failInterruptedRuns(): Promise<string[]> {
+    if (!this.project) return Promise.resolve([]);
+    const slugs = [...this.project.agents.keys()];
+    return failInterruptedRuns(this.options.store, this.options.ingest, this.project.config.project, slugs);
+  }
+
+  /** Cancels every running prompt and waits for their runs to be recorded as canceled. */
+  async close(): Promise<void> {
+    this.uninstall?.();
+    const runtimes = [this.runtime, ...this.retired].filter((r): r is AgentRuntime => r !== undefined);
+    for (const runtime of runtimes) for (const runId of runtime.activeRunIds()) runtime.cancel(runId);
+    await Promise.all(runtimes.map((r) => r.settled()));
+  }
+
+  private async findSession(key: {
+    project: string;
+    slug: string;
+    sessionId: string;
+  }): Promise<RecordedSession | undefined> {
+    const view = await this.options.store.getSession(key, { messages: { limit: PAGE } });
+    if (!view) return undefined;
+    const messages: Message[] = [...(view.messages?.items ?? [])];
+    let cursor = view.messages?.nextCursor ?? null;
+    while (cursor) {
+      const next = await this.options.store.getRun(view.run.runId, { messages: { cursor, limit: PAGE } });
+      messages.push(...(next?.messages?.items ?? []));
+      cursor = next?.messages?.nextCursor ?? null;
+    }
+    return { runId: view.run.runId, messages: messages.map(({ id, role, parts }) => ({ id, role, parts })) };
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The hosted agents: `GET /api/agents` lists them, `POST /api/agents/:slug/prompt` prompts one
+ * and answers when the turn is recorded, or — asked with `Accept: text/event-stream` — streams
+ * the session's run events (its subagents' too) as they commit, then the result.
+ */
+import type { ServerResponse } from "node:http";
+import { newSessionId, type StoredEvent, toKeystrokeError } from "@keystroke/core";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { isAgent } from "keystroke/agent";
+import { sseHeartbeat } from "../events/sse-frame.js";
+import type { ServerContext } from "../server-context.js";
+import { parsePromptBody } from "./prompt-body.js";
+import { promptOrigin } from "./prompt-origin.js";
+
+const wantsStream = (request: FastifyRequest) => (request.headers.accept ?? "").includes("text/event-stream");
+const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+/** Registers the agent routes; without a project they answer with no agents. */
+export function agentRoutes(app: FastifyInstance, { agents, bus }: ServerContext): void {
+  const open = new Set<ServerResponse>();
+  app.addHook("preClose", (done) => {
+    for (const response of open) response.end();
+    done();
+  });
+
+  app.get("/api/agents", async () => ({
+    project: agents.projectSlug ?? null,
+    agents: agents.list().map((agent) => ({
+      slug: agent.slug,
+      name: agent.name,
+      description: agent.description,
+      model: agent.model,
+      thinkingLevel: agent.thinkingLevel,
+      maxSteps: agent.maxSteps,
+      tools: agent.tools.map((tool) => ({
+        slug: tool.slug,
+        name: tool.name,
+        kind: isAgent(tool) ? "agent" : "action",
+      })),
+    })),
+  }));
+
+  app.post<{ Params: { slug: string } }>("/api/agents/:slug/prompt", async (request, reply) => {
+    const { slug } = request.params;
+    const body = parsePromptBody(request.body);
+    agents.get(slug);
+    const origin = promptOrigin(request, slug);
+    if (!wantsStream(request)) return agents.prompt(slug, body, origin);
+
+    const sessionId = body.sessionId ?? newSessionId();
+    const runs = new Set<string>();
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+    });
+    response.write(sseHeartbeat);
+    open.add(response);
+    const unsubscribe = bus.subscribeAll(({ runId, events, run }) => {
+      const ours =
+        (run.slug === slug && run.sessionId === sessionId && run.parentRunId === null) ||
+        (run.parentRunId !== null && runs.has(run.parentRunId));
+      if (!ours) return;
+      runs.add(runId);
+      response.write(events.map((event: StoredEvent) => frame(event.type, event)).join(""));
+    });
+    const controller = new AbortController();
+    response.on("close", () => {
+      unsubscribe();
+      open.delete(response);
+    });
+    try {
+      const result = await agents.prompt(slug, { ...body, sessionId }, origin, controller.signal);
+      response.write(frame("result", result));
+    } catch (error) {
+      response.write(frame("error", toKeystrokeError(error).toBody()));
+    }
+    unsubscribe();
+    response.end();
+  });
+}
