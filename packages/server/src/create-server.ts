@@ -1,5 +1,7 @@
 import type { RunStore } from "@keystroke/store";
 import Fastify, { type FastifyInstance } from "fastify";
+import { AgentService, type AgentServiceOptions } from "./agents/agent-service.js";
+import { agentRoutes } from "./agents/agents.js";
 import { closeIdleConnectionsOnClose } from "./close-idle-connections.js";
 import { useErrorHandler } from "./errors/error-handler.js";
 import { useJsonBodyParser } from "./errors/json-body-parser.js";
@@ -11,6 +13,7 @@ import { historyLiveRoutes } from "./history/history-live.js";
 import { ingestRoutes } from "./ingest/ingest.js";
 import { IngestQueue } from "./ingest/ingest-queue.js";
 import { openApiRoutes } from "./openapi/openapi.js";
+import { cancelRunRoutes } from "./runs/cancel-run.js";
 import type { ServerContext } from "./server-context.js";
 import { sessionRoutes } from "./sessions/sessions.js";
 import { serverVersion } from "./version.js";
@@ -27,10 +30,16 @@ export interface CreateServerOptions {
   logger?: boolean;
   /** Reported by `GET /api/health` and the OpenAPI document; defaults to this package's version. */
   version?: string;
+  /** Settings of the agent runtime: model retries and the per-call timeout, the environment keys are read from. */
+  agents?: Pick<AgentServiceOptions, "env" | "maxRetries" | "stepTimeoutMs">;
 }
 
 /** A Fastify instance with the Keystroke routes, and `bus`: where ingest publishes committed events. */
-export type KeystrokeServer = FastifyInstance & { bus: RunEventBus };
+export type KeystrokeServer = FastifyInstance & {
+  bus: RunEventBus;
+  /** The hosted agents: `agents.use(await loadProject(dir))` serves a project. */
+  agents: AgentService;
+};
 
 /**
  * Creates the HTTP API over a store, ready to `listen`. The caller owns the store.
@@ -46,10 +55,12 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
   const ingest = new IngestQueue(options.store, (result) =>
     bus.publish({ runId: result.runId, events: result.events, run: result.run }),
   );
+  const agents = new AgentService({ ...options.agents, store: options.store, ingest });
   const context: ServerContext = {
     store: options.store,
     bus,
     ingest,
+    agents,
     version: options.version ?? serverVersion,
     startedAt: Date.now(),
   };
@@ -62,11 +73,14 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
     historyRoutes,
     historyLiveRoutes,
     sessionRoutes,
+    agentRoutes,
+    cancelRunRoutes,
     eventRoutes,
     openApiRoutes,
   ]) {
     routes(app, context);
   }
   webAppRoutes(app);
-  return Object.assign(app, { bus });
+  app.addHook("preClose", async () => agents.close());
+  return Object.assign(app, { bus, agents });
 }
