@@ -13,6 +13,7 @@ import { historyLiveRoutes } from "./history/history-live.js";
 import { ingestRoutes } from "./ingest/ingest.js";
 import { IngestQueue } from "./ingest/ingest-queue.js";
 import { openApiRoutes } from "./openapi/openapi.js";
+import { type OtlpReceiverOptions, otlpRoutes } from "./otlp/otlp-routes.js";
 import { cancelRunRoutes } from "./runs/cancel-run.js";
 import type { ServerContext } from "./server-context.js";
 import { sessionRoutes } from "./sessions/sessions.js";
@@ -32,6 +33,8 @@ export interface CreateServerOptions {
   version?: string;
   /** Settings of the agent runtime: model retries and the per-call timeout, the environment keys are read from. */
   agents?: Pick<AgentServiceOptions, "env" | "maxRetries" | "stepTimeoutMs">;
+  /** The OTLP receiver (`POST /v1/traces`, `/v1/logs`): its body cap and overload limit. */
+  otlp?: OtlpReceiverOptions;
 }
 
 /** A Fastify instance with the Keystroke routes, and `bus`: where ingest publishes committed events. */
@@ -80,6 +83,7 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
   ]) {
     routes(app, context);
   }
+  otlpRoutes(app, context, options.otlp);
   webAppRoutes(app);
   app.addHook("preClose", async () => agents.close());
   return Object.assign(app, { bus, agents });

@@ -1,0 +1,70 @@
+/**
+ * The run events of one OTLP log record: always a `log.recorded` in the run's logs, and for the
+ * GenAI events (`gen_ai.client.inference.operation.details` and the older per-message events)
+ * the messages they carry, keyed as the same content on a span would be.
+ */
+import type { LogLevel, RunEvent } from "@keystroke/core";
+import type { OtlpLogRecord } from "../otlp-model.js";
+import { stringAt, textOf } from "./attribute-values.js";
+import { shortHash } from "./run-identity.js";
+import { genAiContent, messageEventContent, type SpanContent } from "./span-content.js";
+import { contentEvents, iso } from "./span-events.js";
+
+const levels: LogLevel[] = ["trace", "debug", "info", "warn", "error", "fatal"];
+
+function level(record: OtlpLogRecord): LogLevel {
+  if (record.severityNumber >= 1 && record.severityNumber <= 24)
+    return levels[Math.floor((record.severityNumber - 1) / 4)] as LogLevel;
+  const text = record.severityText.toLowerCase();
+  return levels.find((l) => text.startsWith(l)) ?? (text.startsWith("warning") ? "warn" : "info");
+}
+
+export function eventNameOf(record: OtlpLogRecord): string {
+  return record.eventName || stringAt(record.attributes, "event.name") || "";
+}
+
+/** Whether the record is one of the GenAI events (and so makes its trace a run). */
+export function isAiLog(record: OtlpLogRecord): boolean {
+  return eventNameOf(record).startsWith("gen_ai.");
+}
+
+/**
+ * @example
+ * logEvents(record) // [message.added…, log.recorded]
+ */
+export function logEvents(record: OtlpLogRecord): RunEvent[] {
+  const name = eventNameOf(record);
+  const time = iso(record.timeMs || Date.now());
+  const events: RunEvent[] = [];
+  if (name.startsWith("gen_ai.")) {
+    const content: SpanContent =
+      name === "gen_ai.client.inference.operation.details"
+        ? genAiContent(record.attributes)
+        : { input: [], output: [] };
+    messageEventContent(name, record.body, content);
+    events.push(...contentEvents(content, record.traceId, time, record.spanId || shortHash(time, name)));
+  }
+  const bodyText =
+    typeof record.body === "string"
+      ? record.body
+      : record.body === null
+        ? ""
+        : textOf(record.body) || JSON.stringify(record.body);
+  const attributes =
+    name && record.attributes["event.name"] === undefined
+      ? { ...record.attributes, "event.name": name }
+      : record.attributes;
+  events.push({
+    eventId: `otlp:l:${shortHash(record.traceId, record.spanId, String(record.timeMs), name, bodyText, JSON.stringify(record.attributes))}`,
+    type: "log.recorded",
+    time,
+    log: {
+      time,
+      level: level(record),
+      message: (bodyText || name || "(empty log record)").slice(0, 1_000_000),
+      attributes,
+      ...(record.spanId ? { spanId: record.spanId } : {}),
+    },
+  });
+  return events;
+}

@@ -1,0 +1,73 @@
+/**
+ * Which run a span belongs to, without asking the store. A run is a session: the spans of one
+ * conversation (`gen_ai.conversation.id`, OpenInference `session.id`, AI SDK metadata
+ * `sessionId`) or, without one, of one trace. The run id is derived from that key by hashing, so
+ * every request that carries a span of the session finds the same run again, in whatever order
+ * the spans arrive and across restarts, and the mapping needs no lookup table in the store.
+ */
+import { createHash } from "node:crypto";
+import { type Actor, slugSchema } from "@keystroke/core";
+import type { Attributes } from "../otlp-model.js";
+import { stringAt } from "./attribute-values.js";
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/**
+ * `run_` + 26 Crockford base32 digits of a hash of `key` (the first digit under 8, as in a ULID).
+ *
+ * @example
+ * runIdFor("default\u0000trace\u00004bf92f3577b34da6a3ce929d0e0e4736") // "run_3…", the same every time
+ */
+export function runIdFor(key: string): string {
+  const digest = createHash("sha256").update(key).digest();
+  let id = `run_${CROCKFORD[(digest[0] as number) & 7]}`;
+  for (let i = 1; i < 26; i++) id += CROCKFORD[(digest[i] as number) & 31];
+  return id;
+}
+
+/** A short, stable id for message and event ids: 20 base64url characters of a SHA-1. */
+export function shortHash(...parts: string[]): string {
+  const hash = createHash("sha1");
+  for (const part of parts) hash.update(part).update("\u0000");
+  return hash.digest("base64url").slice(0, 20);
+}
+
+export function conversationIdOf(a: Attributes): string | undefined {
+  return stringAt(
+    a,
+    "gen_ai.conversation.id",
+    "session.id",
+    "ai.telemetry.metadata.sessionId",
+    "ai.telemetry.metadata.conversationId",
+  );
+}
+
+/**
+ * A slug from any name: lowercase, runs of other characters as `-`; "agent" when nothing is left.
+ *
+ * @example
+ * slugify("Support Agent (v2)") // "support-agent-v2"
+ */
+export function slugify(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[^a-z0-9]+/, "")
+    .replace(/-+$/, "")
+    .slice(0, 200);
+  return slugSchema.safeParse(slug).success ? slug : "agent";
+}
+
+/** The agent's name as the conventions give it, else the service that sent the span. */
+export function agentNameOf(a: Attributes, resource: Attributes): string | undefined {
+  return (
+    stringAt(a, "gen_ai.agent.name", "ai.telemetry.functionId", "agent.name") ?? stringAt(resource, "service.name")
+  );
+}
+
+export function actorOf(a: Attributes, resource: Attributes): Actor {
+  const user =
+    stringAt(a, "user.id", "enduser.id", "ai.telemetry.metadata.userId") ?? stringAt(resource, "user.id", "enduser.id");
+  if (user !== undefined) return { type: "user", id: user.slice(0, 500) };
+  return { type: "system", id: (stringAt(resource, "service.name") ?? "opentelemetry").slice(0, 500) };
+}

@@ -1,0 +1,189 @@
+/**
+ * The conversation a span carries, read from every convention: what went into the model or
+ * agent (`input`), what came out (`output`) and, for a tool span, the call. GenAI attributes
+ * first (`gen_ai.input.messages`…), then the older per-message span events, OpenInference's
+ * flattened `llm.input_messages.{i}.message.*`, and the AI SDK's `ai.prompt*` and `ai.response.*`.
+ */
+import type { Attributes, OtlpSpan } from "../otlp-model.js";
+import { stringAt, structured, textOf } from "./attribute-values.js";
+import { type ChatMessage, type ChatPart, chatMessage, chatMessages } from "./chat-messages.js";
+import type { SpanRole } from "./span-role.js";
+
+export interface ToolUse {
+  id: string;
+  name: string;
+  arguments: unknown;
+  result: unknown;
+}
+
+export interface SpanContent {
+  input: ChatMessage[];
+  output: ChatMessage[];
+  tool?: ToolUse;
+}
+
+/** `gen_ai.system_instructions`: parts, or a string. */
+function systemInstructions(value: unknown): ChatMessage[] {
+  if (value === undefined || value === null) return [];
+  const parsed = structured(value as never);
+  const text = Array.isArray(parsed) ? parsed.map(textOf).filter(Boolean).join("\n") : textOf(parsed);
+  return text === "" ? [] : [{ role: "system", parts: [{ type: "text", text }] }];
+}
+
+/** GenAI content as attributes (on a span, or on a `gen_ai.client.inference.operation.details` log). */
+export function genAiContent(a: Attributes): SpanContent {
+  return {
+    input: [...systemInstructions(a["gen_ai.system_instructions"]), ...chatMessages(a["gen_ai.input.messages"])],
+    output: chatMessages(a["gen_ai.output.messages"], "assistant"),
+  };
+}
+
+const eventRoles: Record<string, string> = {
+  "gen_ai.system.message": "system",
+  "gen_ai.user.message": "user",
+  "gen_ai.assistant.message": "assistant",
+  "gen_ai.tool.message": "tool",
+};
+
+/** The older per-message events, whose body is `{ content, tool_calls, id }` (or `{ message }` for a choice). */
+export function messageEventContent(name: string, body: unknown, into: SpanContent): void {
+  const parsed = structured(body as never);
+  if (name === "gen_ai.choice") {
+    const message = typeof parsed === "object" && parsed !== null ? (parsed as { message?: unknown }).message : parsed;
+    const out = chatMessage(message ?? parsed, "assistant");
+    if (out) into.output.push({ ...out, role: "assistant" });
+    return;
+  }
+  const role = eventRoles[name];
+  if (role === undefined) return;
+  const fields =
+    typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : { content: parsed };
+  const message = chatMessage({ ...fields, role, tool_call_id: role === "tool" ? fields.id : undefined }, role);
+  if (message) into.input.push(message);
+}
+
+function spanEvents(span: OtlpSpan, into: SpanContent): void {
+  for (const event of span.events) {
+    const a = event.attributes;
+    if (event.name === "gen_ai.content.prompt") into.input.push(...chatMessages(a["gen_ai.prompt"]));
+    else if (event.name === "gen_ai.content.completion")
+      into.output.push(...chatMessages(a["gen_ai.completion"], "assistant"));
+    else if (event.name.startsWith("gen_ai.")) {
+      messageEventContent(event.name, a["gen_ai.event.content"] ?? a.body ?? a.content ?? a, into);
+    }
+  }
+}
+
+/** OpenInference's flattened messages: `llm.input_messages.0.message.role` and so on. */
+function flattened(a: Attributes, prefix: string, fallbackRole: string): ChatMessage[] {
+  const byIndex = new Map<number, Record<string, unknown>>();
+  for (const key in a) {
+    if (!key.startsWith(prefix)) continue;
+    const rest = key.slice(prefix.length);
+    const dot = rest.indexOf(".");
+    const index = Number(rest.slice(0, dot));
+    if (!Number.isInteger(index)) continue;
+    const fields = byIndex.get(index) ?? {};
+    byIndex.set(index, fields);
+    fields[rest.slice(dot + 1)] = a[key];
+  }
+  return [...byIndex.keys()]
+    .sort((x, y) => x - y)
+    .map((index) => openInferenceMessage(byIndex.get(index) as Record<string, unknown>, fallbackRole));
+}
+
+function openInferenceMessage(f: Record<string, unknown>, fallbackRole: string): ChatMessage {
+  const role = typeof f["message.role"] === "string" ? (f["message.role"] as string) : fallbackRole;
+  const parts: ChatPart[] = [];
+  const content = f["message.content"];
+  if (role === "tool" && f["message.tool_call_id"] !== undefined) {
+    return {
+      role,
+      parts: [{ type: "tool_result", id: String(f["message.tool_call_id"]), result: structured(content as never) }],
+    };
+  }
+  if (typeof content === "string" && content !== "") parts.push({ type: "text", text: content });
+  for (let j = 0; f[`message.contents.${j}.message_content.type`] !== undefined; j++) {
+    const text = f[`message.contents.${j}.message_content.text`];
+    if (typeof text === "string" && text !== "") parts.push({ type: "text", text });
+  }
+  for (let j = 0; f[`message.tool_calls.${j}.tool_call.function.name`] !== undefined; j++) {
+    const call = (key: string) => f[`message.tool_calls.${j}.tool_call.${key}`];
+    parts.push({
+      type: "tool_call",
+      id: String(call("id") ?? ""),
+      name: String(call("function.name")),
+      arguments: structured(call("function.arguments") as never),
+    });
+  }
+  return { role, parts };
+}
+
+/** OpenInference AGENT and CHAIN spans: `input.value` and `output.value`, text or JSON. */
+function valueMessages(a: Attributes, key: "input" | "output"): ChatMessage[] {
+  const value = a[`${key}.value`];
+  if (typeof value !== "string" || value === "") return [];
+  const role = key === "input" ? "user" : "assistant";
+  const parsed = structured(value);
+  if (typeof parsed === "string") return [{ role, parts: [{ type: "text", text: parsed }] }];
+  const messages = (parsed as { messages?: unknown } | null)?.messages;
+  return Array.isArray(messages) ? chatMessages(messages, role) : [];
+}
+
+/** The AI SDK: `ai.prompt` (`{ system, prompt, messages }`) or `ai.prompt.messages`, and `ai.response.*`. */
+function aiSdkContent(a: Attributes, into: SpanContent): void {
+  if (a["ai.prompt.messages"] !== undefined) into.input.push(...chatMessages(a["ai.prompt.messages"]));
+  else if (a["ai.prompt"] !== undefined) {
+    const prompt = structured(a["ai.prompt"]);
+    if (typeof prompt === "string") into.input.push({ role: "user", parts: [{ type: "text", text: prompt }] });
+    else if (typeof prompt === "object" && prompt !== null) {
+      const p = prompt as { system?: unknown; prompt?: unknown; messages?: unknown };
+      if (typeof p.system === "string") into.input.push({ role: "system", parts: [{ type: "text", text: p.system }] });
+      if (p.prompt !== undefined) into.input.push(...chatMessages(p.prompt));
+      if (p.messages !== undefined) into.input.push(...chatMessages(p.messages));
+    }
+  }
+  const parts: ChatPart[] = [];
+  const reasoning = stringAt(a, "ai.response.reasoning");
+  if (reasoning) parts.push({ type: "thought", text: reasoning });
+  const text = stringAt(a, "ai.response.text");
+  if (text) parts.push({ type: "text", text });
+  const calls = chatMessage({ role: "assistant", content: "", tool_calls: structured(a["ai.response.toolCalls"]) });
+  if (calls) parts.push(...calls.parts);
+  if (parts.length > 0) into.output.push({ role: "assistant", parts });
+}
+
+function toolUse(span: OtlpSpan): ToolUse {
+  const a = span.attributes;
+  return {
+    id: stringAt(a, "gen_ai.tool.call.id", "ai.toolCall.id", "tool_call.id", "tool.id") ?? span.spanId,
+    name: stringAt(a, "gen_ai.tool.name", "ai.toolCall.name", "tool.name") ?? span.name,
+    arguments: structured(
+      a["gen_ai.tool.call.arguments"] ??
+        a["ai.toolCall.args"] ??
+        a["ai.toolCall.input"] ??
+        a["input.value"] ??
+        a["tool.parameters"],
+    ),
+    result: structured(
+      a["gen_ai.tool.call.result"] ?? a["ai.toolCall.result"] ?? a["ai.toolCall.output"] ?? a["output.value"],
+    ),
+  };
+}
+
+/**
+ * @example
+ * spanContent(chatSpan, "model").output // [{ role: "assistant", parts: [{ type: "text", text: "Hi" }] }]
+ */
+export function spanContent(span: OtlpSpan, role: SpanRole): SpanContent {
+  const a = span.attributes;
+  const content = genAiContent(a);
+  spanEvents(span, content);
+  content.input.push(...flattened(a, "llm.input_messages.", "user"));
+  content.output.push(...flattened(a, "llm.output_messages.", "assistant"));
+  aiSdkContent(a, content);
+  if (role === "agent" && content.input.length === 0) content.input.push(...valueMessages(a, "input"));
+  if (role === "agent" && content.output.length === 0) content.output.push(...valueMessages(a, "output"));
+  if (role === "tool") content.tool = toolUse(span);
+  return content;
+}

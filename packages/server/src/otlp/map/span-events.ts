@@ -1,0 +1,176 @@
+/**
+ * The run events of one span: the messages it adds to the conversation, its model call and its
+ * place in the trace. Every id is derived from the span (or from the message text) so a re-sent
+ * span yields the same event ids and is dropped as a duplicate, and a message seen by several
+ * spans (the user's prompt is in every model call's input) is added once.
+ */
+import type { ErrorPayload, MessagePart, RunEvent, Span } from "@keystroke/core";
+import { type Attributes, type OtlpSpan, spanKinds } from "../otlp-model.js";
+import { stringAt } from "./attribute-values.js";
+import type { ChatMessage, ChatPart } from "./chat-messages.js";
+import { costOf, modelOf, providerOf, usageOf } from "./model-usage.js";
+import { shortHash } from "./run-identity.js";
+import type { SpanContent } from "./span-content.js";
+import type { SpanRole } from "./span-role.js";
+
+const statusCodes = ["unset", "ok", "error"] as const;
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** Ids of messages and tool calls stay within the schema's 200 characters. */
+const boundedId = (prefix: string, id: string): string =>
+  id.length > 150 ? `${prefix}${shortHash(id)}` : `${prefix}${id}`;
+
+function message(time: string, id: string, role: "user" | "assistant" | "system", parts: MessagePart[]): RunEvent {
+  return { eventId: `otlp:${id}`, type: "message.added", time, message: { id, role, parts } };
+}
+
+function toolCallPart(part: Extract<ChatPart, { type: "tool_call" }>, fallbackId: string): MessagePart {
+  return {
+    type: "tool_call",
+    id: (part.id || fallbackId).slice(0, 500),
+    name: part.name.slice(0, 500),
+    arguments: part.arguments,
+  };
+}
+
+/** The error of a failed span: its status message, else its exception event, else `error.type`. */
+export function spanError(span: OtlpSpan): ErrorPayload | undefined {
+  if (span.statusCode !== 2) return undefined;
+  const exception = span.events.find((event) => event.name === "exception")?.attributes ?? {};
+  const type = stringAt(exception, "exception.type") ?? stringAt(span.attributes, "error.type");
+  const stack = stringAt(exception, "exception.stacktrace");
+  return {
+    message: (span.statusMessage || stringAt(exception, "exception.message") || type || `${span.name} failed`).slice(
+      0,
+      100_000,
+    ),
+    ...(type ? { name: type.slice(0, 500) } : {}),
+    ...(stack ? { stack: stack.slice(0, 100_000) } : {}),
+  };
+}
+
+export function recordedSpan(span: OtlpSpan): Span {
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    ...(span.parentSpanId ? { parentSpanId: span.parentSpanId } : {}),
+    name: (span.name || "(unnamed)").slice(0, 1000),
+    kind: spanKinds[span.kind] ?? "internal",
+    startTime: iso(span.startMs),
+    ...(span.endMs > 0 ? { endTime: iso(span.endMs) } : {}),
+    status: {
+      code: statusCodes[span.statusCode] ?? "unset",
+      ...(span.statusMessage ? { message: span.statusMessage } : {}),
+    },
+    attributes: span.attributes as Attributes,
+    events: span.events
+      .slice(0, 10_000)
+      .map((e) => ({ name: e.name, time: iso(e.timeMs || span.startMs), attributes: e.attributes })),
+  };
+}
+
+/**
+ * The messages of a span's content. Prompts (user and system) are keyed by their text and how
+ * often that text came before in the same input, so the history every model call repeats is
+ * added once per session; the assistant's text is keyed by its trace, so an agent span and its
+ * last model call that say the same thing add one message; tool calls and results by call id.
+ */
+export function contentEvents(content: SpanContent, traceId: string, time: string, fallbackId: string): RunEvent[] {
+  const events: RunEvent[] = [];
+  const seen = new Map<string, number>();
+  for (const input of content.input) {
+    if (input.role === "user" || input.role === "system") {
+      const texts = input.parts.filter((p) => p.type === "text");
+      if (texts.length > 0) {
+        const text = texts.map((p) => p.text).join("\n");
+        const key = `${input.role}\u0000${text}`;
+        const count = seen.get(key) ?? 0;
+        seen.set(key, count + 1);
+        events.push(message(time, `p-${shortHash(key, String(count))}`, input.role, texts));
+      }
+    }
+    events.push(...toolEvents(input, time, fallbackId));
+  }
+  for (const output of content.output) {
+    const said = output.parts.filter((p) => p.type === "text" || p.type === "thought");
+    if (said.length > 0) {
+      const id = `a-${shortHash(traceId, ...said.map((p) => `${p.type}:${p.text}`))}`;
+      events.push(message(time, id, "assistant", said));
+    }
+    events.push(...toolEvents(output, time, fallbackId));
+  }
+  return events;
+}
+
+/** Tool calls and results become messages of their own, keyed by call id. */
+function toolEvents(source: ChatMessage, time: string, fallbackId: string): RunEvent[] {
+  const events: RunEvent[] = [];
+  for (const part of source.parts) {
+    if (part.type === "tool_call") {
+      const call = toolCallPart(part, fallbackId);
+      events.push(message(time, boundedId("tc-", (call as { id: string }).id), "assistant", [call]));
+    } else if (part.type === "tool_result") {
+      const id = (part.id || fallbackId).slice(0, 500);
+      const result: MessagePart = {
+        type: "tool_result",
+        id,
+        result: part.result,
+        ...(part.name ? { name: part.name.slice(0, 500) } : {}),
+      };
+      events.push(message(time, boundedId("tr-", id), "assistant", [result]));
+    }
+  }
+  return events;
+}
+
+/**
+ * @example
+ * spanEvents(chatSpan, "model", spanContent(chatSpan, "model")) // [message.added…, model.called, span.recorded]
+ */
+export function spanEvents(span: OtlpSpan, role: SpanRole, content: SpanContent): RunEvent[] {
+  const start = iso(span.startMs);
+  const end = span.endMs > 0 ? iso(span.endMs) : start;
+  const events = contentEvents({ input: content.input, output: [] }, span.traceId, start, span.spanId);
+  if (role === "model") {
+    const a = span.attributes;
+    const provider = providerOf(a).slice(0, 200);
+    const model = modelOf(a).slice(0, 500);
+    const usage = usageOf(a);
+    const cost = costOf(a, provider, model, usage);
+    const error = spanError(span);
+    events.push({
+      eventId: `otlp:m:${span.spanId}`,
+      type: "model.called",
+      time: end,
+      callId: span.spanId,
+      provider,
+      model,
+      usage,
+      ...(cost !== undefined ? { cost } : {}),
+      latencyMs: Math.max(0, span.endMs - span.startMs),
+      spanId: span.spanId,
+      ...(error ? { error } : {}),
+    });
+  }
+  events.push(...contentEvents({ input: [], output: content.output }, span.traceId, end, span.spanId));
+  if (content.tool) {
+    const { id, name, arguments: args, result } = content.tool;
+    const error = spanError(span);
+    const callId = id.slice(0, 500);
+    events.push(
+      message(start, boundedId("tc-", callId), "assistant", [
+        { type: "tool_call", id: callId, name: name.slice(0, 500), arguments: args },
+      ]),
+    );
+    const resultPart: MessagePart = {
+      type: "tool_result",
+      id: callId,
+      name: name.slice(0, 500),
+      ...(error ? { error } : { result }),
+    };
+    events.push(message(end, boundedId("tr-", callId), "assistant", [resultPart]));
+  }
+  events.push({ eventId: `otlp:s:${span.spanId}`, type: "span.recorded", time: start, span: recordedSpan(span) });
+  return events;
+}

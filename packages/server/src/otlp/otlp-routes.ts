@@ -1,0 +1,120 @@
+/**
+ * `POST /v1/traces` and `POST /v1/logs`: the OTLP/HTTP receiver. Any OpenTelemetry exporter
+ * pointed at the server sends its spans and logs here; they are decoded (protobuf or JSON, gzip
+ * or not), mapped to run events (map/) and appended through the one write path, and the answer
+ * follows OTLP rather than the rest of the API: in the request's encoding, 400 for what cannot
+ * be decoded, 413 over the cap, 429 with Retry-After while too many requests are in flight, and
+ * partial success for items that could not be placed.
+ *
+ * The routes live in an encapsulated plugin with their own body parser and error handler, so
+ * the JSON parser and error format of the rest of the API do not apply to them.
+ */
+import { KeystrokeError, type RunEvent, toKeystrokeError } from "@keystroke/core";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { toApiError } from "../errors/to-api-error.js";
+import type { ServerContext } from "../server-context.js";
+import { TraceAssembler } from "./map/trace-assembler.js";
+import { decodeBody, encodingOf, inflate, tooLarge } from "./otlp-body.js";
+import { type OtlpEncoding, type OtlpSignal, sendExportResponse, sendStatus } from "./otlp-reply.js";
+
+/** The default cap on an OTLP body, compressed or not: 8 MiB. */
+export const DEFAULT_OTLP_MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** The default number of OTLP requests in flight before new ones get 429. */
+export const DEFAULT_OTLP_MAX_IN_FLIGHT = 64;
+
+export interface OtlpReceiverOptions {
+  /** Larger bodies (before or after gzip) get 413. Default 8 MiB. */
+  maxBodyBytes?: number;
+  /** Requests being read, decoded or committed at once; past it, 429 + Retry-After. Default 64. */
+  maxInFlight?: number;
+}
+
+const counted = Symbol("otlp in flight");
+
+function projectHeader(request: FastifyRequest): string | undefined {
+  const value = request.headers["x-keystroke-project"];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first.trim() === "" ? undefined : first.trim();
+}
+
+/** Spans and log records a refused batch carried, for the partial-success count. */
+function items(events: readonly RunEvent[]): number {
+  let count = 0;
+  for (const event of events) if (event.type === "span.recorded" || event.type === "log.recorded") count++;
+  return count;
+}
+
+/**
+ * Registers the OTLP receiver on `app`.
+ *
+ * @example
+ * otlpRoutes(app, context, { maxBodyBytes: 4 * 1024 * 1024 });
+ */
+export function otlpRoutes(app: FastifyInstance, { ingest }: ServerContext, options: OtlpReceiverOptions = {}): void {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_OTLP_MAX_BODY_BYTES;
+  const maxInFlight = options.maxInFlight ?? DEFAULT_OTLP_MAX_IN_FLIGHT;
+  const assembler = new TraceAssembler();
+  let inFlight = 0;
+  const release = (request: FastifyRequest) => {
+    if ((request as unknown as Record<symbol, boolean>)[counted]) {
+      (request as unknown as Record<symbol, boolean>)[counted] = false;
+      inFlight--;
+    }
+  };
+  const encodingFor = (request: FastifyRequest): OtlpEncoding => encodingOf(request.headers["content-type"]) ?? "json";
+
+  const receive = (signal: OtlpSignal) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const encoding = encodingOf(request.headers["content-type"]);
+    if (encoding === undefined) {
+      throw new KeystrokeError(
+        "unsupported_media_type",
+        `Unsupported Content-Type "${request.headers["content-type"] ?? "(none)"}"`,
+        {
+          hint: "OTLP/HTTP bodies are application/x-protobuf or application/json",
+        },
+      );
+    }
+    if (!Buffer.isBuffer(request.body)) throw new KeystrokeError("invalid_input", "Undecodable OTLP body: no body");
+    const body = await inflate(request.body, request.headers["content-encoding"], maxBodyBytes);
+    const { spans, logs } = decodeBody(body, encoding, signal);
+    const assembled = assembler.assemble(projectHeader(request), spans, logs);
+    let rejected = assembled.rejected;
+    let reason = assembled.reason;
+    const outcomes = await Promise.allSettled(assembled.batches.map((batch) => ingest.submit(batch)));
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === "fulfilled") return;
+      rejected += items(assembled.batches[i]?.events ?? []);
+      reason ||= toKeystrokeError(outcome.reason).message;
+    });
+    return sendExportResponse(reply, encoding, signal, rejected, reason);
+  };
+
+  app.register(async (otlp) => {
+    otlp.removeAllContentTypeParsers();
+    otlp.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: maxBodyBytes }, (_request, body, done) =>
+      done(null, body),
+    );
+    otlp.addHook("onRequest", async (request, reply) => {
+      if (inFlight >= maxInFlight) {
+        const error = new KeystrokeError("rate_limited", `The OTLP receiver is busy: ${inFlight} requests in flight`, {
+          hint: "Retry after the number of seconds in Retry-After; OTLP exporters do this on their own",
+        });
+        return sendStatus(reply, encodingFor(request), error);
+      }
+      inFlight++;
+      (request as unknown as Record<symbol, boolean>)[counted] = true;
+    });
+    otlp.addHook("onResponse", async (request) => release(request));
+    otlp.addHook("onRequestAbort", async (request) => release(request));
+    otlp.setErrorHandler((thrown, request, reply) => {
+      const error =
+        (thrown as { code?: string }).code === "FST_ERR_CTP_BODY_TOO_LARGE"
+          ? tooLarge(maxBodyBytes)
+          : toApiError(thrown, { bodyLimitBytes: maxBodyBytes, contentType: request.headers["content-type"] });
+      if (error.code === "internal") request.log.error({ err: thrown }, "OTLP request failed");
+      return sendStatus(reply, encodingFor(request), error);
+    });
+    otlp.post("/v1/traces", receive("traces"));
+    otlp.post("/v1/logs", receive("logs"));
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * A protobuf wire-format reader, just enough for the OTLP messages: varints, fixed64, doubles and
+ * length-delimited fields, with every length checked against the end of its message so a
+ * truncated or corrupted body fails with the byte offset instead of reading past it.
+ */
+import { KeystrokeError } from "@keystroke/core";
+
+export const WIRE_VARINT = 0;
+export const WIRE_FIXED64 = 1;
+export const WIRE_LENGTH = 2;
+export const WIRE_FIXED32 = 5;
+
+/** An undecodable body: 400, and clients do not retry it. */
+export function undecodable(message: string, path?: string): KeystrokeError {
+  return new KeystrokeError("invalid_input", `Undecodable OTLP body: ${path ? `${path}: ` : ""}${message}`, {
+    hint: "Send an OTLP ExportTraceServiceRequest or ExportLogsServiceRequest as protobuf or JSON",
+    details: { problems: [{ path: path ?? "(body)", message }] },
+  });
+}
+
+/**
+ * Reads one message (or a nested one, through `sub`) of a protobuf buffer.
+ *
+ * @example
+ * const reader = new ProtoReader(buffer);
+ * while (reader.more()) { const [field, wire] = reader.tag(); reader.skip(wire); }
+ */
+export class ProtoReader {
+  pos: number;
+
+  constructor(
+    readonly buf: Buffer,
+    start = 0,
+    readonly end = buf.length,
+  ) {
+    this.pos = start;
+  }
+
+  more(): boolean {
+    return this.pos < this.end;
+  }
+
+  /** The next field number and wire type. */
+  tag(): [number, number] {
+    const key = this.varint();
+    const field = Math.floor(key / 8);
+    const wire = key & 7;
+    if (field === 0) throw undecodable(`field number 0 at byte ${this.pos}`);
+    if (wire !== WIRE_VARINT && wire !== WIRE_FIXED64 && wire !== WIRE_LENGTH && wire !== WIRE_FIXED32) {
+      throw undecodable(`unsupported wire type ${wire} at byte ${this.pos}`);
+    }
+    return [field, wire];
+  }
+
+  /** An unsigned varint up to 64 bits, as a number (exact up to 2^53). */
+  varint(): number {
+    const { buf, end } = this;
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= end) throw undecodable(`truncated varint at byte ${this.pos}`);
+      const byte = buf[this.pos++] as number;
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+      scale *= 128;
+    }
+    throw undecodable(`varint longer than 10 bytes at byte ${this.pos}`);
+  }
+
+  /** A two's-complement int64 varint, as a number. */
+  int64(): number {
+    const value = this.varint();
+    return value >= 2 ** 63 ? value - 2 ** 64 : value;
+  }
+
+  fixed64(): number {
+    this.need(8);
+    const low = this.buf.readUInt32LE(this.pos);
+    const high = this.buf.readUInt32LE(this.pos + 4);
+    this.pos += 8;
+    return high * 4294967296 + low;
+  }
+
+  double(): number {
+    this.need(8);
+    const value = this.buf.readDoubleLE(this.pos);
+    this.pos += 8;
+    return value;
+  }
+
+  fixed32(): number {
+    this.need(4);
+    const value = this.buf.readUInt32LE(this.pos);
+    this.pos += 4;
+    return value;
+  }
+
+  /** The bounds of a length-delimited field's content; the reader moves past it. */
+  span(): [number, number] {
+    const length = this.varint();
+    this.need(length);
+    const start = this.pos;
+    this.pos += length;
+    return [start, this.pos];
+  }
+
+  string(): string {
+    const [start, stop] = this.span();
+    return this.buf.toString("utf8", start, stop);
+  }
+
+  /** Bytes as lowercase hex (trace and span ids). */
+  hex(): string {
+    const [start, stop] = this.span();
+    return this.buf.toString("hex", start, stop);
+  }
+
+  base64(): string {
+    const [start, stop] = this.span();
+    return this.buf.toString("base64", start, stop);
+  }
+
+  /** A reader over a nested message. */
+  sub(): ProtoReader {
+    const [start, stop] = this.span();
+    return new ProtoReader(this.buf, start, stop);
+  }
+
+  skip(wire: number): void {
+    if (wire === WIRE_VARINT) {
+      this.varint();
+      return;
+    }
+    if (wire === WIRE_LENGTH) {
+      this.span();
+      return;
+    }
+    const bytes = wire === WIRE_FIXED64 ? 8 : 4;
+    this.need(bytes);
+    this.pos += bytes;
+  }
+
+  /** Fails unless the field has the wire type its definition gives it. */
+  expect(wire: number, want: number, field: string): void {
+    if (wire !== want) throw undecodable(`wire type ${wire} where ${field} has wire type ${want}`, field);
+  }
+
+  private need(bytes: number): void {
+    if (bytes > this.end - this.pos) throw undecodable(`truncated: ${bytes} bytes wanted at byte ${this.pos}`);
+  }
+}
