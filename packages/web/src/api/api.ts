@@ -1,0 +1,62 @@
+/**
+ * The web page's only way to the server: JSON over the HTTP API. A failure becomes an ApiError
+ * carrying the API's message and hint, which the page shows as they are.
+ */
+import type { RunDetail, RunPage, RunSummary, Span, StoredLog, StoredMessage, StoredStep } from "@keystroke/core";
+
+export type { RunDetail, RunPage, RunSummary, Span, StoredLog, StoredMessage, StoredStep };
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** `GET /api/history/:runId` with its included parts. */
+export interface RunView {
+  run: RunDetail;
+  messages?: Page<StoredMessage>;
+  trace?: { spans: Page<Span>; logs: Page<StoredLog> };
+  steps?: Page<StoredStep>;
+}
+
+/** One message of `GET /api/history/live`. */
+export interface HistoryLiveChange {
+  run: RunSummary;
+  matches: boolean;
+}
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Fetches JSON from the API; throws an ApiError with the server's message and hint.
+ *
+ * @example
+ * const page = await getJson<RunPage>("/api/history?status=failed");
+ */
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, { signal, headers: { accept: "application/json" } });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiError("The Keystroke server cannot be reached.", 0, "Is `keystroke serve` running?");
+  }
+  const body = (await response.json().catch(() => undefined)) as
+    | (T & { error?: { message?: string; hint?: string } })
+    | undefined;
+  if (!response.ok || body === undefined) {
+    const error = body?.error;
+    throw new ApiError(error?.message ?? `The server answered ${response.status}.`, response.status, error?.hint);
+  }
+  return body;
+}
+
+export const isAbort = (error: unknown) => error instanceof DOMException && error.name === "AbortError";

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { formatCost, formatDuration, formatInline, formatRelative } from "./format";
+
+describe("formatting for the page", () => {
+  it("reads durations at the scale they have", () => {
+    expect(formatDuration(850)).toBe("850 ms");
+    expect(formatDuration(1234)).toBe("1.23 s");
+    expect(formatDuration(12_345)).toBe("12.3 s");
+    expect(formatDuration(192_000)).toBe("3m 12s");
+    expect(formatDuration(7_500_000)).toBe("2h 5m");
+    expect(formatDuration(null)).toBe("–");
+  });
+
+  it("prints costs in dollars with four decimals under a dollar", () => {
+    expect(formatCost(0.01234)).toBe("$0.0123");
+    expect(formatCost(0)).toBe("$0");
+    expect(formatCost(0.00001)).toBe("<$0.0001");
+    expect(formatCost(1234.5)).toBe("$1,234.50");
+  });
+
+  it("says how long ago a time was", () => {
+    const now = Date.parse("2026-11-28T10:03:00Z");
+    expect(formatRelative("2026-11-28T10:00:00Z", now)).toBe("3 min ago");
+    expect(formatRelative("2026-11-27T10:00:00Z", now)).toBe("1 d ago");
+  });
+
+  it("shows raw values on one line", () => {
+    expect(formatInline({ command: "keystroke" })).toBe('{"command":"keystroke"}');
+    expect(formatInline("0 9 * * *")).toBe("0 9 * * *");
+  });
+});

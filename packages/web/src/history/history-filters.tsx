@@ -1,0 +1,244 @@
+/**
+ * The filter bar: one control per RunFilter field. Every change goes to the URL at once (a
+ * replace, so the back button is not flooded), and the list follows the URL.
+ */
+import { type RunStatus, runStatuses, statusCatalog } from "@keystroke/core/catalog/statuses";
+import { type ReactNode, useEffect, useState } from "react";
+import type { RunSummary } from "../api/api";
+import { Popover } from "../ui/popover";
+import { listValues, withParam } from "./history-query";
+
+interface Option {
+  value: string;
+  label: ReactNode;
+}
+
+interface FilterProps {
+  params: URLSearchParams;
+  onChange(next: URLSearchParams): void;
+}
+
+function MultiSelect({
+  name,
+  label,
+  options,
+  params,
+  onChange,
+  custom,
+}: FilterProps & { name: string; label: string; options: Option[]; custom?: boolean }) {
+  const selected = listValues(params, name);
+  const [typed, setTyped] = useState("");
+  const known = new Set(options.map((o) => o.value));
+  const all = [...options, ...selected.filter((v) => !known.has(v)).map((v) => ({ value: v, label: v }))];
+  const toggle = (value: string) =>
+    onChange(
+      withParam(params, name, selected.includes(value) ? selected.filter((v) => v !== value) : [...selected, value]),
+    );
+  const summary =
+    selected.length === 0 ? label : selected.length === 1 ? `${label}: ${selected[0]}` : `${label}: ${selected.length}`;
+  return (
+    <Popover label={summary} active={selected.length > 0} testId={`filter-${name}`}>
+      <fieldset className="options">
+        <legend>{label}</legend>
+        {all.length === 0 && !custom && <p className="muted small">No values yet.</p>}
+        {all.map((option) => (
+          <label key={option.value} className="option">
+            <input type="checkbox" checked={selected.includes(option.value)} onChange={() => toggle(option.value)} />
+            {option.label}
+          </label>
+        ))}
+        {custom && (
+          <form
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (typed.trim() !== "" && !selected.includes(typed.trim())) toggle(typed.trim());
+              setTyped("");
+            }}
+          >
+            <input
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              placeholder={`Add a ${label.toLowerCase()}…`}
+              aria-label={`Add ${label}`}
+            />
+          </form>
+        )}
+        {selected.length > 0 && (
+          <button type="button" className="link" onClick={() => onChange(withParam(params, name, ""))}>
+            Clear
+          </button>
+        )}
+      </fieldset>
+    </Popover>
+  );
+}
+
+function RangeFilter({
+  label,
+  min,
+  max,
+  params,
+  onChange,
+  step,
+}: FilterProps & { label: string; min: string; max: string; step?: string }) {
+  const low = params.get(min) ?? "";
+  const high = params.get(max) ?? "";
+  const summary = low === "" && high === "" ? label : `${label}: ${low || "0"}–${high || "∞"}`;
+  return (
+    <Popover label={summary} active={low !== "" || high !== ""} testId={`filter-${min}`}>
+      <fieldset className="range">
+        <legend>{label}</legend>
+        <label>
+          At least
+          <input
+            type="number"
+            min="0"
+            step={step ?? "1"}
+            value={low}
+            onChange={(e) => onChange(withParam(params, min, e.target.value))}
+          />
+        </label>
+        <label>
+          At most
+          <input
+            type="number"
+            min="0"
+            step={step ?? "1"}
+            value={high}
+            onChange={(e) => onChange(withParam(params, max, e.target.value))}
+          />
+        </label>
+      </fieldset>
+    </Popover>
+  );
+}
+
+const periods = [
+  ["", "Any time"],
+  ["1h", "Last hour"],
+  ["24h", "Last 24 hours"],
+  ["7d", "Last 7 days"],
+  ["30d", "Last 30 days"],
+] as const;
+
+function TimeFilter({ params, onChange }: FilterProps) {
+  const period = params.get("period") ?? "";
+  const from = params.get("from") ?? "";
+  const to = params.get("to") ?? "";
+  const toLocal = (value: string) =>
+    value === "" ? "" : new Date(/^\d+$/.test(value) ? Number(value) : value).toISOString().slice(0, 16);
+  const fromLocal = (value: string) => (value === "" ? "" : new Date(`${value}Z`).toISOString());
+  const label = periods.find(([value]) => value === period)?.[1] ?? period;
+  const summary = from !== "" || to !== "" ? "Custom range" : period === "" ? "Any time" : label;
+  return (
+    <Popover label={summary} active={period !== "" || from !== "" || to !== ""} testId="filter-time">
+      <fieldset className="options">
+        <legend>Time range (UTC)</legend>
+        {periods.map(([value, text]) => (
+          <label key={value} className="option">
+            <input
+              type="radio"
+              name="period"
+              checked={period === value && from === "" && to === ""}
+              onChange={() => {
+                const next = withParam(withParam(params, "from", ""), "to", "");
+                onChange(withParam(next, "period", value));
+              }}
+            />
+            {text}
+          </label>
+        ))}
+        <label className="stack">
+          From
+          <input
+            type="datetime-local"
+            value={toLocal(from)}
+            onChange={(e) => onChange(withParam(withParam(params, "period", ""), "from", fromLocal(e.target.value)))}
+          />
+        </label>
+        <label className="stack">
+          To
+          <input
+            type="datetime-local"
+            value={toLocal(to)}
+            onChange={(e) => onChange(withParam(withParam(params, "period", ""), "to", fromLocal(e.target.value)))}
+          />
+        </label>
+      </fieldset>
+    </Popover>
+  );
+}
+
+/** The search box: applies 250 ms after typing stops, or at once on Enter. */
+export function SearchBox({ params, onChange }: FilterProps) {
+  const applied = params.get("q") ?? "";
+  const [text, setText] = useState(applied);
+  useEffect(() => setText(applied), [applied]);
+  useEffect(() => {
+    if (text === applied) return;
+    const timer = setTimeout(() => onChange(withParam(params, "q", text.trim())), 250);
+    return () => clearTimeout(timer);
+  }, [text, applied, params, onChange]);
+  return (
+    <form
+      className="search"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onChange(withParam(params, "q", text.trim()));
+      }}
+    >
+      <input
+        type="search"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        placeholder="Search conversations…"
+        title='Every word must match; "a phrase", prefix*'
+        aria-label="Search conversations"
+      />
+    </form>
+  );
+}
+
+const distinct = (rows: readonly RunSummary[], pick: (run: RunSummary) => readonly string[]): Option[] => {
+  const seen = new Set<string>();
+  for (const run of rows.slice(0, 2000)) for (const value of pick(run)) seen.add(value);
+  return [...seen].sort().map((value) => ({ value, label: value }));
+};
+
+const statusOptions: Option[] = runStatuses.map((status: RunStatus) => ({
+  value: status,
+  label: (
+    <span className={`status status-${statusCatalog[status].tone}`}>
+      <span className="status-dot" aria-hidden="true" />
+      {statusCatalog[status].label}
+    </span>
+  ),
+}));
+
+/** Every filter of the History list, as chips that open a small panel. */
+export function HistoryFilters({ params, onChange, rows }: FilterProps & { rows: readonly RunSummary[] }) {
+  const common = { params, onChange };
+  return (
+    <div className="filters">
+      <MultiSelect {...common} name="status" label="Status" options={statusOptions} />
+      <MultiSelect
+        {...common}
+        name="kind"
+        label="Type"
+        options={[
+          { value: "agent", label: "Agent" },
+          { value: "workflow", label: "Workflow" },
+        ]}
+      />
+      <MultiSelect {...common} name="project" label="Project" options={distinct(rows, (r) => [r.project])} custom />
+      <MultiSelect {...common} name="trigger" label="Trigger" options={distinct(rows, (r) => [r.trigger])} custom />
+      <MultiSelect {...common} name="actor" label="Actor" options={distinct(rows, (r) => [r.actor.id])} custom />
+      <MultiSelect {...common} name="model" label="Model" options={distinct(rows, (r) => r.models)} custom />
+      <MultiSelect {...common} name="service" label="Service" options={distinct(rows, (r) => r.services)} custom />
+      <RangeFilter {...common} label="Cost ($)" min="costMin" max="costMax" step="0.0001" />
+      <RangeFilter {...common} label="Messages" min="messagesMin" max="messagesMax" />
+      <RangeFilter {...common} label="Steps" min="stepsMin" max="stepsMax" />
+      <TimeFilter {...common} />
+    </div>
+  );
+}

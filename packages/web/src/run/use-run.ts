@@ -1,0 +1,114 @@
+/**
+ * One run for the detail panel: its detail, the first page of its conversation and its steps,
+ * further conversation pages on demand, and its live events (replayed from the run's last
+ * sequence number, so nothing falls between the load and the stream).
+ */
+import { useCallback, useEffect, useRef, useState } from "react";
+import { getJson, isAbort, type RunDetail, type RunView, type StoredMessage, type StoredStep } from "../api/api";
+
+const FIRST_MESSAGES = 100;
+const MORE_MESSAGES = 500;
+
+/** Event types whose arrival changes what the panel shows. */
+const liveTypes = [
+  "run.started",
+  "run.status_changed",
+  "run.finished",
+  "run.child_added",
+  "message.added",
+  "message.part_added",
+  "model.called",
+  "service.used",
+  "step.started",
+  "step.finished",
+] as const;
+
+export interface RunState {
+  run: RunDetail | undefined;
+  messages: StoredMessage[];
+  hasMoreMessages: boolean;
+  steps: StoredStep[];
+  error: unknown;
+  loadMoreMessages(): void;
+}
+
+type LiveEvent =
+  | { type: "message.added"; seq: number; time: string; message: Omit<StoredMessage, "runId" | "index" | "time"> }
+  | { type: "message.part_added"; seq: number; messageId: string; part: StoredMessage["parts"][number] }
+  | { type: string; seq: number };
+
+export function useRun(runId: string): RunState {
+  const [run, setRun] = useState<RunDetail | undefined>(undefined);
+  const [messages, setMessages] = useState<StoredMessage[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [steps, setSteps] = useState<StoredStep[]>([]);
+  const [error, setError] = useState<unknown>(undefined);
+  const fetchingMore = useRef(false);
+  const cursorRef = useRef(cursor);
+  cursorRef.current = cursor;
+
+  useEffect(() => {
+    const abort = new AbortController();
+    let source: EventSource | undefined;
+    let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+    const base = `/api/history/${encodeURIComponent(runId)}`;
+    const refresh = () => {
+      refreshTimer = undefined;
+      getJson<RunView>(`${base}?include=steps&stepsLimit=1000`, abort.signal)
+        .then((view) => {
+          setRun(view.run);
+          setSteps(view.steps?.items ?? []);
+        })
+        .catch((e: unknown) => isAbort(e) || setError(e));
+    };
+    const onEvent = (message: MessageEvent<string>) => {
+      const event = JSON.parse(message.data) as LiveEvent;
+      if (event.type === "message.added" && "message" in event) {
+        if (cursorRef.current === null) {
+          setMessages((list) =>
+            list.some((m) => m.id === event.message.id)
+              ? list
+              : [...list, { ...event.message, runId, index: list.length, time: event.time }],
+          );
+        }
+      } else if (event.type === "message.part_added" && "part" in event) {
+        setMessages((list) =>
+          list.map((m) => (m.id === event.messageId ? { ...m, parts: [...m.parts, event.part] } : m)),
+        );
+      }
+      refreshTimer ??= setTimeout(refresh, 150);
+    };
+    getJson<RunView>(`${base}?include=messages,steps&messagesLimit=${FIRST_MESSAGES}&stepsLimit=1000`, abort.signal)
+      .then((view) => {
+        setRun(view.run);
+        setMessages(view.messages?.items ?? []);
+        setCursor(view.messages?.nextCursor ?? null);
+        setSteps(view.steps?.items ?? []);
+        source = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events?after=${view.run.lastSeq}`);
+        for (const type of liveTypes) source.addEventListener(type, onEvent);
+      })
+      .catch((e: unknown) => isAbort(e) || setError(e));
+    return () => {
+      abort.abort();
+      source?.close();
+      clearTimeout(refreshTimer);
+    };
+  }, [runId]);
+
+  const loadMoreMessages = useCallback(() => {
+    if (cursor === null || fetchingMore.current) return;
+    fetchingMore.current = true;
+    const url = `/api/history/${encodeURIComponent(runId)}?include=messages&messagesLimit=${MORE_MESSAGES}&messagesCursor=${encodeURIComponent(cursor)}`;
+    getJson<RunView>(url)
+      .then((view) => {
+        setMessages((list) => [...list, ...(view.messages?.items ?? [])]);
+        setCursor(view.messages?.nextCursor ?? null);
+      })
+      .catch(setError)
+      .finally(() => {
+        fetchingMore.current = false;
+      });
+  }, [cursor, runId]);
+
+  return { run, messages, hasMoreMessages: cursor !== null, steps, error, loadMoreMessages };
+}
