@@ -6,7 +6,9 @@ import { readFileSync } from "node:fs";
 import { KeystrokeError } from "@keystroke/core";
 import { Command, CommanderError } from "commander";
 import * as agents from "./commands/agents/index.js";
+import * as dev from "./commands/dev.js";
 import * as history from "./commands/history/index.js";
+import * as init from "./commands/init/index.js";
 import * as serve from "./commands/serve.js";
 import { readGlobalFlags } from "./output/command-context.js";
 import { reportError } from "./output/report-error.js";
@@ -29,6 +31,8 @@ export function createProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: () => {} })
     .showSuggestionAfterError();
+  init.configure(program);
+  dev.configure(program);
   serve.configure(program);
   history.configure(program);
   agents.configure(program);

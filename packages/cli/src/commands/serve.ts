@@ -4,9 +4,10 @@
  * here only, so the inspect commands start without loading Fastify and SQLite.
  */
 import { resolve } from "node:path";
-import { KeystrokeError } from "@keystroke/core";
 import type { Command } from "commander";
 import { z } from "zod";
+import { listenError } from "../lifecycle/listen-error.js";
+import { nextStopSignal } from "../lifecycle/stop-signal.js";
 import { integerFlag } from "../options/flag-schemas.js";
 import { parseOptions } from "../options/parse-options.js";
 import { commandAction } from "../output/command-action.js";
@@ -41,34 +42,4 @@ export function configure(program: Command): void {
         return undefined;
       }),
     );
-}
-
-function listenError(thrown: unknown, host: string, port: number): unknown {
-  const code = (thrown as { code?: unknown } | null)?.code;
-  if (code === "EADDRINUSE") {
-    return new KeystrokeError("conflict", `Port ${port} on ${host} is already in use`, {
-      hint: "Stop the other server, or pick another port with --port (0 picks a free one)",
-      cause: thrown,
-    });
-  }
-  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") {
-    return new KeystrokeError("invalid_input", `Cannot listen on host ${host}`, {
-      hint: "Use an address of this machine, such as 127.0.0.1 or 0.0.0.0",
-      cause: thrown,
-    });
-  }
-  return thrown;
-}
-
-/** Resolves on the first SIGINT or SIGTERM; a second one exits at once, without waiting for the close. */
-function nextStopSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const onSignal = () => {
-      process.on("SIGINT", () => process.exit(1));
-      process.on("SIGTERM", () => process.exit(1));
-      resolve();
-    };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-  });
 }

@@ -59,7 +59,8 @@ function metadata(run: RunDetail): [string, string][] {
   return fields;
 }
 
-function renderConversation(messages: readonly StoredMessage[]): string {
+/** A conversation, message by message, with thoughts and tool calls inline. */
+export function renderConversation(messages: readonly Pick<StoredMessage, "role" | "parts">[]): string {
   if (messages.length === 0) return "Conversation: nothing recorded";
   const lines = messages.flatMap((m) => [
     `${m.role === "user" ? "User" : m.role === "assistant" ? "Assistant" : "System"}:`,

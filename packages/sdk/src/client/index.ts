@@ -22,10 +22,13 @@ export {
   type StreamEventsOptions,
 } from "./keystroke-client.js";
 export type {
+  AgentInfo,
+  AgentList,
   Health,
   IngestResult,
   Page,
   PageRequest,
+  PromptResult,
   RunInclude,
   RunPage,
   RunView,

@@ -4,6 +4,7 @@
  * otherwise the error the server sent.
  */
 import {
+  fromErrorBody,
   type IngestBatchInput,
   KeystrokeError,
   type RunFilter,
@@ -11,7 +12,17 @@ import {
   runFilterToParams,
   type StoredEvent,
 } from "@keystroke/core";
-import type { Health, IngestResult, PageRequest, RunInclude, RunPage, RunView, SessionPage } from "./responses.js";
+import type {
+  AgentList,
+  Health,
+  IngestResult,
+  PageRequest,
+  PromptResult,
+  RunInclude,
+  RunPage,
+  RunView,
+  SessionPage,
+} from "./responses.js";
 import { readServerSentEvents } from "./server-sent-events.js";
 import { send, sendJson } from "./transport.js";
 
@@ -33,6 +44,16 @@ export interface StreamEventsOptions {
   after?: number | undefined;
   /** Ends the stream; iteration then stops without an error. */
   signal?: AbortSignal | undefined;
+}
+
+/** A prompt, and how to follow it. */
+export interface PromptRequest {
+  message: string;
+  sessionId?: string | undefined;
+  /** Called with each run event of the session (and its subagents) as it is recorded. */
+  onEvent?: ((event: StoredEvent) => void) | undefined;
+  /** Sent as-is: the CLI says who it is with `x-keystroke-client`. */
+  headers?: Record<string, string> | undefined;
 }
 
 /**
@@ -87,6 +108,49 @@ export class KeystrokeClient {
   getSession(slug: string, sessionId: string, include: RunInclude = {}): Promise<RunView> {
     const path = `/api/agents/${encodeURIComponent(slug)}/sessions/${encodeURIComponent(sessionId)}`;
     return sendJson(this.baseUrl, this.url(path, includeParams(include)));
+  }
+
+  /** `GET /api/agents`: the agents of the project the server hosts. */
+  listAgents(): Promise<AgentList> {
+    return sendJson(this.baseUrl, this.url("/api/agents"));
+  }
+
+  /**
+   * `POST /api/agents/:slug/prompt`: resolves when the turn is recorded. With `onEvent`, the
+   * answer streams as Server-Sent Events and each recorded event is handed over as it lands.
+   */
+  async prompt(slug: string, request: PromptRequest): Promise<PromptResult> {
+    const url = this.url(`/api/agents/${encodeURIComponent(slug)}/prompt`);
+    const body = JSON.stringify({
+      message: request.message,
+      ...(request.sessionId ? { sessionId: request.sessionId } : {}),
+    });
+    const headers = { "content-type": "application/json", ...request.headers };
+    if (!request.onEvent) return sendJson(this.baseUrl, url, { method: "POST", headers, body });
+    const response = await send(this.baseUrl, url, {
+      method: "POST",
+      headers: { ...headers, accept: "text/event-stream" },
+      body,
+    });
+    if (response.body === null)
+      throw new KeystrokeError("unreachable", `The server at ${this.baseUrl} sent no answer to the prompt`);
+    for await (const message of readServerSentEvents(response.body)) {
+      if (message.event === "result") return JSON.parse(message.data) as PromptResult;
+      if (message.event === "error") throw fromErrorBody(JSON.parse(message.data), 500);
+      request.onEvent(parseEvent(message.data, url));
+    }
+    throw new KeystrokeError(
+      "unreachable",
+      `The server at ${this.baseUrl} closed the prompt stream before the result`,
+      {
+        hint: "The server may have stopped; the session is recorded up to that point",
+      },
+    );
+  }
+
+  /** `POST /api/runs/:runId/cancel`: stops a running session; resolves with its final status. */
+  cancelRun(runId: string): Promise<{ runId: string; status: RunStatus }> {
+    return sendJson(this.baseUrl, this.url(`/api/runs/${encodeURIComponent(runId)}/cancel`), { method: "POST" });
   }
 
   /**

@@ -59,3 +59,22 @@ export interface RunInclude {
   trace?: true | { spans?: PageRequest; logs?: PageRequest };
   steps?: true | PageRequest;
 }
+
+/** One agent of `GET /api/agents`. */
+export interface AgentInfo {
+  slug: string;
+  name: string;
+  description: string;
+  model: string;
+  thinkingLevel: string;
+  maxSteps: number;
+  tools: { slug: string; name: string; kind: "action" | "agent" }[];
+}
+
+/** `GET /api/agents`: the agents of the project the server hosts. */
+export interface AgentList {
+  project: string | null;
+  agents: AgentInfo[];
+}
+
+export type { PromptResult } from "../agent/define-agent.js";

@@ -25,11 +25,10 @@ type JsonSchema = {
 
 const words = (text: string) => new Set(text.toLowerCase().match(/[a-z0-9]{4,}/g) ?? []);
 
-function lastUserTurn(prompt: LanguageModelV3Prompt): {
-  text: string;
-  toolResults: { name: string; output: unknown }[];
-} {
-  const toolResults: { name: string; output: unknown }[] = [];
+type ToolOutcome = { name: string; output: unknown; failed: boolean };
+
+function lastUserTurn(prompt: LanguageModelV3Prompt): { text: string; toolResults: ToolOutcome[] } {
+  const toolResults: ToolOutcome[] = [];
   for (let i = prompt.length - 1; i >= 0; i--) {
     const message = prompt[i];
     if (!message) continue;
@@ -39,8 +38,9 @@ function lastUserTurn(prompt: LanguageModelV3Prompt): {
     }
     if (message.role === "tool") {
       for (const part of message.content) {
-        if (part.type === "tool-result")
-          toolResults.push({ name: part.toolName, output: "value" in part.output ? part.output.value : part.output });
+        if (part.type !== "tool-result") continue;
+        const output = "value" in part.output ? part.output.value : part.output;
+        toolResults.push({ name: part.toolName, output, failed: part.output.type.startsWith("error") });
       }
     }
   }
