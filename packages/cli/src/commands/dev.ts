@@ -9,6 +9,7 @@ import { join, relative, resolve } from "node:path";
 import { KeystrokeError } from "@keystroke/core";
 import type { Command } from "commander";
 import { z } from "zod";
+import { agentSettingsFromEnv } from "../lifecycle/agent-settings.js";
 import { removeDevFile, writeDevFile } from "../lifecycle/dev-file.js";
 import { listenError } from "../lifecycle/listen-error.js";
 import { readSeedFile, recordSeedPrompts } from "../lifecycle/seed-prompts.js";
@@ -50,6 +51,7 @@ export function configure(program: Command): void {
           });
         }
         const seed = flags.seed ? readSeedFile(resolve(flags.seed)) : undefined;
+        const agents = agentSettingsFromEnv();
         const dbPath = join(projectDir, ".keystroke", "keystroke.db");
         context.say(`Loading ${relative(process.cwd(), projectDir) || "."}…`);
         const { startServer } = await import("@keystroke/server");
@@ -59,6 +61,7 @@ export function configure(program: Command): void {
           dbPath,
           projectDir,
           watch: flags.watch,
+          agents,
           projectEvents: {
             onReload: (project, changed) =>
               context.say(

@@ -1,6 +1,6 @@
 /**
- * `keystroke serve` as a child process, for tests that stop it with a signal or kill it: resolves
- * once the server prints the URL it listens on.
+ * `keystroke serve` or `keystroke dev` as a child process, for tests that stop it with a signal
+ * or kill it: resolves once the server prints the URL it listens on.
  */
 import { type ChildProcessByStdio, spawn } from "node:child_process";
 import type { Readable } from "node:stream";
@@ -17,7 +17,29 @@ export interface ServeProcess {
 
 /** Starts `keystroke serve <args>`; rejects if it exits or stays silent for `timeoutMs`. */
 export function startServeProcess(args: readonly string[], timeoutMs = 20_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [binPath, "serve", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  return startServerProcess("serve", args, { timeoutMs });
+}
+
+/** Starts `keystroke dev <args>` in `cwd` with `env` added; resolves once it prints its History URL. */
+export function startDevProcess(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ServeProcess> {
+  return startServerProcess("dev", args, options);
+}
+
+const readyLines = { serve: /Keystroke is listening on (\S+)/, dev: /History: (\S+)/ };
+
+function startServerProcess(
+  command: "serve" | "dev",
+  args: readonly string[],
+  { cwd, env, timeoutMs = 20_000 }: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [binPath, command, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    cwd,
+    env: { ...process.env, ...env },
+  });
   let stdout = "";
   let stderr = "";
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -26,14 +48,14 @@ export function startServeProcess(args: readonly string[], timeoutMs = 20_000): 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`keystroke serve printed no URL within ${timeoutMs}ms\n${stdout}\n${stderr}`));
+      reject(new Error(`keystroke ${command} printed no URL within ${timeoutMs}ms\n${stdout}\n${stderr}`));
     }, timeoutMs);
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
     });
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       stdout += chunk;
-      const match = /Keystroke is listening on (\S+)/.exec(stdout);
+      const match = readyLines[command].exec(stdout);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve({ url: match[1], child, output: () => ({ stdout, stderr }), exited });
@@ -41,7 +63,7 @@ export function startServeProcess(args: readonly string[], timeoutMs = 20_000): 
     });
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`keystroke serve exited (${code ?? signal}) before listening\n${stdout}\n${stderr}`));
+      reject(new Error(`keystroke ${command} exited (${code ?? signal}) before listening\n${stdout}\n${stderr}`));
     });
   });
 }

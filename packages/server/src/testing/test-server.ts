@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunEventInput } from "@keystroke/core";
-import { type RunningServer, startServer } from "../start-server.js";
+import { type RunningServer, type StartServerOptions, startServer } from "../start-server.js";
 
 export interface JsonReply<T = Record<string, unknown>> {
   status: number;
@@ -26,7 +26,9 @@ async function reply<T>(response: Response): Promise<JsonReply<T>> {
 }
 
 /** Starts a test server; call `close()` (it also deletes the folder). */
-export async function startTestServer(options: { bodyLimitBytes?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: Pick<StartServerOptions, "bodyLimitBytes" | "projectDir" | "watch" | "agents"> = {},
+): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), "keystroke-server-"));
   const running = await startServer({ dbPath: join(dir, "db", "keystroke.db"), port: 0, ...options });
   const post = async <T>(path: string, body: unknown) =>
