@@ -78,36 +78,38 @@ export function HistoryPage() {
             </button>
           )}
         </div>
-        {newRuns > 0 && rows.length > 0 && (
-          <button type="button" className="new-runs" onClick={reload}>
-            ↑ {formatCount(newRuns)} new {newRuns === 1 ? "run" : "runs"}
-          </button>
-        )}
-        {list.error !== undefined && rows.length === 0 ? (
-          <ErrorState error={list.error} onRetry={reload} />
-        ) : !loading && rows.length === 0 ? (
-          <EmptyState title={hasFilters(params) ? "No runs match these filters" : "No runs yet"}>
-            {hasFilters(params) ? (
-              <button type="button" onClick={() => go(withoutFilters(params))}>
-                Clear filters
-              </button>
-            ) : (
-              <p className="muted">Runs appear here as soon as an agent or workflow starts.</p>
-            )}
-          </EmptyState>
-        ) : (
-          <HistoryTable
-            rows={rows}
-            columns={shownColumns}
-            loading={loading}
-            hasMore={list.hasMore}
-            loadingMore={list.loadingMore}
-            selectedRunId={runId}
-            now={now}
-            hrefOf={hrefOf}
-            onLoadMore={list.loadMore}
-          />
-        )}
+        <div className="table-area">
+          {newRuns > 0 && rows.length > 0 && (
+            <button type="button" className="new-runs" onClick={reload}>
+              ↑ {formatCount(newRuns)} new {newRuns === 1 ? "run" : "runs"}
+            </button>
+          )}
+          {list.error !== undefined && rows.length === 0 ? (
+            <ErrorState error={list.error} onRetry={reload} />
+          ) : !loading && rows.length === 0 ? (
+            <EmptyState title={hasFilters(params) ? "No runs match these filters" : "No runs yet"}>
+              {hasFilters(params) ? (
+                <button type="button" onClick={() => go(withoutFilters(params))}>
+                  Clear filters
+                </button>
+              ) : (
+                <p className="muted">Runs appear here as soon as an agent or workflow starts.</p>
+              )}
+            </EmptyState>
+          ) : (
+            <HistoryTable
+              rows={rows}
+              columns={shownColumns}
+              loading={loading}
+              hasMore={list.hasMore}
+              loadingMore={list.loadingMore}
+              selectedRunId={runId}
+              now={now}
+              hrefOf={hrefOf}
+              onLoadMore={list.loadMore}
+            />
+          )}
+        </div>
         <footer className="list-footer muted small">
           <span>
             {loading
