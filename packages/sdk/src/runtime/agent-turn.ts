@@ -147,6 +147,12 @@ function recordModelCall(
   });
 }
 
+function timeoutError(ms: number): Error {
+  const error = new Error(`The model did not answer within ${ms} ms`);
+  error.name = "TimeoutError";
+  return error;
+}
+
 /** Runs one turn to its end. Never throws for model or tool failures: they end the turn failed. */
 export async function runAgentTurn(input: TurnInput): Promise<TurnOutcome> {
   const { agent, recorder } = input;
@@ -229,7 +235,9 @@ export async function runAgentTurn(input: TurnInput): Promise<TurnOutcome> {
           askedAt = new Date();
           break;
         case "abort":
-          aborted = true;
+          // The AI SDK also aborts when a step outlives its timeout: that is a failure, not a cancel.
+          if (input.signal.aborted) aborted = true;
+          else failure ??= timeoutError(input.stepTimeoutMs);
           break;
         case "error":
           failure = part.error;
@@ -238,7 +246,7 @@ export async function runAgentTurn(input: TurnInput): Promise<TurnOutcome> {
     }
   } catch (thrown) {
     if (input.signal.aborted) aborted = true;
-    else failure = thrown;
+    else failure ??= thrown;
   }
   if (input.signal.aborted) aborted = true;
   if (!step && failure !== undefined) step = new Step(recorder, askedAt);
