@@ -23,6 +23,8 @@ export interface OtlpSpan {
   /** 16 hex digits, or "" when the sender left it out. */
   spanId: string;
   parentSpanId: string | undefined;
+  /** Whether the parent is in another process (span flags bits 8 and 9), so this span is the local root. */
+  parentIsRemote: boolean;
   name: string;
   kind: number;
   startMs: number;

@@ -8,7 +8,7 @@ import type { OtlpLogRecord } from "../otlp-model.js";
 import { stringAt, textOf } from "./attribute-values.js";
 import { shortHash } from "./run-identity.js";
 import { genAiContent, messageEventContent, type SpanContent } from "./span-content.js";
-import { contentEvents, iso } from "./span-events.js";
+import { contentEvents, iso, type Timed } from "./span-events.js";
 
 const levels: LogLevel[] = ["trace", "debug", "info", "warn", "error", "fatal"];
 
@@ -32,7 +32,7 @@ export function isAiLog(record: OtlpLogRecord): boolean {
  * @example
  * logEvents(record) // [message.added…, log.recorded]
  */
-export function logEvents(record: OtlpLogRecord): RunEvent[] {
+export function logEvents(record: OtlpLogRecord): Timed[] {
   const name = eventNameOf(record);
   const time = iso(record.timeMs || Date.now());
   const events: RunEvent[] = [];
@@ -66,5 +66,5 @@ export function logEvents(record: OtlpLogRecord): RunEvent[] {
       ...(record.spanId ? { spanId: record.spanId } : {}),
     },
   });
-  return events;
+  return events.map((event) => ({ at: record.timeMs, event }));
 }

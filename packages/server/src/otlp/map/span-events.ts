@@ -124,14 +124,33 @@ function toolEvents(source: ChatMessage, time: string, fallbackId: string): RunE
   return events;
 }
 
+/** An event and the moment it happened, to sub-millisecond precision, for ordering a trace's events. */
+export interface Timed {
+  at: number;
+  event: RunEvent;
+}
+
+const at = (ms: number, events: RunEvent[]): Timed[] => events.map((event) => ({ at: ms, event }));
+
 /**
+ * What a span records at once, whatever else arrived: itself in the trace and, for a model call,
+ * its usage and cost.
+ *
  * @example
- * spanEvents(chatSpan, "model", spanContent(chatSpan, "model")) // [message.added…, model.called, span.recorded]
+ * recordEvents(chatSpan, "model") // [span.recorded, model.called]
  */
-export function spanEvents(span: OtlpSpan, role: SpanRole, content: SpanContent): RunEvent[] {
-  const start = iso(span.startMs);
-  const end = span.endMs > 0 ? iso(span.endMs) : start;
-  const events = contentEvents({ input: content.input, output: [] }, span.traceId, start, span.spanId);
+export function recordEvents(span: OtlpSpan, role: SpanRole): Timed[] {
+  const events: Timed[] = [
+    {
+      at: span.startMs,
+      event: {
+        eventId: `otlp:s:${span.spanId}`,
+        type: "span.recorded",
+        time: iso(span.startMs),
+        span: recordedSpan(span),
+      },
+    },
+  ];
   if (role === "model") {
     const a = span.attributes;
     const provider = providerOf(a).slice(0, 200);
@@ -139,38 +158,59 @@ export function spanEvents(span: OtlpSpan, role: SpanRole, content: SpanContent)
     const usage = usageOf(a);
     const cost = costOf(a, provider, model, usage);
     const error = spanError(span);
+    const endMs = span.endMs > 0 ? span.endMs : span.startMs;
     events.push({
-      eventId: `otlp:m:${span.spanId}`,
-      type: "model.called",
-      time: end,
-      callId: span.spanId,
-      provider,
-      model,
-      usage,
-      ...(cost !== undefined ? { cost } : {}),
-      latencyMs: Math.max(0, span.endMs - span.startMs),
-      spanId: span.spanId,
-      ...(error ? { error } : {}),
+      at: endMs,
+      event: {
+        eventId: `otlp:m:${span.spanId}`,
+        type: "model.called",
+        time: iso(endMs),
+        callId: span.spanId,
+        provider,
+        model,
+        usage,
+        ...(cost !== undefined ? { cost } : {}),
+        latencyMs: Math.max(0, span.endMs - span.startMs),
+        spanId: span.spanId,
+        ...(error ? { error } : {}),
+      },
     });
   }
-  events.push(...contentEvents({ input: [], output: content.output }, span.traceId, end, span.spanId));
+  return events;
+}
+
+/**
+ * The messages of a span, each placed at a moment of the span so a trace's messages can be put
+ * in order: the prompt and a tool call at the start, a tool result and an agent's reply at the
+ * end. A model's reply is placed at its start too (right after its prompt): tools may start
+ * before the model call's span ends (streaming), and the reply comes before what its tool calls do.
+ *
+ * @example
+ * messageEvents(chatSpan, "model", spanContent(chatSpan, "model")) // [message.added, …]
+ */
+export function messageEvents(span: OtlpSpan, role: SpanRole, content: SpanContent): Timed[] {
+  const start = iso(span.startMs);
+  const endMs = span.endMs > 0 && role !== "model" ? span.endMs : span.startMs;
+  const end = iso(endMs);
+  const atStart = contentEvents({ input: content.input, output: [] }, span.traceId, start, span.spanId);
+  const atEnd = contentEvents({ input: [], output: content.output }, span.traceId, end, span.spanId);
   if (content.tool) {
     const { id, name, arguments: args, result } = content.tool;
     const error = spanError(span);
     const callId = id.slice(0, 500);
-    events.push(
+    const toolName = name.slice(0, 500);
+    atStart.push(
       message(start, boundedId("tc-", callId), "assistant", [
-        { type: "tool_call", id: callId, name: name.slice(0, 500), arguments: args },
+        { type: "tool_call", id: callId, name: toolName, arguments: args },
       ]),
     );
     const resultPart: MessagePart = {
       type: "tool_result",
       id: callId,
-      name: name.slice(0, 500),
+      name: toolName,
       ...(error ? { error } : { result }),
     };
-    events.push(message(end, boundedId("tr-", callId), "assistant", [resultPart]));
+    atEnd.push(message(end, boundedId("tr-", callId), "assistant", [resultPart]));
   }
-  events.push({ eventId: `otlp:s:${span.spanId}`, type: "span.recorded", time: start, span: recordedSpan(span) });
-  return events;
+  return [...at(span.startMs, atStart), ...at(endMs, atEnd)];
 }

@@ -1,23 +1,31 @@
 /**
  * Turns the spans and log records of one OTLP request into one ingest batch per run. Spans of a
- * trace may arrive in any order and over many requests: every batch starts with the run's
- * `run.created` under one fixed event id (the store keeps the first and drops the rest), each
- * trace opens its turn with `run.started` keyed by the trace, and a root span closes it with
- * `run.finished` — so a run shows running until its root span arrives, whichever came first.
+ * trace arrive in any order and over many requests, so:
  *
- * Two small in-memory maps help where one request does not say everything: a trace seen with a
- * conversation id keeps pointing at that conversation's run, and spans of a trace with nothing
- * AI about it yet wait (bounded) until an AI span of their trace arrives, so plain HTTP or
- * database spans show in the trace of the run they belong to without turning every trace into a run.
+ * - the run is found by a key, not looked up (run-identity.ts); every batch starts with the run's
+ *   `run.created` under one fixed event id, each trace opens its turn with `run.started` keyed by
+ *   the trace, and the trace's root span closes it with `run.finished` — so a run shows running
+ *   until its root arrives, whichever came first;
+ * - the trace (spans) and the rollups (model calls: tokens, cost) are written at once, since the
+ *   store orders and sums them the same whatever the order of arrival;
+ * - the conversation, which the store keeps in the order it is told, waits in memory until the
+ *   trace's root arrives and is then written in the order things happened. A trace whose root
+ *   never comes is written after `staleAfterMs` without news, or when memory is short.
+ *
+ * A trace seen with a conversation id keeps pointing at that conversation's run, and spans of a
+ * trace with nothing AI about them wait (bounded) for an AI span of their trace, so plain HTTP or
+ * database spans show in the trace of the run they belong to without making every trace a run.
  */
 import type { IngestBatch, RunEvent } from "@keystroke/core";
 import type { Attributes, OtlpLogRecord, OtlpSpan } from "../otlp-model.js";
 import { stringAt } from "./attribute-values.js";
+import { type HeldTrace, HeldTraces } from "./held-traces.js";
 import { isAiLog, logEvents } from "./log-events.js";
-import { actorOf, agentNameOf, conversationIdOf, runIdFor, slugify } from "./run-identity.js";
+import { createdEvent, earliest, finishedEvent, isRoot, startedEvent, type Trace } from "./run-batch.js";
+import { conversationIdOf, runIdFor, slugify } from "./run-identity.js";
 import { spanContent } from "./span-content.js";
-import { iso, spanError, spanEvents } from "./span-events.js";
-import { isAiSpan, type SpanRole, spanRole } from "./span-role.js";
+import { messageEvents, recordEvents, type Timed } from "./span-events.js";
+import { isAiSpan, spanRole } from "./span-role.js";
 
 export interface AssembleResult {
   batches: IngestBatch[];
@@ -29,20 +37,21 @@ export interface AssembleResult {
 export interface TraceAssemblerOptions {
   /** Traces remembered with the run they map to. Default 100,000. */
   maxKnownTraces?: number;
-  /** Spans and log records of not-yet-AI traces held back. Default 10,000. */
-  maxWaiting?: number;
+  /** Spans held in memory, in all: not-yet-AI traces and conversations waiting for their root. Default 20,000 each. */
+  maxHeld?: number;
+  /** A conversation waiting this long without a new span of its trace is written as it is. Default 30 s. */
+  staleAfterMs?: number;
 }
 
-interface Trace {
-  traceId: string;
-  spans: { span: OtlpSpan; role: SpanRole }[];
-  logs: OtlpLogRecord[];
-}
-
-interface RunGroup {
+interface RunRef {
   runId: string;
   sessionId: string;
-  traces: Trace[];
+  project: string;
+}
+
+interface KnownTrace extends RunRef {
+  /** The root span has arrived: later spans' messages are written at once. */
+  complete: boolean;
 }
 
 /** A Map that forgets its oldest entries past `max`. */
@@ -56,24 +65,28 @@ class Bounded<V> extends Map<string, V> {
   }
 }
 
+const byTime = (x: Timed, y: Timed) => x.at - y.at;
+
 /**
  * @example
  * const assembler = new TraceAssembler();
  * for (const batch of assembler.assemble("default", spans, []).batches) await ingest.submit(batch);
  */
 export class TraceAssembler {
-  private readonly known: Bounded<{ runId: string; sessionId: string }>;
-  private readonly waiting = new Map<string, Trace>();
-  private waitingCount = 0;
-  private readonly maxWaiting: number;
+  private readonly known: Bounded<KnownTrace>;
+  private readonly notAi: HeldTraces<string>;
+  private readonly untilRoot: HeldTraces<RunRef>;
+  private readonly staleAfterMs: number;
 
   constructor(options: TraceAssemblerOptions = {}) {
     this.known = new Bounded(options.maxKnownTraces ?? 100_000);
-    this.maxWaiting = options.maxWaiting ?? 10_000;
+    this.notAi = new HeldTraces(options.maxHeld ?? 20_000);
+    this.untilRoot = new HeldTraces(options.maxHeld ?? 20_000);
+    this.staleAfterMs = options.staleAfterMs ?? 30_000;
   }
 
   /** `project` is the header's; without one, a resource's `keystroke.project`, else "default". */
-  assemble(project: string | undefined, spans: OtlpSpan[], logs: OtlpLogRecord[]): AssembleResult {
+  assemble(project: string | undefined, spans: OtlpSpan[], logs: OtlpLogRecord[], now = Date.now()): AssembleResult {
     const result: AssembleResult = { batches: [], rejected: 0, reason: "" };
     const reject = (reason: string) => {
       result.rejected++;
@@ -82,78 +95,90 @@ export class TraceAssembler {
     const traces = new Map<string, Trace>();
     const traceOf = (projectSlug: string, traceId: string): Trace => {
       const key = `${projectSlug}\u0000${traceId}`;
-      const trace = traces.get(key) ?? { traceId, spans: [], logs: [] };
+      const trace = traces.get(key) ?? { key, traceId, spans: [], logs: [] };
       traces.set(key, trace);
       return trace;
     };
-    const projects = new Map<Trace, string>();
     for (const span of spans) {
       if (span.traceId === "" || span.spanId === "") reject("a span without a trace_id or span_id");
       else if (span.startMs === 0 && span.endMs === 0) reject("a span without a start time");
       else {
         if (span.startMs === 0) span.startMs = span.endMs;
-        const p = projectOf(project, span.resource);
-        const trace = traceOf(p, span.traceId);
-        projects.set(trace, p);
-        trace.spans.push({ span, role: spanRole(span) });
+        traceOf(projectOf(project, span.resource), span.traceId).spans.push({ span, role: spanRole(span) });
       }
     }
     for (const log of logs) {
       const conversation = conversationIdOf(log.attributes);
       if (log.traceId === "" && conversation === undefined) {
         reject("a log record without a trace_id or gen_ai.conversation.id, so no run to put it in");
-        continue;
+      } else {
+        traceOf(projectOf(project, log.resource), log.traceId || `conversation:${conversation}`).logs.push(log);
       }
-      const p = projectOf(project, log.resource);
-      const trace = traceOf(p, log.traceId || `conversation:${conversation}`);
-      projects.set(trace, p);
-      trace.logs.push(log);
     }
-    const groups = new Map<string, RunGroup>();
-    for (const [key, trace] of traces) {
-      const group = this.runOf(key, projects.get(trace) as string, trace);
-      if (group === undefined) continue;
-      const existing = groups.get(group.runId) ?? { ...group, traces: [] };
-      groups.set(group.runId, existing);
-      existing.traces.push(trace);
+
+    const runs = new Map<string, { run: RunRef; traces: Trace[] }>();
+    for (const trace of traces.values()) {
+      const run = this.runOf(trace);
+      if (run === undefined) continue;
+      const group = runs.get(run.runId) ?? { run, traces: [] };
+      runs.set(run.runId, group);
+      group.traces.push(trace);
     }
-    for (const group of groups.values())
-      result.batches.push(batchOf(group, projects.get(group.traces[0] as Trace) as string));
+    for (const { run, traces: runTraces } of runs.values()) {
+      result.batches.push(this.batchOf(run, runTraces, now, result.batches));
+    }
+    for (const held of this.untilRoot.stale(now - this.staleAfterMs)) result.batches.push(heldBatch(held));
     return result;
   }
 
   /** The run of a trace, or undefined when it waits for an AI span of its trace. */
-  private runOf(key: string, projectSlug: string, trace: Trace): { runId: string; sessionId: string } | undefined {
+  private runOf(trace: Trace): RunRef | undefined {
+    const projectSlug = trace.key.slice(0, trace.key.indexOf("\u0000"));
     const conversation = firstConversation(trace);
+    const known = this.known.get(trace.key);
     const ai = trace.spans.some(({ span, role }) => isAiSpan(span, role)) || trace.logs.some(isAiLog);
-    let run = conversation !== undefined ? runFor(projectSlug, "conversation", conversation) : this.known.get(key);
-    if (run === undefined && !ai) {
-      this.hold(key, trace);
+    if (conversation === undefined && known === undefined && !ai) {
+      this.notAi.add(trace.key, trace.traceId, trace.spans, trace.logs, projectSlug, Date.now());
       return undefined;
     }
-    run ??= runFor(projectSlug, "trace", trace.traceId);
-    this.known.set(key, run);
-    const held = this.waiting.get(key);
+    const run =
+      conversation !== undefined
+        ? runFor(projectSlug, "conversation", conversation)
+        : (known ?? runFor(projectSlug, "trace", trace.traceId));
+    this.known.set(trace.key, { ...run, complete: known?.complete ?? false });
+    const held = this.notAi.take(trace.key);
     if (held) {
-      this.waiting.delete(key);
-      this.waitingCount -= held.spans.length + held.logs.length;
       trace.spans.unshift(...held.spans);
       trace.logs.unshift(...held.logs);
     }
     return run;
   }
 
-  private hold(key: string, trace: Trace): void {
-    const held = this.waiting.get(key) ?? { traceId: trace.traceId, spans: [], logs: [] };
-    this.waiting.set(key, held);
-    held.spans.push(...trace.spans);
-    held.logs.push(...trace.logs);
-    this.waitingCount += trace.spans.length + trace.logs.length;
-    while (this.waitingCount > this.maxWaiting && this.waiting.size > 0) {
-      const [oldestKey, oldest] = this.waiting.entries().next().value as [string, Trace];
-      this.waiting.delete(oldestKey);
-      this.waitingCount -= oldest.spans.length + oldest.logs.length;
+  /** The batch of one run; conversations let go of to make room are added to `letGo`. */
+  private batchOf(run: RunRef, traces: Trace[], now: number, letGo: IngestBatch[]): IngestBatch {
+    const events: RunEvent[] = [createdEvent(run.project, run.sessionId, traces)];
+    for (const trace of [...traces].sort((x, y) => earliest(x) - earliest(y))) {
+      events.push(startedEvent(trace));
+      const timed: Timed[] = [];
+      for (const { span, role } of trace.spans) timed.push(...recordEvents(span, role));
+      for (const log of trace.logs) timed.push(...logEvents(log));
+      const roots = trace.spans.filter(({ span }) => isRoot(span));
+      const known = this.known.get(trace.key) as KnownTrace;
+      if (known.complete || roots.length > 0) {
+        known.complete = true;
+        const waited = this.untilRoot.take(trace.key)?.spans ?? [];
+        for (const { span, role } of [...waited, ...trace.spans])
+          timed.push(...messageEvents(span, role, spanContent(span, role)));
+      } else {
+        const withContent = trace.spans.filter(({ span, role }) => isAiSpan(span, role));
+        for (const held of this.untilRoot.add(trace.key, trace.traceId, withContent, [], run, now)) {
+          letGo.push(heldBatch(held));
+        }
+      }
+      for (const { event } of timed.sort(byTime)) events.push(event);
+      for (const root of roots) events.push(finishedEvent(root));
     }
+    return { runId: run.runId, events };
   }
 }
 
@@ -161,8 +186,8 @@ function projectOf(header: string | undefined, resource: Attributes): string {
   return slugify(header ?? stringAt(resource, "keystroke.project") ?? "default");
 }
 
-function runFor(projectSlug: string, kind: string, id: string): { runId: string; sessionId: string } {
-  return { runId: runIdFor(`${projectSlug}\u0000${kind}\u0000${id}`), sessionId: id.slice(0, 500) };
+function runFor(project: string, kind: string, id: string): RunRef {
+  return { runId: runIdFor(`${project}\u0000${kind}\u0000${id}`), sessionId: id.slice(0, 500), project };
 }
 
 function firstConversation(trace: Trace): string | undefined {
@@ -177,72 +202,12 @@ function firstConversation(trace: Trace): string | undefined {
   return undefined;
 }
 
-/** `run.created` from the most telling span of the batch: an agent span, else any AI span, else the first. */
-function created(projectSlug: string, group: RunGroup): RunEvent {
-  const all = group.traces.flatMap((t) => t.spans);
-  const best = all.find((s) => s.role === "agent") ?? all.find((s) => isAiSpan(s.span, s.role)) ?? all[0];
-  const firstLog = group.traces.find((t) => t.logs.length > 0)?.logs[0];
-  const attributes = best?.span.attributes ?? firstLog?.attributes ?? {};
-  const resource = best?.span.resource ?? firstLog?.resource ?? {};
-  const name = (agentNameOf(attributes, resource) ?? "OpenTelemetry agent").slice(0, 500);
-  const start = group.traces.reduce((min, trace) => Math.min(min, earliest(trace)), Number.POSITIVE_INFINITY);
-  return {
-    eventId: "otlp:created",
-    type: "run.created",
-    time: iso(Number.isFinite(start) && start > 0 ? start : Date.now()),
-    kind: "agent",
-    slug: slugify(name),
-    name,
-    project: projectSlug,
-    sessionId: group.sessionId,
-    source: "api",
-    trigger: {
-      label: "OpenTelemetry",
-      value: { service: stringAt(resource, "service.name") ?? null, traceId: best?.span.traceId ?? null },
-    },
-    actor: actorOf(attributes, resource),
-    status: "running",
-  };
-}
-
-/** The earliest time of a trace's spans and timed log records; 0 when none has a time. */
-function earliest(trace: Trace): number {
-  let min = Number.POSITIVE_INFINITY;
-  for (const { span } of trace.spans) if (span.startMs < min) min = span.startMs;
-  for (const log of trace.logs) if (log.timeMs > 0 && log.timeMs < min) min = log.timeMs;
-  return Number.isFinite(min) ? min : 0;
-}
-
-function batchOf(group: RunGroup, projectSlug: string): IngestBatch {
-  const events: RunEvent[] = [created(projectSlug, group)];
-  for (const trace of [...group.traces].sort((x, y) => earliest(x) - earliest(y))) {
-    events.push({ eventId: `otlp:t:${trace.traceId}`, type: "run.started", time: iso(earliest(trace) || Date.now()) });
-    // Each event carries the time it happened (a prompt at its span's start, a reply at its end):
-    // ordered by it, the conversation reads in order whichever span arrived first.
-    const spans = [...trace.spans].sort((x, y) => x.span.startMs - y.span.startMs);
-    const timed: RunEvent[] = [];
-    for (const { span, role } of spans) timed.push(...spanEvents(span, role, spanContent(span, role)));
-    for (const log of trace.logs) timed.push(...logEvents(log));
-    events.push(...timed.sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0)));
-    for (const { span, role } of spans) {
-      if (span.parentSpanId !== undefined) continue;
-      const error = spanError(span);
-      const output = role === "agent" ? finalText(span) : undefined;
-      events.push({
-        eventId: `otlp:f:${span.spanId}`,
-        type: "run.finished",
-        time: iso(span.endMs || span.startMs),
-        status: error ? "failed" : "success",
-        ...(output !== undefined ? { output } : {}),
-        ...(error ? { error } : {}),
-      });
-    }
-  }
-  return { runId: group.runId, events };
-}
-
-function finalText(span: OtlpSpan): string | undefined {
-  const content = spanContent(span, "agent");
-  const texts = content.output.flatMap((m) => m.parts.filter((p) => p.type === "text").map((p) => p.text));
-  return texts.length > 0 ? texts.join("\n") : undefined;
+/** The conversation of a trace whose root did not come: its messages in the order they happened. */
+function heldBatch(held: HeldTrace<RunRef>): IngestBatch {
+  const trace: Trace = { key: "", traceId: held.traceId, spans: held.spans, logs: [] };
+  const timed: Timed[] = [];
+  for (const { span, role } of held.spans) timed.push(...messageEvents(span, role, spanContent(span, role)));
+  const events: RunEvent[] = [createdEvent(held.meta.project, held.meta.sessionId, [trace])];
+  for (const { event } of timed.sort(byTime)) events.push(event);
+  return { runId: held.meta.runId, events };
 }

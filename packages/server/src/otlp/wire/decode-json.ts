@@ -12,6 +12,7 @@ import {
   type OtlpSpan,
   type OtlpSpanEvent,
 } from "../otlp-model.js";
+import { REMOTE_PARENT } from "./decode-proto.js";
 import { undecodable } from "./proto-reader.js";
 
 type Json = Record<string, unknown>;
@@ -111,6 +112,7 @@ function span(value: unknown, path: string, resource: Attributes): OtlpSpan {
     traceId: hexId(s.traceId, 16, `${path}.traceId`),
     spanId: hexId(s.spanId, 8, `${path}.spanId`),
     parentSpanId: parent === "" ? undefined : parent,
+    parentIsRemote: (integer(s.flags, `${path}.flags`) & REMOTE_PARENT) === REMOTE_PARENT,
     name: text(s.name, `${path}.name`),
     kind: integer(s.kind, `${path}.kind`),
     startMs: nanos(s.startTimeUnixNano, `${path}.startTimeUnixNano`),

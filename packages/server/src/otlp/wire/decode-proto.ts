@@ -15,6 +15,8 @@ import {
 import { ProtoReader, undecodable, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from "./proto-reader.js";
 
 const NS_PER_MS = 1_000_000;
+/** SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK | SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK */
+export const REMOTE_PARENT = 0x300;
 
 function anyValue(reader: ProtoReader, depth: number): AttributeValue {
   if (depth > MAX_VALUE_DEPTH) throw undecodable(`values nested deeper than ${MAX_VALUE_DEPTH}`, "AnyValue");
@@ -139,6 +141,7 @@ function span(reader: ProtoReader, resourceAttributes: Attributes): OtlpSpan {
     traceId: "",
     spanId: "",
     parentSpanId: undefined,
+    parentIsRemote: false,
     name: "",
     kind: 0,
     startMs: 0,
@@ -207,7 +210,7 @@ function span(reader: ProtoReader, resourceAttributes: Attributes): OtlpSpan {
       }
       case 16:
         reader.expect(wire, WIRE_FIXED32, "Span.flags");
-        reader.fixed32();
+        out.parentIsRemote = (reader.fixed32() & REMOTE_PARENT) === REMOTE_PARENT;
         break;
       default:
         reader.skip(wire);
