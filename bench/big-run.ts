@@ -16,7 +16,8 @@ const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
 const iso = (t: number) => new Date(t).toISOString();
 const include: RunInclude = { messages: { limit: 100 }, spans: { limit: 500 }, logs: { limit: 100 } };
 
-async function seedRun(store: SqliteRunStore, messages: number, spans: number): Promise<string> {
+/** Records one run of `messages` messages and `spans` spans (a log every 100) into `store`. */
+export async function seedRun(store: SqliteRunStore, messages: number, spans: number): Promise<string> {
   const at = Date.parse("2026-11-01T00:00:00Z");
   const runId = newRunId(at);
   const next = random(messages);

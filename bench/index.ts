@@ -6,6 +6,7 @@ import { benchBigRun } from "./big-run.js";
 import { benchHistoryQueries } from "./history-queries.js";
 import { benchHttpIngest } from "./http-ingest.js";
 import { benchStoreIngest } from "./store-ingest.js";
+import { benchWebHistory } from "./web-history.js";
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
@@ -15,3 +16,4 @@ if (want("store")) await benchStoreIngest();
 if (want("http")) await benchHttpIngest();
 if (want("history")) await benchHistoryQueries();
 if (want("big-run")) await benchBigRun();
+if (want("web")) await benchWebHistory();
