@@ -67,10 +67,16 @@ export class ProtoReader {
     throw undecodable(`varint longer than 10 bytes at byte ${this.pos}`);
   }
 
-  /** A two's-complement int64 varint, as a number. */
+  /** A two's-complement int64 varint, as a number; past 2^53 (negative numbers) read exactly with BigInt. */
   int64(): number {
+    const start = this.pos;
     const value = this.varint();
-    return value >= 2 ** 63 ? value - 2 ** 64 : value;
+    if (value < 2 ** 53) return value;
+    let exact = 0n;
+    for (let i = start, shift = 0n; i < this.pos; i++, shift += 7n) {
+      exact |= BigInt((this.buf[i] as number) & 0x7f) << shift;
+    }
+    return Number(BigInt.asIntN(64, exact));
   }
 
   fixed64(): number {

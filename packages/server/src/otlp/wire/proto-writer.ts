@@ -20,6 +20,26 @@ export class ProtoWriter {
     this.used = 0;
   }
 
+  /** A bare varint, after `key` (for values proto3 would otherwise leave out, in a oneof). */
+  raw(value: number): this {
+    this.rawVarint(value);
+    return this;
+  }
+
+  /** An int64 varint field written even when zero (a oneof member); negatives in two's complement. */
+  int64(field: number, value: number): this {
+    this.key(field, 0);
+    if (value >= 0) return this.raw(value);
+    let rest = BigInt.asUintN(64, BigInt(value));
+    this.room(10);
+    while (rest >= 0x80n) {
+      this.scratch[this.used++] = Number(rest & 0x7fn) | 0x80;
+      rest >>= 7n;
+    }
+    this.scratch[this.used++] = Number(rest);
+    return this;
+  }
+
   private rawVarint(value: number): void {
     this.room(10);
     let rest = value;
@@ -30,8 +50,9 @@ export class ProtoWriter {
     this.scratch[this.used++] = rest;
   }
 
-  private key(field: number, wire: number): void {
+  key(field: number, wire: number): this {
     this.rawVarint(field * 8 + wire);
+    return this;
   }
 
   /** An unsigned or non-negative varint field; zero is left out, as proto3 does. */
@@ -53,6 +74,14 @@ export class ProtoWriter {
     this.scratch.writeUInt32LE(value % 4294967296, this.used);
     this.scratch.writeUInt32LE(Math.floor(value / 4294967296), this.used + 4);
     this.used += 8;
+    return this;
+  }
+
+  fixed32(field: number, value: number): this {
+    this.key(field, 5);
+    this.room(4);
+    this.scratch.writeUInt32LE(value >>> 0, this.used);
+    this.used += 4;
     return this;
   }
 

@@ -1,0 +1,168 @@
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type OtlpTestServer, post, startOtlpTestServer, testSpan, tracesBody } from "./otlp-test-server.js";
+import { decodeTracesProto } from "./wire/decode-proto.js";
+import { ProtoReader } from "./wire/proto-reader.js";
+
+const proto = { "content-type": "application/x-protobuf" };
+const json = { "content-type": "application/json" };
+
+/** google.rpc.Status { code = 1, message = 2 } */
+function readStatus(body: Buffer): { code: number; message: string } {
+  const reader = new ProtoReader(body);
+  const status = { code: 0, message: "" };
+  while (reader.more()) {
+    const [field, wire] = reader.tag();
+    if (field === 1) status.code = reader.varint();
+    else if (field === 2) status.message = reader.string();
+    else reader.skip(wire);
+  }
+  return status;
+}
+
+let server: OtlpTestServer;
+beforeAll(async () => {
+  server = await startOtlpTestServer({ maxBodyBytes: 64 * 1024, maxInFlight: 1 });
+});
+afterAll(() => server.close());
+
+describe("POST /v1/traces", () => {
+  it("accepts protobuf and answers an empty ExportTraceServiceResponse in protobuf", async () => {
+    const response = await post(`${server.url}/v1/traces`, tracesBody([testSpan(1)]), proto);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/x-protobuf");
+    expect(Buffer.from(await response.arrayBuffer())).toHaveLength(0);
+  });
+
+  it("accepts an empty request", async () => {
+    expect((await post(`${server.url}/v1/traces`, Buffer.alloc(0), proto)).status).toBe(200);
+  });
+
+  it("answers JSON requests in JSON", async () => {
+    const response = await post(`${server.url}/v1/traces`, JSON.stringify({ resourceSpans: [] }), json);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual({});
+  });
+
+  it("reports spans it cannot place as a partial success", async () => {
+    const body = tracesBody([testSpan(2), testSpan(3, { traceId: "" })]);
+    const response = await post(`${server.url}/v1/traces`, body, proto);
+    expect(response.status).toBe(200);
+    const outer = new ProtoReader(Buffer.from(await response.arrayBuffer()));
+    expect(outer.tag()).toEqual([1, 2]);
+    const reader = outer.sub();
+    const partial = { rejected: 0, message: "" };
+    while (reader.more()) {
+      const [field, wire] = reader.tag();
+      if (field === 1) partial.rejected = reader.varint();
+      else if (field === 2) partial.message = reader.string();
+      else reader.skip(wire);
+    }
+    expect(partial).toEqual({ rejected: 1, message: "a span without a trace_id or span_id" });
+
+    const jsonResponse = await post(
+      `${server.url}/v1/traces`,
+      JSON.stringify({
+        resourceSpans: [
+          { scopeSpans: [{ spans: [{ spanId: "00000000000000aa", name: "x", startTimeUnixNano: "1" }] }] },
+        ],
+      }),
+      json,
+    );
+    expect(await jsonResponse.json()).toEqual({
+      partialSuccess: { rejectedSpans: "1", errorMessage: "a span without a trace_id or span_id" },
+    });
+  });
+
+  it("refuses undecodable bodies with 400 and a Status naming the problem, in the request's encoding", async () => {
+    const truncated = tracesBody([testSpan(4)]).subarray(0, 20);
+    const response = await post(`${server.url}/v1/traces`, truncated, proto);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toBe("application/x-protobuf");
+    expect(readStatus(Buffer.from(await response.arrayBuffer()))).toMatchObject({
+      code: 3,
+      message: expect.stringContaining("truncated"),
+    });
+
+    const wrongType = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 5 }] }] }] });
+    const jsonResponse = await post(`${server.url}/v1/traces`, wrongType, json);
+    expect(jsonResponse.status).toBe(400);
+    expect(await jsonResponse.json()).toMatchObject({
+      code: 3,
+      message: "Undecodable OTLP body: resourceSpans[0].scopeSpans[0].spans[0].traceId: expected a string",
+      error: { code: "invalid_input" },
+    });
+  });
+
+  it("accepts gzip, and refuses bodies over the cap before and after gunzip with 413", async () => {
+    const gzipped = gzipSync(tracesBody([testSpan(5)]));
+    expect((await post(`${server.url}/v1/traces`, gzipped, { ...proto, "content-encoding": "gzip" })).status).toBe(200);
+
+    const big = tracesBody([testSpan(6, { attributes: { text: "x".repeat(100 * 1024) } })]);
+    expect((await post(`${server.url}/v1/traces`, big, proto)).status).toBe(413);
+    const bomb = gzipSync(big);
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const response = await post(`${server.url}/v1/traces`, bomb, { ...proto, "content-encoding": "gzip" });
+    expect(response.status).toBe(413);
+    expect(readStatus(Buffer.from(await response.arrayBuffer())).message).toContain("larger than the limit of 64 KiB");
+    expect(
+      (await post(`${server.url}/v1/traces`, Buffer.from("not gzip"), { ...proto, "content-encoding": "gzip" })).status,
+    ).toBe(400);
+  });
+
+  it("refuses other content types with 415", async () => {
+    expect((await post(`${server.url}/v1/traces`, "hello", { "content-type": "text/plain" })).status).toBe(415);
+  });
+
+  it("answers 429 with Retry-After while the receiver is busy, and serves again after", async () => {
+    server.hold();
+    const first = post(`${server.url}/v1/traces`, tracesBody([testSpan(7)]), proto);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const busy = await post(`${server.url}/v1/traces`, tracesBody([testSpan(8)]), proto);
+    expect(busy.status).toBe(429);
+    expect(busy.headers.get("retry-after")).toBe("1");
+    expect(readStatus(Buffer.from(await busy.arrayBuffer())).code).toBe(8);
+    server.release();
+    expect((await first).status).toBe(200);
+    expect((await post(`${server.url}/v1/traces`, tracesBody([testSpan(8)]), proto)).status).toBe(200);
+  });
+
+  it("round-trips the bodies it builds", () => {
+    expect(decodeTracesProto(tracesBody([testSpan(9)]))[0]).toMatchObject({
+      name: "chat 9",
+      spanId: "0000000000000009",
+    });
+  });
+});
+
+describe("POST /v1/logs", () => {
+  it("places log records by trace or conversation, and refuses the rest as a partial success", async () => {
+    const body = JSON.stringify({
+      resourceLogs: [
+        {
+          scopeLogs: [
+            {
+              logRecords: [
+                {
+                  timeUnixNano: "1795860000000000000",
+                  body: { stringValue: "kept" },
+                  attributes: [{ key: "gen_ai.conversation.id", value: { stringValue: "c-1" } }],
+                },
+                { timeUnixNano: "1795860000000000000", body: { stringValue: "nowhere to go" } },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const response = await post(`${server.url}/v1/logs`, body, json);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      partialSuccess: {
+        rejectedLogRecords: "1",
+        errorMessage: "a log record without a trace_id or gen_ai.conversation.id, so no run to put it in",
+      },
+    });
+  });
+});
