@@ -49,11 +49,14 @@ export function HistoryTable(props: HistoryTableProps) {
     if (last !== undefined && hasMore && !loadingMore && last.index >= rows.length - 20) onLoadMore();
   }, [last, hasMore, loadingMore, rows.length, onLoadMore]);
 
+  // Only when the open run changes (↑/↓), not on every live update of the rows.
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
   useEffect(() => {
     if (selectedRunId === undefined) return;
-    const index = rows.findIndex((r) => r.runId === selectedRunId);
+    const index = rowsRef.current.findIndex((r) => r.runId === selectedRunId);
     if (index !== -1) virtualizer.scrollToIndex(index, { align: "auto" });
-  }, [selectedRunId, rows, virtualizer]);
+  }, [selectedRunId, virtualizer]);
 
   return (
     <section className="table-scroll" ref={scroller} aria-label="Runs" aria-busy={loading}>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Span } from "../api/api";
-import { spanTree } from "./span-tree";
+import { SpanTree } from "./span-tree";
 
 const span = (spanId: string, start: number, parentSpanId?: string): Span => ({
   traceId: "0".repeat(32),
@@ -15,13 +15,35 @@ const span = (spanId: string, start: number, parentSpanId?: string): Span => ({
   events: [],
 });
 
-describe("spanTree", () => {
+const rows = (tree: SpanTree) => {
+  const { index, depth } = tree.order();
+  return Array.from(index, (i, row) => `${depth[row]}${tree.spans[i]?.spanId}`);
+};
+
+describe("SpanTree", () => {
   it("puts each parent before its children, siblings by start, with depths", () => {
-    const rows = spanTree([span("a", 0), span("b", 1, "a"), span("c", 2, "b"), span("d", 3, "a"), span("e", 4)]);
-    expect(rows.map((r) => `${r.depth}${r.span.spanId}`)).toEqual(["0a", "1b", "2c", "1d", "0e"]);
+    const tree = new SpanTree();
+    tree.add([span("a", 0), span("b", 1, "a"), span("c", 2, "b"), span("d", 3, "a"), span("e", 4)]);
+    expect(rows(tree)).toEqual(["0a", "1b", "2c", "1d", "0e"]);
+    expect(tree.max - tree.min).toBe(14);
   });
 
-  it("shows a span whose parent is not loaded at the top level", () => {
-    expect(spanTree([span("x", 0, "f".repeat(16))]).map((r) => r.depth)).toEqual([0]);
+  it("grows page by page, and moves a span under its parent once the parent arrives", () => {
+    const tree = new SpanTree();
+    tree.add([span("a", 0), span("x", 1, "p")]);
+    expect(rows(tree)).toEqual(["0a", "0x"]);
+    tree.add([span("b", 2, "a"), span("p", 3, "a")]);
+    expect(rows(tree)).toEqual(["0a", "1b", "1p", "2x"]);
+  });
+
+  it("orders a deep and wide trace of 100,000 spans", () => {
+    const tree = new SpanTree();
+    const hex = (n: number) => n.toString(16).padStart(16, "0");
+    tree.add(
+      Array.from({ length: 100_000 }, (_, i) => span(hex(i + 1), i, i === 0 ? undefined : hex(1 + Math.floor(i / 10)))),
+    );
+    const { index } = tree.order();
+    expect(index.length).toBe(100_000);
+    expect(index[0]).toBe(0);
   });
 });

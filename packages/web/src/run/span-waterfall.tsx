@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type { Span } from "../api/api";
 import { formatDuration, formatFullTime } from "../format/format";
 import { JsonBlock } from "./json-block";
-import { spanTree } from "./span-tree";
+import { SpanTree } from "./span-tree";
 
 const ROW = 28;
 
@@ -63,28 +63,31 @@ export function SpanWaterfall({
   const [query, setQuery] = useState("");
   const [errorsOnly, setErrorsOnly] = useState(false);
   const [selected, setSelected] = useState<Span | undefined>(undefined);
-  const tree = useMemo(() => spanTree(spans), [spans]);
-  const bounds = useMemo(() => {
-    let start = Number.POSITIVE_INFINITY;
-    let end = Number.NEGATIVE_INFINITY;
-    for (const row of tree) {
-      if (row.startMs < start) start = row.startMs;
-      if (row.endMs > end) end = row.endMs;
-    }
-    return { start, total: Math.max(1, end - start) };
-  }, [tree]);
+  const tree = useRef(new SpanTree());
+  const layout = useMemo(() => {
+    if (spans.length < tree.current.spans.length) tree.current = new SpanTree();
+    tree.current.add(spans.slice(tree.current.spans.length));
+    return tree.current.order();
+  }, [spans]);
   const rows = useMemo(() => {
     const needle = query.trim().toLowerCase();
-    if (needle === "" && !errorsOnly) return tree;
-    return tree.filter(
-      (r) =>
-        (!errorsOnly || r.span.status.code === "error") &&
-        (needle === "" || r.span.name.toLowerCase().includes(needle)),
-    );
-  }, [tree, query, errorsOnly]);
+    if (needle === "" && !errorsOnly) return layout;
+    const all = tree.current.spans;
+    const keep: number[] = [];
+    for (let row = 0; row < layout.index.length; row++) {
+      const span = all[layout.index[row] as number];
+      if (span === undefined) continue;
+      if ((!errorsOnly || span.status.code === "error") && (needle === "" || span.name.toLowerCase().includes(needle)))
+        keep.push(row);
+    }
+    return {
+      index: Int32Array.from(keep, (row) => layout.index[row] as number),
+      depth: Int32Array.from(keep, (row) => layout.depth[row] as number),
+    };
+  }, [layout, query, errorsOnly]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count: rows.index.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW,
     overscan: 20,
@@ -92,8 +95,8 @@ export function SpanWaterfall({
   const items = virtualizer.getVirtualItems();
   const last = items.at(-1)?.index ?? 0;
   useEffect(() => {
-    if (hasMore && last >= rows.length - 50) onLoadMore();
-  }, [hasMore, last, rows.length, onLoadMore]);
+    if (hasMore && last >= rows.index.length - 50) onLoadMore();
+  }, [hasMore, last, rows.index.length, onLoadMore]);
 
   return (
     <div className="trace-split">
@@ -109,19 +112,23 @@ export function SpanWaterfall({
           <input type="checkbox" checked={errorsOnly} onChange={(e) => setErrorsOnly(e.target.checked)} /> Errors only
         </label>
         <span className="muted small num">
-          {rows.length.toLocaleString()} of {spans.length.toLocaleString()}
+          {rows.index.length.toLocaleString()} of {spans.length.toLocaleString()}
           {hasMore ? "+" : ""} spans
         </span>
       </div>
       <div className="waterfall" ref={scroller} role="tree" aria-label="Spans">
         <div className="virtual" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
-            const row = rows[item.index];
-            if (row === undefined) return null;
-            const { span, depth, startMs, endMs } = row;
+            const i = rows.index[item.index];
+            const span = i === undefined ? undefined : tree.current.spans[i];
+            if (i === undefined || span === undefined) return null;
+            const depth = rows.depth[item.index] ?? 0;
+            const startMs = tree.current.startMs[i] ?? 0;
+            const endMs = tree.current.endMs[i] ?? startMs;
             const error = span.status.code === "error";
-            const left = ((startMs - bounds.start) / bounds.total) * 100;
-            const width = Math.max(((endMs - startMs) / bounds.total) * 100, 0.3);
+            const total = Math.max(1, tree.current.max - tree.current.min);
+            const left = ((startMs - tree.current.min) / total) * 100;
+            const width = Math.max(((endMs - startMs) / total) * 100, 0.3);
             return (
               <button
                 type="button"

@@ -34,7 +34,11 @@ export default function TraceTab({ runId }: { runId: string }) {
           >
             {label}{" "}
             <span className="muted small num">
-              {id === "spans" ? trace.spans.length : id === "logs" ? trace.logs.length : ""}
+              {id === "spans"
+                ? `${trace.spans.length}${trace.hasMoreSpans ? "+" : ""}`
+                : id === "logs"
+                  ? `${trace.logs.length}${trace.hasMoreLogs ? "+" : ""}`
+                  : ""}
             </span>
           </button>
         ))}
