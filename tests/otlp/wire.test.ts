@@ -4,7 +4,7 @@
  * do, decode to the same values both ways; Keystroke's encoder round-trips; and its responses
  * read back with the SDK's response deserializer.
  */
-import { SpanStatusCode } from "@opentelemetry/api";
+import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import {
   JsonLogsSerializer,
   JsonTraceSerializer,
@@ -46,7 +46,7 @@ function recordSpans() {
         numbers: [1, 2, 3],
       },
     },
-    (async () => undefined, undefined),
+    trace.setSpan(context.active(), root),
   );
   child.addEvent("gen_ai.content.prompt", { "gen_ai.prompt": "[]" }, T0 + 6);
   child.setStatus({ code: SpanStatusCode.ERROR, message: "rate limited" });
@@ -86,6 +86,7 @@ describe("trace decoding", () => {
       resource: { "service.name": "wire-test", "deployment.environment": "ci" },
     });
     expect(fromProto.find((s) => s.name === "invoke_agent")?.parentSpanId).toBeUndefined();
+    expect(chat?.parentSpanId).toBe(fromProto.find((s) => s.name === "invoke_agent")?.spanId);
   });
 
   it("round-trips Keystroke's own encoding", () => {
