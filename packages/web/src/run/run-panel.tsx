@@ -93,16 +93,16 @@ export default function RunPanel({ runId, params, onClose, onStep }: RunPanelPro
       <div className={tab === "trace" ? "panel-body fixed" : "panel-body"} ref={scroller}>
         {error !== undefined ? (
           <ErrorState error={error} />
+        ) : tab === "trace" ? (
+          <Suspense fallback={<p className="loading">Loading trace…</p>}>
+            <TraceTab runId={runId} />
+          </Suspense>
         ) : run === undefined ? (
           <p className="loading">Loading run…</p>
         ) : tab === "overview" ? (
           <OverviewTab state={state} now={now} scroller={scroller} onOpenRun={openRun} />
-        ) : tab === "metadata" ? (
-          <MetadataTab run={run} />
         ) : (
-          <Suspense fallback={<p className="loading">Loading trace…</p>}>
-            <TraceTab runId={runId} />
-          </Suspense>
+          <MetadataTab run={run} />
         )}
       </div>
     </aside>

@@ -5,6 +5,9 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { getJson, isAbort, type RunView, type Span, type StoredLog } from "../api/api";
 
+/** The first page is small, to paint soon; later pages are larger, to keep up with scrolling. */
+const FIRST_SPANS = 300;
+const FIRST_LOGS = 200;
 const PAGE = 1000;
 
 export interface TraceState {
@@ -30,7 +33,7 @@ export function useTrace(runId: string): TraceState {
 
   useEffect(() => {
     const abort = new AbortController();
-    getJson<RunView>(`${base}&spansLimit=${PAGE}&logsLimit=${PAGE}`, abort.signal)
+    getJson<RunView>(`${base}&spansLimit=${FIRST_SPANS}&logsLimit=${FIRST_LOGS}`, abort.signal)
       .then((view) => {
         setSpans(view.trace?.spans.items ?? []);
         setLogs(view.trace?.logs.items ?? []);
