@@ -47,116 +47,119 @@ async function open(path: string, colorScheme: "light" | "dark" = "light"): Prom
   return page;
 }
 
+/** Waits for a value on the page; generous, since CI shares two cores between many test files. */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 });
+
 const rows = (page: Page) => page.locator(".table-row:not(.skeleton)");
 const panel = (page: Page) => page.locator("aside.panel");
 
 describe("the History page", () => {
   it("lists the recorded runs, newest first, with their status", async () => {
     const page = await open("/");
-    await expect.poll(() => rows(page).count()).toBeGreaterThan(10);
-    await expect.poll(() => rows(page).first().getAttribute("data-run-id")).toBe(fixture.runs.running);
-    await expect.poll(() => page.locator(".list-footer").textContent()).toContain(`${fixture.counts.total} runs`);
+    await poll(() => rows(page).count()).toBeGreaterThan(10);
+    await poll(() => rows(page).first().getAttribute("data-run-id")).toBe(fixture.runs.running);
+    await poll(() => page.locator(".list-footer").textContent()).toContain(`${fixture.counts.total} runs`);
     expect(await rows(page).first().textContent()).toContain("Running");
     await page.screenshot({ path: `${shots}history-table.png` });
     await page.close();
 
     const dark = await open("/", "dark");
-    await expect.poll(() => rows(dark).count()).toBeGreaterThan(10);
+    await poll(() => rows(dark).count()).toBeGreaterThan(10);
     await dark.screenshot({ path: `${shots}history-table-dark.png` });
     await dark.close();
   });
 
   it("filters by status through the Status menu and keeps the filter in the URL", async () => {
     const page = await open("/");
-    await expect.poll(() => rows(page).count()).toBeGreaterThan(10);
+    await poll(() => rows(page).count()).toBeGreaterThan(10);
     await page.getByTestId("filter-status").click();
     await page.locator(".popover-panel label", { hasText: "Failed" }).click();
-    await expect.poll(() => page.url()).toContain("status=failed");
-    await expect.poll(() => rows(page).count()).toBe(fixture.counts.failed);
+    await poll(() => page.url()).toContain("status=failed");
+    await poll(() => rows(page).count()).toBe(fixture.counts.failed);
     const statuses = await rows(page).evaluateAll((els) => els.map((el) => el.getAttribute("data-status")));
     expect(new Set(statuses)).toEqual(new Set(["failed"]));
     expect(await page.getByRole("button", { name: "Failed", pressed: true }).count()).toBe(1);
     await page.screenshot({ path: `${shots}history-filtered-failed.png` });
 
     await page.reload();
-    await expect.poll(() => rows(page).count()).toBe(fixture.counts.failed);
+    await poll(() => rows(page).count()).toBe(fixture.counts.failed);
     await page.close();
   });
 
   it("searches the conversations", async () => {
     const page = await open("/");
     await page.getByLabel("Search conversations").fill(SEARCH_WORD);
-    await expect.poll(() => page.url()).toContain(`q=${SEARCH_WORD}`);
-    await expect.poll(() => rows(page).count()).toBe(1);
+    await poll(() => page.url()).toContain(`q=${SEARCH_WORD}`);
+    await poll(() => rows(page).count()).toBe(1);
     expect(await rows(page).first().getAttribute("data-run-id")).toBe(fixture.runs.refund);
 
     await page.getByLabel("Search conversations").fill("xylophone");
-    await expect.poll(() => page.getByText("No runs match these filters").count()).toBe(1);
+    await poll(() => page.getByText("No runs match these filters").count()).toBe(1);
     await page.getByRole("button", { name: "Clear filters" }).last().click();
-    await expect.poll(() => rows(page).count()).toBeGreaterThan(10);
+    await poll(() => rows(page).count()).toBeGreaterThan(10);
     await page.close();
   });
 
   it("opens a run: the conversation with its Thought and Tool call, Metadata and Trace", async () => {
     const page = await open("/");
     await page.locator(`.table-row[data-run-id="${fixture.runs.refund}"] a.run-name`).click();
-    await expect.poll(() => page.url()).toContain(`/runs/${fixture.runs.refund}`);
-    await expect.poll(() => panel(page).locator("h2").textContent()).toBe(SUPPORT_AGENT);
-    await expect.poll(() => panel(page).getByText(`Where is my refund`).count()).toBe(1);
+    await poll(() => page.url()).toContain(`/runs/${fixture.runs.refund}`);
+    await poll(() => panel(page).locator("h2").textContent()).toBe(SUPPORT_AGENT);
+    await poll(() => panel(page).getByText(`Where is my refund`).count()).toBe(1);
 
     expect(await panel(page).getByText(THOUGHT_TEXT).isVisible()).toBe(false);
     await panel(page).locator("summary", { hasText: "Thought" }).click();
-    await expect.poll(() => panel(page).getByText(THOUGHT_TEXT).isVisible()).toBe(true);
+    await poll(() => panel(page).getByText(THOUGHT_TEXT).isVisible()).toBe(true);
     await panel(page).locator("summary", { hasText: LOOKUP_TOOL }).click();
-    await expect.poll(() => panel(page).getByText('"refunded"').isVisible()).toBe(true);
+    await poll(() => panel(page).getByText('"refunded"').isVisible()).toBe(true);
     await panel(page).locator("summary", { hasText: "notify_customer" }).click();
-    await expect.poll(() => panel(page).getByText("SMS gateway refused the number").first().isVisible()).toBe(true);
+    await poll(() => panel(page).getByText("SMS gateway refused the number").first().isVisible()).toBe(true);
     await page.screenshot({ path: `${shots}run-overview.png` });
 
     await panel(page).getByRole("tab", { name: "Metadata" }).click();
-    await expect.poll(() => page.url()).toContain("tab=metadata");
-    await expect.poll(() => panel(page).locator(".meta-list").textContent()).toContain(fixture.runs.refund);
+    await poll(() => page.url()).toContain("tab=metadata");
+    await poll(() => panel(page).locator(".meta-list").textContent()).toContain(fixture.runs.refund);
     expect(await panel(page).locator(".metadata").textContent()).toContain("keystroke agents prompt support");
     await page.screenshot({ path: `${shots}run-metadata.png` });
 
     await panel(page).getByRole("tab", { name: "Trace" }).click();
-    await expect.poll(() => panel(page).locator(".span-row").count()).toBe(5);
+    await poll(() => panel(page).locator(".span-row").count()).toBe(5);
     expect(await panel(page).locator(".span-row.error").count()).toBe(1);
     await panel(page).locator(".span-row", { hasText: "execute_tool lookup_order" }).click();
-    await expect.poll(() => panel(page).locator(".span-detail").textContent()).toContain("gen_ai.tool.name");
+    await poll(() => panel(page).locator(".span-detail").textContent()).toContain("gen_ai.tool.name");
     await page.screenshot({ path: `${shots}run-trace.png` });
 
     await panel(page).getByRole("tab", { name: /Logs/ }).click();
-    await expect.poll(() => panel(page).locator(".log-row").count()).toBe(2);
+    await poll(() => panel(page).locator(".log-row").count()).toBe(2);
     await panel(page).getByLabel("Filter logs").fill("sms");
-    await expect.poll(() => panel(page).locator(".log-row").count()).toBe(1);
+    await poll(() => panel(page).locator(".log-row").count()).toBe(1);
 
     await panel(page).getByRole("tab", { name: /Raw/ }).click();
-    await expect.poll(() => panel(page).locator(".raw").textContent()).toContain('"spans": [');
+    await poll(() => panel(page).locator(".raw").textContent()).toContain('"spans": [');
     await panel(page).getByRole("button", { name: "YAML" }).click();
-    await expect.poll(() => panel(page).locator(".raw").getAttribute("data-format")).toBe("yaml");
-    await expect.poll(() => panel(page).locator(".raw").textContent()).toContain("spans:");
+    await poll(() => panel(page).locator(".raw").getAttribute("data-format")).toBe("yaml");
+    await poll(() => panel(page).locator(".raw").textContent()).toContain("spans:");
     await page.screenshot({ path: `${shots}run-trace-raw-yaml.png` });
     await page.close();
   });
 
   it("follows a subagent call to the child run and back to its parent", async () => {
     const page = await open(`/runs/${fixture.runs.parent}`);
-    await expect.poll(() => panel(page).locator("h2").textContent()).toBe(RESEARCH_AGENT);
+    await poll(() => panel(page).locator("h2").textContent()).toBe(RESEARCH_AGENT);
     await panel(page).locator("summary", { hasText: "web_researcher" }).click();
     await panel(page).getByRole("button", { name: "Open subagent run →" }).click();
-    await expect.poll(() => page.url()).toContain(`/runs/${fixture.runs.child}`);
-    await expect.poll(() => panel(page).locator("h2").textContent()).toBe(SUBAGENT);
+    await poll(() => page.url()).toContain(`/runs/${fixture.runs.child}`);
+    await poll(() => panel(page).locator("h2").textContent()).toBe(SUBAGENT);
     await panel(page).getByRole("button", { name: "its parent run →" }).click();
-    await expect.poll(() => panel(page).locator("h2").textContent()).toBe(RESEARCH_AGENT);
+    await poll(() => panel(page).locator("h2").textContent()).toBe(RESEARCH_AGENT);
     await page.close();
   });
 
   it("shows a workflow's input, steps and output", async () => {
     const page = await open(`/runs/${fixture.runs.workflow}`);
-    await expect.poll(() => panel(page).locator("h2").textContent()).toBe(REPORT_WORKFLOW);
+    await poll(() => panel(page).locator("h2").textContent()).toBe(REPORT_WORKFLOW);
     const text = () => panel(page).locator(".panel-body").textContent();
-    await expect.poll(text).toContain("Input");
+    await poll(text).toContain("Input");
     expect(await text()).toContain("fetch-orders");
     expect(await text()).toContain("s3://reports/2026-11-27.md");
     await page.screenshot({ path: `${shots}run-workflow.png` });
@@ -165,40 +168,50 @@ describe("the History page", () => {
 
   it("shows a failed run's error", async () => {
     const page = await open(`/runs/${fixture.runs.failed}?status=failed`);
-    await expect.poll(() => panel(page).locator(".run-error").textContent()).toContain("Payment provider timed out");
+    await poll(() => panel(page).locator(".run-error").textContent()).toContain("Payment provider timed out");
     await page.screenshot({ path: `${shots}run-failed.png` });
     await page.close();
   });
 
   it("moves between runs with the arrow keys and closes with Escape", async () => {
     const page = await open(`/runs/${fixture.runs.running}`);
-    await expect.poll(() => panel(page).getAttribute("data-run-id")).toBe(fixture.runs.running);
-    await expect.poll(() => rows(page).count()).toBeGreaterThan(3);
+    await poll(() => panel(page).getAttribute("data-run-id")).toBe(fixture.runs.running);
+    await poll(() => rows(page).count()).toBeGreaterThan(3);
     await page.keyboard.press("ArrowDown");
-    await expect.poll(() => panel(page).getAttribute("data-run-id")).toBe(fixture.runs.workflow);
+    await poll(() => panel(page).getAttribute("data-run-id")).toBe(fixture.runs.workflow);
     await page.keyboard.press("ArrowUp");
-    await expect.poll(() => panel(page).getAttribute("data-run-id")).toBe(fixture.runs.running);
+    await poll(() => panel(page).getAttribute("data-run-id")).toBe(fixture.runs.running);
     await page.keyboard.press("Escape");
-    await expect.poll(() => panel(page).count()).toBe(0);
+    await poll(() => panel(page).count()).toBe(0);
     expect(new URL(page.url()).pathname).toBe("/");
     await page.close();
   });
 
   it("updates a running session live and announces new runs without moving the rows", async () => {
     const page = await open(`/runs/${fixture.runs.running}`);
-    await expect.poll(() => panel(page).getByText("My headphones broke").count()).toBe(1);
-    await expect.poll(() => rows(page).count()).toBeGreaterThan(3);
+    await poll(() => panel(page).getByText("My headphones broke").count()).toBe(1);
+    await poll(() => rows(page).count()).toBeGreaterThan(3);
     await fixture.appendMessage(fixture.runs.running, LIVE_REPLY);
-    await expect.poll(() => panel(page).getByText(LIVE_REPLY).count(), { timeout: 10_000 }).toBe(1);
-    await expect.poll(() => panel(page).locator(".facts").textContent()).toContain("Messages2");
+    await poll(() => panel(page).getByText(LIVE_REPLY).count()).toBe(1);
+    await poll(() => panel(page).locator(".facts").textContent()).toContain("Messages2");
 
     const firstRow = await rows(page).first().getAttribute("data-run-id");
     const newRunId = await fixture.recordNewRun();
-    await expect.poll(() => page.locator(".new-runs").textContent(), { timeout: 10_000 }).toContain("1 new run");
+    await poll(() => page.locator(".new-runs").textContent()).toContain("1 new run");
     expect(await rows(page).first().getAttribute("data-run-id")).toBe(firstRow);
     await page.screenshot({ path: `${shots}history-live.png` });
     await page.locator(".new-runs").click();
-    await expect.poll(() => rows(page).first().getAttribute("data-run-id")).toBe(newRunId);
+    await poll(() => rows(page).first().getAttribute("data-run-id")).toBe(newRunId);
+
+    await rows(page).first().locator("a.run-name").click();
+    await poll(() => panel(page).getByText("No conversation recorded").count()).toBe(1);
+    await page.close();
+  });
+
+  it("shows the API's error and hint for a bad filter in the URL", async () => {
+    const page = await open("/?status=sideways");
+    await poll(() => page.getByRole("alert").textContent()).toContain("Invalid filter status");
+    await page.screenshot({ path: `${shots}history-error.png` });
     await page.close();
   });
 });
