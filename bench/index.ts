@@ -7,6 +7,7 @@ import { benchHistoryQueries } from "./history-queries.js";
 import { benchHttpIngest } from "./http-ingest.js";
 import { benchStoreIngest } from "./store-ingest.js";
 import { benchWebHistory } from "./web-history.js";
+import { benchOtlpIngest } from "./otlp-ingest.js";
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
@@ -16,4 +17,5 @@ if (want("store")) await benchStoreIngest();
 if (want("http")) await benchHttpIngest();
 if (want("history")) await benchHistoryQueries();
 if (want("big-run")) await benchBigRun();
+if (want("otlp")) await benchOtlpIngest();
 if (want("web")) await benchWebHistory();

@@ -86,10 +86,19 @@ export function usageOf(a: Attributes): Usage {
   };
 }
 
+/** Prices already computed, by provider, model and usage: pricing is a large part of mapping a model call. */
+const prices = new Map<string, number | undefined>();
+const MAX_PRICES = 10_000;
+
 /** The cost the sender recorded, or the price of the usage; undefined when neither is known. */
 export function costOf(a: Attributes, provider: string, model: string, usage: Usage): number | undefined {
   const given = a["gen_ai.usage.cost"] ?? a["llm.cost.total"];
   if (typeof given === "number" && Number.isFinite(given) && given >= 0) return given;
   if (model === "unknown") return undefined;
-  return modelCost(provider, model, usage);
+  const key = `${provider}\u0000${model}\u0000${usage.inputTokens},${usage.outputTokens},${usage.cacheReadTokens},${usage.cacheWriteTokens},${usage.reasoningTokens}`;
+  if (prices.has(key)) return prices.get(key);
+  const cost = modelCost(provider, model, usage);
+  if (prices.size >= MAX_PRICES) prices.clear();
+  prices.set(key, cost);
+  return cost;
 }

@@ -15,7 +15,24 @@ import type { SpanRole } from "./span-role.js";
 
 const statusCodes = ["unset", "ok", "error"] as const;
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
+let cachedSecond = Number.NaN;
+let cachedPrefix = "";
+
+/**
+ * Epoch milliseconds as `2026-11-28T10:00:00.000Z`. The spans of a request share a few seconds,
+ * so the text up to the second is kept from the previous call: formatting dates is otherwise
+ * the largest cost of mapping a span.
+ */
+export function iso(ms: number): string {
+  const whole = Math.floor(ms);
+  const second = Math.floor(whole / 1000);
+  if (second !== cachedSecond) {
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+    cachedSecond = second;
+  }
+  const millis = whole - second * 1000;
+  return `${cachedPrefix}${millis < 10 ? "00" : millis < 100 ? "0" : ""}${millis}Z`;
+}
 
 /** Ids of messages and tool calls stay within the schema's 200 characters. */
 const boundedId = (prefix: string, id: string): string =>
