@@ -86,6 +86,29 @@ describe("the History page", () => {
     await page.close();
   });
 
+  it("adds a column from the chooser and remembers it, and saves a view of the current filters", async () => {
+    const page = await open("/");
+    await poll(() => rows(page).count()).toBeGreaterThan(10);
+    await page.getByTestId("columns").click();
+    await page.locator(".popover-panel label", { hasText: "Total cost" }).click();
+    await poll(() => page.url()).toContain("totalCost");
+    await poll(() => page.locator(".table-head").textContent()).toContain("Total cost");
+    expect(await rows(page).first().textContent()).toContain("$");
+    await page.goto(`${fixture.url}/`);
+    await poll(() => page.locator(".table-head").textContent()).toContain("Total cost");
+
+    await page.goto(`${fixture.url}/?kind=workflow`);
+    await page.getByTestId("save-view").click();
+    await page.getByPlaceholder("e.g. Failed support runs").fill("Workflows");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByRole("button", { name: "All runs" }).click();
+    await poll(() => page.url()).not.toContain("kind=");
+    await page.getByRole("button", { name: "Workflows", exact: true }).click();
+    await poll(() => page.url()).toContain("kind=workflow");
+    await poll(async () => new Set(await rows(page).locator(".kind").allTextContents())).toEqual(new Set(["Workflow"]));
+    await page.close();
+  });
+
   it("searches the conversations", async () => {
     const page = await open("/");
     await page.getByLabel("Search conversations").fill(SEARCH_WORD);
@@ -147,6 +170,7 @@ describe("the History page", () => {
     const page = await open(`/runs/${fixture.runs.parent}`);
     await poll(() => panel(page).locator("h2").textContent()).toBe(RESEARCH_AGENT);
     await panel(page).locator("summary", { hasText: "web_researcher" }).click();
+    await page.screenshot({ path: `${shots}run-subagent-call.png` });
     await panel(page).getByRole("button", { name: "Open subagent run →" }).click();
     await poll(() => page.url()).toContain(`/runs/${fixture.runs.child}`);
     await poll(() => panel(page).locator("h2").textContent()).toBe(SUBAGENT);
