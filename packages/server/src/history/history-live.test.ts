@@ -30,6 +30,27 @@ describe("GET /api/history/live", () => {
     expect(byRun.get(ok.runId)).toMatchObject({ matches: false, run: { status: "success" } });
   });
 
+  it("tells matching runs from others among many changed at once", async () => {
+    stream = await openEventStream(`${server.url}/api/history/live?status=failed&project=acme`);
+    const runs = Array.from({ length: 6 }, (_, i) => ({
+      ...runCreated({ project: i % 3 === 0 ? "other" : "acme" }),
+      i,
+    }));
+    await Promise.all(
+      runs.map((r) => server.ingest(r.runId, [r.event, runFinished(r.i % 2 === 0 ? "failed" : "success")])),
+    );
+    await stream.waitFor(6, 5000);
+    const matching = changes(stream)
+      .filter((c) => c.matches)
+      .map((c) => c.run.runId);
+    expect(matching.sort()).toEqual(
+      runs
+        .filter((r) => r.i === 2 || r.i === 4)
+        .map((r) => r.runId)
+        .sort(),
+    );
+  });
+
   it("matches a search against the conversation", async () => {
     stream = await openEventStream(`${server.url}/api/history/live?q=refund`);
     const hit = runCreated();

@@ -4,8 +4,9 @@
  * list under the stream's RunFilter (the same query parameters as `GET /api/history`). The page
  * updates rows it shows in place and announces matching runs it does not show ("3 new runs").
  *
- * Whether a row matches is asked of the store itself, with the filter narrowed to the run's
- * trigger time: one indexed query, and no second copy of the filter semantics (search included).
+ * Whether a row matches is asked of the store itself, with the filter narrowed to the trigger
+ * times of the changed runs: one indexed query per window, and no second copy of the filter
+ * semantics (search included).
  * Changes are coalesced per run over a short window, so a busy run costs one message per window.
  */
 import type { ServerResponse } from "node:http";
@@ -18,6 +19,7 @@ import type { ServerContext } from "../server-context.js";
 
 /** How long changes are gathered before they are sent. */
 export const LIVE_COALESCE_MS = 200;
+const MATCH_PAGE = 1000;
 
 /** One message of the live feed. */
 export interface HistoryLiveChange {
@@ -25,19 +27,42 @@ export interface HistoryLiveChange {
   matches: boolean;
 }
 
+/** The History list of `filter` between two trigger times; undefined when it is longer than a page. */
+async function listBetween(
+  store: RunStore,
+  filter: RunFilter,
+  from: number,
+  to: number,
+): Promise<Set<string> | undefined> {
+  const start = Math.max(filter.from ?? from, from);
+  const end = Math.min(filter.to ?? to, to);
+  if (start >= end) return new Set();
+  const page = await store.listRuns({ ...filter, from: start, to: end }, { limit: MATCH_PAGE });
+  return page.nextCursor === null ? new Set(page.runs.map((r) => r.runId)) : undefined;
+}
+
 /**
- * Whether `run` is in the History list of `filter`.
+ * Which of `runs` are in the History list of `filter`: one query over their trigger times when
+ * that fits a page (the usual case: changes are to recent runs), else one query per run.
  *
  * @example
- * await runMatchesFilter(store, { status: ["failed"] }, run); // true for a failed run
+ * await runsMatchingFilter(store, { status: ["failed"] }, [run]); // Set { run.runId } for a failed run
  */
-export async function runMatchesFilter(store: RunStore, filter: RunFilter, run: RunSummary): Promise<boolean> {
-  const at = Date.parse(run.triggeredAt);
-  const from = Math.max(filter.from ?? at, at);
-  const to = Math.min(filter.to ?? at + 1, at + 1);
-  if (from >= to) return false;
-  const page = await store.listRuns({ ...filter, from, to }, { limit: 1000 });
-  return page.runs.some((r) => r.runId === run.runId);
+export async function runsMatchingFilter(
+  store: RunStore,
+  filter: RunFilter,
+  runs: readonly RunSummary[],
+): Promise<Set<string>> {
+  if (runs.length === 0) return new Set();
+  const times = runs.map((run) => Date.parse(run.triggeredAt));
+  const together = await listBetween(store, filter, Math.min(...times), Math.max(...times) + 1);
+  if (together !== undefined) return together;
+  const matching = new Set<string>();
+  for (const [i, run] of runs.entries()) {
+    const at = times[i] as number;
+    if ((await listBetween(store, filter, at, at + 1))?.has(run.runId) ?? true) matching.add(run.runId);
+  }
+  return matching;
 }
 
 const frame = (change: HistoryLiveChange) => `event: run\ndata: ${JSON.stringify(change)}\n\n`;
@@ -67,8 +92,9 @@ export function historyLiveRoutes(app: FastifyInstance, { store, bus }: ServerCo
     let timer: NodeJS.Timeout | undefined;
     let sending = Promise.resolve();
     const send = async (runs: RunSummary[]) => {
+      const matching = await runsMatchingFilter(store, filter, runs);
       let text = "";
-      for (const run of runs) text += frame({ run, matches: await runMatchesFilter(store, filter, run) });
+      for (const run of runs) text += frame({ run, matches: matching.has(run.runId) });
       if (!response.writableEnded) response.write(text);
     };
     const flush = () => {
