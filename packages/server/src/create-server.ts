@@ -13,6 +13,8 @@ import { historyLiveRoutes } from "./history/history-live.js";
 import { ingestRoutes } from "./ingest/ingest.js";
 import { IngestQueue } from "./ingest/ingest-queue.js";
 import { openApiRoutes } from "./openapi/openapi.js";
+import type { OtlpExportOptions } from "./otlp/export/otlp-exporter.js";
+import { useOtlpExport } from "./otlp/export/use-otlp-export.js";
 import { type OtlpReceiverOptions, otlpRoutes } from "./otlp/otlp-routes.js";
 import { cancelRunRoutes } from "./runs/cancel-run.js";
 import type { ServerContext } from "./server-context.js";
@@ -35,6 +37,8 @@ export interface CreateServerOptions {
   agents?: Pick<AgentServiceOptions, "env" | "maxRetries" | "stepTimeoutMs">;
   /** The OTLP receiver (`POST /v1/traces`, `/v1/logs`): its body cap and overload limit. */
   otlp?: OtlpReceiverOptions;
+  /** Send this server's runs as OTLP (GenAI conventions) to another backend. */
+  otlpExport?: OtlpExportOptions;
 }
 
 /** A Fastify instance with the Keystroke routes, and `bus`: where ingest publishes committed events. */
@@ -84,6 +88,7 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
     routes(app, context);
   }
   otlpRoutes(app, context, options.otlp);
+  if (options.otlpExport) useOtlpExport(app, bus, options.otlpExport);
   webAppRoutes(app);
   app.addHook("preClose", async () => agents.close());
   return Object.assign(app, { bus, agents });

@@ -18,6 +18,12 @@ export {
 } from "./events/run-event-bus.js";
 export type { IngestReply } from "./ingest/ingest.js";
 export { buildOpenApiDocument } from "./openapi/openapi-document.js";
+export { type OtlpExportOptions, parseHeaders as parseOtlpHeaders } from "./otlp/export/otlp-exporter.js";
+export {
+  DEFAULT_OTLP_MAX_BODY_BYTES,
+  DEFAULT_OTLP_MAX_IN_FLIGHT,
+  type OtlpReceiverOptions,
+} from "./otlp/otlp-routes.js";
 export { type HostedProject, hostProject, type ProjectEvents } from "./projects/host-project.js";
 export { CONFIG_FILE, type LoadedProject, loadProject } from "./projects/load-project.js";
 export type { RunViewReply } from "./run-view/run-view-reply.js";

@@ -17,6 +17,10 @@ export interface StartServerOptions {
   watch?: boolean;
   projectEvents?: ProjectEvents;
   agents?: CreateServerOptions["agents"];
+  /** The OTLP receiver's body cap and overload limit. */
+  otlp?: CreateServerOptions["otlp"];
+  /** Send this server's runs as OTLP to another backend. */
+  otlpExport?: CreateServerOptions["otlpExport"];
 }
 
 export interface RunningServer {
@@ -45,6 +49,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     bodyLimitBytes: options.bodyLimitBytes,
     logger: options.logger,
     agents: options.agents,
+    otlp: options.otlp,
+    otlpExport: options.otlpExport,
   });
   let project: HostedProject | undefined;
   try {

@@ -1,0 +1,207 @@
+/**
+ * Keystroke's own runs as GenAI-convention spans, built from the committed run events as they
+ * are published: one `invoke_agent` span per run (the session) holding its conversation, a
+ * `chat` span per model call, an `execute_tool` span per tool call once its result is in, and
+ * the spans the run recorded itself as they are. A run's trace and root span ids are derived
+ * from its run id, so the spans of one run share a trace across batches.
+ */
+import { createHash } from "node:crypto";
+import type { MessagePart, RunSummary, StoredEvent } from "@keystroke/core";
+import { toMillis } from "@keystroke/core";
+import type { Attributes, AttributeValue } from "../otlp-model.js";
+import type { SpanToEncode } from "../wire/encode-proto.js";
+
+interface OpenCall {
+  name: string;
+  arguments: unknown;
+  atMs: number;
+}
+
+/** What is kept of a run between its batches, until it finishes. */
+interface RunState {
+  input: { role: string; parts: Record<string, unknown>[] }[];
+  output: { role: string; parts: Record<string, unknown>[] }[];
+  calls: Map<string, OpenCall>;
+}
+
+const SPAN_KIND_CLIENT = 3;
+const SPAN_KIND_INTERNAL = 1;
+
+export function runIds(runId: string): { traceId: string; rootSpanId: string } {
+  const digest = createHash("sha256").update(runId).digest("hex");
+  return { traceId: digest.slice(0, 32), rootSpanId: digest.slice(32, 48) };
+}
+
+const childId = (runId: string, key: string) =>
+  createHash("sha256").update(`${runId}\u0000${key}`).digest("hex").slice(0, 16);
+
+const asValue = (value: unknown): AttributeValue =>
+  typeof value === "string" ? value : value === undefined ? null : JSON.stringify(value);
+
+/** A Keystroke message part in the GenAI conventions' part shape. */
+function genAiPart(part: MessagePart): Record<string, unknown> {
+  switch (part.type) {
+    case "text":
+      return { type: "text", content: part.text };
+    case "thought":
+      return { type: "reasoning", content: part.text };
+    case "tool_call":
+      return { type: "tool_call", id: part.id, name: part.name, arguments: part.arguments };
+    case "tool_result":
+      return { type: "tool_call_response", id: part.id, response: part.error ?? part.result };
+  }
+}
+
+/**
+ * @example
+ * const spans = new RunSpans();
+ * bus.subscribeAll((batch) => queue.push(...spans.add(batch.run, batch.events)));
+ */
+export class RunSpans {
+  private readonly runs = new Map<string, RunState>();
+
+  constructor(private readonly maxOpenRuns = 10_000) {}
+
+  /** The spans a committed batch completes. */
+  add(run: RunSummary, events: readonly StoredEvent[]): SpanToEncode[] {
+    const state = this.state(run.runId);
+    const { traceId, rootSpanId } = runIds(run.runId);
+    const base = { traceId, parentIsRemote: false, events: [], statusCode: 0, statusMessage: "" };
+    const spans: SpanToEncode[] = [];
+    for (const event of events) {
+      const atMs = toMillis(event.time);
+      switch (event.type) {
+        case "message.added":
+        case "message.part_added": {
+          const parts = event.type === "message.added" ? event.message.parts : [event.part];
+          const role = event.type === "message.added" ? event.message.role : "assistant";
+          const target = role === "assistant" ? state.output : state.input;
+          target.push({ role, parts: parts.map(genAiPart) });
+          for (const part of parts) {
+            if (part.type === "tool_call")
+              state.calls.set(part.id, { name: part.name, arguments: part.arguments, atMs });
+            if (part.type !== "tool_result") continue;
+            const call = state.calls.get(part.id);
+            state.calls.delete(part.id);
+            spans.push({
+              ...base,
+              spanId: childId(run.runId, `tool:${part.id}`),
+              parentSpanId: rootSpanId,
+              name: `execute_tool ${call?.name ?? part.name ?? "tool"}`,
+              kind: SPAN_KIND_INTERNAL,
+              startMs: call?.atMs ?? atMs,
+              endMs: atMs,
+              attributes: {
+                "gen_ai.operation.name": "execute_tool",
+                "gen_ai.tool.name": call?.name ?? part.name ?? "tool",
+                "gen_ai.tool.call.id": part.id,
+                "gen_ai.tool.call.arguments": asValue(call?.arguments),
+                "gen_ai.tool.call.result": asValue(part.error ?? part.result),
+              },
+              ...(part.error ? { statusCode: 2, statusMessage: part.error.message } : {}),
+            });
+          }
+          break;
+        }
+        case "model.called": {
+          const u = event.usage;
+          const attributes: Attributes = {
+            "gen_ai.operation.name": "chat",
+            "gen_ai.provider.name": event.provider,
+            "gen_ai.request.model": event.model,
+            "gen_ai.usage.input_tokens": u.inputTokens,
+            "gen_ai.usage.output_tokens": u.outputTokens,
+            "gen_ai.usage.cache_read.input_tokens": u.cacheReadTokens,
+            "gen_ai.usage.cache_write.input_tokens": u.cacheWriteTokens,
+            "gen_ai.usage.reasoning.output_tokens": u.reasoningTokens,
+          };
+          if (event.cost !== undefined) attributes["gen_ai.usage.cost"] = event.cost;
+          if (event.error) attributes["error.type"] = event.error.name ?? "error";
+          spans.push({
+            ...base,
+            spanId: childId(run.runId, `model:${event.callId}`),
+            parentSpanId: rootSpanId,
+            name: `chat ${event.model}`,
+            kind: SPAN_KIND_CLIENT,
+            startMs: atMs - (event.latencyMs ?? 0),
+            endMs: atMs,
+            attributes,
+            ...(event.error ? { statusCode: 2, statusMessage: event.error.message } : {}),
+          });
+          break;
+        }
+        case "span.recorded": {
+          const s = event.span;
+          spans.push({
+            traceId: s.traceId,
+            spanId: s.spanId,
+            parentSpanId: s.parentSpanId,
+            parentIsRemote: false,
+            name: s.name,
+            kind: ["internal", "server", "client", "producer", "consumer"].indexOf(s.kind) + 1,
+            startMs: toMillis(s.startTime),
+            endMs: s.endTime ? toMillis(s.endTime) : toMillis(s.startTime),
+            attributes: s.attributes as Attributes,
+            events: s.events.map((e) => ({
+              name: e.name,
+              timeMs: toMillis(e.time),
+              attributes: e.attributes as Attributes,
+            })),
+            statusCode: ["unset", "ok", "error"].indexOf(s.status.code),
+            statusMessage: s.status.message ?? "",
+          });
+          break;
+        }
+        case "run.finished":
+          spans.push(this.root(run, state, event.error?.message));
+          this.runs.delete(run.runId);
+          break;
+        default:
+          break;
+      }
+    }
+    return spans;
+  }
+
+  private root(run: RunSummary, state: RunState, error: string | undefined): SpanToEncode {
+    const { traceId, rootSpanId } = runIds(run.runId);
+    const finished = run.finishedAt ? toMillis(run.finishedAt) : Date.now();
+    const attributes: Attributes = {
+      "gen_ai.operation.name": "invoke_agent",
+      "gen_ai.agent.name": run.name,
+      "keystroke.run.id": run.runId,
+      "keystroke.agent.slug": run.slug,
+      "keystroke.run.status": run.status,
+      "gen_ai.input.messages": JSON.stringify(state.input),
+      "gen_ai.output.messages": JSON.stringify(state.output),
+      "gen_ai.usage.input_tokens": run.tokens.input,
+      "gen_ai.usage.output_tokens": run.tokens.output,
+    };
+    if (run.sessionId) attributes["gen_ai.conversation.id"] = run.sessionId;
+    if (run.actor.type === "user") attributes["user.id"] = run.actor.id;
+    return {
+      traceId,
+      spanId: rootSpanId,
+      parentSpanId: undefined,
+      parentIsRemote: false,
+      name: `invoke_agent ${run.name}`,
+      kind: SPAN_KIND_INTERNAL,
+      startMs: run.startedAt ? toMillis(run.startedAt) : finished,
+      endMs: finished,
+      attributes,
+      events: [],
+      statusCode: run.status === "failed" ? 2 : 0,
+      statusMessage: run.status === "failed" ? (error ?? run.errorSummary ?? "failed") : "",
+    };
+  }
+
+  private state(runId: string): RunState {
+    let state = this.runs.get(runId);
+    if (state === undefined) {
+      if (this.runs.size >= this.maxOpenRuns) this.runs.delete(this.runs.keys().next().value as string);
+      state = { input: [], output: [], calls: new Map() };
+      this.runs.set(runId, state);
+    }
+    return state;
+  }
+}
