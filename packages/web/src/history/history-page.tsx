@@ -116,9 +116,15 @@ export function HistoryPage() {
               ? "Loading runs…"
               : `${formatCount(rows.length)} ${rows.length === 1 ? "run" : "runs"}${list.hasMore ? " loaded, more as you scroll" : ""}`}
           </span>
-          <span className="live" title="Active runs update in place">
-            <span className="status-dot pulse" aria-hidden="true" /> Live
-          </span>
+          {list.live ? (
+            <span className="live" title="Active runs update in place">
+              <span className="status-dot pulse" aria-hidden="true" /> Live
+            </span>
+          ) : (
+            <span className="offline" title="The live feed is reconnecting">
+              <span className="status-dot" aria-hidden="true" /> Reconnecting…
+            </span>
+          )}
         </footer>
       </section>
       {runId !== undefined && (

@@ -16,6 +16,8 @@ export interface HistoryList {
   hasMore: boolean;
   /** Matching runs that started after the first row and are not shown yet. */
   newRuns: number;
+  /** Whether the live feed is connected. */
+  live: boolean;
   loadMore(): void;
   /** Reloads from the top, showing the new runs. */
   reload(): void;
@@ -33,6 +35,7 @@ export function useHistory(filterQuery: string): HistoryList {
   const [error, setError] = useState<unknown>(undefined);
   const [newIds, setNewIds] = useState<ReadonlySet<string>>(new Set());
   const [generation, setGeneration] = useState(0);
+  const [live, setLive] = useState(false);
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
   const more = useRef<AbortController | undefined>(undefined);
@@ -75,6 +78,8 @@ export function useHistory(filterQuery: string): HistoryList {
         setNewIds((ids) => (ids.has(run.runId) ? ids : new Set(ids).add(run.runId)));
       }
     });
+    source.onopen = () => setLive(true);
+    source.onerror = () => setLive(false);
     return () => source.close();
   }, [filterQuery]);
 
@@ -104,5 +109,5 @@ export function useHistory(filterQuery: string): HistoryList {
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
 
-  return { rows, loading, loadingMore, error, hasMore: cursor !== null, newRuns: newIds.size, loadMore, reload };
+  return { rows, loading, loadingMore, error, hasMore: cursor !== null, newRuns: newIds.size, live, loadMore, reload };
 }
