@@ -66,6 +66,10 @@ describe("the History page", () => {
     const dark = await open("/", "dark");
     await poll(() => rows(dark).count()).toBeGreaterThan(10);
     await dark.screenshot({ path: `${shots}history-table-dark.png` });
+    await dark.goto(`${fixture.url}/runs/${fixture.runs.refund}`);
+    await dark.locator("summary", { hasText: LOOKUP_TOOL }).click();
+    await poll(() => dark.getByText('"refunded"').isVisible()).toBe(true);
+    await dark.screenshot({ path: `${shots}run-overview-dark.png` });
     await dark.close();
   });
 
