@@ -1,10 +1,11 @@
 /**
- * `keystroke serve [--port 3400] [--host 127.0.0.1] [--db .keystroke/keystroke.db]`: a Keystroke
- * server with an embedded SQLite store, until SIGINT or SIGTERM. The server package is imported
+ * `keystroke serve [--port 3400] [--host 127.0.0.1] [--db .keystroke/keystroke.db]
+ * [--otlp-max-body <bytes>] [--otlp-export-url <url>]`: a Keystroke server with an embedded SQLite
+ * store (and its OTLP receiver), until SIGINT or SIGTERM. The server package is imported
  * here only, so the inspect commands start without loading Fastify and SQLite.
  */
 import { resolve } from "node:path";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { z } from "zod";
 import { listenError } from "../lifecycle/listen-error.js";
 import { nextStopSignal } from "../lifecycle/stop-signal.js";
@@ -16,6 +17,10 @@ const serveFlags = z.object({
   port: integerFlag(0, 65535),
   host: z.string().min(1, "expected a host name or IP address"),
   db: z.string().min(1, "expected a file path"),
+  otlpMaxBody: integerFlag(1024, 1024 * 1024 * 1024).optional(),
+  otlpExportUrl: z
+    .url({ protocol: /^https?$/, error: "expected an http(s) URL such as http://localhost:4318" })
+    .optional(),
 });
 
 /** Adds `keystroke serve`. */
@@ -26,16 +31,31 @@ export function configure(program: Command): void {
     .option("--port <port>", "port to listen on; 0 picks a free one", "3400")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--db <path>", "SQLite database file", ".keystroke/keystroke.db")
+    .addOption(
+      new Option("--otlp-max-body <bytes>", "largest OTLP body accepted, before or after gzip (default 8 MiB)").env(
+        "KEYSTROKE_OTLP_MAX_BODY",
+      ),
+    )
+    .addOption(
+      new Option("--otlp-export-url <url>", "send this server's runs as OTLP to this backend").env(
+        "KEYSTROKE_OTLP_EXPORT_URL",
+      ),
+    )
     .action(
       commandAction(async (command, context) => {
-        const { port, host, db } = parseOptions(serveFlags, command.opts());
+        const { port, host, db, otlpMaxBody, otlpExportUrl } = parseOptions(serveFlags, command.opts());
         const dbPath = resolve(db);
-        const { startServer } = await import("@keystroke/server");
-        const server = await startServer({ host, port, dbPath }).catch((thrown: unknown) => {
+        const { parseOtlpHeaders, startServer } = await import("@keystroke/server");
+        const otlpExport = otlpExportUrl
+          ? { url: otlpExportUrl, headers: parseOtlpHeaders(process.env.KEYSTROKE_OTLP_EXPORT_HEADERS) }
+          : undefined;
+        const otlp = { maxBodyBytes: otlpMaxBody };
+        const server = await startServer({ host, port, dbPath, otlp, otlpExport }).catch((thrown: unknown) => {
           throw listenError(thrown, host, port);
         });
         context.say(`Keystroke is listening on ${server.url}`);
         context.say(`Database: ${dbPath}`);
+        if (otlpExportUrl) context.say(`Sending runs as OTLP to ${otlpExportUrl}`);
         await nextStopSignal();
         await server.close();
         context.say("Keystroke stopped");

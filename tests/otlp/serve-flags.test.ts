@@ -1,0 +1,50 @@
+/**
+ * `keystroke serve` with the OTLP settings: `--otlp-max-body` caps what the receiver accepts, and
+ * `--otlp-export-url` (or KEYSTROKE_OTLP_EXPORT_URL) sends the server's runs to another backend.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { assertBuilt, runCli } from "../../packages/cli/src/testing/run-cli.js";
+import { startServeProcess } from "../../packages/cli/src/testing/serve-process.js";
+import { testSpan, tracesBody } from "../../packages/server/src/otlp/otlp-test-server.js";
+
+let dir: string;
+beforeAll(() => {
+  assertBuilt();
+  dir = mkdtempSync(join(tmpdir(), "keystroke-otlp-serve-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it("--otlp-max-body caps OTLP bodies and --otlp-export-url says where runs go", async () => {
+  const serve = await startServeProcess([
+    "--port",
+    "0",
+    "--db",
+    join(dir, "a.db"),
+    "--otlp-max-body",
+    "2048",
+    "--otlp-export-url",
+    "http://127.0.0.1:9/v1/traces",
+  ]);
+  try {
+    const headers = { "content-type": "application/x-protobuf" };
+    const small = await fetch(`${serve.url}/v1/traces`, { method: "POST", headers, body: tracesBody([testSpan(1)]) });
+    expect(small.status).toBe(200);
+    const large = tracesBody([testSpan(2, { attributes: { text: "x".repeat(4096) } })]);
+    expect((await fetch(`${serve.url}/v1/traces`, { method: "POST", headers, body: large })).status).toBe(413);
+    expect(serve.output().stdout).toContain("Sending runs as OTLP to http://127.0.0.1:9/v1/traces");
+  } finally {
+    serve.child.kill("SIGTERM");
+    await serve.exited;
+  }
+});
+
+it("refuses an export URL that is not http(s)", async () => {
+  const result = await runCli(["serve", "--port", "0", "--db", join(dir, "b.db")], {
+    env: { KEYSTROKE_OTLP_EXPORT_URL: "ftp://collector" },
+  });
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain("expected an http(s) URL");
+});
