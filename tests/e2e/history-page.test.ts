@@ -30,7 +30,10 @@ beforeAll(async () => {
   if (!existsSync(`${webDir}dist/index.html`)) execFileSync("npx", ["vite", "build"], { cwd: webDir, stdio: "ignore" });
   mkdirSync(shots, { recursive: true });
   fixture = await startHistoryFixture();
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-dev-shm-usage"],
+  });
 }, 120_000);
 
 afterAll(async () => {
