@@ -2,12 +2,14 @@
  * `npm run bench`: every benchmark, each printed beside a baseline measured in the same run.
  * Figures, not pass/fail: timing never fails the test suite.
  */
+import { benchAgentRecording } from "./agent-recording.js";
 import { benchBigRun } from "./big-run.js";
+import { benchCliColdStart } from "./cli-cold-start.js";
 import { benchHistoryQueries } from "./history-queries.js";
 import { benchHttpIngest } from "./http-ingest.js";
+import { benchOtlpIngest } from "./otlp-ingest.js";
 import { benchStoreIngest } from "./store-ingest.js";
 import { benchWebHistory } from "./web-history.js";
-import { benchOtlpIngest } from "./otlp-ingest.js";
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
@@ -15,7 +17,9 @@ const want = (name: string) => only.length === 0 || only.includes(name);
 console.log(`# Keystroke benchmarks — ${new Date().toISOString()}, Node ${process.version}`);
 if (want("store")) await benchStoreIngest();
 if (want("http")) await benchHttpIngest();
+if (want("otlp")) await benchOtlpIngest();
 if (want("history")) await benchHistoryQueries();
 if (want("big-run")) await benchBigRun();
-if (want("otlp")) await benchOtlpIngest();
+if (want("agent")) await benchAgentRecording();
+if (want("cli")) await benchCliColdStart();
 if (want("web")) await benchWebHistory();

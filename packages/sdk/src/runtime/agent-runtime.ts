@@ -10,6 +10,8 @@ import {
   newEventId,
   newRunId,
   newSessionId,
+  newSpanId,
+  newTraceId,
   type RunSource,
 } from "@keystroke/core";
 import type { Agent, PromptResult } from "../agent/define-agent.js";
@@ -20,7 +22,6 @@ import { toModelMessages } from "./conversation.js";
 import { toErrorPayload } from "./error-payload.js";
 import { type RunEventSink, RunRecorder } from "./run-recorder.js";
 import { SessionQueue } from "./session-queue.js";
-import { newSpanId, newTraceId } from "./span-ids.js";
 
 /** A session as the store knows it: its run and its conversation so far. */
 export interface RecordedSession {
@@ -42,6 +43,8 @@ export interface AgentRuntimeOptions {
   maxRetries?: number;
   /** A model call that takes longer fails the turn. Default 120 s. */
   stepTimeoutMs?: number;
+  /** Resolves `vendor/model-id` instead of the built-in vendors (an embedding host, a benchmark). */
+  resolveModel?: (spec: string) => ResolvedModel;
 }
 
 export interface RuntimePromptOptions {
@@ -191,7 +194,8 @@ export class AgentRuntime {
     let resolved: ResolvedModel;
     let outcome: TurnOutcome;
     try {
-      resolved = resolveModel(agent.model, this.options.providers, this.options.env);
+      resolved =
+        this.options.resolveModel?.(agent.model) ?? resolveModel(agent.model, this.options.providers, this.options.env);
     } catch (error) {
       outcome = { status: "failed", messages: [], text: "", error: toErrorPayload(error) };
       this.recordTurnSpan(recorder, agent, {

@@ -4,12 +4,12 @@
  * records an `execute_tool` span; the conversation parts (call, result, error) are recorded by
  * the turn from the model stream, so they follow the assistant message they belong to.
  */
+import { newSpanId } from "@keystroke/core";
 import { type Tool, tool } from "ai";
 import { z } from "zod";
 import type { Action } from "../action/define-action.js";
 import { type Agent, isAgent } from "../agent/define-agent.js";
 import type { RunRecorder } from "./run-recorder.js";
-import { newSpanId } from "./span-ids.js";
 
 export interface ToolRunContext {
   recorder: RunRecorder;

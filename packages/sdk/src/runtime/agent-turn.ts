@@ -6,7 +6,7 @@
  */
 
 import type { ErrorPayload, Message, MessagePart, Usage } from "@keystroke/core";
-import { newEventId } from "@keystroke/core";
+import { newEventId, newSpanId } from "@keystroke/core";
 import { modelCost } from "@keystroke/core/cost";
 import { type LanguageModelUsage, type ModelMessage, stepCountIs, streamText } from "ai";
 import type { Agent } from "../agent/define-agent.js";
@@ -15,7 +15,6 @@ import { thinkingOptions } from "../models/thinking-options.js";
 import { agentTools, type ToolRunContext } from "./agent-tools.js";
 import { toErrorPayload } from "./error-payload.js";
 import type { RunRecorder } from "./run-recorder.js";
-import { newSpanId } from "./span-ids.js";
 
 export interface TurnInput {
   agent: Agent;

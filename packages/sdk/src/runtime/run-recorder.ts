@@ -1,9 +1,10 @@
 /**
  * The recorder of one run: turns what happens into run events and hands them to a sink, in
- * order, without making the agent wait. Events queue in memory and go out as one batch per turn
- * of the event loop (one append for everything a model chunk or tool result produced), with at
- * most one batch in flight per run so the store sees them in the order they happened. `flush()`
- * resolves once everything emitted so far is committed.
+ * order, without making the agent wait. Events queue in memory for a few milliseconds and go out
+ * as one batch — one store transaction for everything a model chunk or a burst of tool calls
+ * produced, which matters because a commit costs more than the events in it — with at most one
+ * batch in flight per run, so the store sees them in the order they happened. A person watching
+ * sees events within that window; `flush()` sends at once and resolves when all is committed.
  */
 import { newEventId, type RunEvent } from "@keystroke/core";
 
@@ -16,9 +17,13 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** An event as the runtime describes it; the recorder adds its id and, unless given, its time. */
 export type RecordedEvent = DistributiveOmit<RunEvent, "eventId" | "time" | "runId"> & { time?: string };
 
+/** How long an event may wait for others to share its transaction. */
+const BATCH_WINDOW_MS = 5;
+
 export class RunRecorder {
   private pending: RunEvent[] = [];
   private inFlight: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private failure: unknown;
 
   constructor(
@@ -28,17 +33,23 @@ export class RunRecorder {
 
   emit(event: RecordedEvent): void {
     this.pending.push({ ...event, eventId: newEventId(), time: event.time ?? new Date().toISOString() } as RunEvent);
-    if (!this.inFlight) this.inFlight = this.drain();
+    if (!this.inFlight && !this.timer) this.timer = setTimeout(() => this.send(), BATCH_WINDOW_MS);
   }
 
-  /** Resolves when every event emitted so far is committed; rejects if the sink failed. */
+  /** Sends what is pending now; resolves when every event emitted so far is committed, rejects if the sink failed. */
   async flush(): Promise<void> {
+    this.send();
     while (this.inFlight) await this.inFlight;
     if (this.failure !== undefined) throw this.failure;
   }
 
+  private send(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.inFlight && this.pending.length > 0) this.inFlight = this.drain();
+  }
+
   private async drain(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.pending.length > 0) {
       const events = this.pending;
       this.pending = [];
