@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { KeystrokeClient } from "keystroke/client";
 import { z } from "zod";
 import { parseOptions } from "../options/parse-options.js";
+import { nodeHttpFetch } from "../target/node-http-fetch.js";
 import { describeTarget, resolveTarget, type Target } from "../target/resolve-target.js";
 import { createProgress, type Progress } from "./progress.js";
 
@@ -44,7 +45,7 @@ export class CommandContext {
     if (this.#client) return this.#client;
     this.target = resolveTarget({ flag: this.flags.url });
     if (this.flags.verbose) process.stderr.write(`Target: ${describeTarget(this.target)}\n`);
-    this.#client = new KeystrokeClient({ baseUrl: this.target.url });
+    this.#client = new KeystrokeClient({ baseUrl: this.target.url, fetch: nodeHttpFetch });
     return this.#client;
   }
 

@@ -37,3 +37,4 @@ export type {
   StoredMessage,
   StoredStep,
 } from "./responses.js";
+export type { HttpFetch, HttpResponse, SendInit } from "./transport.js";

@@ -24,12 +24,14 @@ import type {
   SessionPage,
 } from "./responses.js";
 import { readServerSentEvents } from "./server-sent-events.js";
-import { send, sendJson } from "./transport.js";
+import { type HttpFetch, send, sendJson } from "./transport.js";
 
 /** How to reach the server. */
 export interface KeystrokeClientOptions {
   /** Where the server listens, e.g. `http://127.0.0.1:3400`. */
   baseUrl: string;
+  /** How requests are sent; the global fetch by default (the CLI passes a lighter node:http one). */
+  fetch?: HttpFetch;
 }
 
 /** Which sessions of an agent to list, and which page. */
@@ -63,19 +65,21 @@ export interface PromptRequest {
  */
 export class KeystrokeClient {
   readonly baseUrl: string;
+  readonly fetch: HttpFetch | undefined;
 
   constructor(options: KeystrokeClientOptions) {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
+    this.fetch = options.fetch;
   }
 
   /** `GET /api/health`. */
   health(): Promise<Health> {
-    return sendJson(this.baseUrl, this.url("/api/health"));
+    return sendJson(this, this.url("/api/health"));
   }
 
   /** `POST /api/ingest`: one batch of one run's events; resolves after the server committed it. */
   ingest(batch: IngestBatchInput): Promise<IngestResult> {
-    return sendJson(this.baseUrl, this.url("/api/ingest"), {
+    return sendJson(this, this.url("/api/ingest"), {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(batch),
@@ -86,13 +90,13 @@ export class KeystrokeClient {
   listRuns(filter: RunFilter = {}, page: PageRequest = {}): Promise<RunPage> {
     const params = runFilterToParams(filter);
     setPage(params, "", page);
-    return sendJson(this.baseUrl, this.url("/api/history", params));
+    return sendJson(this, this.url("/api/history", params));
   }
 
   /** `GET /api/history/:runId` with the parts of `include` paged in. */
   getRun(runId: string, include: RunInclude = {}): Promise<RunView> {
     const path = `/api/history/${encodeURIComponent(runId)}`;
-    return sendJson(this.baseUrl, this.url(path, includeParams(include)));
+    return sendJson(this, this.url(path, includeParams(include)));
   }
 
   /** `GET /api/agents/:slug/sessions`: one page of an agent's sessions, newest first. */
@@ -101,18 +105,18 @@ export class KeystrokeClient {
     if (request.status?.length) params.set("status", request.status.join(","));
     if (request.project?.length) params.set("project", request.project.join(","));
     setPage(params, "", request);
-    return sendJson(this.baseUrl, this.url(`/api/agents/${encodeURIComponent(slug)}/sessions`, params));
+    return sendJson(this, this.url(`/api/agents/${encodeURIComponent(slug)}/sessions`, params));
   }
 
   /** `GET /api/agents/:slug/sessions/:sessionId`: the session's run, like getRun. */
   getSession(slug: string, sessionId: string, include: RunInclude = {}): Promise<RunView> {
     const path = `/api/agents/${encodeURIComponent(slug)}/sessions/${encodeURIComponent(sessionId)}`;
-    return sendJson(this.baseUrl, this.url(path, includeParams(include)));
+    return sendJson(this, this.url(path, includeParams(include)));
   }
 
   /** `GET /api/agents`: the agents of the project the server hosts. */
   listAgents(): Promise<AgentList> {
-    return sendJson(this.baseUrl, this.url("/api/agents"));
+    return sendJson(this, this.url("/api/agents"));
   }
 
   /**
@@ -126,8 +130,8 @@ export class KeystrokeClient {
       ...(request.sessionId ? { sessionId: request.sessionId } : {}),
     });
     const headers = { "content-type": "application/json", ...request.headers };
-    if (!request.onEvent) return sendJson(this.baseUrl, url, { method: "POST", headers, body });
-    const response = await send(this.baseUrl, url, {
+    if (!request.onEvent) return sendJson(this, url, { method: "POST", headers, body });
+    const response = await send(this, url, {
       method: "POST",
       headers: { ...headers, accept: "text/event-stream" },
       body,
@@ -150,7 +154,7 @@ export class KeystrokeClient {
 
   /** `POST /api/runs/:runId/cancel`: stops a running session; resolves with its final status. */
   cancelRun(runId: string): Promise<{ runId: string; status: RunStatus }> {
-    return sendJson(this.baseUrl, this.url(`/api/runs/${encodeURIComponent(runId)}/cancel`), { method: "POST" });
+    return sendJson(this, this.url(`/api/runs/${encodeURIComponent(runId)}/cancel`), { method: "POST" });
   }
 
   /**
@@ -165,7 +169,7 @@ export class KeystrokeClient {
     const url = this.url(`/api/runs/${encodeURIComponent(runId)}/events`, params);
     const { signal } = options;
     try {
-      const response = await send(this.baseUrl, url, { headers: { accept: "text/event-stream" }, signal });
+      const response = await send(this, url, { headers: { accept: "text/event-stream" }, signal });
       if (response.body === null) return;
       for await (const message of readServerSentEvents(response.body)) {
         yield parseEvent(message.data, url);

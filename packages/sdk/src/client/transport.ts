@@ -28,15 +28,36 @@ export interface SendInit {
   signal?: AbortSignal | undefined;
 }
 
+/** The parts of an answer the client reads: what `fetch`'s Response has, and what a lighter transport can give. */
+export interface HttpResponse {
+  ok: boolean;
+  status: number;
+  text(): Promise<string>;
+  body: ReadableStream<Uint8Array> | null;
+}
+
+/** How the client sends a request: the global fetch by default. */
+export type HttpFetch = (url: URL, init: SendInit) => Promise<HttpResponse>;
+
+/** A destination and the way to reach it. */
+export interface Endpoint {
+  baseUrl: string;
+  fetch?: HttpFetch | undefined;
+}
+
 /**
  * Sends one request. Resolves with a 2xx response; rejects with `unreachable` when nothing
  * answered, with the server's error (via fromErrorBody) otherwise, and with the abort reason
  * when `init.signal` aborted it.
  */
-export async function send(baseUrl: string, url: URL, init: SendInit = {}): Promise<Response> {
-  let response: Response;
+export async function send(
+  { baseUrl, fetch: http = fetch }: Endpoint,
+  url: URL,
+  init: SendInit = {},
+): Promise<HttpResponse> {
+  let response: HttpResponse;
   try {
-    response = await fetch(url, init);
+    response = await http(url, init);
   } catch (thrown) {
     if (init.signal?.aborted) throw thrown;
     throw unreachable(baseUrl, thrown);
@@ -45,17 +66,18 @@ export async function send(baseUrl: string, url: URL, init: SendInit = {}): Prom
   return response;
 }
 
-async function readBody(response: Response): Promise<unknown> {
+async function readBody(response: HttpResponse): Promise<unknown> {
   try {
-    return await response.json();
+    return JSON.parse(await response.text());
   } catch {
     return undefined;
   }
 }
 
 /** Sends a request and parses its JSON answer. */
-export async function sendJson<T>(baseUrl: string, url: URL, init: SendInit = {}): Promise<T> {
-  const response = await send(baseUrl, url, { ...init, headers: { accept: "application/json", ...init.headers } });
+export async function sendJson<T>(endpoint: Endpoint, url: URL, init: SendInit = {}): Promise<T> {
+  const { baseUrl } = endpoint;
+  const response = await send(endpoint, url, { ...init, headers: { accept: "application/json", ...init.headers } });
   let text: string;
   try {
     text = await response.text();
