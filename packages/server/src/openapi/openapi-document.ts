@@ -5,11 +5,15 @@
  */
 import { ingestBatchSchema, runEventSchema, runFilterParams, runFilterSchema } from "@keystroke/core";
 import { z } from "zod";
+import { promptBodySchema } from "../agents/prompt-body.js";
 import { runViewParts } from "../run-view/run-view-query.js";
 import {
+  agentListSchema,
+  cancelReplySchema,
   errorBodySchema,
   healthReplySchema,
   ingestReplySchema,
+  promptReplySchema,
   runDetailSchema,
   runPageSchema,
   runSummarySchema,
@@ -35,6 +39,7 @@ function componentSchemas(): Record<string, JsonSchema> {
   const inputs = z.registry<{ id: string }>();
   inputs.add(runEventSchema, { id: "RunEventInput" });
   inputs.add(ingestBatchSchema, { id: "IngestBatchInput" });
+  inputs.add(promptBodySchema, { id: "PromptInput" });
   const outputs = z.registry<{ id: string }>();
   const named = {
     RunSummary: runSummarySchema,
@@ -45,6 +50,9 @@ function componentSchemas(): Record<string, JsonSchema> {
     RunView: runViewReplySchema,
     IngestReply: ingestReplySchema,
     Health: healthReplySchema,
+    AgentList: agentListSchema,
+    PromptResult: promptReplySchema,
+    CancelReply: cancelReplySchema,
     Error: errorBodySchema,
   };
   for (const [id, schema] of Object.entries(named)) outputs.add(schema, { id });
@@ -179,6 +187,37 @@ export function buildOpenApiDocument(version: string) {
             { name: "project", in: "query", description: "Narrows to one project", schema: { type: "string" } },
             ...runView.parameters,
           ],
+        },
+      },
+      "/api/agents": {
+        get: { summary: "The agents of the project this server hosts", responses: ok("The agents", ref("AgentList")) },
+      },
+      "/api/agents/{slug}/prompt": {
+        post: {
+          summary: "Prompt an agent; the session is recorded as an agent run",
+          description:
+            "Answers when the turn is recorded. With Accept: text/event-stream, streams the session's run events (its subagents' too) as they commit, then an event `result` with the PromptResult.",
+          parameters: [pathParameter("slug", "Agent slug")],
+          requestBody: { required: true, ...json(ref("PromptInput")) },
+          responses: {
+            "200": {
+              description: "The turn: its session, run, status, messages and error",
+              content: {
+                "application/json": { schema: ref("PromptResult") },
+                "text/event-stream": {
+                  schema: { type: "string", description: "event: <run event type> | result | error" },
+                },
+              },
+            },
+            ...errors(400, 404),
+          },
+        },
+      },
+      "/api/runs/{runId}/cancel": {
+        post: {
+          summary: "Cancel a running session; it is recorded canceled",
+          parameters: [pathParameter("runId", "run_ + ULID")],
+          responses: { ...ok("Canceled", ref("CancelReply")), ...errors(400, 404, 409) },
         },
       },
       "/api/runs/{runId}/events": {

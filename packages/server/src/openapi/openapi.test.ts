@@ -40,6 +40,8 @@ describe("GET /api/openapi.json", () => {
     expect(document.openapi).toBe("3.1.0");
     expect(document.info.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(Object.keys(document.paths).sort()).toEqual([
+      "/api/agents",
+      "/api/agents/{slug}/prompt",
       "/api/agents/{slug}/sessions",
       "/api/agents/{slug}/sessions/{sessionId}",
       "/api/health",
@@ -47,6 +49,7 @@ describe("GET /api/openapi.json", () => {
       "/api/history/{runId}",
       "/api/ingest",
       "/api/openapi.json",
+      "/api/runs/{runId}/cancel",
       "/api/runs/{runId}/events",
     ]);
   });

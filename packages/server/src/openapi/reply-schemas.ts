@@ -138,6 +138,31 @@ const errorCodes: Record<ErrorCode, true> = {
   internal: true,
 };
 
+export const agentListSchema = z.object({
+  project: z.string().nullable(),
+  agents: z.array(
+    z.object({
+      slug: z.string(),
+      name: z.string(),
+      description: z.string(),
+      model: z.string(),
+      thinkingLevel: z.enum(["off", "low", "medium", "high"]),
+      maxSteps: z.number().int(),
+      tools: z.array(z.object({ slug: z.string(), name: z.string(), kind: z.enum(["action", "agent"]) })),
+    }),
+  ),
+});
+
+export const promptReplySchema = z.object({
+  sessionId: z.string(),
+  runId: z.string(),
+  status: z.enum(["success", "failed", "canceled"]),
+  messages: z.array(messageSchema),
+  error: errorPayloadSchema.optional(),
+});
+
+export const cancelReplySchema = z.object({ runId: z.string(), status: z.enum(runStatuses) });
+
 export const errorBodySchema = z.object({
   error: z.object({
     code: z.enum(Object.keys(errorCodes) as ErrorCode[]),
