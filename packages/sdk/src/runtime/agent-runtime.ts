@@ -228,6 +228,8 @@ export class AgentRuntime {
         },
         runSubagent: async (child, childMessage, link) => {
           recorder.emit({ type: "run.child_added", childRunId: link.childRunId, toolCallId: link.toolCallId });
+          // The parent's events so far (its tool call above all) are committed before the child's first.
+          await recorder.flush();
           const result = await this.turn(
             child,
             {
