@@ -1,0 +1,269 @@
+/**
+ * A TracingProcessor for the OpenAI Agents SDK, which traces agent runs its own way and has no
+ * OTLP exporter. It turns the SDK's traces and spans into OpenTelemetry spans with GenAI
+ * attributes — the trace as `invoke_agent`, generations and responses as `chat` with their
+ * messages and usage, function calls as `execute_tool` — and sends them as OTLP/JSON to a
+ * Keystroke server's `/v1/traces`, where they become agent sessions like native ones.
+ */
+import { createHash } from "node:crypto";
+import type { Trace, TracingProcessor } from "@openai/agents-core";
+import { toGenAiMessages } from "./agent-items.js";
+import { exportRequest, type OtlpSpanJson, type Value } from "./otlp-json.js";
+
+export interface KeystrokeProcessorOptions {
+  /** The Keystroke server. Default: KEYSTROKE_URL, else http://127.0.0.1:3400. */
+  url?: string;
+  /** The project the sessions are filed under (the `x-keystroke-project` header). */
+  project?: string;
+  /** Extra request headers, e.g. an API key. */
+  headers?: Record<string, string>;
+  /** `service.name` of the spans. Default "openai-agents". */
+  serviceName?: string;
+  /** Spans wait at most this long before they are sent. Default 1 s. */
+  delayMs?: number;
+  /** Told about a batch that could not be delivered; by default it is written to stderr. */
+  onError?: (error: Error) => void;
+}
+
+interface TraceState {
+  startMs: number;
+  /** The SDK's group id: the conversation its traces belong to. */
+  conversationId: string | undefined;
+  userId: string | undefined;
+  agentName?: string;
+  /** `function_call` items seen in model output, by tool name and arguments → call id. */
+  calls: Map<string, string>;
+}
+
+type AnySpan = Parameters<TracingProcessor["onSpanEnd"]>[0];
+type Json = Record<string, unknown>;
+
+/** `value.a.b…`, where every step is an object; undefined otherwise. */
+function at(value: unknown, ...path: string[]): unknown {
+  let node = value;
+  for (const key of path) node = typeof node === "object" && node !== null ? (node as Json)[key] : undefined;
+  return node;
+}
+
+const hex16 = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
+
+function traceHex(traceId: string): string {
+  const hex = traceId.replace(/^trace_/, "").toLowerCase();
+  return /^[0-9a-f]{32}$/.test(hex) ? hex : createHash("sha256").update(traceId).digest("hex").slice(0, 32);
+}
+
+const json = (value: unknown): string | undefined => (value === undefined ? undefined : JSON.stringify(value));
+const text = (value: unknown): string | undefined =>
+  value === undefined || value === null ? undefined : typeof value === "string" ? value : JSON.stringify(value);
+const count = (value: unknown): number | undefined =>
+  typeof value === "number" && Number.isFinite(value) ? value : undefined;
+const millis = (iso: string | null, fallback: number) => (iso ? Date.parse(iso) : fallback);
+
+/**
+ * Exports the OpenAI Agents SDK's traces to Keystroke.
+ *
+ * @example
+ * import { addTraceProcessor } from "@openai/agents";
+ * import { KeystrokeProcessor } from "keystroke/openai-agents";
+ * addTraceProcessor(new KeystrokeProcessor({ project: "support" }));
+ */
+export class KeystrokeProcessor implements TracingProcessor {
+  private readonly url: string;
+  private readonly traces = new Map<string, TraceState>();
+  private queue: OtlpSpanJson[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: KeystrokeProcessorOptions = {}) {
+    const base = options.url ?? process.env.KEYSTROKE_URL ?? "http://127.0.0.1:3400";
+    this.url = `${base.replace(/\/+$/, "")}/v1/traces`;
+  }
+
+  async onTraceStart(trace: Trace): Promise<void> {
+    this.traces.set(trace.traceId, traceState(trace));
+  }
+
+  async onTraceEnd(trace: Trace): Promise<void> {
+    const state = this.traces.get(trace.traceId) ?? traceState(trace);
+    this.traces.delete(trace.traceId);
+    state.userId = userIdOf(trace.metadata) ?? state.userId;
+    this.queue.push({
+      traceId: traceHex(trace.traceId),
+      spanId: hex16(`${trace.traceId}:root`),
+      name: `invoke_agent ${state.agentName ?? trace.name}`,
+      startMs: state.startMs,
+      endMs: Date.now(),
+      attributes: {
+        "gen_ai.operation.name": "invoke_agent",
+        "gen_ai.agent.name": state.agentName ?? trace.name,
+        "gen_ai.provider.name": "openai",
+        "gen_ai.conversation.id": state.conversationId,
+        "user.id": state.userId,
+        "openai_agents.workflow_name": trace.name,
+      },
+    });
+    void this.flush();
+  }
+
+  async onSpanStart(_span: AnySpan): Promise<void> {}
+
+  async onSpanEnd(span: AnySpan): Promise<void> {
+    const state = this.traces.get(span.traceId);
+    const data = span.spanData as Json;
+    if (data.type === "agent" && state && typeof data.name === "string") state.agentName ??= data.name;
+    const now = Date.now();
+    const attributes: Record<string, Value> = {
+      "gen_ai.conversation.id": state?.conversationId,
+      "user.id": userIdOf(span.traceMetadata) ?? state?.userId,
+      ...this.attributesOf(data, state),
+    };
+    this.queue.push({
+      traceId: traceHex(span.traceId),
+      spanId: hex16(span.spanId),
+      parentSpanId: span.parentId ? hex16(span.parentId) : hex16(`${span.traceId}:root`),
+      name: nameOf(data),
+      startMs: millis(span.startedAt, now),
+      endMs: millis(span.endedAt, now),
+      attributes,
+      ...(span.error ? { error: span.error.message } : {}),
+    });
+    this.timer ??= setTimeout(() => void this.flush(), this.options.delayMs ?? 1000);
+  }
+
+  /** Sends what is queued; resolves once everything queued so far is sent (or given up on). */
+  forceFlush(): Promise<void> {
+    return this.flush();
+  }
+
+  async shutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  private attributesOf(data: Json, state: TraceState | undefined): Record<string, Value> {
+    switch (data.type) {
+      case "agent":
+        return { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": text(data.name) };
+      case "generation":
+        return this.chat(data.model, data.usage, data.input, data.output, state);
+      case "response":
+        return this.chat(
+          at(data, "_response", "model"),
+          at(data, "_response", "usage"),
+          data._input,
+          at(data, "_response", "output"),
+          state,
+        );
+      case "function": {
+        const callId = state?.calls.get(`${data.name}\u0000${data.input}`);
+        return {
+          "gen_ai.operation.name": "execute_tool",
+          "gen_ai.tool.name": text(data.name),
+          "gen_ai.tool.call.id": callId,
+          "gen_ai.tool.call.arguments": text(data.input),
+          "gen_ai.tool.call.result": text(data.output),
+        };
+      }
+      default: {
+        const out: Record<string, Value> = {};
+        for (const [key, value] of Object.entries(data)) {
+          if (key === "type") continue;
+          out[`openai_agents.${key}`] =
+            typeof value === "object" || typeof value === "bigint" ? json(value) : (value as Value);
+        }
+        return out;
+      }
+    }
+  }
+
+  private chat(
+    model: unknown,
+    usage: unknown,
+    input: unknown,
+    output: unknown,
+    state: TraceState | undefined,
+  ): Record<string, Value> {
+    const outputMessages = toGenAiMessages(output);
+    for (const message of outputMessages) {
+      for (const part of message.parts) {
+        if (part.type === "tool_call") state?.calls.set(`${part.name}\u0000${part.arguments}`, String(part.id));
+      }
+    }
+    return {
+      "gen_ai.operation.name": "chat",
+      "gen_ai.provider.name": "openai",
+      "gen_ai.request.model": text(model),
+      "gen_ai.usage.input_tokens": count(at(usage, "input_tokens")),
+      "gen_ai.usage.output_tokens": count(at(usage, "output_tokens")),
+      "gen_ai.usage.cache_read.input_tokens": count(
+        at(usage, "input_tokens_details", "cached_tokens") ?? at(usage, "details", "cached_tokens"),
+      ),
+      "gen_ai.usage.reasoning.output_tokens": count(
+        at(usage, "output_tokens_details", "reasoning_tokens") ?? at(usage, "details", "reasoning_tokens"),
+      ),
+      "gen_ai.input.messages": json(toGenAiMessages(input)),
+      "gen_ai.output.messages": json(outputMessages),
+    };
+  }
+
+  private flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.queue.length > 0) {
+      const spans = this.queue;
+      this.queue = [];
+      this.sending = this.sending.then(() => this.send(spans));
+    }
+    return this.sending;
+  }
+
+  private async send(spans: OtlpSpanJson[]): Promise<void> {
+    try {
+      const response = await fetch(this.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(this.options.project ? { "x-keystroke-project": this.options.project } : {}),
+          ...this.options.headers,
+        },
+        body: JSON.stringify(exportRequest(this.options.serviceName ?? "openai-agents", spans)),
+      });
+      const body = await response.text();
+      if (!response.ok) throw new Error(`Keystroke answered ${response.status} to ${this.url}: ${body.slice(0, 300)}`);
+    } catch (error) {
+      const report =
+        this.options.onError ?? ((e: Error) => process.stderr.write(`keystroke/openai-agents: ${e.message}\n`));
+      report(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}
+
+function traceState(trace: Trace): TraceState {
+  return {
+    startMs: Date.now(),
+    conversationId: trace.groupId ?? undefined,
+    userId: userIdOf(trace.metadata),
+    calls: new Map(),
+  };
+}
+
+/** The trace metadata's `user_id` (or `userId`): who the run is for. The runner may set it after the trace starts. */
+function userIdOf(metadata: Record<string, unknown> | undefined): string | undefined {
+  return text(metadata?.user_id ?? metadata?.userId);
+}
+
+function nameOf(data: Json): string {
+  switch (data.type) {
+    case "agent":
+      return `invoke_agent ${text(data.name)}`;
+    case "generation":
+      return `chat ${text(data.model) ?? ""}`.trim();
+    case "response":
+      return `chat ${text(at(data, "_response", "model")) ?? ""}`.trim();
+    case "function":
+      return `execute_tool ${text(data.name)}`;
+    case "handoff":
+      return `handoff ${text(data.from_agent) ?? "?"} → ${text(data.to_agent) ?? "?"}`;
+    default:
+      return data.name ? `${text(data.type)} ${text(data.name)}` : String(data.type);
+  }
+}
