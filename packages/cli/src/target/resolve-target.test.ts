@@ -56,6 +56,17 @@ describe("resolveTarget", () => {
     expect(() => resolveTarget({ env: {}, cwd: nested })).toThrow(message);
   });
 
+  it("names a dev.json whose dev server is gone, instead of trying its dead URL", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, ["-e", ""]);
+    const pid = child.pid as number;
+    await new Promise((resolve) => child.on("exit", resolve));
+    const { nested } = make(JSON.stringify({ url: "http://127.0.0.1:4100", pid }));
+    expect(() => resolveTarget({ env: {}, cwd: nested })).toThrow(`(process ${pid}) is not running`);
+    const alive = make(JSON.stringify({ url: "http://127.0.0.1:4100", pid: process.pid }));
+    expect(resolveTarget({ env: {}, cwd: alive.nested }).url).toBe("http://127.0.0.1:4100");
+  });
+
   it("refuses a KEYSTROKE_URL or --url that is not an http(s) URL, naming where it came from", () => {
     expect(() => resolveTarget({ env: { KEYSTROKE_URL: "127.0.0.1:3400" } })).toThrow(
       'Invalid KEYSTROKE_URL "127.0.0.1:3400": expected an http(s) URL',

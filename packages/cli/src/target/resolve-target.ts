@@ -51,14 +51,30 @@ function findDevFile(from: string): string | undefined {
   }
 }
 
-function readDevFile(path: string): string {
-  let url: unknown;
+function isRunning(pid: number): boolean {
   try {
-    url = (JSON.parse(readFileSync(path, "utf8")) as { url?: unknown } | null)?.url;
+    process.kill(pid, 0);
+    return true;
+  } catch (thrown) {
+    return (thrown as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function readDevFile(path: string): string {
+  let file: { url?: unknown; pid?: unknown } | null;
+  try {
+    file = JSON.parse(readFileSync(path, "utf8")) as { url?: unknown; pid?: unknown } | null;
   } catch (thrown) {
     throw invalidDevFile(path, thrown);
   }
+  const url = file?.url;
   if (typeof url !== "string") throw invalidDevFile(path);
+  if (typeof file?.pid === "number" && !isRunning(file.pid)) {
+    throw new KeystrokeError("unreachable", `The dev server that wrote ${path} (process ${file.pid}) is not running`, {
+      hint: "Start it again with `keystroke dev`, point --url / KEYSTROKE_URL elsewhere, or delete the file",
+      details: { path, url, pid: file.pid },
+    });
+  }
   return checkUrl(url, path);
 }
 

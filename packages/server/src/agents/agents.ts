@@ -66,13 +66,13 @@ export function agentRoutes(app: FastifyInstance, { agents, bus }: ServerContext
       runs.add(runId);
       response.write(events.map((event: StoredEvent) => frame(event.type, event)).join(""));
     });
-    const controller = new AbortController();
     response.on("close", () => {
       unsubscribe();
       open.delete(response);
     });
     try {
-      const result = await agents.prompt(slug, { ...body, sessionId }, origin, controller.signal);
+      // The session goes on if the client leaves: it is recorded either way.
+      const result = await agents.prompt(slug, { ...body, sessionId }, origin);
       response.write(frame("result", result));
     } catch (error) {
       response.write(frame("error", toKeystrokeError(error).toBody()));
