@@ -159,6 +159,19 @@ export function buildOpenApiDocument(version: string) {
           responses: { ...ok("A page of runs", ref("RunPage")), ...errors(400) },
         },
       },
+      "/api/history/live": {
+        get: {
+          summary: "Changed History rows as Server-Sent Events, each with whether it matches the filter now",
+          parameters: runFilterParameters(),
+          responses: {
+            "200": {
+              description: "Each message's data is a RunSummary with `matches`",
+              content: { "text/event-stream": { schema: { type: "string" } } },
+            },
+            ...errors(400),
+          },
+        },
+      },
       "/api/history/{runId}": {
         get: {
           summary: "One run",

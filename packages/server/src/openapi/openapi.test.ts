@@ -46,6 +46,7 @@ describe("GET /api/openapi.json", () => {
       "/api/agents/{slug}/sessions/{sessionId}",
       "/api/health",
       "/api/history",
+      "/api/history/live",
       "/api/history/{runId}",
       "/api/ingest",
       "/api/openapi.json",
