@@ -191,6 +191,7 @@ export class AgentRuntime {
     const traceId = parent?.traceId ?? newTraceId();
     const turnSpanId = newSpanId();
     const startTime = new Date().toISOString();
+    const turn = { traceId, turnSpanId, startTime, sessionId, parentSpanId: parent?.spanId };
     let resolved: ResolvedModel;
     let outcome: TurnOutcome;
     try {
@@ -198,14 +199,7 @@ export class AgentRuntime {
         this.options.resolveModel?.(agent.model) ?? resolveModel(agent.model, this.options.providers, this.options.env);
     } catch (error) {
       outcome = { status: "failed", messages: [], text: "", error: toErrorPayload(error) };
-      this.recordTurnSpan(recorder, agent, {
-        traceId,
-        turnSpanId,
-        startTime,
-        sessionId,
-        parentSpanId: parent?.spanId,
-        outcome,
-      });
+      this.recordTurnSpan(recorder, agent, { ...turn, outcome });
       return outcome;
     }
     const childRunIds = new Map<string, string>();
@@ -261,15 +255,7 @@ export class AgentRuntime {
         },
       },
     });
-    this.recordTurnSpan(recorder, agent, {
-      traceId,
-      turnSpanId,
-      startTime,
-      sessionId,
-      parentSpanId: parent?.spanId,
-      outcome,
-      resolved,
-    });
+    this.recordTurnSpan(recorder, agent, { ...turn, outcome, resolved });
     return outcome;
   }
 
