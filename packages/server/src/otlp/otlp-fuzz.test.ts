@@ -72,6 +72,8 @@ const wrongTypes: [string[], unknown][] = [
   [["resourceSpans", "0", "scopeSpans", "0", "spans", "0", "kind"], "SPAN_KIND_SERVER"],
   [["resourceSpans", "0", "scopeSpans", "0", "spans", "0", "startTimeUnixNano"], "yesterday"],
   [["resourceSpans", "0", "scopeSpans", "0", "spans", "0", "endTimeUnixNano"], 1.5],
+  [["resourceSpans", "0", "scopeSpans", "0", "spans", "0", "startTimeUnixNano"], 1e300],
+  [["resourceSpans", "0", "scopeSpans", "0", "spans", "0", "startTimeUnixNano"], "-5"],
   [["resourceSpans", "0", "scopeSpans", "0", "spans", "0", "attributes"], "gen_ai"],
   [["resourceSpans", "0", "scopeSpans", "0", "spans", "0", "attributes", "0", "value"], { intValue: "1.5" }],
   [["resourceSpans", "0", "scopeSpans", "0", "spans", "0", "attributes", "0", "value"], { boolValue: "yes" }],

@@ -17,6 +17,8 @@ import { undecodable } from "./proto-reader.js";
 
 type Json = Record<string, unknown>;
 
+const MAX_UINT64 = 2 ** 64;
+
 function object(value: unknown, path: string): Json {
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw undecodable("expected an object", path);
@@ -45,7 +47,7 @@ function integer(value: unknown, path: string): number {
 /** A time in nanoseconds since the epoch, as epoch milliseconds. */
 function nanos(value: unknown, path: string): number {
   const ns = integer(value, path);
-  if (ns < 0) throw undecodable("expected a non-negative time in nanoseconds", path);
+  if (ns < 0 || ns > MAX_UINT64) throw undecodable("expected a time in nanoseconds since 1970, within 64 bits", path);
   return ns / 1_000_000;
 }
 

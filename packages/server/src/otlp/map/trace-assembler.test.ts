@@ -1,0 +1,98 @@
+import type { RunEvent } from "@keystroke/core";
+import { describe, expect, it } from "vitest";
+import type { OtlpSpan } from "../otlp-model.js";
+import { TraceAssembler } from "./trace-assembler.js";
+
+const T0 = Date.parse("2026-11-28T10:00:00.000Z");
+const TRACE = "5b8aa5a2d2c872e8321cf37308d69df2";
+
+function span(n: number, overrides: Partial<OtlpSpan> = {}): OtlpSpan {
+  return {
+    traceId: TRACE,
+    spanId: n.toString(16).padStart(16, "0"),
+    parentSpanId: "00000000000000ff",
+    parentIsRemote: false,
+    name: `span ${n}`,
+    kind: 1,
+    startMs: T0 + n,
+    endMs: T0 + n + 1,
+    attributes: {},
+    events: [],
+    statusCode: 0,
+    statusMessage: "",
+    resource: { "service.name": "shop" },
+    ...overrides,
+  };
+}
+
+const chat = (n: number, text: string) =>
+  span(n, {
+    attributes: {
+      "gen_ai.operation.name": "chat",
+      "gen_ai.request.model": "gpt-4o",
+      "gen_ai.output.messages": JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: text }] }]),
+    },
+  });
+const root = () =>
+  span(255, {
+    parentSpanId: undefined,
+    startMs: T0,
+    endMs: T0 + 1000,
+    attributes: { "gen_ai.operation.name": "invoke_agent" },
+  });
+
+const types = (events: RunEvent[]) => events.map((e) => e.type);
+
+describe("TraceAssembler", () => {
+  it("writes the trace and model calls at once, and the conversation when the root span arrives", () => {
+    const assembler = new TraceAssembler();
+    const first = assembler.assemble(undefined, [chat(2, "second"), chat(1, "first")], []);
+    expect(types(first.batches[0]?.events ?? []).sort()).toEqual(
+      ["run.created", "run.started", "span.recorded", "span.recorded", "model.called", "model.called"].sort(),
+    );
+    const second = assembler.assemble(undefined, [root()], []);
+    const messages = (second.batches[0]?.events ?? []).filter((e) => e.type === "message.added");
+    expect(messages.map((e) => (e.type === "message.added" ? e.message.parts[0] : undefined))).toEqual([
+      { type: "text", text: "first" },
+      { type: "text", text: "second" },
+    ]);
+    expect(types(second.batches[0]?.events ?? []).at(-1)).toBe("run.finished");
+    expect(second.batches[0]?.runId).toBe(first.batches[0]?.runId);
+  });
+
+  it("writes a conversation whose root never comes once it has been quiet for staleAfterMs", () => {
+    const assembler = new TraceAssembler({ staleAfterMs: 1000 });
+    assembler.assemble(undefined, [chat(1, "alone")], [], T0);
+    const later = assembler.assemble(undefined, [], [], T0 + 5000);
+    expect(later.batches).toHaveLength(1);
+    expect(types(later.batches[0]?.events ?? [])).toEqual(["run.created", "message.added"]);
+  });
+
+  it("holds spans of a trace with nothing AI about it until an AI span of the trace arrives", () => {
+    const assembler = new TraceAssembler();
+    const http = span(9, { name: "GET /orders", attributes: { "http.request.method": "GET" } });
+    expect(assembler.assemble(undefined, [http], []).batches).toEqual([]);
+    const events = assembler.assemble(undefined, [chat(1, "hi")], []).batches[0]?.events ?? [];
+    const names = events.flatMap((e) => (e.type === "span.recorded" ? [e.span.name] : []));
+    expect(names).toEqual(["span 1", "GET /orders"]);
+  });
+
+  it("puts traces with the same conversation id in one run, per project", () => {
+    const assembler = new TraceAssembler();
+    const withConversation = (traceId: string) =>
+      chat(1, "x").attributes["gen_ai.conversation.id"] === undefined
+        ? { ...chat(1, "x"), traceId, attributes: { ...chat(1, "x").attributes, "gen_ai.conversation.id": "c-9" } }
+        : chat(1, "x");
+    const a = assembler.assemble("shop", [withConversation("1".repeat(32))], []).batches[0];
+    const b = assembler.assemble("shop", [withConversation("2".repeat(32))], []).batches[0];
+    const c = assembler.assemble("other", [withConversation("2".repeat(32))], []).batches[0];
+    expect(a?.runId).toBe(b?.runId);
+    expect(c?.runId).not.toBe(a?.runId);
+    expect(a?.events[0]).toMatchObject({ type: "run.created", project: "shop", sessionId: "c-9", slug: "shop" });
+  });
+
+  it("refuses spans without ids, and counts them", () => {
+    const result = new TraceAssembler().assemble(undefined, [span(1, { traceId: "" }), span(2, { spanId: "" })], []);
+    expect(result).toMatchObject({ batches: [], rejected: 2, reason: "a span without a trace_id or span_id" });
+  });
+});
