@@ -48,7 +48,7 @@ describe("TraceAssembler", () => {
     const assembler = new TraceAssembler();
     const first = assembler.assemble(undefined, [chat(2, "second"), chat(1, "first")], []);
     expect(types(first.batches[0]?.events ?? []).sort()).toEqual(
-      ["run.created", "run.started", "span.recorded", "span.recorded", "model.called", "model.called"].sort(),
+      ["run.created", "span.recorded", "span.recorded", "model.called", "model.called"].sort(),
     );
     const second = assembler.assemble(undefined, [root()], []);
     const messages = (second.batches[0]?.events ?? []).filter((e) => e.type === "message.added");

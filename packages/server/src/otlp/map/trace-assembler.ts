@@ -47,6 +47,8 @@ interface RunRef {
   runId: string;
   sessionId: string;
   project: string;
+  /** Keyed by a conversation id, so it may span traces: each trace is a turn that opens with run.started. */
+  conversation: boolean;
 }
 
 interface KnownTrace extends RunRef {
@@ -158,7 +160,7 @@ export class TraceAssembler {
   private batchOf(run: RunRef, traces: Trace[], now: number, letGo: IngestBatch[]): IngestBatch {
     const events: RunEvent[] = [createdEvent(run.project, run.sessionId, traces)];
     for (const trace of [...traces].sort((x, y) => earliest(x) - earliest(y))) {
-      events.push(startedEvent(trace));
+      if (run.conversation) events.push(startedEvent(trace));
       const timed: Timed[] = [];
       for (const { span, role } of trace.spans) timed.push(...recordEvents(span, role));
       for (const log of trace.logs) timed.push(...logEvents(log));
@@ -175,7 +177,13 @@ export class TraceAssembler {
           letGo.push(heldBatch(held));
         }
       }
-      for (const { event } of timed.sort(byTime)) events.push(event);
+      // A message seen by several spans (every model call repeats the prompt) is sent once.
+      const sent = new Set<string>();
+      for (const { event } of timed.sort(byTime)) {
+        if (sent.has(event.eventId)) continue;
+        sent.add(event.eventId);
+        events.push(event);
+      }
       for (const root of roots) events.push(finishedEvent(root));
     }
     return { runId: run.runId, events };
@@ -186,8 +194,13 @@ function projectOf(header: string | undefined, resource: Attributes): string {
   return slugify(header ?? stringAt(resource, "keystroke.project") ?? "default");
 }
 
-function runFor(project: string, kind: string, id: string): RunRef {
-  return { runId: runIdFor(`${project}\u0000${kind}\u0000${id}`), sessionId: id.slice(0, 500), project };
+function runFor(project: string, kind: "conversation" | "trace", id: string): RunRef {
+  return {
+    runId: runIdFor(`${project}\u0000${kind}\u0000${id}`),
+    sessionId: id.slice(0, 500),
+    project,
+    conversation: kind === "conversation",
+  };
 }
 
 function firstConversation(trace: Trace): string | undefined {
