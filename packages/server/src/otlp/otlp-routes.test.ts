@@ -113,6 +113,9 @@ describe("POST /v1/traces", () => {
 
   it("refuses other content types with 415", async () => {
     expect((await post(`${server.url}/v1/traces`, "hello", { "content-type": "text/plain" })).status).toBe(415);
+    const none = await fetch(`${server.url}/v1/logs`, { method: "POST", body: new Uint8Array([1, 2, 3]) });
+    expect(none.status).toBe(415);
+    expect(await none.json()).toMatchObject({ error: { code: "unsupported_media_type" } });
   });
 
   it("answers 429 with Retry-After while the receiver is busy, and serves again after", async () => {
