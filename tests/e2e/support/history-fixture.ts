@@ -1,24 +1,63 @@
 /**
  * The data behind the web page's end-to-end tests and screenshots: a real server over a temp
- * SQLite file, with agent sessions and workflow runs recorded through `POST /api/ingest` exactly
- * as a recorder in another process sends them — conversations with thoughts and tool calls, a
- * subagent linked both ways, failures with error payloads, workflow steps, spans, logs, models,
- * services and costs. The tests rely only on what this file exports, so it can later record the
- * same runs from the starter project instead.
+ * SQLite file hosting the starter project (examples/starter), whose agents are prompted over HTTP
+ * exactly as `keystroke agents prompt` does, on the offline demo model. The agent sessions the
+ * tests open are those recorded runs — an order lookup followed in the same session by a refund
+ * whose tool throws, a subagent call linked both ways, a session that fails — and what the tests
+ * assert about them is read back from the store (`fixture.expect`), not copied from the model.
+ *
+ * What the runtime cannot produce yet still goes through `POST /api/ingest`, as a recorder in
+ * another process sends it: the workflow run (the runtime has no workflows yet), the volume of
+ * older runs of mixed kinds and statuses behind them, and the session still running that the live
+ * test appends to (a prompt answers only once its turn is over).
  */
-import { newEventId, newRunId, type RunEventInput } from "@keystroke/core";
-import { startTestServer } from "../../../packages/server/src/testing/test-server.js";
+import { fileURLToPath } from "node:url";
+import {
+  newEventId,
+  newRunId,
+  type Page,
+  type RunEventInput,
+  type RunPage,
+  type Span,
+  type StoredLog,
+  type StoredMessage,
+} from "@keystroke/core";
+import { startTestServer, type TestServer } from "../../../packages/server/src/testing/test-server.js";
+
+const starter = fileURLToPath(new URL("../../../examples/starter", import.meta.url));
 
 /** A word that occurs in one conversation only (the refund session). */
-export const SEARCH_WORD = "warranty";
-export const SUPPORT_AGENT = "Support agent";
-export const RESEARCH_AGENT = "Research agent";
-export const SUBAGENT = "Web researcher";
-export const BILLING_AGENT = "Billing agent";
+export const SEARCH_WORD = "damaged";
+export const SUPPORT_AGENT = "Support";
+export const SUBAGENT = "Research";
+/** The tool the support agent calls its research subagent through. */
+export const SUBAGENT_TOOL = "research";
 export const REPORT_WORKFLOW = "Nightly report";
-export const LOOKUP_TOOL = "lookup_order";
-export const THOUGHT_TEXT = "The customer wants the refund status; I should look up order 1042 first.";
+export const RUNNING_TEXT = "My headphones broke after a week, can I get a replacement?";
 export const LIVE_REPLY = "Your replacement ships tomorrow morning.";
+const LOG_FILTER = "refund";
+
+/** What the refund session shows, as recorded. */
+export interface RefundExpectations {
+  /** The first user message. */
+  userText: string;
+  /** The first thought of the conversation. */
+  thoughtText: string;
+  /** The tool call that answered, and a value of its result as its JSON shows it. */
+  okTool: string;
+  okResultText: string;
+  /** The tool call that threw, and its error message. */
+  failedTool: string;
+  failedToolError: string;
+  /** Spans on the trace, and how many of them are errors. */
+  spans: number;
+  errorSpans: number;
+  /** Log lines, a filter, and how many lines match it. */
+  logs: number;
+  logFilter: string;
+  logFilterMatches: number;
+  searchWord: string;
+}
 
 export interface HistoryFixture {
   url: string;
@@ -31,13 +70,94 @@ export interface HistoryFixture {
     workflow: string;
     running: string;
   };
+  /** Every run id as History lists them after setup, newest first. */
+  newestFirst: string[];
   /** How many runs the store holds, and how many of them failed. */
   counts: { total: number; failed: number };
+  expect: RefundExpectations;
   /** Appends an assistant message to a run, as its recorder would. */
   appendMessage(runId: string, text: string): Promise<void>;
   /** Records a new run that started now: it is announced live on an open History page. */
   recordNewRun(): Promise<string>;
   close(): Promise<void>;
+}
+
+interface PromptReply {
+  sessionId: string;
+  runId: string;
+  status: string;
+  messages: StoredMessage[];
+}
+
+interface RecordedRun {
+  messages: Page<StoredMessage>;
+  trace: { spans: Page<Span>; logs: Page<StoredLog> };
+}
+
+/** Prompts an agent as the CLI does, so the run's source, trigger and actor are the CLI's. */
+async function prompt(
+  server: TestServer,
+  agent: string,
+  message: string,
+  expected: "success" | "failed",
+  sessionId?: string,
+): Promise<PromptReply> {
+  const command = `keystroke agents prompt ${agent} --message ${JSON.stringify(message)}`;
+  const response = await fetch(`${server.url}/api/agents/${agent}/prompt`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-keystroke-client": "cli",
+      "x-keystroke-command": sessionId ? `${command} --session-id ${sessionId}` : command,
+      "x-keystroke-user": "ada",
+    },
+    body: JSON.stringify({ message, sessionId }),
+  });
+  const reply = (await response.json()) as PromptReply;
+  if (response.status !== 200 || reply.status !== expected) {
+    throw new Error(`prompting ${agent} with "${message}" answered ${response.status}: ${JSON.stringify(reply)}`);
+  }
+  return reply;
+}
+
+async function recorded(server: TestServer, runId: string): Promise<RecordedRun> {
+  const { status, body } = await server.get<RecordedRun>(`/api/history/${runId}?include=messages,trace`);
+  if (status !== 200) throw new Error(`GET /api/history/${runId} answered ${status}: ${JSON.stringify(body)}`);
+  if (body.messages.nextCursor || body.trace.spans.nextCursor || body.trace.logs.nextCursor) {
+    throw new Error(`run ${runId} has more than one page of messages, spans or logs`);
+  }
+  return body;
+}
+
+/** Reads what the tests assert from the refund session as the store recorded it. */
+function refundExpectations({ messages, trace }: RecordedRun): RefundExpectations {
+  const parts = messages.items.flatMap((m) => m.parts.map((part) => ({ role: m.role, part })));
+  const results = parts.flatMap(({ part }) => (part.type === "tool_result" ? [part] : []));
+  const ok = results.find((r) => !r.error);
+  const failed = results.find((r) => r.error);
+  const userText = parts.find(({ role, part }) => role === "user" && part.type === "text")?.part;
+  const thought = parts.find(({ part }) => part.type === "thought")?.part;
+  const okStatus = (ok?.result as { status?: unknown } | undefined)?.status;
+  if (!ok?.name || !failed?.name || !failed.error || userText?.type !== "text" || thought?.type !== "thought") {
+    throw new Error(`the refund session lacks a thought, a tool result or a tool error: ${JSON.stringify(parts)}`);
+  }
+  if (typeof okStatus !== "string") throw new Error(`${ok.name} answered no status: ${JSON.stringify(ok.result)}`);
+  if (!userText.text.includes(SEARCH_WORD)) throw new Error(`"${SEARCH_WORD}" is not in "${userText.text}"`);
+  const logs = trace.logs.items;
+  return {
+    userText: userText.text,
+    thoughtText: thought.text,
+    okTool: ok.name,
+    okResultText: JSON.stringify(okStatus),
+    failedTool: failed.name,
+    failedToolError: failed.error.message,
+    spans: trace.spans.items.length,
+    errorSpans: trace.spans.items.filter((s) => s.status?.code === "error").length,
+    logs: logs.length,
+    logFilter: LOG_FILTER,
+    logFilterMatches: logs.filter((l) => l.message.toLowerCase().includes(LOG_FILTER)).length,
+    searchWord: SEARCH_WORD,
+  };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -50,10 +170,10 @@ interface Recorder {
   add(offsetMs: number, event: Record<string, unknown> & { type: RunEventInput["type"] }): void;
 }
 
-function recorder(runId: string, start: number): Recorder {
+function recorder(start: number): Recorder {
   const events: RunEventInput[] = [];
   return {
-    runId,
+    runId: newRunId(start),
     start,
     events,
     add(offsetMs, event) {
@@ -62,45 +182,40 @@ function recorder(runId: string, start: number): Recorder {
   };
 }
 
-interface AgentSpec {
-  start: number;
+interface RunSpec {
   slug: string;
   name: string;
   project?: string;
-  source?: "api" | "cli" | "gateway" | "trigger" | "workflow" | "agent";
+  source?: "api" | "cli" | "gateway" | "trigger";
   trigger?: { label: string; value: unknown };
-  actor?: { type: "user" | "api_key" | "trigger" | "gateway_user" | "workflow" | "agent"; id: string; name?: string };
-  parent?: { runId: string; toolCallId: string };
-  model?: string;
+  actor?: { type: "user" | "api_key" | "trigger" | "gateway_user"; id: string; name?: string };
 }
 
-function createdEvent(r: Recorder, spec: AgentSpec, kind: "agent" | "workflow" = "agent", input?: unknown) {
+function createdEvent(r: Recorder, spec: RunSpec, kind: "agent" | "workflow" = "agent", input?: unknown) {
   r.add(0, {
     type: "run.created",
     kind,
     slug: spec.slug,
     name: spec.name,
-    project: spec.project ?? "acme-support",
+    project: spec.project ?? "starter",
     sessionId: kind === "agent" ? `ses_${spec.slug}_${r.runId.slice(-6).toLowerCase()}` : undefined,
     source: spec.source ?? "cli",
     trigger: spec.trigger ?? { label: "CLI prompt", value: { command: `keystroke agents prompt ${spec.slug}` } },
-    actor: spec.actor ?? { type: "user", id: "user_ada", name: "Ada Lovelace" },
-    parent: spec.parent,
+    actor: spec.actor ?? { type: "user", id: "ada" },
     status: "queued",
     input,
   });
   r.add(40, { type: "run.started" });
 }
 
-/** One model turn: a chat span under the agent span, the model call with usage and cost. */
-function modelCall(r: Recorder, traceId: string, parentSpanId: string, at: number, ms: number, model: string) {
+/** One model turn of an ingested run: a chat span, the model call with usage and cost. */
+function modelCall(r: Recorder, at: number, ms: number, model: string) {
   const spanId = hex(16);
   r.add(at, {
     type: "span.recorded",
     span: {
-      traceId,
+      traceId: hex(32),
       spanId,
-      parentSpanId,
       name: `chat ${model}`,
       kind: "client",
       startTime: iso(r.start + at),
@@ -126,278 +241,12 @@ function modelCall(r: Recorder, traceId: string, parentSpanId: string, at: numbe
   });
 }
 
-/** Starts a server and records the fixture's runs. */
-export async function startHistoryFixture(): Promise<HistoryFixture> {
-  const server = await startTestServer();
-  const now = Date.now();
-  const minutes = (m: number) => now - m * 60_000;
-  const ingest = async (r: Recorder) => {
-    const reply = await server.ingest(r.runId, r.events);
-    if (reply.status !== 200) throw new Error(`ingest of ${r.runId} failed: ${JSON.stringify(reply.body)}`);
-  };
-  let failed = 0;
-
-  const spanAt = (r: Recorder, start: number, span: Record<string, unknown>) =>
-    r.add(0, {
-      type: "span.recorded",
-      span: {
-        ...span,
-        startTime: iso(start + (span.startTime as number)),
-        endTime: iso(start + (span.endTime as number)),
-      },
-    });
-
-  // The refund session: thought, a tool call with its result, a tool call that failed.
-  const refundStart = minutes(42);
-  const refund = recorder(newRunId(refundStart), refundStart);
-  const refundSpec: AgentSpec = { start: refundStart, slug: "support", name: SUPPORT_AGENT };
-  createdEvent(refund, refundSpec);
-  const trace = hex(32);
-  const root = hex(16);
-  refund.add(60, {
-    type: "message.added",
-    message: {
-      id: "m1",
-      role: "user",
-      parts: [{ type: "text", text: `Where is my refund for order 1042? The ${SEARCH_WORD} says 30 days.` }],
-    },
-  });
-  modelCall(refund, trace, root, 100, 900, "anthropic/claude-sonnet-4.6");
-  refund.add(1000, {
-    type: "message.added",
-    message: {
-      id: "m2",
-      role: "assistant",
-      parts: [
-        { type: "thought", text: THOUGHT_TEXT },
-        { type: "tool_call", id: "tc1", name: LOOKUP_TOOL, arguments: { orderId: "1042" } },
-        {
-          type: "tool_result",
-          id: "tc1",
-          name: LOOKUP_TOOL,
-          result: { status: "refunded", amount: 49.9, currency: "EUR" },
-        },
-        { type: "tool_call", id: "tc2", name: "notify_customer", arguments: { channel: "sms" } },
-        {
-          type: "tool_result",
-          id: "tc2",
-          name: "notify_customer",
-          error: { name: "ServiceError", message: "SMS gateway refused the number", code: "E_SMS" },
-        },
-        {
-          type: "text",
-          text: "Your refund of €49.90 for order 1042 was issued yesterday. It should reach your card within 3–5 business days.",
-        },
-      ],
-    },
-  });
-  spanAt(refund, refundStart, {
-    traceId: trace,
-    spanId: root,
-    name: "invoke_agent support",
-    startTime: 50,
-    endTime: 2400,
-    attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "support" },
-  });
-  spanAt(refund, refundStart, {
-    traceId: trace,
-    spanId: hex(16),
-    parentSpanId: root,
-    name: `execute_tool ${LOOKUP_TOOL}`,
-    startTime: 1010,
-    endTime: 1180,
-    attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": LOOKUP_TOOL, "order.id": "1042" },
-  });
-  spanAt(refund, refundStart, {
-    traceId: trace,
-    spanId: hex(16),
-    parentSpanId: root,
-    name: "execute_tool notify_customer",
-    startTime: 1190,
-    endTime: 1420,
-    status: { code: "error", message: "SMS gateway refused the number" },
-    attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "notify_customer" },
-    events: [
-      {
-        name: "exception",
-        time: iso(refundStart + 1400),
-        attributes: { "exception.type": "ServiceError", "exception.message": "SMS gateway refused the number" },
-      },
-    ],
-  });
-  modelCall(refund, trace, root, 1500, 850, "anthropic/claude-sonnet-4.6");
-  refund.add(1200, { type: "service.used", service: "orders-api" });
-  refund.add(1300, { type: "service.used", service: "twilio" });
-  refund.add(1100, {
-    type: "log.recorded",
-    log: {
-      time: iso(refundStart + 1100),
-      level: "info",
-      message: "order 1042 found: refunded",
-      attributes: { orderId: "1042" },
-    },
-  });
-  refund.add(1410, {
-    type: "log.recorded",
-    log: {
-      time: iso(refundStart + 1410),
-      level: "error",
-      message: "sms send failed: number refused",
-      attributes: { code: "E_SMS" },
-    },
-  });
-  refund.add(2400, { type: "run.finished", status: "success", output: { answered: true } });
-  await ingest(refund);
-
-  // A research session that hands a question to a subagent, linked both ways.
-  const parentStart = minutes(30);
-  const parent = recorder(newRunId(parentStart), parentStart);
-  const child = recorder(newRunId(parentStart + 1500), parentStart + 1500);
-  createdEvent(parent, {
-    start: parentStart,
-    slug: "research",
-    name: RESEARCH_AGENT,
-    project: "acme-research",
-    source: "api",
-    trigger: { label: "API call", value: { method: "POST", path: "/api/agents/research/prompt" } },
-    actor: { type: "api_key", id: "key_ci", name: "CI key" },
-  });
-  parent.add(60, {
-    type: "message.added",
-    message: {
-      id: "m1",
-      role: "user",
-      parts: [{ type: "text", text: "Compare the return policies of our three competitors." }],
-    },
-  });
-  parent.add(1400, {
-    type: "message.added",
-    message: {
-      id: "m2",
-      role: "assistant",
-      parts: [
-        { type: "thought", text: "This needs web research; delegate it to the researcher." },
-        {
-          type: "tool_call",
-          id: "sub1",
-          name: "web_researcher",
-          arguments: { question: "competitor return policies" },
-          childRunId: child.runId,
-        },
-      ],
-    },
-  });
-  parent.add(1500, { type: "run.child_added", childRunId: child.runId, toolCallId: "sub1" });
-  modelCall(parent, hex(32), hex(16), 100, 1200, "openai/gpt-5");
-  createdEvent(child, {
-    start: parentStart + 1500,
-    slug: "researcher",
-    name: SUBAGENT,
-    project: "acme-research",
-    source: "agent",
-    trigger: { label: "Subagent call", value: { parentRunId: parent.runId, tool: "web_researcher" } },
-    actor: { type: "agent", id: "research", name: RESEARCH_AGENT },
-    parent: { runId: parent.runId, toolCallId: "sub1" },
-  });
-  child.add(60, {
-    type: "message.added",
-    message: { id: "m1", role: "user", parts: [{ type: "text", text: "competitor return policies" }] },
-  });
-  child.add(3000, {
-    type: "message.added",
-    message: {
-      id: "m2",
-      role: "assistant",
-      parts: [{ type: "text", text: "All three offer 30-day returns; one charges a restocking fee." }],
-    },
-  });
-  modelCall(child, hex(32), hex(16), 100, 2500, "openai/gpt-5-mini");
-  child.add(3100, { type: "service.used", service: "web-search" });
-  child.add(3200, { type: "run.finished", status: "success" });
-  parent.add(5200, {
-    type: "message.part_added",
-    messageId: "m2",
-    part: {
-      type: "tool_result",
-      id: "sub1",
-      name: "web_researcher",
-      result: { summary: "All three offer 30-day returns." },
-    },
-  });
-  parent.add(5600, {
-    type: "message.added",
-    message: {
-      id: "m3",
-      role: "assistant",
-      parts: [
-        {
-          type: "text",
-          text: "All three competitors accept returns within 30 days; only one charges a restocking fee.",
-        },
-      ],
-    },
-  });
-  parent.add(5700, { type: "run.finished", status: "success" });
-  await ingest(parent);
-  await ingest(child);
-
-  // A failed session with its error payload.
-  const failedStart = minutes(18);
-  const failedRun = recorder(newRunId(failedStart), failedStart);
-  createdEvent(failedRun, {
-    start: failedStart,
-    slug: "billing",
-    name: BILLING_AGENT,
-    source: "gateway",
-    trigger: { label: "Slack thread", value: { channel: "#billing", ts: "1732788000.000100" } },
-    actor: { type: "gateway_user", id: "U024BE7LH", name: "grace" },
-  });
-  failedRun.add(60, {
-    type: "message.added",
-    message: { id: "m1", role: "user", parts: [{ type: "text", text: "Charge the annual plan to the card on file." }] },
-  });
-  failedRun.add(900, {
-    type: "message.added",
-    message: {
-      id: "m2",
-      role: "assistant",
-      parts: [
-        { type: "tool_call", id: "pay1", name: "charge_card", arguments: { plan: "annual", amountCents: 120000 } },
-        {
-          type: "tool_result",
-          id: "pay1",
-          name: "charge_card",
-          error: { name: "TimeoutError", message: "Payment provider timed out after 30 s" },
-        },
-      ],
-    },
-  });
-  modelCall(failedRun, hex(32), hex(16), 100, 700, "anthropic/claude-sonnet-4.6");
-  failedRun.add(31_000, {
-    type: "log.recorded",
-    log: { time: iso(failedStart + 31_000), level: "error", message: "charge_card timed out", attributes: {} },
-  });
-  failedRun.add(31_200, {
-    type: "run.finished",
-    status: "failed",
-    error: {
-      name: "ToolError",
-      message: "Payment provider timed out after 30 s",
-      code: "E_TIMEOUT",
-      stack:
-        "ToolError: Payment provider timed out after 30 s\n    at chargeCard (src/actions/charge-card.ts:18:11)\n    at runTool (keystroke/agent/tools.js:77:19)",
-    },
-  });
-  await ingest(failedRun);
-  failed++;
-
-  // A workflow run with input, steps and output.
-  const wfStart = minutes(12);
-  const workflow = recorder(newRunId(wfStart), wfStart);
+/** A workflow run with input, steps and output, twelve minutes ago. */
+function workflowRun(now: number): Recorder {
+  const workflow = recorder(now - 12 * 60_000);
   createdEvent(
     workflow,
     {
-      start: wfStart,
       slug: "nightly-report",
       name: REPORT_WORKFLOW,
       project: "acme-ops",
@@ -411,7 +260,7 @@ export async function startHistoryFixture(): Promise<HistoryFixture> {
   workflow.add(100, { type: "step.started", stepId: "s1", name: "fetch-orders", input: { date: "2026-11-27" } });
   workflow.add(1600, { type: "step.finished", stepId: "s1", status: "success", output: { orders: 412 } });
   workflow.add(1700, { type: "step.started", stepId: "s2", name: "summarize", input: { orders: 412 } });
-  modelCall(workflow, hex(32), hex(16), 1750, 2100, "openai/gpt-5-mini");
+  modelCall(workflow, 1750, 2100, "openai/gpt-5-mini");
   workflow.add(4000, { type: "step.finished", stepId: "s2", status: "success", output: { words: 180 } });
   workflow.add(4100, { type: "service.used", service: "s3" });
   workflow.add(4200, {
@@ -419,48 +268,24 @@ export async function startHistoryFixture(): Promise<HistoryFixture> {
     status: "success",
     output: { report: "s3://reports/2026-11-27.md", orders: 412 },
   });
-  await ingest(workflow);
+  return workflow;
+}
 
-  // A session still running: the live test appends to it.
-  const runningStart = minutes(1);
-  const running = recorder(newRunId(runningStart), runningStart);
-  createdEvent(running, {
-    start: runningStart,
-    slug: "support",
-    name: SUPPORT_AGENT,
-    source: "gateway",
-    trigger: { label: "Slack thread", value: { channel: "#support" } },
-    actor: { type: "gateway_user", id: "U07KQ2", name: "linus" },
-  });
-  running.add(60, {
-    type: "message.added",
-    message: {
-      id: "m1",
-      role: "user",
-      parts: [{ type: "text", text: "My headphones broke after a week, can I get a replacement?" }],
-    },
-  });
-  await ingest(running);
-
-  // Background volume: a mix of kinds, statuses, projects and triggers over the last day.
+/** Older runs over the last day: a mix of kinds, statuses, projects and triggers. */
+function backgroundRuns(now: number): Recorder[] {
   const statuses = ["success", "success", "success", "failed", "canceled"] as const;
   const agents = [
-    ["support", SUPPORT_AGENT, "acme-support"],
-    ["triage", "Ticket triage", "acme-support"],
-    ["research", RESEARCH_AGENT, "acme-research"],
+    ["support", SUPPORT_AGENT, "starter"],
+    ["triage", "Ticket triage", "helpdesk"],
+    ["research", SUBAGENT, "starter"],
   ] as const;
-  let total = 6;
-  for (let i = 0; i < 34; i++) {
-    const start = minutes(60 + i * 37);
+  return Array.from({ length: 34 }, (_, i) => {
+    const r = recorder(now - (60 + i * 37) * 60_000);
     const status = statuses[i % statuses.length] ?? "success";
-    const [slug, name, project] = agents[i % agents.length] ?? agents[0];
-    const isWorkflow = i % 4 === 3;
-    const r = recorder(newRunId(start), start);
-    if (isWorkflow) {
+    if (i % 4 === 3) {
       createdEvent(
         r,
         {
-          start,
           slug: "sync-crm",
           name: "CRM sync",
           project: "acme-ops",
@@ -479,17 +304,15 @@ export async function startHistoryFixture(): Promise<HistoryFixture> {
         error: status === "failed" ? { message: "HubSpot rate limit" } : undefined,
       });
     } else {
+      const [slug, name, project] = agents[i % agents.length] ?? agents[0];
+      const cli = i % 2 === 0;
       createdEvent(r, {
-        start,
         slug,
         name,
         project,
-        actor:
-          i % 2 === 0
-            ? { type: "user", id: "user_ada", name: "Ada Lovelace" }
-            : { type: "api_key", id: "key_ci", name: "CI key" },
-        source: i % 2 === 0 ? "cli" : "api",
-        trigger: i % 2 === 0 ? undefined : { label: "API call", value: { method: "POST" } },
+        actor: cli ? { type: "user", id: "ada" } : { type: "api_key", id: "key_ci", name: "CI key" },
+        source: cli ? "cli" : "api",
+        trigger: cli ? undefined : { label: "API prompt", value: { method: "POST" } },
       });
       r.add(50, {
         type: "message.added",
@@ -507,29 +330,88 @@ export async function startHistoryFixture(): Promise<HistoryFixture> {
           parts: [{ type: "text", text: "Standard shipping takes two to four days." }],
         },
       });
-      modelCall(r, hex(32), hex(16), 100, 600 + i * 20, i % 3 === 0 ? "openai/gpt-5" : "anthropic/claude-sonnet-4.6");
+      modelCall(r, 100, 600 + i * 20, i % 3 === 0 ? "openai/gpt-5" : "anthropic/claude-sonnet-4.6");
     }
     r.add(1000 + i * 150, {
       type: "run.finished",
       status,
       error: status === "failed" ? { name: "Error", message: "Upstream returned 502" } : undefined,
     });
-    await ingest(r);
-    total++;
-    if (status === "failed") failed++;
+    return r;
+  });
+}
+
+/** A support session still running, started now, arriving from a Slack thread. */
+function runningSession(): Recorder {
+  const running = recorder(Date.now());
+  createdEvent(running, {
+    slug: "support",
+    name: SUPPORT_AGENT,
+    source: "gateway",
+    trigger: { label: "Slack thread", value: { channel: "#support" } },
+    actor: { type: "gateway_user", id: "U07KQ2", name: "linus" },
+  });
+  running.add(60, {
+    type: "message.added",
+    message: { id: "m1", role: "user", parts: [{ type: "text", text: RUNNING_TEXT }] },
+  });
+  return running;
+}
+
+/** Starts a server hosting the starter project and records the fixture's runs. */
+export async function startHistoryFixture(): Promise<HistoryFixture> {
+  // The starter picks a real model when a provider key is set; these tests need the demo model.
+  delete process.env.ANTHROPIC_API_KEY;
+  delete process.env.OPENAI_API_KEY;
+  const server = await startTestServer({ projectDir: starter });
+  const ingest = async (r: Recorder) => {
+    const reply = await server.ingest(r.runId, r.events);
+    if (reply.status !== 200) throw new Error(`ingest of ${r.runId} failed: ${JSON.stringify(reply.body)}`);
+  };
+
+  const lookup = await prompt(
+    server,
+    "support",
+    "Where is order A-1001? Please look up the order, the box arrived damaged.",
+    "success",
+  );
+  await prompt(server, "support", "Please refund order A-1001.", "success", lookup.sessionId);
+  const parent = await prompt(server, "support", "Can you research the product warranty policy for me?", "success");
+  const failed = await prompt(server, "support", "Please simulate an outage so I can see a failed session.", "failed");
+
+  const subagentCall = parent.messages
+    .flatMap((m) => m.parts)
+    .find((part) => part.type === "tool_call" && part.name === SUBAGENT_TOOL);
+  const child = subagentCall?.type === "tool_call" ? subagentCall.childRunId : undefined;
+  if (!child) throw new Error(`the support agent did not call ${SUBAGENT_TOOL}: ${JSON.stringify(parent.messages)}`);
+
+  const now = Date.now();
+  const workflow = workflowRun(now);
+  await ingest(workflow);
+  for (const r of backgroundRuns(now)) await ingest(r);
+  const running = runningSession();
+  await ingest(running);
+
+  const expectations = refundExpectations(await recorded(server, lookup.runId));
+  const listed = await server.get<RunPage>("/api/history?limit=1000");
+  if (listed.status !== 200 || listed.body.nextCursor) {
+    throw new Error(`GET /api/history did not list every run: ${JSON.stringify(listed.body).slice(0, 500)}`);
   }
+  const runs = listed.body.runs;
 
   return {
     url: server.url,
     runs: {
-      refund: refund.runId,
-      failed: failedRun.runId,
+      refund: lookup.runId,
+      failed: failed.runId,
       parent: parent.runId,
-      child: child.runId,
+      child,
       workflow: workflow.runId,
       running: running.runId,
     },
-    counts: { total, failed },
+    newestFirst: runs.map((r) => r.runId),
+    counts: { total: runs.length, failed: runs.filter((r) => r.status === "failed").length },
+    expect: expectations,
     appendMessage: async (runId, text) => {
       const reply = await server.ingest(runId, [
         {
@@ -542,9 +424,8 @@ export async function startHistoryFixture(): Promise<HistoryFixture> {
       if (reply.status !== 200) throw new Error(`append failed: ${JSON.stringify(reply.body)}`);
     },
     recordNewRun: async () => {
-      const start = Date.now();
-      const r = recorder(newRunId(start), start);
-      createdEvent(r, { start, slug: "triage", name: "Ticket triage", project: "acme-support" });
+      const r = recorder(Date.now());
+      createdEvent(r, { slug: "triage", name: "Ticket triage", project: "helpdesk" });
       await ingest(r);
       return r.runId;
     },
