@@ -169,3 +169,25 @@ describe("POST /v1/logs", () => {
     });
   });
 });
+
+describe("a conversation whose root span never arrives", () => {
+  it("is written when the server closes", async () => {
+    const own = await startOtlpTestServer();
+    const chat = testSpan(1, {
+      parentSpanId: "00000000000000ff",
+      attributes: {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.request.model": "gpt-4o",
+        "gen_ai.output.messages": JSON.stringify([
+          { role: "assistant", parts: [{ type: "text", content: "partial" }] },
+        ]),
+      },
+    });
+    expect((await post(`${own.url}/v1/traces`, tracesBody([chat]), proto)).status).toBe(200);
+    const runId = (await own.store.listRuns({})).runs[0]?.runId as string;
+    expect((await own.store.getRun(runId))?.run).toMatchObject({ status: "running", messageCount: 0 });
+    await own.server.close();
+    expect((await own.store.getRun(runId))?.run).toMatchObject({ status: "running", messageCount: 1 });
+    await own.close();
+  });
+});

@@ -89,6 +89,14 @@ export function otlpRoutes(app: FastifyInstance, { ingest }: ServerContext, opti
     return sendExportResponse(reply, encoding, signal, rejected, reason);
   };
 
+  // Conversations whose root span never came are written once quiet, and all of them at close.
+  const writeWaiting = (all: boolean) => Promise.allSettled(assembler.drain(all).map((batch) => ingest.submit(batch)));
+  const timer = setInterval(() => void writeWaiting(false), 5_000).unref();
+  app.addHook("onClose", async () => {
+    clearInterval(timer);
+    await writeWaiting(true);
+  });
+
   app.register(async (otlp) => {
     otlp.removeAllContentTypeParsers();
     otlp.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: maxBodyBytes }, (_request, body, done) =>

@@ -63,9 +63,12 @@ describe("TraceAssembler", () => {
   it("writes a conversation whose root never comes once it has been quiet for staleAfterMs", () => {
     const assembler = new TraceAssembler({ staleAfterMs: 1000 });
     assembler.assemble(undefined, [chat(1, "alone")], [], T0);
+    expect(assembler.drain(false, T0 + 500)).toEqual([]);
     const later = assembler.assemble(undefined, [], [], T0 + 5000);
     expect(later.batches).toHaveLength(1);
     expect(types(later.batches[0]?.events ?? [])).toEqual(["run.created", "message.added"]);
+    assembler.assemble(undefined, [chat(3, "waiting")], [], T0 + 6000);
+    expect(assembler.drain(true, T0 + 6001)).toHaveLength(1);
   });
 
   it("holds spans of a trace with nothing AI about it until an AI span of the trace arrives", () => {

@@ -129,8 +129,16 @@ export class TraceAssembler {
     for (const { run, traces: runTraces } of runs.values()) {
       result.batches.push(this.batchOf(run, runTraces, now, result.batches));
     }
-    for (const held of this.untilRoot.stale(now - this.staleAfterMs)) result.batches.push(heldBatch(held));
+    result.batches.push(...this.drain(false, now));
     return result;
+  }
+
+  /**
+   * The conversations still waiting for their root span, as batches to write now: all of them
+   * (when the server closes), or those quiet for `staleAfterMs` (called on a timer).
+   */
+  drain(all: boolean, now = Date.now()): IngestBatch[] {
+    return this.untilRoot.stale(all ? Number.POSITIVE_INFINITY : now - this.staleAfterMs).map(heldBatch);
   }
 
   /** The run of a trace, or undefined when it waits for an AI span of its trace. */
