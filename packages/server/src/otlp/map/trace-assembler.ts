@@ -181,9 +181,9 @@ export class TraceAssembler {
           timed.push(...messageEvents(span, role, spanContent(span, role)));
       } else {
         const withContent = trace.spans.filter(({ span, role }) => isAiSpan(span, role));
-        for (const held of this.untilRoot.add(trace.key, trace.traceId, withContent, [], run, now)) {
-          letGo.push(heldBatch(held));
-        }
+        const letGoNow =
+          withContent.length > 0 ? this.untilRoot.add(trace.key, trace.traceId, withContent, [], run, now) : [];
+        for (const held of letGoNow) letGo.push(heldBatch(held));
       }
       // A message seen by several spans (every model call repeats the prompt) is sent once.
       const sent = new Set<string>();
