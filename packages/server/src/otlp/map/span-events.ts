@@ -14,6 +14,8 @@ import type { SpanContent } from "./span-content.js";
 import type { SpanRole } from "./span-role.js";
 
 const statusCodes = ["unset", "ok", "error"] as const;
+/** A message holds at most this many parts (the run-event schema's limit). */
+const MAX_PARTS = 10_000;
 
 const MS_PER_DAY = 86_400_000;
 const twoDigits = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, "0"));
@@ -110,7 +112,7 @@ export function contentEvents(content: SpanContent, traceId: string, time: strin
   const seen = new Map<string, number>();
   for (const input of content.input) {
     if (input.role === "user" || input.role === "system") {
-      const texts = input.parts.filter((p) => p.type === "text");
+      const texts = input.parts.filter((p) => p.type === "text").slice(0, MAX_PARTS);
       if (texts.length > 0) {
         const text = texts.map((p) => p.text).join("\n");
         const key = `${input.role}\u0000${text}`;
@@ -122,7 +124,7 @@ export function contentEvents(content: SpanContent, traceId: string, time: strin
     events.push(...toolEvents(input, time, fallbackId));
   }
   for (const output of content.output) {
-    const said = output.parts.filter((p) => p.type === "text" || p.type === "thought");
+    const said = output.parts.filter((p) => p.type === "text" || p.type === "thought").slice(0, MAX_PARTS);
     if (said.length > 0) {
       const id = `a-${shortHash(traceId, ...said.map((p) => `${p.type}:${p.text}`))}`;
       events.push(message(time, id, "assistant", said));
