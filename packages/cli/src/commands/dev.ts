@@ -12,6 +12,7 @@ import { z } from "zod";
 import { agentSettingsFromEnv } from "../lifecycle/agent-settings.js";
 import { removeDevFile, writeDevFile } from "../lifecycle/dev-file.js";
 import { listenError } from "../lifecycle/listen-error.js";
+import { addOtlpOptions, otlpFlags, otlpServerOptions } from "../lifecycle/otlp-options.js";
 import { readSeedFile, recordSeedPrompts } from "../lifecycle/seed-prompts.js";
 import { nextStopSignal } from "../lifecycle/stop-signal.js";
 import { integerFlag } from "../options/flag-schemas.js";
@@ -24,6 +25,7 @@ const devFlags = z.object({
   host: z.string().min(1, "expected a host name or IP address"),
   seed: z.string().min(1, "expected a JSON file of prompts").optional(),
   watch: z.boolean(),
+  ...otlpFlags,
 });
 
 function modelsNote(): string {
@@ -33,78 +35,80 @@ function modelsNote(): string {
 
 /** Adds `keystroke dev`. */
 export function configure(program: Command): void {
-  program
+  const dev = program
     .command("dev")
     .description("Run the project in this folder locally: serve, record and reload on change")
     .option("--dir <path>", "the project folder (with keystroke.config.ts)", ".")
     .option("--port <port>", "port to listen on; 0 picks a free one", "3400")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--seed <file>", "on first start (empty store), record these example prompts")
-    .option("--no-watch", "do not reload when files change")
-    .action(
-      commandAction(async (command, context) => {
-        const flags = parseOptions(devFlags, command.opts());
-        const projectDir = resolve(flags.dir);
-        if (!existsSync(join(projectDir, "keystroke.config.ts"))) {
-          throw new KeystrokeError("not_found", `No keystroke.config.ts in ${projectDir}`, {
-            hint: "Run `keystroke dev` in a project folder, pass --dir, or create one with `keystroke init <dir> --yes`",
-          });
-        }
-        const seed = flags.seed ? readSeedFile(resolve(flags.seed)) : undefined;
-        const agents = agentSettingsFromEnv();
-        const dbPath = join(projectDir, ".keystroke", "keystroke.db");
-        context.say(`Loading ${relative(process.cwd(), projectDir) || "."}…`);
-        const { startServer } = await import("@keystroke/server");
-        const running = await startServer({
-          host: flags.host,
-          port: flags.port,
-          dbPath,
-          projectDir,
-          watch: flags.watch,
-          agents,
-          projectEvents: {
-            onReload: (project, changed) =>
-              context.say(
-                `Reloaded (${changed.join(", ") || "files changed"}): ${[...project.agents.keys()].join(", ") || "no agents"}`,
-              ),
-            onReloadError: (error) =>
-              context.say(
-                `Reload failed, still serving the last good version: ${error instanceof Error ? error.message : String(error)}`,
-              ),
-          },
-        }).catch((thrown: unknown) => {
-          throw listenError(thrown, flags.host, flags.port);
+    .option("--no-watch", "do not reload when files change");
+  addOtlpOptions(dev).action(
+    commandAction(async (command, context) => {
+      const flags = parseOptions(devFlags, command.opts());
+      const projectDir = resolve(flags.dir);
+      if (!existsSync(join(projectDir, "keystroke.config.ts"))) {
+        throw new KeystrokeError("not_found", `No keystroke.config.ts in ${projectDir}`, {
+          hint: "Run `keystroke dev` in a project folder, pass --dir, or create one with `keystroke init <dir> --yes`",
         });
-        const project = running.project?.current();
-        writeDevFile(projectDir, {
-          url: running.url,
-          pid: process.pid,
-          project: project?.config.project ?? "",
-          startedAt: new Date().toISOString(),
+      }
+      const seed = flags.seed ? readSeedFile(resolve(flags.seed)) : undefined;
+      const agents = agentSettingsFromEnv();
+      const dbPath = join(projectDir, ".keystroke", "keystroke.db");
+      context.say(`Loading ${relative(process.cwd(), projectDir) || "."}…`);
+      const { parseOtlpHeaders, startServer } = await import("@keystroke/server");
+      const running = await startServer({
+        host: flags.host,
+        port: flags.port,
+        dbPath,
+        projectDir,
+        watch: flags.watch,
+        agents,
+        ...otlpServerOptions(flags, parseOtlpHeaders),
+        projectEvents: {
+          onReload: (project, changed) =>
+            context.say(
+              `Reloaded (${changed.join(", ") || "files changed"}): ${[...project.agents.keys()].join(", ") || "no agents"}`,
+            ),
+          onReloadError: (error) =>
+            context.say(
+              `Reload failed, still serving the last good version: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+        },
+      }).catch((thrown: unknown) => {
+        throw listenError(thrown, flags.host, flags.port);
+      });
+      const project = running.project?.current();
+      writeDevFile(projectDir, {
+        url: running.url,
+        pid: process.pid,
+        project: project?.config.project ?? "",
+        startedAt: new Date().toISOString(),
+      });
+      context.say(
+        `Project ${project?.config.project}: ${[...(project?.agents.keys() ?? [])].join(", ") || "no agents yet (add one under src/agents)"}`,
+      );
+      context.say(`Models: ${modelsNote()}`);
+      if (flags.otlpExportUrl) context.say(`Sending runs as OTLP to ${flags.otlpExportUrl}`);
+      if (running.project?.interrupted.length) {
+        context.say(`Marked ${running.project.interrupted.length} session(s) interrupted by the last stop as failed`);
+      }
+      if (seed && (await running.store.listRuns({}, { limit: 1 })).runs.length === 0) {
+        const statuses = await recordSeedPrompts(running.server, seed, (done, total) => {
+          if (done < total) context.say(`Recording example session ${done + 1} of ${total}…`);
         });
         context.say(
-          `Project ${project?.config.project}: ${[...(project?.agents.keys() ?? [])].join(", ") || "no agents yet (add one under src/agents)"}`,
+          `Recorded ${statuses.length} example prompts (${statuses.filter((s) => s === "success").length} succeeded, ${statuses.filter((s) => s !== "success").length} failed)`,
         );
-        context.say(`Models: ${modelsNote()}`);
-        if (running.project?.interrupted.length) {
-          context.say(`Marked ${running.project.interrupted.length} session(s) interrupted by the last stop as failed`);
-        }
-        if (seed && (await running.store.listRuns({}, { limit: 1 })).runs.length === 0) {
-          const statuses = await recordSeedPrompts(running.server, seed, (done, total) => {
-            if (done < total) context.say(`Recording example session ${done + 1} of ${total}…`);
-          });
-          context.say(
-            `Recorded ${statuses.length} example prompts (${statuses.filter((s) => s === "success").length} succeeded, ${statuses.filter((s) => s !== "success").length} failed)`,
-          );
-        }
-        context.say(`History: ${running.url}`);
-        context.say(`Database: ${dbPath}`);
-        context.say("Watching for changes. Press Ctrl+C to stop.");
-        await nextStopSignal();
-        removeDevFile(projectDir);
-        await running.close();
-        context.say("Keystroke stopped");
-        return undefined;
-      }),
-    );
+      }
+      context.say(`History: ${running.url}`);
+      context.say(`Database: ${dbPath}`);
+      context.say("Watching for changes. Press Ctrl+C to stop.");
+      await nextStopSignal();
+      removeDevFile(projectDir);
+      await running.close();
+      context.say("Keystroke stopped");
+      return undefined;
+    }),
+  );
 }

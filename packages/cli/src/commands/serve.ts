@@ -5,9 +5,10 @@
  * here only, so the inspect commands start without loading Fastify and SQLite.
  */
 import { resolve } from "node:path";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { z } from "zod";
 import { listenError } from "../lifecycle/listen-error.js";
+import { addOtlpOptions, otlpFlags, otlpServerOptions } from "../lifecycle/otlp-options.js";
 import { nextStopSignal } from "../lifecycle/stop-signal.js";
 import { integerFlag } from "../options/flag-schemas.js";
 import { parseOptions } from "../options/parse-options.js";
@@ -17,49 +18,34 @@ const serveFlags = z.object({
   port: integerFlag(0, 65535),
   host: z.string().min(1, "expected a host name or IP address"),
   db: z.string().min(1, "expected a file path"),
-  otlpMaxBody: integerFlag(1024, 1024 * 1024 * 1024).optional(),
-  otlpExportUrl: z
-    .url({ protocol: /^https?$/, error: "expected an http(s) URL such as http://localhost:4318" })
-    .optional(),
+  ...otlpFlags,
 });
 
 /** Adds `keystroke serve`. */
 export function configure(program: Command): void {
-  program
+  const serve = program
     .command("serve")
     .description("Start a Keystroke server with an embedded SQLite store")
     .option("--port <port>", "port to listen on; 0 picks a free one", "3400")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
-    .option("--db <path>", "SQLite database file", ".keystroke/keystroke.db")
-    .addOption(
-      new Option("--otlp-max-body <bytes>", "largest OTLP body accepted, before or after gzip (default 8 MiB)").env(
-        "KEYSTROKE_OTLP_MAX_BODY",
-      ),
-    )
-    .addOption(
-      new Option("--otlp-export-url <url>", "send this server's runs as OTLP to this backend").env(
-        "KEYSTROKE_OTLP_EXPORT_URL",
-      ),
-    )
-    .action(
-      commandAction(async (command, context) => {
-        const { port, host, db, otlpMaxBody, otlpExportUrl } = parseOptions(serveFlags, command.opts());
-        const dbPath = resolve(db);
-        const { parseOtlpHeaders, startServer } = await import("@keystroke/server");
-        const otlpExport = otlpExportUrl
-          ? { url: otlpExportUrl, headers: parseOtlpHeaders(process.env.KEYSTROKE_OTLP_EXPORT_HEADERS) }
-          : undefined;
-        const otlp = { maxBodyBytes: otlpMaxBody };
-        const server = await startServer({ host, port, dbPath, otlp, otlpExport }).catch((thrown: unknown) => {
-          throw listenError(thrown, host, port);
-        });
-        context.say(`Keystroke is listening on ${server.url}`);
-        context.say(`Database: ${dbPath}`);
-        if (otlpExportUrl) context.say(`Sending runs as OTLP to ${otlpExportUrl}`);
-        await nextStopSignal();
-        await server.close();
-        context.say("Keystroke stopped");
-        return undefined;
-      }),
-    );
+    .option("--db <path>", "SQLite database file", ".keystroke/keystroke.db");
+  addOtlpOptions(serve).action(
+    commandAction(async (command, context) => {
+      const flags = parseOptions(serveFlags, command.opts());
+      const { port, host } = flags;
+      const dbPath = resolve(flags.db);
+      const { parseOtlpHeaders, startServer } = await import("@keystroke/server");
+      const otlp = otlpServerOptions(flags, parseOtlpHeaders);
+      const server = await startServer({ host, port, dbPath, ...otlp }).catch((thrown: unknown) => {
+        throw listenError(thrown, host, port);
+      });
+      context.say(`Keystroke is listening on ${server.url}`);
+      context.say(`Database: ${dbPath}`);
+      if (flags.otlpExportUrl) context.say(`Sending runs as OTLP to ${flags.otlpExportUrl}`);
+      await nextStopSignal();
+      await server.close();
+      context.say("Keystroke stopped");
+      return undefined;
+    }),
+  );
 }

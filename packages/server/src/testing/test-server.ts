@@ -27,7 +27,7 @@ async function reply<T>(response: Response): Promise<JsonReply<T>> {
 
 /** Starts a test server; call `close()` (it also deletes the folder). */
 export async function startTestServer(
-  options: Pick<StartServerOptions, "bodyLimitBytes" | "projectDir" | "watch" | "agents"> = {},
+  options: Pick<StartServerOptions, "bodyLimitBytes" | "projectDir" | "watch" | "agents" | "otlpExport"> = {},
 ): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), "keystroke-server-"));
   const running = await startServer({ dbPath: join(dir, "db", "keystroke.db"), port: 0, ...options });

@@ -1,9 +1,12 @@
 /**
  * Keystroke's own runs as GenAI-convention spans, built from the committed run events as they
- * are published: one `invoke_agent` span per run (the session) holding its conversation, a
- * `chat` span per model call, an `execute_tool` span per tool call once its result is in, and
- * the spans the run recorded itself as they are. A run's trace and root span ids are derived
- * from its run id, so the spans of one run share a trace across batches.
+ * are published. A run that records its own GenAI spans (the agent runtime records
+ * `invoke_agent`, `chat` and `execute_tool` for every turn) is sent as those spans, each turn's
+ * `invoke_agent` carrying the turn's messages. A run that records none (events ingested from
+ * elsewhere) gets them built: one `invoke_agent` span per run (the session) holding its
+ * conversation, a `chat` span per model call and an `execute_tool` span per tool call once its
+ * result is in; their trace and root span ids are derived from the run id, so the spans of one
+ * run share a trace across batches.
  */
 import { createHash } from "node:crypto";
 import type { MessagePart, RunSummary, StoredEvent } from "@keystroke/core";
@@ -18,10 +21,19 @@ interface OpenCall {
 }
 
 /** What is kept of a run between its batches, until it finishes. */
+interface GenAiMessage {
+  role: string;
+  parts: Record<string, unknown>[];
+}
+
 interface RunState {
-  input: { role: string; parts: Record<string, unknown>[] }[];
-  output: { role: string; parts: Record<string, unknown>[] }[];
+  input: GenAiMessage[];
+  output: GenAiMessage[];
+  /** Messages by id, so parts added later join their message. */
+  messages: Map<string, GenAiMessage>;
   calls: Map<string, OpenCall>;
+  /** The run records its own spans: send those instead of building them. */
+  selfTraced: boolean;
 }
 
 const SPAN_KIND_CLIENT = 3;
@@ -70,17 +82,24 @@ export class RunSpans {
     const spans: SpanToEncode[] = [];
     for (const event of events) {
       const atMs = toMillis(event.time);
+      if (event.type === "span.recorded" || (event.type === "model.called" && event.spanId)) state.selfTraced = true;
       switch (event.type) {
         case "message.added":
         case "message.part_added": {
           const parts = event.type === "message.added" ? event.message.parts : [event.part];
-          const role = event.type === "message.added" ? event.message.role : "assistant";
-          const target = role === "assistant" ? state.output : state.input;
-          target.push({ role, parts: parts.map(genAiPart) });
+          if (event.type === "message.added") {
+            const target = event.message.role === "assistant" ? state.output : state.input;
+            target.push({ role: event.message.role, parts: parts.map(genAiPart) });
+            state.messages.set(event.message.id, target.at(-1) as GenAiMessage);
+          } else {
+            const message = state.messages.get(event.messageId);
+            if (message) message.parts.push(genAiPart(event.part));
+            else state.output.push({ role: "assistant", parts: [genAiPart(event.part)] });
+          }
           for (const part of parts) {
             if (part.type === "tool_call")
               state.calls.set(part.id, { name: part.name, arguments: part.arguments, atMs });
-            if (part.type !== "tool_result") continue;
+            if (part.type !== "tool_result" || state.selfTraced) continue;
             const call = state.calls.get(part.id);
             state.calls.delete(part.id);
             spans.push({
@@ -104,6 +123,7 @@ export class RunSpans {
           break;
         }
         case "model.called": {
+          if (state.selfTraced) break;
           const u = event.usage;
           const attributes: Attributes = {
             "gen_ai.operation.name": "chat",
@@ -132,6 +152,15 @@ export class RunSpans {
         }
         case "span.recorded": {
           const s = event.span;
+          const attributes = { ...s.attributes } as Attributes;
+          if (attributes["gen_ai.operation.name"] === "invoke_agent") {
+            attributes["gen_ai.input.messages"] = JSON.stringify(state.input);
+            attributes["gen_ai.output.messages"] = JSON.stringify(state.output);
+            if (run.actor.type === "user") attributes["user.id"] = run.actor.id;
+            state.input = [];
+            state.output = [];
+            state.messages.clear();
+          }
           spans.push({
             traceId: s.traceId,
             spanId: s.spanId,
@@ -141,7 +170,7 @@ export class RunSpans {
             kind: ["internal", "server", "client", "producer", "consumer"].indexOf(s.kind) + 1,
             startMs: toMillis(s.startTime),
             endMs: s.endTime ? toMillis(s.endTime) : toMillis(s.startTime),
-            attributes: s.attributes as Attributes,
+            attributes,
             events: s.events.map((e) => ({
               name: e.name,
               timeMs: toMillis(e.time),
@@ -153,7 +182,7 @@ export class RunSpans {
           break;
         }
         case "run.finished":
-          spans.push(this.root(run, state, event.error?.message));
+          if (!state.selfTraced) spans.push(this.root(run, state, event.error?.message));
           this.runs.delete(run.runId);
           break;
         default:
@@ -199,7 +228,7 @@ export class RunSpans {
     let state = this.runs.get(runId);
     if (state === undefined) {
       if (this.runs.size >= this.maxOpenRuns) this.runs.delete(this.runs.keys().next().value as string);
-      state = { input: [], output: [], calls: new Map() };
+      state = { input: [], output: [], messages: new Map(), calls: new Map(), selfTraced: false };
       this.runs.set(runId, state);
     }
     return state;
