@@ -253,4 +253,43 @@ describe("AgentRuntime", () => {
     expect(log.run(result.runId).status).toBe("canceled");
     expect(rt.cancel(result.runId)).toBe(false);
   });
+
+  it("closes the run as failed when the store refuses a batch, so it never stays running", async () => {
+    const log = new MemoryRunLog();
+    let refuse = true;
+    const sink = {
+      append: async (batch: Parameters<MemoryRunLog["append"]>[0]) => {
+        if (refuse && batch.events.some((e) => e.type === "message.part_added")) {
+          refuse = false;
+          throw new Error("the store cannot hold this tool result");
+        }
+        return log.append(batch);
+      },
+    };
+    const rt = new AgentRuntime({ project: "acme", sink, sessions: log, env: {} });
+    const slowLookup = defineAction({
+      slug: "slow-lookup",
+      name: "Slow lookup",
+      description: "Looks up the order status slowly",
+      input: z.object({ orderId: z.string() }),
+      output: z.object({ status: z.string() }),
+      run: () => new Promise((resolve) => setTimeout(() => resolve({ status: "shipped" }), 30)),
+    });
+    const agent = defineAgent({
+      slug: "slow",
+      name: "Slow",
+      description: "d",
+      systemPrompt: "s",
+      model: "demo/s",
+      tools: [slowLookup],
+    });
+    await expect(rt.prompt(agent, { message: "Please look up the order status of A-1234" })).rejects.toThrow(
+      "the store cannot hold this tool result",
+    );
+    const [run] = [...log.runs.values()];
+    expect(run).toMatchObject({
+      status: "failed",
+      errorSummary: expect.stringContaining("Recording this session failed"),
+    });
+  });
 });

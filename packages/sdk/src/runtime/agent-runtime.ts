@@ -161,7 +161,7 @@ export class AgentRuntime {
         ...(outcome.status === "success" ? { output: { text: outcome.text } } : {}),
         ...(outcome.error && outcome.status !== "success" ? { error: outcome.error } : {}),
       });
-      await recorder.flush();
+      await this.settleRecording(recorder);
       const result: PromptResult = {
         sessionId: options.sessionId,
         runId,
@@ -177,6 +177,26 @@ export class AgentRuntime {
         for (const resolve of this.idle) resolve();
         this.idle.clear();
       }
+    }
+  }
+
+  /**
+   * Waits for the run's events to be committed. If the sink refused a batch (a tool result the
+   * store cannot hold, say), the run is still closed — recorded failed with why — so it never
+   * stays "running"; the prompt then fails with the sink's error.
+   */
+  private async settleRecording(recorder: RunRecorder): Promise<void> {
+    try {
+      await recorder.flush();
+    } catch (error) {
+      const closing = new RunRecorder(recorder.runId, this.options.sink);
+      closing.emit({
+        type: "run.finished",
+        status: "failed",
+        error: { ...toErrorPayload(error), message: `Recording this session failed: ${toErrorPayload(error).message}` },
+      });
+      await closing.flush().catch(() => {});
+      throw error;
     }
   }
 

@@ -9,7 +9,7 @@ import type { ErrorPayload, Message, MessagePart, Usage } from "@keystroke/core"
 import { newEventId, newSpanId } from "@keystroke/core";
 import { modelCost } from "@keystroke/core/cost";
 import { type LanguageModelUsage, type ModelMessage, stepCountIs, streamText } from "ai";
-import type { Agent } from "../agent/define-agent.js";
+import { type Agent, isAgent } from "../agent/define-agent.js";
 import type { ResolvedModel } from "../models/resolve-model.js";
 import { thinkingOptions } from "../models/thinking-options.js";
 import { agentTools, type ToolRunContext } from "./agent-tools.js";
@@ -163,7 +163,7 @@ export async function runAgentTurn(input: TurnInput): Promise<TurnOutcome> {
     traceId: input.traceId,
     turnSpanId: input.turnSpanId,
   };
-  const subagents = new Set(agent.tools.filter((t) => "prompt" in t).map((t) => t.slug));
+  const subagents = new Set(agent.tools.filter(isAgent).map((t) => t.slug));
   let step: Step | undefined;
   let failure: unknown;
   let aborted = false;
