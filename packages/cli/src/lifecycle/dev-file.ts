@@ -1,6 +1,6 @@
 /**
  * `.keystroke/dev.json`: how the CLI in a project folder finds the dev server running for it
- * (target resolution, DESIGN.md). Written when `keystroke dev` listens, removed when it stops.
+ * (target resolution). Written when `keystroke dev` listens, removed when it stops.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

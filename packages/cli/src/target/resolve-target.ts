@@ -1,5 +1,5 @@
 /**
- * Which server a command talks to. Resolution order (DESIGN.md "Targets"): the --url flag, then
+ * Which server a command talks to. Resolution order: the --url flag, then
  * KEYSTROKE_URL, then the `.keystroke/dev.json` a local server wrote in this directory or an
  * ancestor, then the default local address.
  */

@@ -4,7 +4,7 @@ import { reduceRun } from "../runs/reduce.js";
 import { defaultHistoryColumns, historyColumnIds, historyColumns } from "./columns.js";
 
 describe("History column catalog", () => {
-  it("shows REFERENCE.md's default columns, in order: name, type, start time, actor, status, trigger, duration, project", () => {
+  it("shows the product's default columns, in order: name, type, start time, actor, status, trigger, duration, project", () => {
     expect([...defaultHistoryColumns]).toEqual([
       "name",
       "kind",
@@ -27,7 +27,7 @@ describe("History column catalog", () => {
     ]);
   });
 
-  it("offers REFERENCE.md's optional columns, hidden by default", () => {
+  it("offers the product's optional columns, hidden by default", () => {
     const optional = historyColumns.filter((c) => !c.defaultVisible);
     expect(optional.map((c) => c.id)).toEqual([
       "runId",

@@ -1,5 +1,5 @@
 /**
- * The History column catalog (REFERENCE.md "History page"): which columns exist, their labels,
+ * The History column catalog (the History page of the product): which columns exist, their labels,
  * and which are shown by default. Shared by the web table and the CLI table.
  */
 export const historyColumnIds = [

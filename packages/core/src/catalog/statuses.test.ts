@@ -15,7 +15,7 @@ describe("status catalog", () => {
     expect(Object.keys(statusCatalog).sort()).toEqual([...runStatuses].sort());
   });
 
-  it("labels each status as REFERENCE.md does", () => {
+  it("labels each status as the product does", () => {
     expect(Object.fromEntries(runStatuses.map((s) => [s, statusCatalog[s].label]))).toEqual({
       queued: "Queued",
       running: "Running",
@@ -34,7 +34,7 @@ describe("status catalog", () => {
     }
   });
 
-  it("describes the statuses REFERENCE.md explains", () => {
+  it("describes each status the way the product explains it", () => {
     expect(statusCatalog.queued.description).toMatch(/waiting to start/i);
     expect(statusCatalog.sleeping.description).toMatch(/wakes/i);
     expect(statusCatalog.waiting_on_hook.description).toMatch(/hook/i);
