@@ -4,7 +4,7 @@
  * `/runs/run_…` reload into the app. Before the page is built, a short page says how to build it.
  */
 import { readFile, stat } from "node:fs/promises";
-import { extname, join, normalize, sep } from "node:path";
+import { extname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyReply } from "fastify";
 
@@ -32,10 +32,11 @@ code{background:#f0f1f3;padding:.1rem .3rem;border-radius:4px}</style></head>
 <p>This server answers the API at <code>/api</code>, but the History page has not been built yet.</p>
 <p>Run <code>npm run build</code> at the root of the repository, then reload.</p></body></html>`;
 
+/** The file a URL path names inside root; undefined when it is missing or `..` would leave root. */
 async function fileIn(root: string, urlPath: string): Promise<string | undefined> {
-  const relative = normalize(decodeURIComponent(urlPath)).replace(/^([/\\])+/, "");
-  const path = join(root, relative);
-  if (!path.startsWith(root.endsWith(sep) ? root : root + sep)) return undefined;
+  const base = resolve(root) + sep;
+  const path = resolve(base, decodeURIComponent(urlPath).replace(/^[/\\]+/, ""));
+  if (!path.startsWith(base)) return undefined;
   const info = await stat(path).catch(() => undefined);
   return info?.isFile() ? path : undefined;
 }
