@@ -1,7 +1,8 @@
 /**
  * Spans and log records held in memory for a while, by trace, with a bound on how many are held
- * in all: past it the oldest traces are let go (and returned, so the caller decides what letting
- * go means), and `stale` lets go of those not added to for a given time.
+ * in all: past it the oldest traces are let go — the one just added too, when it alone is over
+ * the bound — and returned, so the caller decides what letting go means; `stale` lets go of those
+ * not added to for a given time.
  */
 import type { OtlpLogRecord } from "../otlp-model.js";
 import type { RoledSpan } from "./run-batch.js";
@@ -37,7 +38,7 @@ export class HeldTraces<M> {
     this.traces.set(key, held);
     this.count += spans.length + logs.length;
     const dropped: HeldTrace<M>[] = [];
-    while (this.count > this.max && this.traces.size > 1) {
+    while (this.count > this.max && this.traces.size > 0) {
       const oldest = this.traces.keys().next().value as string;
       dropped.push(this.take(oldest) as HeldTrace<M>);
     }

@@ -80,6 +80,23 @@ describe("TraceAssembler", () => {
     expect(names).toEqual(["span 1", "GET /orders"]);
   });
 
+  it("lets go of spans waiting for an AI span past maxHeld, even when one trace holds them all", () => {
+    const assembler = new TraceAssembler({ maxHeld: 2 });
+    const http = [7, 8, 9].map((n) => span(n, { name: `GET /${n}`, attributes: { "http.request.method": "GET" } }));
+    expect(assembler.assemble(undefined, http, []).batches).toEqual([]);
+    const events = assembler.assemble(undefined, [chat(1, "hi")], []).batches[0]?.events ?? [];
+    expect(events.flatMap((e) => (e.type === "span.recorded" ? [e.span.name] : []))).toEqual(["span 1"]);
+  });
+
+  it("lets go of spans waiting for an AI span once quiet for staleAfterMs", () => {
+    const assembler = new TraceAssembler({ staleAfterMs: 1000 });
+    const http = span(9, { name: "GET /orders", attributes: { "http.request.method": "GET" } });
+    assembler.assemble(undefined, [http], [], T0);
+    assembler.drain(false, T0 + 2000);
+    const events = assembler.assemble(undefined, [chat(1, "hi")], [], T0 + 2001).batches[0]?.events ?? [];
+    expect(events.flatMap((e) => (e.type === "span.recorded" ? [e.span.name] : []))).toEqual(["span 1"]);
+  });
+
   it("puts traces with the same conversation id in one run, per project", () => {
     const assembler = new TraceAssembler();
     const withConversation = (traceId: string) =>
@@ -92,6 +109,42 @@ describe("TraceAssembler", () => {
     expect(a?.runId).toBe(b?.runId);
     expect(c?.runId).not.toBe(a?.runId);
     expect(a?.events[0]).toMatchObject({ type: "run.created", project: "shop", sessionId: "c-9", slug: "shop" });
+  });
+
+  it("keeps a trace on its first run when the conversation id arrives with the root", () => {
+    const assembler = new TraceAssembler();
+    const tokens = { ...chat(1, "hi"), attributes: { ...chat(1, "hi").attributes, "gen_ai.usage.input_tokens": 42 } };
+    const first = assembler.assemble(undefined, [tokens], []);
+    const conversationRoot = { ...root(), attributes: { ...root().attributes, "gen_ai.conversation.id": "c-late" } };
+    const second = assembler.assemble(undefined, [conversationRoot], []);
+    const batches = [...first.batches, ...second.batches];
+    expect(new Set(batches.map((b) => b.runId)).size).toBe(1);
+    const events = batches.flatMap((b) => b.events);
+    expect(events.filter((e) => e.type === "model.called")).toMatchObject([{ usage: { inputTokens: 42 } }]);
+    expect(events.filter((e) => e.type === "run.finished")).toMatchObject([{ status: "success" }]);
+  });
+
+  it("places every trace of a request larger than maxKnownTraces", () => {
+    const assembler = new TraceAssembler({ maxKnownTraces: 2 });
+    const spans = ["1", "2", "3"].map((d) => ({ ...chat(1, d), traceId: d.repeat(32) }));
+    const result = assembler.assemble(undefined, spans, []);
+    expect(result.batches).toHaveLength(3);
+    expect(result.batches.every((b) => b.events.some((e) => e.type === "model.called"))).toBe(true);
+  });
+
+  it("remembers the traces used most recently when it has to forget", () => {
+    const assembler = new TraceAssembler({ maxKnownTraces: 2 });
+    const inTrace = (d: string, s: OtlpSpan) => ({ ...s, traceId: d.repeat(32) });
+    const withConversation = (s: OtlpSpan) => ({
+      ...s,
+      attributes: { ...s.attributes, "gen_ai.conversation.id": "c" },
+    });
+    const a = assembler.assemble(undefined, [inTrace("a", chat(1, "x"))], []).batches[0]?.runId;
+    assembler.assemble(undefined, [inTrace("b", chat(1, "x"))], []);
+    assembler.assemble(undefined, [inTrace("a", chat(2, "x"))], []);
+    assembler.assemble(undefined, [inTrace("c", chat(1, "x"))], []);
+    const later = assembler.assemble(undefined, [inTrace("a", withConversation(root()))], []).batches[0];
+    expect(later?.runId).toBe(a);
   });
 
   it("refuses spans without ids, and counts them", () => {

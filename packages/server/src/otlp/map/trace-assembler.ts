@@ -12,9 +12,10 @@
  *   trace's root arrives and is then written in the order things happened. A trace whose root
  *   never comes is written after `staleAfterMs` without news, or when memory is short.
  *
- * A trace seen with a conversation id keeps pointing at that conversation's run, and spans of a
- * trace with nothing AI about them wait (bounded) for an AI span of their trace, so plain HTTP or
- * database spans show in the trace of the run they belong to without making every trace a run.
+ * A trace keeps pointing at the run it was first filed under (its conversation's, else its own),
+ * and spans of a trace with nothing AI about them wait (bounded in number and time) for an AI span
+ * of their trace, so plain HTTP or database spans show in the trace of the run they belong to
+ * without making every trace a run.
  */
 import type { IngestBatch, RunEvent } from "@keystroke/core";
 import type { Attributes, OtlpLogRecord, OtlpSpan } from "../otlp-model.js";
@@ -51,18 +52,26 @@ interface RunRef {
   conversation: boolean;
 }
 
-interface KnownTrace extends RunRef {
+interface KnownTrace {
+  run: RunRef;
   /** The root span has arrived: later spans' messages are written at once. */
   complete: boolean;
 }
 
-/** A Map that forgets its oldest entries past `max`. */
+/** A trace of the current request with what is known of it, carried as one (the bounded map may forget it meanwhile). */
+interface PlacedTrace {
+  trace: Trace;
+  known: KnownTrace;
+}
+
+/** A Map that forgets its least recently set entries past `max`. */
 class Bounded<V> extends Map<string, V> {
   constructor(private readonly max: number) {
     super();
   }
   override set(key: string, value: V): this {
-    if (!this.has(key) && this.size >= this.max) this.delete(this.keys().next().value as string);
+    this.delete(key);
+    if (this.size >= this.max) this.delete(this.keys().next().value as string);
     return super.set(key, value);
   }
 }
@@ -118,13 +127,13 @@ export class TraceAssembler {
       }
     }
 
-    const runs = new Map<string, { run: RunRef; traces: Trace[] }>();
+    const runs = new Map<string, { run: RunRef; traces: PlacedTrace[] }>();
     for (const trace of traces.values()) {
-      const run = this.runOf(trace);
-      if (run === undefined) continue;
-      const group = runs.get(run.runId) ?? { run, traces: [] };
-      runs.set(run.runId, group);
-      group.traces.push(trace);
+      const known = this.runOf(trace, now);
+      if (known === undefined) continue;
+      const group = runs.get(known.run.runId) ?? { run: known.run, traces: [] };
+      runs.set(known.run.runId, group);
+      group.traces.push({ trace, known });
     }
     for (const { run, traces: runTraces } of runs.values()) {
       result.batches.push(this.batchOf(run, runTraces, now, result.batches));
@@ -138,42 +147,54 @@ export class TraceAssembler {
    * (when the server closes), or those quiet for `staleAfterMs` (called on a timer).
    */
   drain(all: boolean, now = Date.now()): IngestBatch[] {
+    this.notAi.stale(all ? Number.POSITIVE_INFINITY : now - this.staleAfterMs);
     return this.untilRoot.stale(all ? Number.POSITIVE_INFINITY : now - this.staleAfterMs).map(heldBatch);
   }
 
-  /** The run of a trace, or undefined when it waits for an AI span of its trace. */
-  private runOf(trace: Trace): RunRef | undefined {
+  /**
+   * The run of a trace, or undefined when it waits for an AI span of its trace. A trace stays on
+   * the run it was first filed under, even when a conversation id shows up in a later request:
+   * switching would leave the first run's turn (its spans, model calls, tokens) never finished.
+   */
+  private runOf(trace: Trace, now: number): KnownTrace | undefined {
     const projectSlug = trace.key.slice(0, trace.key.indexOf("\u0000"));
-    const conversation = firstConversation(trace);
-    const known = this.known.get(trace.key);
+    const remembered = this.known.get(trace.key);
+    const conversation = remembered === undefined ? firstConversation(trace) : undefined;
     const ai = trace.spans.some(({ span, role }) => isAiSpan(span, role)) || trace.logs.some(isAiLog);
-    if (conversation === undefined && known === undefined && !ai) {
-      this.notAi.add(trace.key, trace.traceId, trace.spans, trace.logs, projectSlug, Date.now());
+    if (conversation === undefined && remembered === undefined && !ai) {
+      this.notAi.add(trace.key, trace.traceId, trace.spans, trace.logs, projectSlug, now);
       return undefined;
     }
     const run =
-      conversation !== undefined
+      remembered?.run ??
+      (conversation !== undefined
         ? runFor(projectSlug, "conversation", conversation)
-        : (known ?? runFor(projectSlug, "trace", trace.traceId));
-    this.known.set(trace.key, { ...run, complete: known?.complete ?? false });
+        : runFor(projectSlug, "trace", trace.traceId));
+    const known: KnownTrace = { run, complete: remembered?.complete ?? false };
+    this.known.set(trace.key, known);
     const held = this.notAi.take(trace.key);
     if (held) {
       trace.spans.unshift(...held.spans);
       trace.logs.unshift(...held.logs);
     }
-    return run;
+    return known;
   }
 
   /** The batch of one run; conversations let go of to make room are added to `letGo`. */
-  private batchOf(run: RunRef, traces: Trace[], now: number, letGo: IngestBatch[]): IngestBatch {
-    const events: RunEvent[] = [createdEvent(run.project, run.sessionId, traces)];
-    for (const trace of [...traces].sort((x, y) => earliest(x) - earliest(y))) {
+  private batchOf(run: RunRef, placed: PlacedTrace[], now: number, letGo: IngestBatch[]): IngestBatch {
+    const events: RunEvent[] = [
+      createdEvent(
+        run.project,
+        run.sessionId,
+        placed.map((p) => p.trace),
+      ),
+    ];
+    for (const { trace, known } of [...placed].sort((x, y) => earliest(x.trace) - earliest(y.trace))) {
       if (run.conversation) events.push(startedEvent(trace));
       const timed: Timed[] = [];
       for (const { span, role } of trace.spans) timed.push(...recordEvents(span, role));
       for (const log of trace.logs) timed.push(...logEvents(log));
       const roots = trace.spans.filter(({ span }) => isRoot(span));
-      const known = this.known.get(trace.key) as KnownTrace;
       if (known.complete || roots.length > 0) {
         known.complete = true;
         const waited = this.untilRoot.take(trace.key)?.spans ?? [];
