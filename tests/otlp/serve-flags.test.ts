@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { assertBuilt, runCli } from "../../packages/cli/src/testing/run-cli.js";
 import { startServeProcess } from "../../packages/cli/src/testing/serve-process.js";
-import { testSpan, tracesBody } from "../../packages/server/src/otlp/otlp-test-server.js";
+import { testSpan, tracesBody } from "../../packages/server/src/testing/otlp-test-server.js";
 
 let dir: string;
 beforeAll(() => {

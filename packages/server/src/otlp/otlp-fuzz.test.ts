@@ -6,7 +6,14 @@
  */
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type OtlpTestServer, post, startOtlpTestServer, T0, testSpan, tracesBody } from "./otlp-test-server.js";
+import {
+  type OtlpTestServer,
+  post,
+  startOtlpTestServer,
+  T0,
+  testSpan,
+  tracesBody,
+} from "../testing/otlp-test-server.js";
 import { ProtoWriter } from "./wire/proto-writer.js";
 
 const BODIES = 2000;

@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type OtlpTestServer, post, startOtlpTestServer, testSpan, tracesBody } from "./otlp-test-server.js";
+import { type OtlpTestServer, post, startOtlpTestServer, testSpan, tracesBody } from "../testing/otlp-test-server.js";
 import { decodeTracesProto } from "./wire/decode-proto.js";
 import { ProtoReader } from "./wire/proto-reader.js";
 
@@ -129,6 +129,22 @@ describe("POST /v1/traces", () => {
     server.release();
     expect((await first).status).toBe(200);
     expect((await post(`${server.url}/v1/traces`, tracesBody([testSpan(8)]), proto)).status).toBe(200);
+  });
+
+  it("answers 503 with Retry-After when the store cannot write, and takes the retry", async () => {
+    const span = testSpan(10, { traceId: "a".repeat(32) });
+    server.failWith(new Error("disk I/O error"));
+    const failed = await post(`${server.url}/v1/traces`, tracesBody([span]), proto);
+    server.failWith(undefined);
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get("retry-after")).toBe("1");
+    expect(readStatus(Buffer.from(await failed.arrayBuffer())).code).toBe(14);
+    const retried = await post(`${server.url}/v1/traces`, tracesBody([span]), proto);
+    expect(retried.status).toBe(200);
+    expect(Buffer.from(await retried.arrayBuffer())).toHaveLength(0);
+    const runs = (await server.store.listRuns({})).runs;
+    const run = runs.find((r) => (r.triggerValue as { traceId?: string }).traceId === span.traceId);
+    expect(run).toMatchObject({ tokens: { input: 10 } });
   });
 
   it("round-trips the bodies it builds", () => {

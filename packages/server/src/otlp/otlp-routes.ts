@@ -3,8 +3,10 @@
  * pointed at the server sends its spans and logs here; they are decoded (protobuf or JSON, gzip
  * or not), mapped to run events (map/) and appended through the one write path, and the answer
  * follows OTLP rather than the rest of the API: in the request's encoding, 400 for what cannot
- * be decoded, 413 over the cap, 429 with Retry-After while too many requests are in flight, and
- * partial success for items that could not be placed.
+ * be decoded, 413 over the cap, 429 with Retry-After while too many requests are in flight, 503
+ * with Retry-After when the store could not write (every id is derived, so the exporter's retry
+ * adds nothing twice), and partial success for items that could not be placed or that the store
+ * refused as invalid.
  *
  * The routes live in an encapsulated plugin with their own body parser and error handler, so
  * the JSON parser and error format of the rest of the API do not apply to them.
@@ -35,6 +37,16 @@ function projectHeader(request: FastifyRequest): string | undefined {
   const value = request.headers["x-keystroke-project"];
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined || first.trim() === "" ? undefined : first.trim();
+}
+
+/** Why the store refuses one batch for what it holds; anything else is the store failing, worth a retry. */
+const refusals = new Set(["invalid_input", "conflict"]);
+
+function storeFailure(request: FastifyRequest, cause: unknown): KeystrokeError {
+  request.log.error({ err: cause }, "OTLP: the store could not write");
+  return new KeystrokeError("unavailable", "The store could not write the OTLP data; retry later", {
+    hint: "Retry after the number of seconds in Retry-After; OTLP exporters do this on their own",
+  });
 }
 
 /** Spans and log records a refused batch carried, for the partial-success count. */
@@ -83,14 +95,22 @@ export function otlpRoutes(app: FastifyInstance, { ingest }: ServerContext, opti
     const outcomes = await Promise.allSettled(assembled.batches.map((batch) => ingest.submit(batch)));
     outcomes.forEach((outcome, i) => {
       if (outcome.status === "fulfilled") return;
+      const error = toKeystrokeError(outcome.reason);
+      if (!refusals.has(error.code)) throw storeFailure(request, outcome.reason);
       rejected += items(assembled.batches[i]?.events ?? []);
-      reason ||= toKeystrokeError(outcome.reason).message;
+      reason ||= error.message;
     });
     return sendExportResponse(reply, encoding, signal, rejected, reason);
   };
 
   // Conversations whose root span never came are written once quiet, and all of them at close.
-  const writeWaiting = (all: boolean) => Promise.allSettled(assembler.drain(all).map((batch) => ingest.submit(batch)));
+  const writeWaiting = async (all: boolean) => {
+    const outcomes = await Promise.allSettled(assembler.drain(all).map((batch) => ingest.submit(batch)));
+    for (const outcome of outcomes) {
+      if (outcome.status === "rejected")
+        app.log.error({ err: outcome.reason }, "OTLP: a waiting conversation was not written");
+    }
+  };
   const timer = setInterval(() => void writeWaiting(false), 5_000).unref();
   app.addHook("onClose", async () => {
     clearInterval(timer);

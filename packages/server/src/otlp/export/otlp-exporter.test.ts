@@ -5,7 +5,7 @@ import { newRunId, type RunEventInput } from "@keystroke/core";
 import { openSqliteStore } from "@keystroke/store";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createServer, type KeystrokeServer } from "../../create-server.js";
-import { type OtlpTestServer, startOtlpTestServer } from "../otlp-test-server.js";
+import { type OtlpTestServer, startOtlpTestServer } from "../../testing/otlp-test-server.js";
 import { parseHeaders } from "./otlp-exporter.js";
 
 let backend: OtlpTestServer;

@@ -1,16 +1,17 @@
 /**
- * For the receiver's own tests: a real server over a real SQLite file with the OTLP options
- * given, a store that can be held back (to make the receiver busy on purpose), and request
- * bodies built from plain span descriptions.
+ * For the OTLP receiver's tests: a real server over a real SQLite file with the OTLP options
+ * given, a store that can be held back (to make the receiver busy on purpose) or made to fail
+ * every append (as a full disk or a locked database would), and request bodies built from plain
+ * span descriptions.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSqliteStore, type RunStore } from "@keystroke/store";
 import { createServer, type KeystrokeServer } from "../create-server.js";
-import type { Attributes } from "./otlp-model.js";
-import type { OtlpReceiverOptions } from "./otlp-routes.js";
-import { encodeTracesProto, type SpanToEncode } from "./wire/encode-proto.js";
+import type { Attributes } from "../otlp/otlp-model.js";
+import type { OtlpReceiverOptions } from "../otlp/otlp-routes.js";
+import { encodeTracesProto, type SpanToEncode } from "../otlp/wire/encode-proto.js";
 
 export interface OtlpTestServer {
   url: string;
@@ -19,6 +20,8 @@ export interface OtlpTestServer {
   /** Holds every append until `release()`: requests stay in flight. */
   hold(): void;
   release(): void;
+  /** Every append fails with `error` until called again with undefined. */
+  failWith(error: Error | undefined): void;
   close(): Promise<void>;
 }
 
@@ -27,11 +30,13 @@ export async function startOtlpTestServer(otlp: OtlpReceiverOptions = {}): Promi
   const real = openSqliteStore(join(dir, "keystroke.db"));
   let gate: Promise<void> | undefined;
   let open = () => {};
+  let failure: Error | undefined;
   const store = new Proxy(real, {
     get(target, property) {
       if (property === "appendEach") {
         return async (...args: Parameters<RunStore["appendEach"]>) => {
           await gate;
+          if (failure) throw failure;
           return target.appendEach(...args);
         };
       }
@@ -55,6 +60,9 @@ export async function startOtlpTestServer(otlp: OtlpReceiverOptions = {}): Promi
     release: () => {
       open();
       gate = undefined;
+    },
+    failWith: (error) => {
+      failure = error;
     },
     close: async () => {
       await server.close();
