@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { newRunId, type RunEventInput } from "@keystroke/core";
+import { newRunId, parseIngestBatch, type RunEventInput } from "@keystroke/core";
 import { openSqliteStore, type RunStore } from "@keystroke/store";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { PublishedBatch } from "../../events/run-event-bus.js";
@@ -37,7 +37,7 @@ async function modelCalls(calls: number, first: number): Promise<PublishedBatch>
       usage: { inputTokens: i, outputTokens: 1 },
     });
   }
-  const [result] = await store.append([{ runId, events }]);
+  const [result] = await store.append([parseIngestBatch({ runId, events })]);
   if (result === undefined) throw new Error("nothing appended");
   return { runId, events: result.events, run: result.run };
 }
