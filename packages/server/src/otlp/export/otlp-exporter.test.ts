@@ -115,6 +115,66 @@ it("sends a run as GenAI spans that another OTLP receiver reads back as the same
   ]);
 });
 
+it("sends each turn of a session with a root of its own, so the receiver records how every turn ended", async () => {
+  const runId = newRunId();
+  const turn = (n: number, status: "success" | "failed"): RunEventInput[] => [
+    {
+      eventId: `t${n}-user`,
+      type: "message.added",
+      time: at(n * 10_000),
+      message: { id: `t${n}-m1`, role: "user", parts: [{ type: "text", text: "yes" }] },
+    },
+    {
+      eventId: `t${n}-model`,
+      type: "model.called",
+      time: at(n * 10_000 + 500),
+      callId: `t${n}-c`,
+      provider: "openai",
+      model: "gpt-4o",
+      usage: { inputTokens: 100, outputTokens: 10 },
+      latencyMs: 400,
+    },
+    {
+      eventId: `t${n}-done`,
+      type: "run.finished",
+      time: at(n * 10_000 + 900),
+      status,
+      ...(status === "failed" ? { error: { message: "the second turn failed" } } : {}),
+    },
+  ];
+  const created: RunEventInput = {
+    eventId: "t-created",
+    type: "run.created",
+    time: at(0),
+    kind: "agent",
+    slug: "turns",
+    name: "Turns",
+    project: "demo",
+    sessionId: "ses-turns",
+    source: "cli",
+    trigger: { label: "CLI prompt" },
+    actor: { type: "user", id: "ada" },
+    status: "running",
+  };
+  const first = { runId, events: [created, ...turn(0, "success")] };
+  expect((await keystroke.inject({ method: "POST", url: "/api/ingest", payload: first })).statusCode).toBe(200);
+  const second = {
+    runId,
+    events: [{ eventId: "t1-start", type: "run.started", time: at(9_999) }, ...turn(1, "failed")],
+  };
+  expect((await keystroke.inject({ method: "POST", url: "/api/ingest", payload: second })).statusCode).toBe(200);
+
+  let mirrored: Record<string, unknown> | undefined;
+  for (let i = 0; i < 100 && mirrored?.status !== "failed"; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    mirrored = (await backend.store.listSessions("turns", { project: ["mirror"] })).runs[0] as
+      | Record<string, unknown>
+      | undefined;
+  }
+  expect(mirrored).toMatchObject({ sessionId: "ses-turns", status: "failed", tokens: { input: 200, output: 20 } });
+  expect((await backend.store.listSessions("turns", { project: ["mirror"] })).runs).toHaveLength(1);
+});
+
 it("reads headers written as OTEL_EXPORTER_OTLP_HEADERS", () => {
   expect(parseHeaders("authorization=Bearer%20abc, x-team = ai")).toEqual({
     authorization: "Bearer abc",

@@ -3,10 +3,13 @@
  * are published. A run that records its own GenAI spans (the agent runtime records
  * `invoke_agent`, `chat` and `execute_tool` for every turn) is sent as those spans, each turn's
  * `invoke_agent` carrying the turn's messages. A run that records none (events ingested from
- * elsewhere) gets them built: one `invoke_agent` span per run (the session) holding its
- * conversation, a `chat` span per model call and an `execute_tool` span per tool call once its
- * result is in; their trace and root span ids are derived from the run id, so the spans of one
- * run share a trace across batches.
+ * elsewhere) gets them built, per turn (the events up to a `run.finished`): one `invoke_agent`
+ * root span holding the turn's conversation and usage, a `chat` span per model call and an
+ * `execute_tool` span per tool call once its result is in, all carrying the session's
+ * `gen_ai.conversation.id`. Each turn is a trace of its own: its trace and root span ids are
+ * derived from the run id and the turn's first event id, so the spans of a turn share a trace
+ * across batches, and a receiver sees every turn's root (ids shared by all turns would make it
+ * drop the later ones as repeats).
  */
 import { createHash } from "node:crypto";
 import type { MessagePart, RunSummary, StoredEvent } from "@keystroke/core";
@@ -27,6 +30,11 @@ interface GenAiMessage {
 }
 
 interface RunState {
+  /** The turn's trace and root span ids. */
+  traceId: string;
+  rootSpanId: string;
+  startMs: number;
+  tokens: { input: number; output: number };
   input: GenAiMessage[];
   output: GenAiMessage[];
   /** Messages by id, so parts added later join their message. */
@@ -39,8 +47,9 @@ interface RunState {
 const SPAN_KIND_CLIENT = 3;
 const SPAN_KIND_INTERNAL = 1;
 
-export function runIds(runId: string): { traceId: string; rootSpanId: string } {
-  const digest = createHash("sha256").update(runId).digest("hex");
+/** The trace and root span ids of the turn of `runId` whose first event is `turnEventId`. */
+function turnIds(runId: string, turnEventId: string): { traceId: string; rootSpanId: string } {
+  const digest = createHash("sha256").update(`${runId}\u0000turn\u0000${turnEventId}`).digest("hex");
   return { traceId: digest.slice(0, 32), rootSpanId: digest.slice(32, 48) };
 }
 
@@ -76,12 +85,14 @@ export class RunSpans {
 
   /** The spans a committed batch completes. */
   add(run: RunSummary, events: readonly StoredEvent[]): SpanToEncode[] {
-    const state = this.state(run.runId);
-    const { traceId, rootSpanId } = runIds(run.runId);
-    const base = { traceId, parentIsRemote: false, events: [], statusCode: 0, statusMessage: "" };
+    const conversation: Attributes = run.sessionId ? { "gen_ai.conversation.id": run.sessionId } : {};
     const spans: SpanToEncode[] = [];
+    let state: RunState | undefined;
     for (const event of events) {
       const atMs = toMillis(event.time);
+      state ??= this.state(run.runId, event.eventId, atMs);
+      const { traceId, rootSpanId } = state;
+      const base = { traceId, parentIsRemote: false, events: [], statusCode: 0, statusMessage: "" };
       if (event.type === "span.recorded" || (event.type === "model.called" && event.spanId)) state.selfTraced = true;
       switch (event.type) {
         case "message.added":
@@ -111,6 +122,7 @@ export class RunSpans {
               startMs: call?.atMs ?? atMs,
               endMs: atMs,
               attributes: {
+                ...conversation,
                 "gen_ai.operation.name": "execute_tool",
                 "gen_ai.tool.name": call?.name ?? part.name ?? "tool",
                 "gen_ai.tool.call.id": part.id,
@@ -125,7 +137,10 @@ export class RunSpans {
         case "model.called": {
           if (state.selfTraced) break;
           const u = event.usage;
+          state.tokens.input += u.inputTokens ?? 0;
+          state.tokens.output += u.outputTokens ?? 0;
           const attributes: Attributes = {
+            ...conversation,
             "gen_ai.operation.name": "chat",
             "gen_ai.provider.name": event.provider,
             "gen_ai.request.model": event.model,
@@ -182,8 +197,9 @@ export class RunSpans {
           break;
         }
         case "run.finished":
-          if (!state.selfTraced) spans.push(this.root(run, state, event.error?.message));
+          if (!state.selfTraced) spans.push(this.root(run, state, atMs, event.status, event.error?.message));
           this.runs.delete(run.runId);
+          state = undefined;
           break;
         default:
           break;
@@ -192,43 +208,57 @@ export class RunSpans {
     return spans;
   }
 
-  private root(run: RunSummary, state: RunState, error: string | undefined): SpanToEncode {
-    const { traceId, rootSpanId } = runIds(run.runId);
-    const finished = run.finishedAt ? toMillis(run.finishedAt) : Date.now();
+  private root(
+    run: RunSummary,
+    state: RunState,
+    finished: number,
+    status: string,
+    error: string | undefined,
+  ): SpanToEncode {
     const attributes: Attributes = {
       "gen_ai.operation.name": "invoke_agent",
       "gen_ai.agent.name": run.name,
       "keystroke.run.id": run.runId,
       "keystroke.agent.slug": run.slug,
-      "keystroke.run.status": run.status,
+      "keystroke.run.status": status,
       "gen_ai.input.messages": JSON.stringify(state.input),
       "gen_ai.output.messages": JSON.stringify(state.output),
-      "gen_ai.usage.input_tokens": run.tokens.input,
-      "gen_ai.usage.output_tokens": run.tokens.output,
+      "gen_ai.usage.input_tokens": state.tokens.input,
+      "gen_ai.usage.output_tokens": state.tokens.output,
     };
     if (run.sessionId) attributes["gen_ai.conversation.id"] = run.sessionId;
     if (run.actor.type === "user") attributes["user.id"] = run.actor.id;
     return {
-      traceId,
-      spanId: rootSpanId,
+      traceId: state.traceId,
+      spanId: state.rootSpanId,
       parentSpanId: undefined,
       parentIsRemote: false,
       name: `invoke_agent ${run.name}`,
       kind: SPAN_KIND_INTERNAL,
-      startMs: run.startedAt ? toMillis(run.startedAt) : finished,
+      startMs: Math.min(state.startMs, finished),
       endMs: finished,
       attributes,
       events: [],
-      statusCode: run.status === "failed" ? 2 : 0,
-      statusMessage: run.status === "failed" ? (error ?? run.errorSummary ?? "failed") : "",
+      statusCode: status === "failed" ? 2 : 0,
+      statusMessage: status === "failed" ? (error ?? run.errorSummary ?? "failed") : "",
     };
   }
 
-  private state(runId: string): RunState {
+  /** The state of the run's current turn; a new turn starts at `eventId`. */
+  private state(runId: string, eventId: string, atMs: number): RunState {
     let state = this.runs.get(runId);
     if (state === undefined) {
       if (this.runs.size >= this.maxOpenRuns) this.runs.delete(this.runs.keys().next().value as string);
-      state = { input: [], output: [], messages: new Map(), calls: new Map(), selfTraced: false };
+      state = {
+        ...turnIds(runId, eventId),
+        startMs: atMs,
+        tokens: { input: 0, output: 0 },
+        input: [],
+        output: [],
+        messages: new Map(),
+        calls: new Map(),
+        selfTraced: false,
+      };
       this.runs.set(runId, state);
     }
     return state;
