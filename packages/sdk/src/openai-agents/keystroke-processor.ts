@@ -4,6 +4,10 @@
  * attributes — the trace as `invoke_agent`, generations and responses as `chat` with their
  * messages and usage, function calls as `execute_tool` — and sends them as OTLP/JSON to a
  * Keystroke server's `/v1/traces`, where they become agent sessions like native ones.
+ *
+ * Sends are at most `maxBatch` spans each, time out, and are retried (a bounded number of times)
+ * when the server answers 429, 502, 503 or 504 — after the Retry-After it names — or cannot be
+ * reached; the server derives every id from the spans, so a retried send adds nothing twice.
  */
 import { createHash } from "node:crypto";
 import type { Trace, TracingProcessor } from "@openai/agents-core";
@@ -21,6 +25,12 @@ export interface KeystrokeProcessorOptions {
   serviceName?: string;
   /** Spans wait at most this long before they are sent. Default 1 s. */
   delayMs?: number;
+  /** Spans per request. Default 512. */
+  maxBatch?: number;
+  /** A request not answered within this long is abandoned (and retried). Default 10 s. */
+  timeoutMs?: number;
+  /** Tries per request, the first included. Default 3. */
+  maxAttempts?: number;
   /** Told about a batch that could not be delivered; by default it is written to stderr. */
   onError?: (error: Error) => void;
 }
@@ -58,6 +68,20 @@ const text = (value: unknown): string | undefined =>
 const count = (value: unknown): number | undefined =>
   typeof value === "number" && Number.isFinite(value) ? value : undefined;
 const millis = (iso: string | null, fallback: number) => (iso ? Date.parse(iso) : fallback);
+
+const retryable = new Set([429, 502, 503, 504]);
+/** The longest Retry-After honoured, in seconds. */
+const MAX_RETRY_AFTER_S = 30;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Seconds from a Retry-After header (seconds or an HTTP date); 1 when absent or unreadable. */
+function retryAfterSeconds(header: string | null, now = Date.now()): number {
+  if (header === null || header.trim() === "") return 1;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.min(Math.max(seconds, 0), MAX_RETRY_AFTER_S);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? 1 : Math.min(Math.max((date - now) / 1000, 0), MAX_RETRY_AFTER_S);
+}
 
 /**
  * Exports the OpenAI Agents SDK's traces to Keystroke.
@@ -127,7 +151,8 @@ export class KeystrokeProcessor implements TracingProcessor {
       attributes,
       ...(span.error ? { error: span.error.message } : {}),
     });
-    this.timer ??= setTimeout(() => void this.flush(), this.options.delayMs ?? 1000);
+    if (this.queue.length >= this.maxBatch) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.options.delayMs ?? 1000);
   }
 
   /** Sends what is queued; resolves once everything queued so far is sent (or given up on). */
@@ -208,32 +233,51 @@ export class KeystrokeProcessor implements TracingProcessor {
   private flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.queue.length > 0) {
-      const spans = this.queue;
-      this.queue = [];
+    while (this.queue.length > 0) {
+      const spans = this.queue.splice(0, this.maxBatch);
       this.sending = this.sending.then(() => this.send(spans));
     }
     return this.sending;
   }
 
+  private get maxBatch(): number {
+    return this.options.maxBatch ?? 512;
+  }
+
   private async send(spans: OtlpSpanJson[]): Promise<void> {
-    try {
-      const response = await fetch(this.url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          ...(this.options.project ? { "x-keystroke-project": this.options.project } : {}),
-          ...this.options.headers,
-        },
-        body: JSON.stringify(exportRequest(this.options.serviceName ?? "openai-agents", spans)),
-      });
-      const body = await response.text();
-      if (!response.ok) throw new Error(`Keystroke answered ${response.status} to ${this.url}: ${body.slice(0, 300)}`);
-    } catch (error) {
-      const report =
-        this.options.onError ?? ((e: Error) => process.stderr.write(`keystroke/openai-agents: ${e.message}\n`));
-      report(error instanceof Error ? error : new Error(String(error)));
+    const body = JSON.stringify(exportRequest(this.options.serviceName ?? "openai-agents", spans));
+    const attempts = Math.max(1, this.options.maxAttempts ?? 3);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await fetch(this.url, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            ...(this.options.project ? { "x-keystroke-project": this.options.project } : {}),
+            ...this.options.headers,
+          },
+          body,
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        });
+        const text = await response.text();
+        if (response.ok) return;
+        const failure = new Error(`Keystroke answered ${response.status} to ${this.url}: ${text.slice(0, 300)}`);
+        if (!retryable.has(response.status) || attempt >= attempts) return this.report(failure);
+        await sleep(retryAfterSeconds(response.headers.get("retry-after")) * 1000);
+      } catch (error) {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        if (attempt >= attempts) {
+          return this.report(new Error(`Could not send spans to ${this.url}: ${failure.message}`, { cause: failure }));
+        }
+        await sleep(250 * 2 ** (attempt - 1));
+      }
     }
+  }
+
+  private report(error: Error): void {
+    const report =
+      this.options.onError ?? ((e: Error) => process.stderr.write(`keystroke/openai-agents: ${e.message}\n`));
+    report(error);
   }
 }
 
