@@ -8,7 +8,7 @@ import type { OtlpLogRecord } from "../otlp-model.js";
 import { stringAt, textOf } from "./attribute-values.js";
 import { shortHash } from "./run-identity.js";
 import { genAiContent, messageEventContent, type SpanContent } from "./span-content.js";
-import { contentEvents, iso, type Timed } from "./span-events.js";
+import { type ContentKeys, contentEvents, iso, type Timed } from "./span-events.js";
 
 const levels: LogLevel[] = ["trace", "debug", "info", "warn", "error", "fatal"];
 
@@ -29,20 +29,26 @@ export function isAiLog(record: OtlpLogRecord): boolean {
 }
 
 /**
+ * `history`: a record carrying a whole input adds its earlier user messages too (as spans do).
+ *
  * @example
- * logEvents(record) // [message.added…, log.recorded]
+ * logEvents(record, false) // [message.added…, log.recorded]
  */
-export function logEvents(record: OtlpLogRecord): Timed[] {
+export function logEvents(record: OtlpLogRecord, history: boolean): Timed[] {
   const name = eventNameOf(record);
   const time = iso(record.timeMs || Date.now());
   const events: RunEvent[] = [];
   if (name.startsWith("gen_ai.")) {
-    const content: SpanContent =
-      name === "gen_ai.client.inference.operation.details"
-        ? genAiContent(record.attributes)
-        : { input: [], output: [] };
+    const details = name === "gen_ai.client.inference.operation.details";
+    const content: SpanContent = details ? genAiContent(record.attributes) : { input: [], output: [] };
     messageEventContent(name, record.body, content);
-    events.push(...contentEvents(content, record.traceId, time, record.spanId || shortHash(time, name)));
+    const keys: ContentKeys = {
+      traceId: record.traceId,
+      sourceId: record.spanId || shortHash(time, name),
+      turnPrompt: details,
+      history: history || !details,
+    };
+    events.push(...contentEvents(content, keys, time));
   }
   const bodyText =
     typeof record.body === "string"

@@ -2,15 +2,17 @@
  * The run events of one span: the messages it adds to the conversation, its model call and its
  * place in the trace. Every id is derived from the span (or from the message text) so a re-sent
  * span yields the same event ids and is dropped as a duplicate, and a message seen by several
- * spans (the user's prompt is in every model call's input) is added once.
+ * spans (the user's prompt is in every model call's input) is added once, while the same words
+ * said again (a "yes" in two turns, a reply repeated by two model calls) are kept each time.
  */
 import type { ErrorPayload, MessagePart, RunEvent, Span } from "@keystroke/core";
 import { type Attributes, type OtlpSpan, spanKinds } from "../otlp-model.js";
 import { stringAt } from "./attribute-values.js";
 import type { ChatMessage, ChatPart } from "./chat-messages.js";
 import { costOf, modelOf, providerOf, usageOf } from "./model-usage.js";
+import type { RoledSpan } from "./run-batch.js";
 import { shortHash } from "./run-identity.js";
-import type { SpanContent } from "./span-content.js";
+import { type SpanContent, spanContent } from "./span-content.js";
 import type { SpanRole } from "./span-role.js";
 
 const statusCodes = ["unset", "ok", "error"] as const;
@@ -101,38 +103,64 @@ export function recordedSpan(span: OtlpSpan): Span {
   return recorded;
 }
 
+/** How the messages of one span's (or log record's) content are keyed. */
+export interface ContentKeys {
+  traceId: string;
+  /** The span or log record the content came from: tool calls without an id, and a model's replies, are keyed by it. */
+  sourceId: string;
+  /** The content is an agent's: its reply is keyed by its text in the trace, so the model call that said it adds it once. */
+  agent?: boolean;
+  /**
+   * The input's last user message is the turn's prompt, keyed by the trace: the same words in
+   * another turn are another message. Off for per-message events, which repeat the history one
+   * message at a time.
+   */
+  turnPrompt?: boolean;
+  /**
+   * The user messages before the prompt are added too (keyed by text and how often it came
+   * before): off in a conversation, whose earlier turns added their own prompts.
+   */
+  history?: boolean;
+}
+
 /**
- * The messages of a span's content. Prompts (user and system) are keyed by their text and how
- * often that text came before in the same input, so the history every model call repeats is
- * added once per session; the assistant's text is keyed by its trace, so an agent span and its
- * last model call that say the same thing add one message; tool calls and results by call id.
+ * The messages of a span's content. System messages and earlier user messages are keyed by their
+ * text and how often that text came before in the same input, so the history every model call
+ * repeats is added once; the turn's prompt by its trace (`ContentKeys.turnPrompt`); a model's
+ * replies by its span and place in the output, an agent's by its text in the trace; tool calls
+ * and results by call id.
  */
-export function contentEvents(content: SpanContent, traceId: string, time: string, fallbackId: string): RunEvent[] {
+export function contentEvents(content: SpanContent, keys: ContentKeys, time: string): RunEvent[] {
   const events: RunEvent[] = [];
   const seen = new Map<string, number>();
-  for (const input of content.input) {
-    if (input.role === "user" || input.role === "system") {
-      const texts = input.parts.filter((p) => p.type === "text").slice(0, MAX_PARTS);
-      if (texts.length > 0) {
-        const text = texts.map((p) => p.text).join("\n");
-        const key = `${input.role}\u0000${text}`;
-        const count = seen.get(key) ?? 0;
-        seen.set(key, count + 1);
-        events.push(message(time, `p-${shortHash(key, String(count))}`, input.role, texts));
-      }
+  const prompt = keys.turnPrompt ? content.input.findLastIndex((m) => m.role === "user" && hasText(m)) : -1;
+  content.input.forEach((input, index) => {
+    const texts = input.parts.filter((p) => p.type === "text").slice(0, MAX_PARTS);
+    const earlier = input.role === "user" && index !== prompt;
+    if (texts.length > 0 && (input.role === "system" || input.role === "user") && (!earlier || keys.history)) {
+      const text = texts.map((p) => p.text).join("\n");
+      const key = `${input.role}\u0000${text}`;
+      const count = seen.get(key) ?? 0;
+      seen.set(key, count + 1);
+      const id = index === prompt ? shortHash(key, "turn", keys.traceId) : shortHash(key, String(count));
+      events.push(message(time, `p-${id}`, input.role, texts));
     }
-    events.push(...toolEvents(input, time, fallbackId));
-  }
-  for (const output of content.output) {
+    events.push(...toolEvents(input, time, keys.sourceId));
+  });
+  content.output.forEach((output, index) => {
     const said = output.parts.filter((p) => p.type === "text" || p.type === "thought").slice(0, MAX_PARTS);
     if (said.length > 0) {
-      const id = `a-${shortHash(traceId, ...said.map((p) => `${p.type}:${p.text}`))}`;
+      const id = keys.agent
+        ? `a-${shortHash(keys.traceId, ...said.map((p) => `${p.type}:${p.text}`))}`
+        : `a-${shortHash(keys.traceId, keys.sourceId, String(index))}`;
       events.push(message(time, id, "assistant", said));
     }
-    events.push(...toolEvents(output, time, fallbackId));
-  }
+    events.push(...toolEvents(output, time, keys.sourceId));
+  });
   return events;
 }
+
+const hasText = (m: ChatMessage) => m.parts.some((p) => p.type === "text");
 
 /** Tool calls and results become messages of their own, keyed by call id. */
 function toolEvents(source: ChatMessage, time: string, fallbackId: string): RunEvent[] {
@@ -210,6 +238,50 @@ export function recordEvents(span: OtlpSpan, role: SpanRole): Timed[] {
   return events;
 }
 
+export interface TraceMessageOptions {
+  /** Earlier user messages of an input are added too (see `ContentKeys.history`). */
+  history: boolean;
+  /**
+   * Agents' replies are added (those no model call of `spans` said). Off for spans of a trace
+   * already written whole: a re-sent agent span would otherwise add its reply a second time.
+   */
+  agentReplies: boolean;
+}
+
+/**
+ * The conversation of a trace's spans, in `messageEvents` order: an agent's reply that one of its
+ * model calls already said (they say the same final words) is left out, so it shows once.
+ *
+ * @example
+ * traceMessages([agentSpan, chatSpan], { history: false, agentReplies: true }) // the prompt, the reply (once), tool calls…
+ */
+export function traceMessages(spans: readonly RoledSpan[], { history, agentReplies }: TraceMessageOptions): Timed[] {
+  const timed: Timed[] = [];
+  const replies: Timed[] = [];
+  const modelSaid = new Set<string>();
+  for (const { span, role } of spans) {
+    for (const item of messageEvents(span, role, spanContent(span, role), history)) {
+      const said = assistantText(item.event);
+      if (said === undefined) timed.push(item);
+      else if (role === "agent") replies.push(item);
+      else {
+        modelSaid.add(said);
+        timed.push(item);
+      }
+    }
+  }
+  if (!agentReplies) return timed;
+  for (const item of replies) if (!modelSaid.has(assistantText(item.event) as string)) timed.push(item);
+  return timed;
+}
+
+/** The text an assistant message says, when it says something (not a tool call or result). */
+function assistantText(event: RunEvent): string | undefined {
+  if (event.type !== "message.added" || event.message.role !== "assistant") return undefined;
+  const texts = event.message.parts.flatMap((p) => (p.type === "text" ? [p.text] : []));
+  return texts.length > 0 ? texts.join("\n") : undefined;
+}
+
 /**
  * The messages of a span, each placed at a moment of the span so a trace's messages can be put
  * in order: the prompt and a tool call at the start, a tool result and an agent's reply at the
@@ -219,12 +291,19 @@ export function recordEvents(span: OtlpSpan, role: SpanRole): Timed[] {
  * @example
  * messageEvents(chatSpan, "model", spanContent(chatSpan, "model")) // [message.added, …]
  */
-export function messageEvents(span: OtlpSpan, role: SpanRole, content: SpanContent): Timed[] {
+export function messageEvents(span: OtlpSpan, role: SpanRole, content: SpanContent, history: boolean): Timed[] {
   const start = iso(span.startMs);
   const endMs = span.endMs > 0 && role !== "model" ? span.endMs : span.startMs;
   const end = iso(endMs);
-  const atStart = contentEvents({ input: content.input, output: [] }, span.traceId, start, span.spanId);
-  const atEnd = contentEvents({ input: [], output: content.output }, span.traceId, end, span.spanId);
+  const keys: ContentKeys = {
+    traceId: span.traceId,
+    sourceId: span.spanId,
+    agent: role === "agent",
+    turnPrompt: true,
+    history,
+  };
+  const atStart = contentEvents({ input: content.input, output: [] }, keys, start);
+  const atEnd = contentEvents({ input: [], output: content.output }, keys, end);
   if (content.tool) {
     const { id, name, arguments: args, result } = content.tool;
     const error = spanError(span);

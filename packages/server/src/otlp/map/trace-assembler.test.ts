@@ -147,6 +147,67 @@ describe("TraceAssembler", () => {
     expect(later?.runId).toBe(a);
   });
 
+  describe("the same words said again", () => {
+    const messages = (a: TraceAssembler, spans: OtlpSpan[]) =>
+      a.assemble(undefined, spans, []).batches.flatMap((b) => b.events);
+    /** The conversation as the store keeps it: each event id once, "role: text" rows. */
+    const said = (events: RunEvent[]) => {
+      const seen = new Set<string>();
+      return events.flatMap((e) => {
+        if (e.type !== "message.added" || seen.has(e.eventId)) return [];
+        seen.add(e.eventId);
+        return e.message.parts.flatMap((p) => (p.type === "text" ? [`${e.message.role}: ${p.text}`] : []));
+      });
+    };
+    const io = (input: unknown[], output: string[]) => ({
+      "gen_ai.conversation.id": "c-yes",
+      "gen_ai.input.messages": JSON.stringify(input),
+      "gen_ai.output.messages": JSON.stringify(
+        output.map((text) => ({ role: "assistant", parts: [{ type: "text", content: text }] })),
+      ),
+    });
+    const user = (text: string) => ({ role: "user", parts: [{ type: "text", content: text }] });
+    const assistant = (text: string) => ({ role: "assistant", parts: [{ type: "text", content: text }] });
+    const turn = (traceId: string, input: unknown[], reply: string) => [
+      { ...chat(1, reply), traceId, attributes: { ...chat(1, reply).attributes, ...io(input, [reply]) } },
+      { ...root(), traceId, attributes: { ...root().attributes, ...io([input.at(-1)], [reply]) } },
+    ];
+
+    it("keeps a prompt said in two turns twice", () => {
+      const assembler = new TraceAssembler();
+      const events = [
+        ...messages(assembler, turn("1".repeat(32), [user("yes")], "Done.")),
+        ...messages(assembler, turn("2".repeat(32), [user("yes")], "Done.")),
+      ];
+      expect(said(events)).toEqual(["user: yes", "assistant: Done.", "user: yes", "assistant: Done."]);
+    });
+
+    it("adds the history a model call repeats once", () => {
+      const assembler = new TraceAssembler();
+      const events = [
+        ...messages(assembler, turn("1".repeat(32), [user("hi")], "Hello.")),
+        ...messages(assembler, turn("2".repeat(32), [user("hi"), assistant("Hello."), user("yes")], "Done.")),
+      ];
+      expect(said(events)).toEqual(["user: hi", "assistant: Hello.", "user: yes", "assistant: Done."]);
+    });
+
+    it("keeps a reply two model calls of a turn both said, and the agent's final reply once", () => {
+      const assembler = new TraceAssembler();
+      const first = {
+        ...chat(1, "On it."),
+        attributes: { ...chat(1, "On it.").attributes, ...io([user("go")], ["On it."]) },
+      };
+      const second = {
+        ...chat(2, "On it."),
+        attributes: { ...chat(2, "On it.").attributes, ...io([user("go")], ["On it."]) },
+      };
+      const agent = { ...root(), attributes: { ...root().attributes, ...io([user("go")], ["On it."]) } };
+      const events = messages(assembler, [first, second, agent]);
+      expect(said(events)).toEqual(["user: go", "assistant: On it.", "assistant: On it."]);
+      expect(said([...events, ...messages(assembler, [agent, second])])).toEqual(said(events));
+    });
+  });
+
   it("refuses spans without ids, and counts them", () => {
     const result = new TraceAssembler().assemble(undefined, [span(1, { traceId: "" }), span(2, { spanId: "" })], []);
     expect(result).toMatchObject({ batches: [], rejected: 2, reason: "a span without a trace_id or span_id" });

@@ -24,8 +24,7 @@ import { type HeldTrace, HeldTraces } from "./held-traces.js";
 import { isAiLog, logEvents } from "./log-events.js";
 import { createdEvent, earliest, finishedEvent, isRoot, startedEvent, type Trace } from "./run-batch.js";
 import { conversationIdOf, runIdFor, slugify } from "./run-identity.js";
-import { spanContent } from "./span-content.js";
-import { messageEvents, recordEvents, type Timed } from "./span-events.js";
+import { recordEvents, type Timed, traceMessages } from "./span-events.js";
 import { isAiSpan, spanRole } from "./span-role.js";
 
 export interface AssembleResult {
@@ -193,13 +192,13 @@ export class TraceAssembler {
       if (run.conversation) events.push(startedEvent(trace));
       const timed: Timed[] = [];
       for (const { span, role } of trace.spans) timed.push(...recordEvents(span, role));
-      for (const log of trace.logs) timed.push(...logEvents(log));
+      for (const log of trace.logs) timed.push(...logEvents(log, !run.conversation));
       const roots = trace.spans.filter(({ span }) => isRoot(span));
       if (known.complete || roots.length > 0) {
+        const agentReplies = !known.complete;
         known.complete = true;
         const waited = this.untilRoot.take(trace.key)?.spans ?? [];
-        for (const { span, role } of [...waited, ...trace.spans])
-          timed.push(...messageEvents(span, role, spanContent(span, role)));
+        timed.push(...traceMessages([...waited, ...trace.spans], { history: !run.conversation, agentReplies }));
       } else {
         const withContent = trace.spans.filter(({ span, role }) => isAiSpan(span, role));
         const letGoNow =
@@ -247,8 +246,7 @@ function firstConversation(trace: Trace): string | undefined {
 /** The conversation of a trace whose root did not come: its messages in the order they happened. */
 function heldBatch(held: HeldTrace<RunRef>): IngestBatch {
   const trace: Trace = { key: "", traceId: held.traceId, spans: held.spans, logs: [] };
-  const timed: Timed[] = [];
-  for (const { span, role } of held.spans) timed.push(...messageEvents(span, role, spanContent(span, role)));
+  const timed = traceMessages(held.spans, { history: !held.meta.conversation, agentReplies: true });
   const events: RunEvent[] = [createdEvent(held.meta.project, held.meta.sessionId, [trace])];
   for (const { event } of timed.sort(byTime)) events.push(event);
   return { runId: held.meta.runId, events };
