@@ -49,9 +49,10 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
     if (signal?.aborted) throw error;
     throw new ApiError("The Keystroke server cannot be reached.", 0, "Is `keystroke serve` running?");
   }
-  const body = (await response.json().catch(() => undefined)) as
-    | (T & { error?: { message?: string; hint?: string } })
-    | undefined;
+  const body = (await response.json().catch((error: unknown) => {
+    if (signal?.aborted) throw error;
+    return undefined;
+  })) as (T & { error?: { message?: string; hint?: string } }) | undefined;
   if (!response.ok || body === undefined) {
     const error = body?.error;
     throw new ApiError(error?.message ?? `The server answered ${response.status}.`, response.status, error?.hint);
