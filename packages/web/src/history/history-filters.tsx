@@ -3,10 +3,11 @@
  * replace, so the back button is not flooded), and the list follows the URL.
  */
 import { type RunStatus, runStatuses, statusCatalog } from "@keystroke/core/catalog/statuses";
-import { type ReactNode, useEffect, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import type { RunSummary } from "../api/api";
 import { Popover } from "../ui/popover";
 import { listValues, withParam } from "./history-query";
+import { dateInputValue, dateParamValue } from "./time-range";
 
 interface Option {
   value: string;
@@ -125,9 +126,6 @@ function TimeFilter({ params, onChange }: FilterProps) {
   const period = params.get("period") ?? "";
   const from = params.get("from") ?? "";
   const to = params.get("to") ?? "";
-  const toLocal = (value: string) =>
-    value === "" ? "" : new Date(/^\d+$/.test(value) ? Number(value) : value).toISOString().slice(0, 16);
-  const fromLocal = (value: string) => (value === "" ? "" : new Date(`${value}Z`).toISOString());
   const label = periods.find(([value]) => value === period)?.[1] ?? period;
   const summary = from !== "" || to !== "" ? "Custom range" : period === "" ? "Any time" : label;
   return (
@@ -152,16 +150,18 @@ function TimeFilter({ params, onChange }: FilterProps) {
           From
           <input
             type="datetime-local"
-            value={toLocal(from)}
-            onChange={(e) => onChange(withParam(withParam(params, "period", ""), "from", fromLocal(e.target.value)))}
+            value={dateInputValue(from)}
+            onChange={(e) =>
+              onChange(withParam(withParam(params, "period", ""), "from", dateParamValue(e.target.value)))
+            }
           />
         </label>
         <label className="stack">
           To
           <input
             type="datetime-local"
-            value={toLocal(to)}
-            onChange={(e) => onChange(withParam(withParam(params, "period", ""), "to", fromLocal(e.target.value)))}
+            value={dateInputValue(to)}
+            onChange={(e) => onChange(withParam(withParam(params, "period", ""), "to", dateParamValue(e.target.value)))}
           />
         </label>
       </fieldset>
@@ -169,16 +169,23 @@ function TimeFilter({ params, onChange }: FilterProps) {
   );
 }
 
-/** The search box: applies 250 ms after typing stops, or at once on Enter. */
+/**
+ * The search box: applies 250 ms after typing stops, or at once on Enter. What the reader typed
+ * stays as typed (a trailing space included); only a search applied elsewhere (a saved view,
+ * Clear filters) replaces it. The timer waits on the text alone: the page re-renders with every
+ * live update, and a timer restarted on each would never fire while runs stream in.
+ */
 export function SearchBox({ params, onChange }: FilterProps) {
   const applied = params.get("q") ?? "";
   const [text, setText] = useState(applied);
-  useEffect(() => setText(applied), [applied]);
+  const latest = useRef({ params, onChange });
+  latest.current = { params, onChange };
+  useEffect(() => setText((typed) => (typed.trim() === applied ? typed : applied)), [applied]);
   useEffect(() => {
-    if (text === applied) return;
-    const timer = setTimeout(() => onChange(withParam(params, "q", text.trim())), 250);
+    if (text.trim() === applied) return;
+    const timer = setTimeout(() => latest.current.onChange(withParam(latest.current.params, "q", text.trim())), 250);
     return () => clearTimeout(timer);
-  }, [text, applied, params, onChange]);
+  }, [text, applied]);
   return (
     <form
       className="search"
