@@ -103,6 +103,7 @@ export function HistoryPage() {
               loading={loading}
               hasMore={list.hasMore}
               loadingMore={list.loadingMore}
+              moreFailed={list.moreFailed}
               selectedRunId={runId}
               now={now}
               hrefOf={hrefOf}

@@ -1,7 +1,8 @@
 /**
  * The History table: a virtualised grid (only the rows on screen are in the DOM, whatever the
  * number loaded), with a sticky header, skeleton rows while loading and the next page fetched
- * as the reader nears the end.
+ * as the reader nears the end. A next page that fails is not fetched again by itself (that would
+ * loop as fast as the server fails): its row says so and offers a retry.
  */
 import { type HistoryColumnId, historyColumns } from "@keystroke/core/catalog/columns";
 import { useVirtualizer } from "@tanstack/react-virtual";
@@ -19,6 +20,7 @@ export interface HistoryTableProps {
   loading: boolean;
   hasMore: boolean;
   loadingMore: boolean;
+  moreFailed: boolean;
   selectedRunId: string | undefined;
   now: number;
   hrefOf(runId: string): string;
@@ -32,7 +34,7 @@ function followLink(event: MouseEvent<HTMLAnchorElement>, href: string) {
 }
 
 export function HistoryTable(props: HistoryTableProps) {
-  const { rows, columns, loading, hasMore, loadingMore, selectedRunId, now, hrefOf, onLoadMore } = props;
+  const { rows, columns, loading, hasMore, loadingMore, moreFailed, selectedRunId, now, hrefOf, onLoadMore } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const template = columns.map((id) => cells[id].width).join(" ");
   const count = loading && rows.length === 0 ? 12 : rows.length + (hasMore ? 1 : 0);
@@ -46,8 +48,8 @@ export function HistoryTable(props: HistoryTableProps) {
   const last = items.at(-1);
 
   useEffect(() => {
-    if (last !== undefined && hasMore && !loadingMore && last.index >= rows.length - 20) onLoadMore();
-  }, [last, hasMore, loadingMore, rows.length, onLoadMore]);
+    if (last !== undefined && hasMore && !loadingMore && !moreFailed && last.index >= rows.length - 20) onLoadMore();
+  }, [last, hasMore, loadingMore, moreFailed, rows.length, onLoadMore]);
 
   // Only when the open run changes (↑/↓), not on every live update of the rows.
   const rowsRef = useRef(rows);
@@ -79,6 +81,16 @@ export function HistoryTable(props: HistoryTableProps) {
         {items.map((item) => {
           const run = rows[item.index];
           const style = { transform: `translateY(${item.start}px)`, gridTemplateColumns: template };
+          if (run === undefined && moreFailed) {
+            return (
+              <div key={item.key} className="table-more" style={style} role="alert">
+                Couldn't load more —
+                <button type="button" className="link" onClick={onLoadMore}>
+                  Retry
+                </button>
+              </div>
+            );
+          }
           if (run === undefined || (loading && rows.length === 0)) {
             return (
               <div key={item.key} className="table-row skeleton" style={style} aria-hidden="true">

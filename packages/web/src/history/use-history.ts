@@ -1,7 +1,8 @@
 /**
  * The History list of the current filters: the first page, more pages as the reader scrolls
  * (keyset cursor), and the live feed. Rows it shows update in place; matching runs it does not
- * show are only counted, so rows never shift under the reader until they ask for them.
+ * show are only counted, so rows never shift under the reader until they ask for them. When the
+ * feed reconnects the list reloads, since changes made while it was down were never sent.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { getJson, type HistoryLiveChange, isAbort, type RunPage, type RunSummary } from "../api/api";
@@ -12,12 +13,15 @@ export interface HistoryList {
   rows: RunSummary[];
   loading: boolean;
   loadingMore: boolean;
+  /** The last next page failed: nothing more loads by itself until loadMore() is called. */
+  moreFailed: boolean;
   error: unknown;
   hasMore: boolean;
   /** Matching runs that started after the first row and are not shown yet. */
   newRuns: number;
   /** Whether the live feed is connected. */
   live: boolean;
+  /** Loads the next page, or tries a failed one again. */
   loadMore(): void;
   /** Reloads from the top, showing the new runs. */
   reload(): void;
@@ -32,6 +36,7 @@ export function useHistory(filterQuery: string): HistoryList {
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [loadingMore, setLoadingMore] = useState(false);
+  const [moreFailed, setMoreFailed] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [newIds, setNewIds] = useState<ReadonlySet<string>>(new Set());
   const [generation, setGeneration] = useState(0);
@@ -45,6 +50,8 @@ export function useHistory(filterQuery: string): HistoryList {
   useEffect(() => {
     const abort = new AbortController();
     more.current?.abort();
+    setLoadingMore(false);
+    setMoreFailed(false);
     setLoading(true);
     setError(undefined);
     getJson<RunPage>(`/api/history?${filterQuery}${sep}limit=${PAGE}`, abort.signal)
@@ -78,7 +85,12 @@ export function useHistory(filterQuery: string): HistoryList {
         setNewIds((ids) => (ids.has(run.runId) ? ids : new Set(ids).add(run.runId)));
       }
     });
-    source.onopen = () => setLive(true);
+    let opened = false;
+    source.onopen = () => {
+      setLive(true);
+      if (opened) setGeneration((g) => g + 1);
+      opened = true;
+    };
     source.onerror = () => setLive(false);
     return () => source.close();
   }, [filterQuery]);
@@ -88,6 +100,7 @@ export function useHistory(filterQuery: string): HistoryList {
     const abort = new AbortController();
     more.current = abort;
     setLoadingMore(true);
+    setMoreFailed(false);
     getJson<RunPage>(
       `/api/history?${filterQuery}${sep}limit=${PAGE}&cursor=${encodeURIComponent(cursor)}`,
       abort.signal,
@@ -102,12 +115,23 @@ export function useHistory(filterQuery: string): HistoryList {
       })
       .catch((e: unknown) => {
         if (isAbort(e)) return;
-        setError(e);
+        setMoreFailed(true);
         setLoadingMore(false);
       });
   }, [cursor, loadingMore, loading, filterQuery, sep]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
 
-  return { rows, loading, loadingMore, error, hasMore: cursor !== null, newRuns: newIds.size, live, loadMore, reload };
+  return {
+    rows,
+    loading,
+    loadingMore,
+    moreFailed,
+    error,
+    hasMore: cursor !== null,
+    newRuns: newIds.size,
+    live,
+    loadMore,
+    reload,
+  };
 }
