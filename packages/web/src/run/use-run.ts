@@ -1,7 +1,9 @@
 /**
  * One run for the detail panel: its detail, the first page of its conversation and its steps,
  * further conversation pages on demand, and its live events (replayed from the run's last
- * sequence number, so nothing falls between the load and the stream).
+ * sequence number, so nothing falls between the load and the stream). Live events trigger a refresh
+ * of the run; refreshes can overlap and answer out of order, so a reply older than what is shown
+ * (a lower lastSeq) is dropped rather than putting a finished run back to "Running".
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { getJson, isAbort, type RunDetail, type RunView, type StoredMessage, type StoredStep } from "../api/api";
@@ -52,13 +54,18 @@ export function useRun(runId: string): RunState {
     let source: EventSource | undefined;
     let refreshTimer: ReturnType<typeof setTimeout> | undefined;
     const base = `/api/history/${encodeURIComponent(runId)}`;
+    let shown: RunDetail | undefined;
+    const show = (view: RunView) => {
+      if (shown !== undefined && view.run.lastSeq < shown.lastSeq) return;
+      shown = view.run;
+      setRun(view.run);
+      if (view.steps !== undefined) setSteps(view.steps.items);
+    };
     const refresh = () => {
       refreshTimer = undefined;
-      getJson<RunView>(`${base}?include=steps&stepsLimit=1000`, abort.signal)
-        .then((view) => {
-          setRun(view.run);
-          setSteps(view.steps?.items ?? []);
-        })
+      const query = shown?.kind === "workflow" ? "?include=steps&stepsLimit=1000" : "";
+      getJson<RunView>(`${base}${query}`, abort.signal)
+        .then(show)
         .catch((e: unknown) => isAbort(e) || setError(e));
     };
     const onEvent = (message: MessageEvent<string>) => {
@@ -80,10 +87,9 @@ export function useRun(runId: string): RunState {
     };
     getJson<RunView>(`${base}?include=messages,steps&messagesLimit=${FIRST_MESSAGES}&stepsLimit=1000`, abort.signal)
       .then((view) => {
-        setRun(view.run);
+        show(view);
         setMessages(view.messages?.items ?? []);
         setCursor(view.messages?.nextCursor ?? null);
-        setSteps(view.steps?.items ?? []);
         source = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events?after=${view.run.lastSeq}`);
         for (const type of liveTypes) source.addEventListener(type, onEvent);
       })
