@@ -254,7 +254,7 @@ export async function benchWebHistory(): Promise<void> {
   heading("The History page in Chromium: first paint, filter changes, a 10,000-message / 100,000-span run");
   if (!existsSync(webDist)) throw new Error("The web page is not built: run `npm run build` first");
   const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-dev-shm-usage"],
   });
   const rows: string[][] = [["measure", "median", "max", "target"]];

@@ -3,11 +3,11 @@
  * recorded by prompting the starter project's agents. Screenshots of the table and each tab land
  * in tests/e2e/screenshots/ (kept out of git).
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertWebPageBuilt, launchChromium } from "./support/browser.js";
 import {
   type HistoryFixture,
   LIVE_REPLY,
@@ -19,20 +19,16 @@ import {
   startHistoryFixture,
 } from "./support/history-fixture.js";
 
-const webDir = fileURLToPath(new URL("../../packages/web/", import.meta.url));
 const shots = fileURLToPath(new URL("./screenshots/", import.meta.url));
 
 let fixture: HistoryFixture;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(`${webDir}dist/index.html`)) execFileSync("npx", ["vite", "build"], { cwd: webDir, stdio: "ignore" });
+  assertWebPageBuilt();
   mkdirSync(shots, { recursive: true });
   fixture = await startHistoryFixture();
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-dev-shm-usage"],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
