@@ -147,6 +147,33 @@ describe("POST /v1/traces", () => {
     expect(run).toMatchObject({ tokens: { input: 10 } });
   });
 
+  it("writes a conversation whole when the request carrying its root span is retried after a 503", async () => {
+    const traceId = "b".repeat(32);
+    const chat = testSpan(11, {
+      traceId,
+      parentSpanId: "00000000000000ff",
+      attributes: {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.request.model": "gpt-4o",
+        "gen_ai.output.messages": JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: "Sunny." }] }]),
+      },
+    });
+    const root = testSpan(255, {
+      traceId,
+      name: "invoke_agent",
+      attributes: { "gen_ai.operation.name": "invoke_agent" },
+    });
+    expect((await post(`${server.url}/v1/traces`, tracesBody([chat]), proto)).status).toBe(200);
+    server.failWith(new Error("database is locked"));
+    const failed = await post(`${server.url}/v1/traces`, tracesBody([root]), proto);
+    server.failWith(undefined);
+    expect(failed.status).toBe(503);
+    expect((await post(`${server.url}/v1/traces`, tracesBody([root]), proto)).status).toBe(200);
+    const runs = (await server.store.listRuns({})).runs;
+    const run = runs.find((r) => (r.triggerValue as { traceId?: string }).traceId === traceId);
+    expect(run).toMatchObject({ status: "success", messageCount: 1 });
+  });
+
   it("round-trips the bodies it builds", () => {
     expect(decodeTracesProto(tracesBody([testSpan(9)]))[0]).toMatchObject({
       name: "chat 9",

@@ -4,14 +4,14 @@
  * or not), mapped to run events (map/) and appended through the one write path, and the answer
  * follows OTLP rather than the rest of the API: in the request's encoding, 400 for what cannot
  * be decoded, 413 over the cap, 429 with Retry-After while too many requests are in flight, 503
- * with Retry-After when the store could not write (every id is derived, so the exporter's retry
- * adds nothing twice), and partial success for items that could not be placed or that the store
- * refused as invalid.
+ * with Retry-After when the store could not write (what the request took from memory is held
+ * again and every id is derived, so the exporter's retry writes it whole and adds nothing twice),
+ * and partial success for items that could not be placed or that the store refused as invalid.
  *
  * The routes live in an encapsulated plugin with their own body parser and error handler, so
  * the JSON parser and error format of the rest of the API do not apply to them.
  */
-import { KeystrokeError, type RunEvent, toKeystrokeError } from "@keystroke/core";
+import { type IngestBatch, KeystrokeError, type RunEvent, toKeystrokeError } from "@keystroke/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { toApiError } from "../errors/to-api-error.js";
 import type { ServerContext } from "../server-context.js";
@@ -93,23 +93,32 @@ export function otlpRoutes(app: FastifyInstance, { ingest }: ServerContext, opti
     let rejected = assembled.rejected;
     let reason = assembled.reason;
     const outcomes = await Promise.allSettled(assembled.batches.map((batch) => ingest.submit(batch)));
+    let failure: unknown;
     outcomes.forEach((outcome, i) => {
       if (outcome.status === "fulfilled") return;
+      const batch = assembled.batches[i] as IngestBatch;
       const error = toKeystrokeError(outcome.reason);
-      if (!refusals.has(error.code)) throw storeFailure(request, outcome.reason);
-      rejected += items(assembled.batches[i]?.events ?? []);
-      reason ||= error.message;
+      if (refusals.has(error.code)) {
+        rejected += items(batch.events);
+        reason ||= error.message;
+      } else {
+        failure ??= outcome.reason;
+        assembler.giveBack(batch);
+      }
     });
+    if (failure !== undefined) throw storeFailure(request, failure);
     return sendExportResponse(reply, encoding, signal, rejected, reason);
   };
 
   // Conversations whose root span never came are written once quiet, and all of them at close.
   const writeWaiting = async (all: boolean) => {
-    const outcomes = await Promise.allSettled(assembler.drain(all).map((batch) => ingest.submit(batch)));
-    for (const outcome of outcomes) {
-      if (outcome.status === "rejected")
-        app.log.error({ err: outcome.reason }, "OTLP: a waiting conversation was not written");
-    }
+    const batches = assembler.drain(all);
+    const outcomes = await Promise.allSettled(batches.map((batch) => ingest.submit(batch)));
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === "fulfilled") return;
+      app.log.error({ err: outcome.reason }, "OTLP: a conversation waiting for its root span was not written");
+      if (!refusals.has(toKeystrokeError(outcome.reason).code)) assembler.giveBack(batches[i] as IngestBatch);
+    });
   };
   const timer = setInterval(() => void writeWaiting(false), 5_000).unref();
   app.addHook("onClose", async () => {

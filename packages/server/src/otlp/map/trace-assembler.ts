@@ -61,6 +61,8 @@ interface KnownTrace {
 interface PlacedTrace {
   trace: Trace;
   known: KnownTrace;
+  /** Spans and log records that had waited for an AI span of the trace and now join it. */
+  unheld: HeldTrace<string> | undefined;
 }
 
 /** A Map that forgets its least recently set entries past `max`. */
@@ -87,6 +89,8 @@ export class TraceAssembler {
   private readonly notAi: HeldTraces<string>;
   private readonly untilRoot: HeldTraces<RunRef>;
   private readonly staleAfterMs: number;
+  /** How to hold again what a batch took from memory, should the store not write it. */
+  private readonly undo = new WeakMap<IngestBatch, () => void>();
 
   constructor(options: TraceAssemblerOptions = {}) {
     this.known = new Bounded(options.maxKnownTraces ?? 100_000);
@@ -128,11 +132,12 @@ export class TraceAssembler {
 
     const runs = new Map<string, { run: RunRef; traces: PlacedTrace[] }>();
     for (const trace of traces.values()) {
-      const known = this.runOf(trace, now);
-      if (known === undefined) continue;
-      const group = runs.get(known.run.runId) ?? { run: known.run, traces: [] };
-      runs.set(known.run.runId, group);
-      group.traces.push({ trace, known });
+      const placed = this.place(trace, now);
+      if (placed === undefined) continue;
+      const { run } = placed.known;
+      const group = runs.get(run.runId) ?? { run, traces: [] };
+      runs.set(run.runId, group);
+      group.traces.push(placed);
     }
     for (const { run, traces: runTraces } of runs.values()) {
       result.batches.push(this.batchOf(run, runTraces, now, result.batches));
@@ -147,7 +152,16 @@ export class TraceAssembler {
    */
   drain(all: boolean, now = Date.now()): IngestBatch[] {
     this.notAi.stale(all ? Number.POSITIVE_INFINITY : now - this.staleAfterMs);
-    return this.untilRoot.stale(all ? Number.POSITIVE_INFINITY : now - this.staleAfterMs).map(heldBatch);
+    return this.untilRoot.stale(all ? Number.POSITIVE_INFINITY : now - this.staleAfterMs).map((h) => this.heldBatch(h));
+  }
+
+  /**
+   * A batch of this assembler's that the store could not write: what it took from memory is held
+   * again, so the exporter's retry of the request (or the next drain) writes it whole.
+   */
+  giveBack(batch: IngestBatch): void {
+    this.undo.get(batch)?.();
+    this.undo.delete(batch);
   }
 
   /**
@@ -155,7 +169,7 @@ export class TraceAssembler {
    * the run it was first filed under, even when a conversation id shows up in a later request:
    * switching would leave the first run's turn (its spans, model calls, tokens) never finished.
    */
-  private runOf(trace: Trace, now: number): KnownTrace | undefined {
+  private place(trace: Trace, now: number): PlacedTrace | undefined {
     const projectSlug = trace.key.slice(0, trace.key.indexOf("\u0000"));
     const remembered = this.known.get(trace.key);
     const conversation = remembered === undefined ? firstConversation(trace) : undefined;
@@ -171,12 +185,12 @@ export class TraceAssembler {
         : runFor(projectSlug, "trace", trace.traceId));
     const known: KnownTrace = { run, complete: remembered?.complete ?? false };
     this.known.set(trace.key, known);
-    const held = this.notAi.take(trace.key);
-    if (held) {
-      trace.spans.unshift(...held.spans);
-      trace.logs.unshift(...held.logs);
+    const unheld = this.notAi.take(trace.key);
+    if (unheld) {
+      trace.spans.unshift(...unheld.spans);
+      trace.logs.unshift(...unheld.logs);
     }
-    return known;
+    return { trace, known, unheld };
   }
 
   /** The batch of one run; conversations let go of to make room are added to `letGo`. */
@@ -188,7 +202,11 @@ export class TraceAssembler {
         placed.map((p) => p.trace),
       ),
     ];
-    for (const { trace, known } of [...placed].sort((x, y) => earliest(x.trace) - earliest(y.trace))) {
+    const undo: (() => void)[] = [];
+    for (const { trace, known, unheld } of [...placed].sort((x, y) => earliest(x.trace) - earliest(y.trace))) {
+      if (unheld) {
+        undo.push(() => this.notAi.add(trace.key, trace.traceId, unheld.spans, unheld.logs, unheld.meta, Date.now()));
+      }
       if (run.conversation) events.push(startedEvent(trace));
       const timed: Timed[] = [];
       for (const { span, role } of trace.spans) timed.push(...recordEvents(span, role));
@@ -198,12 +216,19 @@ export class TraceAssembler {
         const agentReplies = !known.complete;
         known.complete = true;
         const waited = this.untilRoot.take(trace.key)?.spans ?? [];
+        if (agentReplies) {
+          undo.push(() => {
+            const current = this.known.get(trace.key);
+            if (current) current.complete = false;
+            if (waited.length > 0) this.untilRoot.add(trace.key, trace.traceId, waited, [], run, Date.now());
+          });
+        }
         timed.push(...traceMessages([...waited, ...trace.spans], { history: !run.conversation, agentReplies }));
       } else {
         const withContent = trace.spans.filter(({ span, role }) => isAiSpan(span, role));
         const letGoNow =
           withContent.length > 0 ? this.untilRoot.add(trace.key, trace.traceId, withContent, [], run, now) : [];
-        for (const held of letGoNow) letGo.push(heldBatch(held));
+        for (const held of letGoNow) letGo.push(this.heldBatch(held));
       }
       // A message seen by several spans (every model call repeats the prompt) is sent once.
       const sent = new Set<string>();
@@ -214,7 +239,25 @@ export class TraceAssembler {
       }
       for (const root of roots) events.push(finishedEvent(root));
     }
-    return { runId: run.runId, events };
+    const batch = { runId: run.runId, events };
+    if (undo.length > 0) {
+      this.undo.set(batch, () => {
+        for (const step of undo) step();
+      });
+    }
+    return batch;
+  }
+
+  /** The conversation of a trace whose root did not come: its messages in the order they happened. */
+  private heldBatch(held: HeldTrace<RunRef>): IngestBatch {
+    const trace: Trace = { key: "", traceId: held.traceId, spans: held.spans, logs: [] };
+    const timed = traceMessages(held.spans, { history: !held.meta.conversation, agentReplies: true });
+    const events: RunEvent[] = [createdEvent(held.meta.project, held.meta.sessionId, [trace])];
+    for (const { event } of timed.sort(byTime)) events.push(event);
+    const batch = { runId: held.meta.runId, events };
+    const key = `${held.meta.project}\u0000${held.traceId}`;
+    this.undo.set(batch, () => this.untilRoot.add(key, held.traceId, held.spans, [], held.meta, Date.now()));
+    return batch;
   }
 }
 
@@ -241,13 +284,4 @@ function firstConversation(trace: Trace): string | undefined {
     if (id !== undefined) return id;
   }
   return undefined;
-}
-
-/** The conversation of a trace whose root did not come: its messages in the order they happened. */
-function heldBatch(held: HeldTrace<RunRef>): IngestBatch {
-  const trace: Trace = { key: "", traceId: held.traceId, spans: held.spans, logs: [] };
-  const timed = traceMessages(held.spans, { history: !held.meta.conversation, agentReplies: true });
-  const events: RunEvent[] = [createdEvent(held.meta.project, held.meta.sessionId, [trace])];
-  for (const { event } of timed.sort(byTime)) events.push(event);
-  return { runId: held.meta.runId, events };
 }
