@@ -39,7 +39,10 @@ export interface TraceAssemblerOptions {
   maxKnownTraces?: number;
   /** Spans held in memory, in all: not-yet-AI traces and conversations waiting for their root. Default 20,000 each. */
   maxHeld?: number;
-  /** A conversation waiting this long without a new span of its trace is written as it is. Default 30 s. */
+  /**
+   * A conversation waiting this long without a new span of its trace is written as it is, and
+   * spans waiting as long for an AI span of their trace are let go. Default 30 s.
+   */
   staleAfterMs?: number;
 }
 
