@@ -273,7 +273,7 @@ describe("AgentRuntime", () => {
       description: "Looks up the order status slowly",
       input: z.object({ orderId: z.string() }),
       output: z.object({ status: z.string() }),
-      run: () => new Promise((resolve) => setTimeout(() => resolve({ status: "shipped" }), 30)),
+      run: () => new Promise<{ status: string }>((resolve) => setTimeout(() => resolve({ status: "shipped" }), 30)),
     });
     const agent = defineAgent({
       slug: "slow",
