@@ -21,8 +21,8 @@ import { AgentRuntime } from "keystroke/runtime";
 import { z } from "zod";
 import { heading, ms, percentile, table } from "./report.js";
 
-const PROMPTS = 1000;
-const ROUNDS = 20;
+const PROMPTS = 2000;
+const ROUNDS = 40;
 const WARM_UP = 40;
 const STEP_TIMEOUT_MS = 120_000;
 
@@ -43,19 +43,26 @@ const usage: LanguageModelV3Usage = {
   outputTokens: { total: 40, text: 40, reasoning: 0 },
 };
 
-/** An in-process model that first calls lookup-order `calls` times at once, then answers. */
-function scriptedModel(calls: number): LanguageModelV3 {
+/** A prompt's shape: `steps` model calls that each call lookup-order `parallel` times, then an answer. */
+interface Shape {
+  parallel: number;
+  steps: number;
+}
+
+/** An in-process model that plays `shape`. */
+function scriptedModel({ parallel, steps }: Shape): LanguageModelV3 {
   const parts = (prompt: LanguageModelV3CallOptions["prompt"]): LanguageModelV3StreamPart[] => {
-    const answered = calls === 0 || prompt.some((m) => m.role === "tool");
+    const done = prompt.filter((m) => m.role === "tool").length;
+    const answered = parallel === 0 || done >= steps;
     const content: LanguageModelV3StreamPart[] = answered
       ? [
           { type: "text-start", id: "t" },
           { type: "text-delta", id: "t", delta: "Your order has shipped." },
           { type: "text-end", id: "t" },
         ]
-      : Array.from({ length: calls }, (_, i) => ({
+      : Array.from({ length: parallel }, (_, i) => ({
           type: "tool-call" as const,
-          toolCallId: `call_${i}`,
+          toolCallId: `call_${done}_${i}`,
           toolName: "lookup-order",
           input: `{"orderId":"A-${i}"}`,
         }));
@@ -71,7 +78,7 @@ function scriptedModel(calls: number): LanguageModelV3 {
   return {
     specificationVersion: "v3",
     provider: "bench",
-    modelId: `tools-${calls}`,
+    modelId: `tools-${parallel}x${steps}`,
     supportedUrls: {},
     doGenerate: () => Promise.reject(new Error("the bench streams")),
     doStream: async (options) => ({
@@ -86,10 +93,10 @@ function scriptedModel(calls: number): LanguageModelV3 {
 }
 
 /** The loop without recording: streamText with the same model, tools and settings, stream consumed. */
-async function bare(calls: number, agent: Agent): Promise<void> {
+async function bare(shape: Shape, agent: Agent): Promise<void> {
   const controller = new AbortController();
   const result = streamText({
-    model: scriptedModel(calls),
+    model: scriptedModel(shape),
     system: agent.systemPrompt,
     messages: [{ role: "user", content: "Where is my order?" }],
     tools: {
@@ -128,11 +135,16 @@ async function timedPair(off: () => Promise<void>, on: () => Promise<void>): Pro
   return [percentile(rounds[0], 50), percentile(rounds[1], 50)];
 }
 
-/** The arms: how many tool calls the model makes at once, so model calls and tool calls vary apart. */
+/**
+ * The arms, chosen so model calls and tool calls vary apart: a plain answer (1 model call), eight
+ * tools at once (2 model calls, 8 tool calls) and eight tools one after the other (9 model calls,
+ * 8 tool calls). The last two differ only in 7 model calls; the first two in 1 model call and 8
+ * tool calls.
+ */
 const arms = [
-  { calls: 0, modelCalls: 1, toolCalls: 0 },
-  { calls: 1, modelCalls: 2, toolCalls: 1 },
-  { calls: 4, modelCalls: 2, toolCalls: 4 },
+  { shape: { parallel: 0, steps: 0 }, modelCalls: 1, toolCalls: 0 },
+  { shape: { parallel: 8, steps: 1 }, modelCalls: 2, toolCalls: 8 },
+  { shape: { parallel: 1, steps: 8 }, modelCalls: 9, toolCalls: 8 },
 ];
 
 export async function benchAgentRecording(): Promise<void> {
@@ -149,23 +161,24 @@ export async function benchAgentRecording(): Promise<void> {
       env: {},
       stepTimeoutMs: STEP_TIMEOUT_MS,
       resolveModel: (spec) => {
-        const calls = Number(spec.split("-").at(-1));
-        return { model: scriptedModel(calls), provider: "bench", modelId: `tools-${calls}` };
+        const arm = arms[Number(spec.split("-").at(-1))] ?? arms[0];
+        const model = scriptedModel(arm?.shape ?? { parallel: 0, steps: 0 });
+        return { model, provider: "bench", modelId: model.modelId };
       },
     });
     const rows: string[][] = [];
     const overhead: number[] = [];
-    for (const arm of arms) {
+    for (const [i, arm] of arms.entries()) {
       const agent = defineAgent({
-        slug: `tools-${arm.calls}`,
+        slug: `arm-${i}`,
         name: "Bench",
         description: "d",
         systemPrompt: "You look up orders.",
-        model: `bench/tools-${arm.calls}`,
+        model: `bench/arm-${i}`,
         tools: [lookupOrder],
       });
       const [bareMs, recordedMs] = await timedPair(
-        () => bare(arm.calls, agent),
+        () => bare(arm.shape, agent),
         async () => {
           const result = await runtime.prompt(agent, { message: "Where is my order?" });
           if (result.status !== "success") throw new Error(`bench prompt failed: ${result.error?.message}`);
@@ -180,10 +193,10 @@ export async function benchAgentRecording(): Promise<void> {
       ]);
     }
     table([["prompt", "recording off", "recording on (SQLite)", "difference"], ...rows]);
-    const [one = 0, two = 0, five = 0] = overhead;
-    const perToolCall = (five - two) / 3;
-    const perModelCall = two - one - perToolCall;
-    const perPrompt = one - perModelCall;
+    const [plain = 0, parallel = 0, sequential = 0] = overhead;
+    const perModelCall = (sequential - parallel) / 7;
+    const perToolCall = (parallel - plain - perModelCall) / 8;
+    const perPrompt = plain - perModelCall;
     table([
       ["recording overhead (solved from the three arms)", "measured", "target"],
       ["per model call (assistant message, model.called, chat span)", ms(perModelCall), "≤ 1 ms"],
