@@ -3,28 +3,22 @@
  * History, the conversation with the thought and the tool call, and the spans in the Trace tab —
  * as for a native run.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { generateText, stepCountIs, tool } from "ai";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
 import { startTestServer, type TestServer } from "../../packages/server/src/testing/test-server.js";
+import { assertWebPageBuilt, launchChromium } from "../e2e/support/browser.js";
 import { scriptedModel } from "./support/mock-model.js";
 import { tracerProvider } from "./support/tracing.js";
 
-const webDir = fileURLToPath(new URL("../../packages/web/", import.meta.url));
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(`${webDir}dist/index.html`)) execFileSync("npx", ["vite", "build"], { cwd: webDir, stdio: "ignore" });
+  assertWebPageBuilt();
   server = await startTestServer();
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-dev-shm-usage"],
-  });
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
