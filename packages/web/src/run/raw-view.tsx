@@ -1,14 +1,15 @@
 /**
- * The raw spans and logs as JSON or YAML, copyable. The text is shown as virtualised lines, so
- * even a very large trace scrolls without putting a megabyte string into the DOM. The YAML
- * printer is loaded only when YAML is chosen.
+ * The raw spans and logs as JSON or YAML, copyable. The document is shown one span or log per
+ * virtual row, and a row is formatted only when it scrolls into view, so a trace of 100,000 spans
+ * costs what the visible rows cost — not one huge string rebuilt each time a page of spans
+ * arrives. The whole text is made only when it is copied. The YAML printer loads when YAML is
+ * chosen.
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { Span, StoredLog } from "../api/api";
 import { CopyButton } from "../ui/copy-button";
-
-type Format = "json" | "yaml";
+import { type Format, type Printer, type Row, rowsOf, rowText } from "./raw-document";
 
 export function RawView({
   spans,
@@ -20,27 +21,28 @@ export function RawView({
   complete: boolean;
 }) {
   const [format, setFormat] = useState<Format>("json");
-  const [text, setText] = useState<string | undefined>(undefined);
+  const [yaml, setYaml] = useState<Printer | undefined>(undefined);
   useEffect(() => {
+    if (format !== "yaml" || yaml) return;
     let live = true;
-    const value = { spans, logs };
-    if (format === "json") setText(JSON.stringify(value, null, 2));
-    else {
-      setText(undefined);
-      import("yaml").then(({ stringify }) => live && setText(stringify(value, { lineWidth: 0 })));
-    }
+    import("yaml").then(({ stringify }) => {
+      if (live) setYaml(() => (value: unknown) => stringify(value, { lineWidth: 0 }));
+    });
     return () => {
       live = false;
     };
-  }, [format, spans, logs]);
-  const lines = useMemo(() => (text === undefined ? [] : text.split("\n")), [text]);
+  }, [format, yaml]);
+  const ready = format === "json" || yaml !== undefined;
+  const rows = rowsOf(format, spans, logs);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
-    count: lines.length,
+    count: ready ? rows.length : 0,
     getScrollElement: () => scroller.current,
-    estimateSize: () => 18,
-    overscan: 40,
+    estimateSize: (i) => (rows[i]?.kind === "item" ? 18 * 16 : 18),
+    overscan: 8,
   });
+  const wholeText = () =>
+    format === "json" ? JSON.stringify({ spans, logs }, null, 2) : (yaml?.({ spans, logs }) ?? "");
   return (
     <div className="trace-split">
       <div className="trace-tools">
@@ -57,19 +59,25 @@ export function RawView({
             </button>
           ))}
         </div>
-        <CopyButton text={() => text ?? ""} label={`Copy ${format.toUpperCase()}`} />
+        <CopyButton text={wholeText} label={`Copy ${format.toUpperCase()}`} />
         <span className="muted small">
           {spans.length.toLocaleString()} spans, {logs.length.toLocaleString()} logs{complete ? "" : " loaded so far"}
         </span>
       </div>
       <section className="raw" ref={scroller} data-format={format} aria-label={`Raw trace as ${format.toUpperCase()}`}>
-        {text === undefined ? (
+        {!ready ? (
           <p className="loading">Formatting…</p>
         ) : (
           <div className="virtual" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => (
-              <pre key={item.key} className="raw-line" style={{ transform: `translateY(${item.start}px)` }}>
-                {lines[item.index] || " "}
+              <pre
+                key={item.key}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                className="raw-line"
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                {rowText(rows[item.index] as Row, format, yaml)}
               </pre>
             ))}
           </div>
