@@ -5,16 +5,15 @@
  * how many bytes an event carries: agent sessions (conversation text, tool calls, spans) and the
  * telemetry of a long run (model calls and short logs).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { newEventId, newRunId, parseIngestBatch, type RunEventInput } from "@keystroke/core";
 import { openSqliteStore } from "@keystroke/store";
 import { random, sessionEvents } from "./data.js";
 import { fmtRate, heading, rate, table, timeAsync } from "./report.js";
+import { startServerProcess } from "./server-process.js";
 
 const BATCHES = 330;
 /** Batches sent before timing starts, so both paths are measured with warm code. */
@@ -115,18 +114,6 @@ function post(url: string, agent: Agent, body: Buffer): Promise<void> {
   });
 }
 
-async function startChild(dbPath: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "http-server.ts"), dbPath], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const url = await new Promise<string>((resolve, reject) => {
-    lines.once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { url, child };
-}
-
 export async function benchHttpIngest(): Promise<void> {
   heading(
     `HTTP ingest: ${TIMED} batches of 500 events after ${WARM_UP} to warm up, ${CLIENTS} concurrent clients, server in its own process`,
@@ -175,7 +162,7 @@ async function measure(payloads: readonly string[]): Promise<{ direct: number; h
     const direct = await timeAsync(() => appendAll(timed));
     await store.close();
 
-    const { url, child } = await startChild(join(dir, "http.db"));
+    const { url, child } = await startServerProcess(join(dir, "http.db"));
     try {
       const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
       const postAll = async (bodies: readonly string[]) => {

@@ -5,12 +5,10 @@
  * raw store append of the same mapped events in-process (decoding and mapping done beforehand,
  * not timed) as the baseline measured in the same run.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import type { IngestBatch } from "@keystroke/core";
 import { openSqliteStore } from "@keystroke/store";
 import { TraceAssembler } from "../packages/server/src/otlp/map/trace-assembler.js";
@@ -19,6 +17,7 @@ import { decodeTracesProto } from "../packages/server/src/otlp/wire/decode-proto
 import { encodeTracesProto, type SpanToEncode } from "../packages/server/src/otlp/wire/encode-proto.js";
 import { random } from "./data.js";
 import { fmtRate, heading, rate, table, timeAsync } from "./report.js";
+import { startServerProcess } from "./server-process.js";
 
 const SPANS_PER_BATCH = 512;
 const SPANS_PER_RUN = 8;
@@ -137,18 +136,6 @@ function post(url: string, agent: Agent, body: Buffer): Promise<void> {
   });
 }
 
-async function startChild(dbPath: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "http-server.ts"), dbPath], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const url = await new Promise<string>((resolve, reject) => {
-    lines.once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { url, child };
-}
-
 export async function benchOtlpIngest(): Promise<void> {
   heading(
     `OTLP ingest: ${TIMED} protobuf requests of ${SPANS_PER_BATCH} GenAI spans after ${WARM_UP} to warm up, ${CLIENTS} concurrent clients, server in its own process`,
@@ -170,7 +157,7 @@ export async function benchOtlpIngest(): Promise<void> {
     });
     await store.close();
 
-    const { url, child } = await startChild(join(dir, "otlp.db"));
+    const { url, child } = await startServerProcess(join(dir, "otlp.db"));
     let otlp: { ms: number };
     try {
       const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });

@@ -7,7 +7,7 @@ import type { ServerResponse } from "node:http";
 import { newSessionId, type StoredEvent, toKeystrokeError } from "@keystroke/core";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { isAgent } from "keystroke/agent";
-import { sseHeartbeat } from "../events/sse-frame.js";
+import { openSseResponse } from "../events/sse-response.js";
 import type { ServerContext } from "../server-context.js";
 import { parsePromptBody } from "./prompt-body.js";
 import { promptOrigin } from "./prompt-origin.js";
@@ -49,14 +49,7 @@ export function agentRoutes(app: FastifyInstance, { agents, bus }: ServerContext
 
     const sessionId = body.sessionId ?? newSessionId();
     const runs = new Set<string>();
-    reply.hijack();
-    const response = reply.raw;
-    response.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      "x-accel-buffering": "no",
-    });
-    response.write(sseHeartbeat);
+    const response = openSseResponse(reply);
     open.add(response);
     const unsubscribe = bus.subscribeAll(({ runId, events, run }) => {
       const ours =

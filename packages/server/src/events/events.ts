@@ -12,6 +12,7 @@ import { parseRunIdParam, runNotFound } from "../runs/run-id-param.js";
 import type { ServerContext } from "../server-context.js";
 import { followRunEvents } from "./run-event-feed.js";
 import { sseFrame, sseHeartbeat } from "./sse-frame.js";
+import { openSseResponse } from "./sse-response.js";
 
 /** How often an idle stream sends a comment, so proxies and load balancers keep it open. */
 export const HEARTBEAT_MS = 15_000;
@@ -50,15 +51,7 @@ export function eventRoutes(app: FastifyInstance, { store, bus }: ServerContext)
     const afterSeq = afterSeqOf(request.query as QueryParams, request.headers["last-event-id"]);
     if ((await store.getRun(runId)) === undefined) throw runNotFound(runId);
 
-    reply.hijack();
-    const response = reply.raw;
-    response.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      connection: "keep-alive",
-      "x-accel-buffering": "no",
-    });
-    response.write(sseHeartbeat);
+    const response = openSseResponse(reply);
     open.add(response);
 
     const feed = followRunEvents({

@@ -15,6 +15,7 @@ import type { RunStore } from "@keystroke/store";
 import type { FastifyInstance } from "fastify";
 import { HEARTBEAT_MS } from "../events/events.js";
 import { sseHeartbeat } from "../events/sse-frame.js";
+import { openSseResponse } from "../events/sse-response.js";
 import type { ServerContext } from "../server-context.js";
 
 /** How long changes are gathered before they are sent. */
@@ -77,15 +78,7 @@ export function historyLiveRoutes(app: FastifyInstance, { store, bus }: ServerCo
 
   app.get("/api/history/live", async (request, reply) => {
     const filter = parseRunFilter(request.query as QueryParams);
-    reply.hijack();
-    const response = reply.raw;
-    response.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      connection: "keep-alive",
-      "x-accel-buffering": "no",
-    });
-    response.write(sseHeartbeat);
+    const response = openSseResponse(reply);
     open.add(response);
 
     const pending = new Map<string, RunSummary>();
