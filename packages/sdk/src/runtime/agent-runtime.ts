@@ -73,7 +73,15 @@ export class AgentRuntime {
   private readonly running = new Map<string, AbortController>();
   private readonly idle = new Set<() => void>();
 
-  constructor(private readonly options: AgentRuntimeOptions) {}
+  constructor(private options: AgentRuntimeOptions) {}
+
+  /**
+   * Serves a reloaded project: later prompts use its slug and providers, prompts in flight finish
+   * as they started, and the order of prompts within a session is kept across the change.
+   */
+  reconfigure(changes: Pick<AgentRuntimeOptions, "project" | "providers">): void {
+    this.options = { ...this.options, ...changes };
+  }
 
   /** Runs ids executing in this process now. */
   activeRunIds(): string[] {

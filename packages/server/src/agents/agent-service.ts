@@ -31,8 +31,6 @@ const PAGE = 1000;
 export class AgentService {
   private project: LoadedProject | undefined;
   private runtime: AgentRuntime | undefined;
-  /** Runtimes of earlier loads with prompts still running: they can still be canceled. */
-  private readonly retired = new Set<AgentRuntime>();
   private uninstall: (() => void) | undefined;
 
   constructor(private readonly options: AgentServiceOptions) {}
@@ -41,13 +39,16 @@ export class AgentService {
     return this.project?.config.project;
   }
 
-  /** Serves `project` from now on. */
+  /** Serves `project` from now on (a reload keeps the one runtime, so sessions stay in order). */
   use(project: LoadedProject): void {
-    if (this.runtime) this.retired.add(this.runtime);
     this.project = project;
+    const settings = { project: project.config.project, providers: project.config.providers ?? {} };
+    if (this.runtime) {
+      this.runtime.reconfigure(settings);
+      return;
+    }
     this.runtime = new AgentRuntime({
-      project: project.config.project,
-      providers: project.config.providers ?? {},
+      ...settings,
       sink: { append: (batch) => this.options.ingest.submit(batch) },
       sessions: { find: (key) => this.findSession(key) },
       env: this.options.env ?? process.env,
@@ -55,7 +56,6 @@ export class AgentService {
       stepTimeoutMs: this.options.stepTimeoutMs,
     });
     const runtime = this.runtime;
-    this.uninstall?.();
     this.uninstall = installAgentHost({
       prompt: (agent, input) =>
         runtime.prompt(agent, { ...input, source: "workflow", trigger: { label: "Workflow step" } }),
@@ -90,14 +90,7 @@ export class AgentService {
 
   /** Cancels a run executing in this process; false when none is. */
   cancel(runId: string): boolean {
-    for (const runtime of [this.runtime, ...this.retired]) {
-      if (runtime?.cancel(runId)) return true;
-    }
-    return false;
-  }
-
-  isRunningHere(runId: string): boolean {
-    return [this.runtime, ...this.retired].some((r) => r?.activeRunIds().includes(runId));
+    return this.runtime?.cancel(runId) ?? false;
   }
 
   /** Records the project's sessions that a stopped server left active as failed (interrupted). */
@@ -110,9 +103,10 @@ export class AgentService {
   /** Cancels every running prompt and waits for their runs to be recorded as canceled. */
   async close(): Promise<void> {
     this.uninstall?.();
-    const runtimes = [this.runtime, ...this.retired].filter((r): r is AgentRuntime => r !== undefined);
-    for (const runtime of runtimes) for (const runId of runtime.activeRunIds()) runtime.cancel(runId);
-    await Promise.all(runtimes.map((r) => r.settled()));
+    const runtime = this.runtime;
+    if (!runtime) return;
+    for (const runId of runtime.activeRunIds()) runtime.cancel(runId);
+    await runtime.settled();
   }
 
   private async findSession(key: {
