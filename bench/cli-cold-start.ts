@@ -14,7 +14,7 @@ import { random, sessionBatch } from "./data.js";
 import { heading, ms, percentile, table } from "./report.js";
 
 const ROUNDS = 30;
-const bin = fileURLToPath(new URL("../packages/cli/bin/keystroke.js", import.meta.url));
+const bin = fileURLToPath(new URL("../packages/cli/keystroke.js", import.meta.url));
 
 /** Runs one process to its exit; async, so the server in this process keeps answering. */
 function timeProcess(args: string[]): Promise<number> {

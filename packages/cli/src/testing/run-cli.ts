@@ -1,12 +1,14 @@
 /**
- * Runs the built `keystroke` program (dist/bin.js) as a child process, the way a user or a
- * script does: stdout and stderr are pipes, so output is JSON unless a test asks otherwise.
+ * Runs the `keystroke` command (keystroke.js, which loads the bundle `npm run build` writes to
+ * bin/) as a child process, the way a user or a script does: stdout and stderr are pipes, so
+ * output is JSON unless a test asks otherwise.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-export const binPath = fileURLToPath(new URL("../../dist/bin.js", import.meta.url));
+export const binPath = fileURLToPath(new URL("../../keystroke.js", import.meta.url));
+const bundlePath = fileURLToPath(new URL("../../bin/keystroke.js", import.meta.url));
 
 export interface CliResult {
   code: number | null;
@@ -22,8 +24,8 @@ export interface CliOptions {
 
 /** Throws a clear error when the CLI has not been built. */
 export function assertBuilt(): void {
-  if (!existsSync(binPath)) {
-    throw new Error(`${binPath} is missing: build first with \`npm run build\``);
+  if (!existsSync(bundlePath)) {
+    throw new Error(`${bundlePath} is missing: build first with \`npm run build\``);
   }
 }
 
