@@ -3,8 +3,8 @@
  * logs and workflow steps. Shared by the store, the server and the HTTP client.
  */
 import type { ErrorPayload, Message } from "../events/parts.js";
-import type { Log } from "../events/telemetry.js";
-import type { RunSummary } from "./run-summary.js";
+import type { Log, Span } from "../events/telemetry.js";
+import type { RunDetail, RunSummary } from "./run-summary.js";
 
 export interface Page<T> {
   items: T[];
@@ -46,4 +46,15 @@ export interface StoredStep {
   input: unknown;
   output: unknown;
   error: ErrorPayload | null;
+}
+
+/**
+ * A run's detail as the API answers it (`GET /api/history/:runId`, a session): the run, then each
+ * part asked for with `include` as pages.
+ */
+export interface RunViewReply {
+  run: RunDetail;
+  messages?: Page<StoredMessage>;
+  trace?: { spans: Page<Span>; logs: Page<StoredLog> };
+  steps?: Page<StoredStep>;
 }

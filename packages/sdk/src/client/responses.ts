@@ -1,16 +1,7 @@
 /**
  * The shapes the Keystroke HTTP API answers with (docs/http-api.md), built from core's read model.
  */
-import type {
-  Page,
-  PageRequest,
-  RunDetail,
-  RunSummary,
-  Span,
-  StoredLog,
-  StoredMessage,
-  StoredStep,
-} from "@keystroke/core";
+import type { PageRequest, RunSummary } from "@keystroke/core";
 
 export type { Page, PageRequest, RunPage, StoredLog, StoredMessage, StoredStep } from "@keystroke/core";
 
@@ -40,12 +31,7 @@ export interface SessionPage {
 }
 
 /** `GET /api/history/:runId` and `GET /api/agents/:slug/sessions/:sessionId`. */
-export interface RunView {
-  run: RunDetail;
-  messages?: Page<StoredMessage>;
-  trace?: { spans: Page<Span>; logs: Page<StoredLog> };
-  steps?: Page<StoredStep>;
-}
+export type { RunViewReply as RunView } from "@keystroke/core";
 
 /**
  * What a detail request pages in beside the run. `true` asks for the first page with the

@@ -1,14 +1,8 @@
-import type { RunDetail, Span } from "@keystroke/core";
-import type { Page, RunView, StoredLog, StoredMessage, StoredStep } from "@keystroke/store";
+import type { RunViewReply } from "@keystroke/core";
+import type { Page, RunView } from "@keystroke/store";
 import type { RunViewPart } from "./run-view-query.js";
 
-/** The answer of a run's detail: the run, then each included part as pages. */
-export interface RunViewReply {
-  run: RunDetail;
-  messages?: Page<StoredMessage>;
-  trace?: { spans: Page<Span>; logs: Page<StoredLog> };
-  steps?: Page<StoredStep>;
-}
+export type { RunViewReply } from "@keystroke/core";
 
 const emptyPage = <T>(): Page<T> => ({ items: [], nextCursor: null });
 

@@ -2,22 +2,19 @@
  * The web page's only way to the server: JSON over the HTTP API. A failure becomes an ApiError
  * carrying the API's message and hint, which the page shows as they are.
  */
-import type { RunDetail, RunPage, RunSummary, Span, StoredLog, StoredMessage, StoredStep } from "@keystroke/core";
+import type {
+  Page,
+  RunDetail,
+  RunPage,
+  RunSummary,
+  RunViewReply as RunView,
+  Span,
+  StoredLog,
+  StoredMessage,
+  StoredStep,
+} from "@keystroke/core";
 
-export type { RunDetail, RunPage, RunSummary, Span, StoredLog, StoredMessage, StoredStep };
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-/** `GET /api/history/:runId` with its included parts. */
-export interface RunView {
-  run: RunDetail;
-  messages?: Page<StoredMessage>;
-  trace?: { spans: Page<Span>; logs: Page<StoredLog> };
-  steps?: Page<StoredStep>;
-}
+export type { Page, RunDetail, RunPage, RunSummary, RunView, Span, StoredLog, StoredMessage, StoredStep };
 
 /** One message of `GET /api/history/live`. */
 export interface HistoryLiveChange {
