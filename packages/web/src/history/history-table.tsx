@@ -8,6 +8,7 @@ import { type HistoryColumnId, historyColumns } from "@keystroke/core/catalog/co
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type MouseEvent, useEffect, useRef } from "react";
 import type { RunSummary } from "../api/api";
+import { useLoadNearEnd } from "../ui/use-load-near-end";
 import { navigate } from "../url/use-url";
 import { cells } from "./history-cells";
 
@@ -45,11 +46,7 @@ export function HistoryTable(props: HistoryTableProps) {
     overscan: 12,
   });
   const items = virtualizer.getVirtualItems();
-  const last = items.at(-1);
-
-  useEffect(() => {
-    if (last !== undefined && hasMore && !loadingMore && !moreFailed && last.index >= rows.length - 20) onLoadMore();
-  }, [last, hasMore, loadingMore, moreFailed, rows.length, onLoadMore]);
+  useLoadNearEnd(items.at(-1)?.index, rows.length, hasMore && !loadingMore && !moreFailed, onLoadMore, 20);
 
   // Only when the open run changes (↑/↓), not on every live update of the rows.
   const rowsRef = useRef(rows);

@@ -1,7 +1,8 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import type { StoredLog } from "../api/api";
 import { formatTime } from "../format/format";
+import { useLoadNearEnd } from "../ui/use-load-near-end";
 
 const levels = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
 
@@ -32,10 +33,7 @@ export function LogsList({
     overscan: 20,
   });
   const items = virtualizer.getVirtualItems();
-  const last = items.at(-1)?.index ?? 0;
-  useEffect(() => {
-    if (hasMore && last >= rows.length - 50) onLoadMore();
-  }, [hasMore, last, rows.length, onLoadMore]);
+  useLoadNearEnd(items.at(-1)?.index ?? 0, rows.length, hasMore, onLoadMore, 50);
   return (
     <div className="trace-split">
       <div className="trace-tools">

@@ -4,11 +4,12 @@
  * keeps only what is on screen in the DOM; the next page is fetched as the end comes near.
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type ReactNode, type RefObject, useEffect, useMemo, useState } from "react";
+import { type ReactNode, type RefObject, useMemo, useState } from "react";
 import type { StoredMessage } from "../api/api";
 import { formatDuration } from "../format/format";
 import { EmptyState } from "../ui/states";
 import { StatusBadge } from "../ui/status-badge";
+import { useLoadNearEnd } from "../ui/use-load-near-end";
 import { JsonBlock } from "./json-block";
 import { type Disclosure, ErrorView, MessageView, type ToolResult } from "./message-view";
 import { RunSummaryCard } from "./run-summary-card";
@@ -86,10 +87,7 @@ export function OverviewTab({
     getItemKey: (i) => rows[i]?.key ?? i,
   });
   const items = virtualizer.getVirtualItems();
-  const lastIndex = items.at(-1)?.index ?? 0;
-  useEffect(() => {
-    if (hasMoreMessages && lastIndex >= rows.length - 10) loadMoreMessages();
-  }, [lastIndex, rows.length, hasMoreMessages, loadMoreMessages]);
+  useLoadNearEnd(items.at(-1)?.index ?? 0, rows.length, hasMoreMessages, loadMoreMessages, 10);
 
   if (run === undefined) return null;
   const render = (row: Row): ReactNode => {

@@ -3,9 +3,10 @@
  * time axis, errors in red. Clicking a span shows its attributes and events below.
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import type { Span } from "../api/api";
 import { formatDuration, formatFullTime } from "../format/format";
+import { useLoadNearEnd } from "../ui/use-load-near-end";
 import { JsonBlock } from "./json-block";
 import { SpanTree } from "./span-tree";
 
@@ -93,10 +94,7 @@ export function SpanWaterfall({
     overscan: 20,
   });
   const items = virtualizer.getVirtualItems();
-  const last = items.at(-1)?.index ?? 0;
-  useEffect(() => {
-    if (hasMore && last >= rows.index.length - 50) onLoadMore();
-  }, [hasMore, last, rows.index.length, onLoadMore]);
+  useLoadNearEnd(items.at(-1)?.index ?? 0, rows.index.length, hasMore, onLoadMore, 50);
 
   return (
     <div className="trace-split">
