@@ -4,11 +4,12 @@
  * the messages they carry, keyed as the same content on a span would be.
  */
 import type { LogLevel, RunEvent } from "@keystroke/core";
+import { toIso } from "@keystroke/core";
 import type { OtlpLogRecord } from "../otlp-model.js";
 import { stringAt, textOf } from "./attribute-values.js";
 import { shortHash } from "./run-identity.js";
 import { genAiContent, messageEventContent, type SpanContent } from "./span-content.js";
-import { type ContentKeys, contentEvents, iso, type Timed } from "./span-events.js";
+import { type ContentKeys, contentEvents, type Timed } from "./span-events.js";
 
 const levels: LogLevel[] = ["trace", "debug", "info", "warn", "error", "fatal"];
 
@@ -36,7 +37,7 @@ export function isAiLog(record: OtlpLogRecord): boolean {
  */
 export function logEvents(record: OtlpLogRecord, history: boolean): Timed[] {
   const name = eventNameOf(record);
-  const time = iso(record.timeMs || Date.now());
+  const time = toIso(record.timeMs || Date.now());
   const events: RunEvent[] = [];
   if (name.startsWith("gen_ai.")) {
     const details = name === "gen_ai.client.inference.operation.details";

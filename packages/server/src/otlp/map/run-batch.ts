@@ -4,11 +4,12 @@
  * `run.finished` when a trace's root span arrives.
  */
 import type { RunEvent } from "@keystroke/core";
+import { toIso } from "@keystroke/core";
 import type { Attributes, OtlpLogRecord, OtlpSpan } from "../otlp-model.js";
 import { stringAt } from "./attribute-values.js";
 import { actorOf, agentNameOf, slugify } from "./run-identity.js";
 import { spanContent } from "./span-content.js";
-import { iso, spanError } from "./span-events.js";
+import { spanError } from "./span-events.js";
 import { isAiSpan, type SpanRole } from "./span-role.js";
 
 export interface RoledSpan {
@@ -53,7 +54,7 @@ export function createdEvent(project: string, sessionId: string, traces: Trace[]
   return {
     eventId: "otlp:created",
     type: "run.created",
-    time: iso(Number.isFinite(start) ? start : Date.now()),
+    time: toIso(Number.isFinite(start) ? start : Date.now()),
     kind: "agent",
     slug: slugify(name),
     name,
@@ -70,7 +71,7 @@ export function createdEvent(project: string, sessionId: string, traces: Trace[]
 }
 
 export function startedEvent(trace: Trace): RunEvent {
-  return { eventId: `otlp:t:${trace.traceId}`, type: "run.started", time: iso(earliest(trace) || Date.now()) };
+  return { eventId: `otlp:t:${trace.traceId}`, type: "run.started", time: toIso(earliest(trace) || Date.now()) };
 }
 
 /** `run.finished` for a root span: failed with its error when its status is ERROR, with an agent's reply as output. */
@@ -80,7 +81,7 @@ export function finishedEvent({ span, role }: RoledSpan): RunEvent {
   return {
     eventId: `otlp:f:${span.spanId}`,
     type: "run.finished",
-    time: iso(span.endMs || span.startMs),
+    time: toIso(span.endMs || span.startMs),
     status: error ? "failed" : "success",
     ...(output !== undefined ? { output } : {}),
     ...(error ? { error } : {}),

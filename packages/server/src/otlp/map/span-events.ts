@@ -6,6 +6,7 @@
  * said again (a "yes" in two turns, a reply repeated by two model calls) are kept each time.
  */
 import type { ErrorPayload, MessagePart, RunEvent, Span } from "@keystroke/core";
+import { toIso } from "@keystroke/core";
 import { type Attributes, type OtlpSpan, spanKinds } from "../otlp-model.js";
 import { stringAt } from "./attribute-values.js";
 import type { ChatMessage, ChatPart } from "./chat-messages.js";
@@ -18,34 +19,6 @@ import type { SpanRole } from "./span-role.js";
 const statusCodes = ["unset", "ok", "error"] as const;
 /** A message holds at most this many parts (the run-event schema's limit). */
 const MAX_PARTS = 10_000;
-
-const MS_PER_DAY = 86_400_000;
-const twoDigits = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, "0"));
-let cachedDay = Number.NaN;
-let cachedDate = "";
-
-/**
- * Epoch milliseconds as `2026-11-28T10:00:00.000Z`, as Date#toISOString writes it. The date part
- * is kept from the previous call (the spans of a request share a day or two) and the time of day
- * is plain arithmetic: formatting times is otherwise the largest cost of mapping a span.
- */
-export function iso(ms: number): string {
-  const whole = Math.floor(ms);
-  const day = Math.floor(whole / MS_PER_DAY);
-  if (day !== cachedDay) {
-    cachedDate = new Date(day * MS_PER_DAY).toISOString().slice(0, 11);
-    cachedDay = day;
-  }
-  let rest = whole - day * MS_PER_DAY;
-  const hours = Math.floor(rest / 3_600_000);
-  rest -= hours * 3_600_000;
-  const minutes = Math.floor(rest / 60_000);
-  rest -= minutes * 60_000;
-  const seconds = Math.floor(rest / 1000);
-  const millis = rest - seconds * 1000;
-  const msText = millis < 10 ? `00${millis}` : millis < 100 ? `0${millis}` : `${millis}`;
-  return `${cachedDate}${twoDigits[hours]}:${twoDigits[minutes]}:${twoDigits[seconds]}.${msText}Z`;
-}
 
 /** Ids of messages and tool calls stay within the schema's 200 characters. */
 const boundedId = (prefix: string, id: string): string =>
@@ -86,20 +59,20 @@ export function recordedSpan(span: OtlpSpan): Span {
   const events: Span["events"] = [];
   for (let i = 0; i < span.events.length && i < 10_000; i++) {
     const e = span.events[i] as OtlpSpan["events"][number];
-    events.push({ name: e.name, time: iso(e.timeMs || span.startMs), attributes: e.attributes });
+    events.push({ name: e.name, time: toIso(e.timeMs || span.startMs), attributes: e.attributes });
   }
   const recorded: Span = {
     traceId: span.traceId,
     spanId: span.spanId,
     name: span.name === "" ? "(unnamed)" : span.name.length > 1000 ? span.name.slice(0, 1000) : span.name,
     kind: spanKinds[span.kind] ?? "internal",
-    startTime: iso(span.startMs),
+    startTime: toIso(span.startMs),
     status,
     attributes: span.attributes as Attributes,
     events,
   };
   if (span.parentSpanId) recorded.parentSpanId = span.parentSpanId;
-  if (span.endMs > 0) recorded.endTime = iso(span.endMs);
+  if (span.endMs > 0) recorded.endTime = toIso(span.endMs);
   return recorded;
 }
 
@@ -205,7 +178,7 @@ export function recordEvents(span: OtlpSpan, role: SpanRole): Timed[] {
       event: {
         eventId: `otlp:s:${span.spanId}`,
         type: "span.recorded",
-        time: iso(span.startMs),
+        time: toIso(span.startMs),
         span: recordedSpan(span),
       },
     },
@@ -223,7 +196,7 @@ export function recordEvents(span: OtlpSpan, role: SpanRole): Timed[] {
       event: {
         eventId: `otlp:m:${span.spanId}`,
         type: "model.called",
-        time: iso(endMs),
+        time: toIso(endMs),
         callId: span.spanId,
         provider,
         model,
@@ -292,9 +265,9 @@ function assistantText(event: RunEvent): string | undefined {
  * messageEvents(chatSpan, "model", spanContent(chatSpan, "model")) // [message.added, …]
  */
 export function messageEvents(span: OtlpSpan, role: SpanRole, content: SpanContent, history: boolean): Timed[] {
-  const start = iso(span.startMs);
+  const start = toIso(span.startMs);
   const endMs = span.endMs > 0 && role !== "model" ? span.endMs : span.startMs;
-  const end = iso(endMs);
+  const end = toIso(endMs);
   const keys: ContentKeys = {
     traceId: span.traceId,
     sourceId: span.spanId,
