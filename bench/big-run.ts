@@ -7,7 +7,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type IngestBatch, newEventId, newRunId, parseIngestBatch, type RunEventInput } from "@keystroke/core";
+import { type IngestBatch, parseIngestBatch, type RunEventInput } from "@keystroke/core";
+import { newEventId, newRunId } from "@keystroke/core/ids";
 import { openSqliteStore, type RunInclude, type SqliteRunStore } from "@keystroke/store";
 import { random, sentence, supportSessionCreated } from "./data.js";
 import { heading, ms, percentile, progress, progressDone, table, timeAsync } from "./report.js";

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { newRunId } from "@keystroke/core";
+import { newRunId } from "@keystroke/core/ids";
 import { startServer } from "@keystroke/server";
 import { random, sessionBatch } from "./data.js";
 import { heading, ms, percentile, table } from "./report.js";

@@ -2,7 +2,8 @@
  * Generated data for the benchmarks: realistic agent sessions (conversation, model calls,
  * spans, logs) with a seeded random source so every run measures the same rows.
  */
-import { type IngestBatch, newEventId, parseIngestBatch, type RunEventInput } from "@keystroke/core";
+import { type IngestBatch, parseIngestBatch, type RunEventInput } from "@keystroke/core";
+import { newEventId } from "@keystroke/core/ids";
 
 export function random(seed: number): () => number {
   let state = seed >>> 0;

@@ -6,14 +6,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import {
-  type IngestBatch,
-  newEventId,
-  newRunId,
-  parseIngestBatch,
-  type RunEventInput,
-  type RunFilter,
-} from "@keystroke/core";
+import { type IngestBatch, parseIngestBatch, type RunEventInput, type RunFilter } from "@keystroke/core";
+import { newEventId, newRunId } from "@keystroke/core/ids";
 import { migrations, openSqliteStore, type SqliteRunStore } from "@keystroke/store";
 import { pick, random, sentence } from "./data.js";
 import { heading, ms, percentile, progress, progressDone, table, timeAsync } from "./report.js";

@@ -9,7 +9,9 @@ import { benchHistoryQueries } from "./history-queries.js";
 import { benchHttpIngest } from "./http-ingest.js";
 import { benchOtlpIngest } from "./otlp-ingest.js";
 import { benchStoreIngest } from "./store-ingest.js";
+import { benchTriggers } from "./triggers.js";
 import { benchWebHistory } from "./web-history.js";
+import { benchWorkflows } from "./workflows.js";
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
@@ -23,3 +25,5 @@ if (want("big-run")) await benchBigRun();
 if (want("agent")) await benchAgentRecording();
 if (want("cli")) await benchCliColdStart();
 if (want("web")) await benchWebHistory();
+if (want("workflows")) await benchWorkflows();
+if (want("triggers")) await benchTriggers();

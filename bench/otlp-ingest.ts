@@ -1,30 +1,34 @@
 /**
  * OTLP ingest: protobuf ExportTraceServiceRequests of 512 GenAI spans (agent runs of an
- * invoke_agent span, four chat calls with their messages and three tool calls) POSTed to
- * /v1/traces by concurrent keep-alive clients against a server in its own process, beside the
- * raw store append of the same mapped events in-process (decoding and mapping done beforehand,
- * not timed) as the baseline measured in the same run.
+ * invoke_agent span, four chat calls with their messages and three tool calls, about 600 bytes a
+ * span) POSTed to /v1/traces by four keep-alive clients, against `keystroke serve` and
+ * `keystroke dev` each in a process of their own. Beside them, measured in the same run: raw
+ * SQLite inserting one row per span (the same number of rows, bodies of the same size, one
+ * transaction per request), a null receiver that reads each body and answers 200, and the
+ * store's append of the mapped events in-process (decoding and mapping done beforehand).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { IngestBatch } from "@keystroke/core";
 import { openSqliteStore } from "@keystroke/store";
+import Database from "better-sqlite3";
 import { TraceAssembler } from "../packages/server/src/otlp/map/trace-assembler.js";
 import type { Attributes } from "../packages/server/src/otlp/otlp-model.js";
 import { decodeTracesProto } from "../packages/server/src/otlp/wire/decode-proto.js";
 import { encodeTracesProto, type SpanToEncode } from "../packages/server/src/otlp/wire/encode-proto.js";
+import { startDev, startNullReceiver, startServe } from "./cli-server.js";
 import { random } from "./data.js";
-import { fmtRate, heading, rate, table, timeAsync } from "./report.js";
-import { startServerProcess } from "./server-process.js";
+import { fmtRate, heading, rate, table, time, timeAsync } from "./report.js";
 
 const SPANS_PER_BATCH = 512;
 const SPANS_PER_RUN = 8;
 const BATCHES = 130;
 const WARM_UP = 30;
 const TIMED = BATCHES - WARM_UP;
-const CLIENTS = 6;
+const CLIENTS = 4;
 
 const hex = (n: number, digits: number) => n.toString(16).padStart(digits, "0");
 const json = (value: unknown) => JSON.stringify(value);
@@ -34,7 +38,7 @@ function runSpans(run: number, at: number, next: () => number): SpanToEncode[] {
   const traceId = hex(run + 1, 32);
   const id = (k: number) => hex(run * SPANS_PER_RUN + k + 1, 16);
   const base = { traceId, parentIsRemote: false, kind: 1, events: [], statusCode: 0, statusMessage: "" };
-  const question = `Where is order ${Math.floor(next() * 100_000)}? It was due on Monday and I still have no tracking link.`;
+  const question = `Where is order ${Math.floor(next() * 100_000)}? It was due on Monday and I still have no tracking link. Can you check with the carrier and tell me when it will arrive?`;
   const spans: SpanToEncode[] = [
     {
       ...base,
@@ -59,6 +63,7 @@ function runSpans(run: number, at: number, next: () => number): SpanToEncode[] {
       "gen_ai.usage.input_tokens": 800 + step * 150,
       "gen_ai.usage.output_tokens": 40 + Math.floor(next() * 60),
       "gen_ai.usage.cache_read.input_tokens": step * 120,
+      "gen_ai.system_instructions": json([{ type: "text", content: "You are the support agent of Acme." }]),
       "gen_ai.input.messages": json([{ role: "user", parts: [{ type: "text", content: question }] }]),
       "gen_ai.output.messages": json([
         step < 3
@@ -136,13 +141,89 @@ function post(url: string, agent: Agent, body: Buffer): Promise<void> {
   });
 }
 
+/** Milliseconds `CLIENTS` keep-alive clients take to POST the timed bodies, after the warm-up ones. */
+/**
+ * CPU seconds a process has used (all its threads), from /proc on Linux; undefined elsewhere.
+ * On a machine shared with other work, CPU time per span is steadier than the wall clock.
+ */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wall-clock milliseconds of the timed part, and the CPU seconds the server spent in it. */
+interface Timed {
+  ms: number;
+  cpu: number | undefined;
+}
+
+async function postTimed(url: string, payloads: readonly Buffer[], pid?: number): Promise<Timed> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+  const postAll = async (list: readonly Buffer[]) => {
+    let nextBody = 0;
+    const client = async () => {
+      while (nextBody < list.length) await post(url, agent, list[nextBody++] as Buffer);
+    };
+    await Promise.all(Array.from({ length: CLIENTS }, client));
+  };
+  try {
+    await postAll(payloads.slice(0, WARM_UP));
+    const before = cpuSeconds(pid);
+    const { ms } = await timeAsync(() => postAll(payloads.slice(WARM_UP)));
+    const after = cpuSeconds(pid);
+    return { ms, cpu: before === undefined || after === undefined ? undefined : after - before };
+  } finally {
+    agent.destroy();
+  }
+}
+
+async function overHttp(server: Promise<{ url: string; child: ChildProcess }>, payloads: Buffer[]): Promise<Timed> {
+  const { url, child } = await server;
+  try {
+    return await postTimed(url, payloads, child.pid);
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((resolve) => child.once("exit", resolve));
+  }
+}
+
+/** One row per span, its decoded JSON as the body, one transaction per request: what SQLite alone does. */
+function rawSqlite(path: string, payloads: readonly Buffer[]): Timed {
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.exec("CREATE TABLE spans (trace_id TEXT, span_id TEXT, body TEXT NOT NULL, PRIMARY KEY (trace_id, span_id))");
+  const insert = db.prepare("INSERT INTO spans VALUES (?, ?, ?)");
+  const write = db.transaction((rows: string[][]) => {
+    for (const row of rows) insert.run(...row);
+  });
+  const requests = payloads.map((body) =>
+    decodeTracesProto(body).map((span) => [span.traceId, span.spanId, JSON.stringify(span)]),
+  );
+  for (const rows of requests.slice(0, WARM_UP)) write(rows);
+  const cpu = process.cpuUsage();
+  const { ms } = time(() => {
+    for (const rows of requests.slice(WARM_UP)) write(rows);
+  });
+  const used = process.cpuUsage(cpu);
+  db.close();
+  return { ms, cpu: (used.user + used.system) / 1e6 };
+}
+
 export async function benchOtlpIngest(): Promise<void> {
   heading(
-    `OTLP ingest: ${TIMED} protobuf requests of ${SPANS_PER_BATCH} GenAI spans after ${WARM_UP} to warm up, ${CLIENTS} concurrent clients, server in its own process`,
+    `OTLP ingest: ${TIMED} protobuf requests of ${SPANS_PER_BATCH} GenAI spans after ${WARM_UP} to warm up, ${CLIENTS} keep-alive clients, each server in its own process`,
   );
   const payloads = bodies();
   const dir = mkdtempSync(join(tmpdir(), "keystroke-bench-"));
   try {
+    const spans = TIMED * SPANS_PER_BATCH;
+    const raw = rawSqlite(join(dir, "raw.db"), payloads);
+
     const assembler = new TraceAssembler();
     const mapped: IngestBatch[][] = payloads.map(
       (body) => assembler.assemble(undefined, decodeTracesProto(body), []).batches,
@@ -152,50 +233,53 @@ export async function benchOtlpIngest(): Promise<void> {
       .reduce((n, batches) => n + batches.reduce((m, b) => m + b.events.length, 0), 0);
     const store = openSqliteStore(join(dir, "direct.db"));
     for (const batches of mapped.slice(0, WARM_UP)) await store.append(batches);
-    const direct = await timeAsync(async () => {
+    const directCpu = process.cpuUsage();
+    const directTime = await timeAsync(async () => {
       for (const batches of mapped.slice(WARM_UP)) await store.append(batches);
     });
+    const directUsed = process.cpuUsage(directCpu);
+    const direct: Timed = { ms: directTime.ms, cpu: (directUsed.user + directUsed.system) / 1e6 };
     await store.close();
 
-    const { url, child } = await startServerProcess(join(dir, "otlp.db"));
-    let otlp: { ms: number };
-    try {
-      const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
-      const postAll = async (list: readonly Buffer[]) => {
-        let nextBody = 0;
-        const client = async () => {
-          while (nextBody < list.length) await post(url, agent, list[nextBody++] as Buffer);
-        };
-        await Promise.all(Array.from({ length: CLIENTS }, client));
-      };
-      await postAll(payloads.slice(0, WARM_UP));
-      otlp = await timeAsync(() => postAll(payloads.slice(WARM_UP)));
-      agent.destroy();
-    } finally {
-      child.kill("SIGTERM");
-    }
-    const spans = TIMED * SPANS_PER_BATCH;
+    const nothing = await overHttp(startNullReceiver(), payloads);
+    // KEYSTROKE_BENCH_BEFORE: the `keystroke` command of another build (say, the last commit's),
+    // measured in the same run for a before/after comparison.
+    const before = process.env.KEYSTROKE_BENCH_BEFORE;
+    // Each before beside its after, so a change in the machine's load weighs on both alike.
+    const none: Timed = { ms: 0, cpu: undefined };
+    const serveBefore = before ? await overHttp(startServe(join(dir, "serve-before.db"), before), payloads) : none;
+    const serve = await overHttp(startServe(join(dir, "serve.db")), payloads);
+    const devBefore = before ? await overHttp(startDev(join(dir, "dev-before"), before), payloads) : none;
+    const dev = await overHttp(startDev(join(dir, "dev-project")), payloads);
+
     const bytes = payloads.reduce((n, p) => n + p.length, 0) / (BATCHES * SPANS_PER_BATCH);
+    const row = (path: string, { ms, cpu }: Timed, runEvents = "") => [
+      path,
+      String(spans),
+      runEvents,
+      `${ms.toFixed(0)} ms`,
+      fmtRate(rate(spans, ms), "spans"),
+      `${(raw.ms / ms).toFixed(2)}×`,
+      cpu === undefined ? "" : `${cpu.toFixed(2)} s`,
+      cpu === undefined || raw.cpu === undefined ? "" : `${(raw.cpu / cpu).toFixed(2)}×`,
+    ];
     table([
-      ["path", "spans", "run events", "time", "spans/s", "vs store"],
-      [
-        "store.append of the mapped events in-process (baseline)",
-        String(spans),
-        String(events),
-        `${direct.ms.toFixed(0)} ms`,
-        fmtRate(rate(spans, direct.ms), "spans"),
-        "1.00×",
-      ],
-      [
-        `POST /v1/traces, protobuf (~${Math.round(bytes)} B/span)`,
-        String(spans),
-        String(events),
-        `${otlp.ms.toFixed(0)} ms`,
-        fmtRate(rate(spans, otlp.ms), "spans"),
-        `${(direct.ms / otlp.ms).toFixed(2)}×`,
-      ],
+      ["path", "spans", "run events", "time", "spans/s", "vs raw SQLite", "CPU", "CPU vs raw SQLite"],
+      row("raw SQLite: one INSERT per span, a transaction per request (baseline)", raw),
+      row("null receiver: reads each body, answers 200", nothing),
+      row("store.append of the mapped events, in-process", direct, String(events)),
+      row(`keystroke serve: POST /v1/traces, protobuf (~${Math.round(bytes)} B/span)`, serve, String(events)),
+      row("keystroke dev: the same", dev, String(events)),
+      ...(before
+        ? [
+            row("keystroke serve, the other build (before)", serveBefore),
+            row("keystroke dev, the other build (before)", devBefore),
+          ]
+        : []),
     ]);
-    console.log("target: ≥ 30,000 spans/s over OTLP, ≥ 0.5× the store rate");
+    console.log(
+      "goal: serve and dev ≥ 0.3× raw SQLite; CPU is the server process's (all threads), steadier on a busy machine",
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

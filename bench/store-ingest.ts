@@ -7,7 +7,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type MessagePart, messageText, newRunId } from "@keystroke/core";
+import { type MessagePart, messageText } from "@keystroke/core";
+import { newRunId } from "@keystroke/core/ids";
 import { migrations, openSqliteStore } from "@keystroke/store";
 import Database from "better-sqlite3";
 import { random, sessionBatch } from "./data.js";

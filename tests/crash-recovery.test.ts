@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KeystrokeError, newRunId, type RunEventInput } from "@keystroke/core";
+import { KeystrokeError, type RunEventInput } from "@keystroke/core";
+import { newRunId } from "@keystroke/core/ids";
 import { type IngestBatchInput, KeystrokeClient, type StoredEvent } from "keystroke/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt } from "../packages/cli/src/testing/run-cli.js";

@@ -3,12 +3,10 @@
  * Messages, OpenAI Responses, an OpenAI-compatible endpoint) pointed at the test suite's model
  * server. Its node_modules link to this repository's packages, as an installed project's would.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const repo = fileURLToPath(new URL("../..", import.meta.url));
+import { join } from "node:path";
+import { writeProjectFiles } from "../../packages/server/src/testing/project-files.js";
 
 const files = (compatUrl: string): Record<string, string> => ({
   "package.json": JSON.stringify({ name: "wire-test", private: true, type: "module" }),
@@ -49,13 +47,7 @@ export const compat = defineAgent({ slug: "compat", name: "Compatible agent", de
 /** Writes the project; returns its folder. */
 export function writeProviderProject(modelServerUrl: string): string {
   const dir = mkdtempSync(join(tmpdir(), "keystroke-wire-"));
-  for (const [name, text] of Object.entries(files(`${modelServerUrl}/v1`))) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  mkdirSync(join(dir, "node_modules"));
-  symlinkSync(join(repo, "packages", "sdk"), join(dir, "node_modules", "keystroke"), "dir");
-  symlinkSync(join(repo, "node_modules", "zod"), join(dir, "node_modules", "zod"), "dir");
+  writeProjectFiles(dir, files(`${modelServerUrl}/v1`));
   return dir;
 }
 

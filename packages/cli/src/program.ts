@@ -10,6 +10,8 @@ import * as dev from "./commands/dev.js";
 import * as history from "./commands/history/index.js";
 import * as init from "./commands/init/index.js";
 import * as serve from "./commands/serve.js";
+import * as triggers from "./commands/triggers/index.js";
+import * as workflows from "./commands/workflows/index.js";
 import { readGlobalFlags } from "./output/command-context.js";
 import { reportError } from "./output/report-error.js";
 
@@ -36,6 +38,8 @@ export function createProgram(): Command {
   serve.configure(program);
   history.configure(program);
   agents.configure(program);
+  workflows.configure(program);
+  triggers.configure(program);
   return program;
 }
 

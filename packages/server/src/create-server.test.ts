@@ -56,7 +56,7 @@ describe("createServer", () => {
     const ended = new Promise((resolve) => socket.once("close", resolve));
     const received = new Promise((resolve) => server.server.server.once("request", resolve));
     socket.write(
-      `POST /api/ingest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+      `POST /api/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
     );
     await received;
     const closing = server.server.close();

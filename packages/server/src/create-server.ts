@@ -1,4 +1,12 @@
-import type { RunStore } from "@keystroke/store";
+import { randomBytes } from "node:crypto";
+import {
+  type RunStore,
+  type Scheduler,
+  SqliteRunStore,
+  SqliteScheduler,
+  SqliteTriggerStateStore,
+  type TriggerStateStore,
+} from "@keystroke/store";
 import Fastify, { type FastifyInstance } from "fastify";
 import { AgentService, type AgentServiceOptions } from "./agents/agent-service.js";
 import { agentRoutes } from "./agents/agents.js";
@@ -7,6 +15,7 @@ import { useErrorHandler } from "./errors/error-handler.js";
 import { useJsonBodyParser } from "./errors/json-body-parser.js";
 import { eventRoutes } from "./events/events.js";
 import { RunEventBus } from "./events/run-event-bus.js";
+import { slackRoutes } from "./gateways/slack/slack-routes.js";
 import { healthRoutes } from "./health/health.js";
 import { historyRoutes } from "./history/history.js";
 import { historyLiveRoutes } from "./history/history-live.js";
@@ -16,11 +25,19 @@ import { openApiRoutes } from "./openapi/openapi.js";
 import type { OtlpExportOptions } from "./otlp/export/otlp-exporter.js";
 import { useOtlpExport } from "./otlp/export/use-otlp-export.js";
 import { type OtlpReceiverOptions, otlpRoutes } from "./otlp/otlp-routes.js";
+import type { InFlightLimitOptions } from "./request-guards/in-flight-limit.js";
+import { useRequestGuards } from "./request-guards/use-request-guards.js";
 import { cancelRunRoutes } from "./runs/cancel-run.js";
 import type { ServerContext } from "./server-context.js";
 import { sessionRoutes } from "./sessions/sessions.js";
+import { triggerControlRoutes } from "./triggers/trigger-control-routes.js";
+import { TriggerService } from "./triggers/trigger-service.js";
+import { webhookRoutes } from "./triggers/webhook-routes.js";
 import { serverVersion } from "./version.js";
 import { webAppRoutes } from "./web-app/web-app.js";
+import { hookRoutes } from "./workflows/hook-routes.js";
+import { workflowRoutes } from "./workflows/workflow-routes.js";
+import { WorkflowService } from "./workflows/workflow-service.js";
 
 /** The default cap on a request body: 16 MiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -39,13 +56,29 @@ export interface CreateServerOptions {
   otlp?: OtlpReceiverOptions;
   /** Send this server's runs as OTLP (GenAI conventions) to another backend. */
   otlpExport?: OtlpExportOptions;
+  /** Where workflow sleeps and hook timeouts are kept; by default the SQLite store's own file. */
+  scheduler?: Scheduler;
+  /** Signs hook tokens (32 random bytes); keep it across restarts so resume URLs stay valid. */
+  hookSecret?: Uint8Array;
+  /** The base URL hook resume URLs start with; by default the address the server listens on. */
+  publicUrl?: string;
+  /** Host names served besides localhost, 127.0.0.0/8 and [::1]; other Host headers get 403. */
+  allowedHosts?: readonly string[];
+  /** Requests with a body in flight at once (default 256) and their bytes (default 64 MiB); past either, 429. */
+  inFlight?: InFlightLimitOptions;
+  /** Triggers: where their state is kept (by default the SQLite store's file) and the webhook body cap (1 MiB). */
+  triggers?: { state?: TriggerStateStore; webhookBodyLimitBytes?: number };
 }
 
 /** A Fastify instance with the Keystroke routes, and `bus`: where ingest publishes committed events. */
 export type KeystrokeServer = FastifyInstance & {
   bus: RunEventBus;
+  /** The hosted workflows, their runtime and scheduler. */
+  workflows: WorkflowService;
   /** The hosted agents: `agents.use(await loadProject(dir))` serves a project. */
   agents: AgentService;
+  /** The hosted trigger attachments; `triggers.start()` once the project is loaded. */
+  triggers: TriggerService;
 };
 
 /**
@@ -59,21 +92,46 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: bodyLimitBytes });
   const bus = new RunEventBus({ onListenerError: (error) => app.log.error({ err: error }, "bus listener failed") });
-  const ingest = new IngestQueue(options.store, (result) =>
-    bus.publish({ runId: result.runId, events: result.events, run: result.run }),
-  );
+  const ingest = new IngestQueue(options.store, (result) => {
+    // Runs the batch absorbed are gone: their followers hear where their events went.
+    for (const gone of result.absorbed ?? []) {
+      bus.publish({ runId: gone.runId, events: [], run: gone, movedTo: result.runId });
+    }
+    bus.publish({ runId: result.runId, events: result.events, run: result.run });
+  });
   const agents = new AgentService({ ...options.agents, store: options.store, ingest });
+  const workflows = new WorkflowService({
+    ...options.agents,
+    store: options.store,
+    ingest,
+    scheduler: options.scheduler ?? defaultScheduler(options.store),
+    hookSecret: options.hookSecret ?? randomBytes(32),
+    baseUrl: () => options.publicUrl ?? listeningUrl(app),
+    onError: (error, runId) => app.log.error({ err: error, runId }, "workflow execution failed"),
+  });
+  const triggers = new TriggerService({
+    state: options.triggers?.state ?? defaultTriggerState(options.store),
+    store: options.store,
+    bus,
+    agents,
+    workflows,
+    baseUrl: () => options.publicUrl ?? listeningUrl(app),
+    onError: (error, id) => app.log.error({ err: error, trigger: id }, "trigger delivery failed"),
+  });
   const context: ServerContext = {
     store: options.store,
     bus,
     ingest,
     agents,
+    workflows,
+    triggers,
     version: options.version ?? serverVersion,
     startedAt: Date.now(),
   };
   closeIdleConnectionsOnClose(app);
   useJsonBodyParser(app);
   useErrorHandler(app, bodyLimitBytes);
+  useRequestGuards(app, { allowedHosts: options.allowedHosts, inFlight: options.inFlight }, bodyLimitBytes);
   for (const routes of [
     healthRoutes,
     ingestRoutes,
@@ -83,13 +141,40 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
     agentRoutes,
     cancelRunRoutes,
     eventRoutes,
+    slackRoutes,
+    workflowRoutes,
+    hookRoutes,
+    triggerControlRoutes,
     openApiRoutes,
   ]) {
     routes(app, context);
   }
   otlpRoutes(app, context, options.otlp);
+  webhookRoutes(app, triggers, { bodyLimitBytes: options.triggers?.webhookBodyLimitBytes });
   if (options.otlpExport) useOtlpExport(app, bus, options.otlpExport);
   webAppRoutes(app);
-  app.addHook("preClose", async () => agents.close());
-  return Object.assign(app, { bus, agents });
+  app.addHook("preClose", async () => {
+    await triggers.close();
+    await workflows.close();
+    await agents.close();
+  });
+  return Object.assign(app, { bus, agents, workflows, triggers });
+}
+
+function defaultScheduler(store: RunStore): Scheduler {
+  if (store instanceof SqliteRunStore) return new SqliteScheduler(store.db);
+  throw new Error("createServer needs a scheduler for a store other than SQLite");
+}
+
+function defaultTriggerState(store: RunStore): TriggerStateStore {
+  if (store instanceof SqliteRunStore) return new SqliteTriggerStateStore(store.db);
+  throw new Error("createServer needs options.triggers.state for a store other than SQLite");
+}
+
+/** `http://host:port` of the address the server listens on (127.0.0.1 for a wildcard address). */
+function listeningUrl(app: FastifyInstance): string {
+  const address = app.server.address();
+  if (typeof address !== "object" || address === null) return "http://127.0.0.1";
+  const host = address.address === "0.0.0.0" || address.address === "::" ? "127.0.0.1" : address.address;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
 }

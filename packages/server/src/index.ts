@@ -3,6 +3,7 @@
  * file), the live event bus its ingest publishes to, and the shapes of its answers.
  */
 
+export type { IngestReply } from "@keystroke/core";
 export type { AgentService, PromptOrigin } from "./agents/agent-service.js";
 export {
   type CreateServerOptions,
@@ -16,7 +17,6 @@ export {
   RunEventBus,
   type RunEventBusOptions,
 } from "./events/run-event-bus.js";
-export type { IngestReply } from "./ingest/ingest.js";
 export { buildOpenApiDocument } from "./openapi/openapi-document.js";
 export { type OtlpExportOptions, parseHeaders as parseOtlpHeaders } from "./otlp/export/otlp-exporter.js";
 export {

@@ -2,6 +2,8 @@ import type { RunStore } from "@keystroke/store";
 import type { AgentService } from "./agents/agent-service.js";
 import type { RunEventBus } from "./events/run-event-bus.js";
 import type { IngestQueue } from "./ingest/ingest-queue.js";
+import type { TriggerService } from "./triggers/trigger-service.js";
+import type { WorkflowService } from "./workflows/workflow-service.js";
 
 /** What every route of the server reads from: the store, the live bus and facts about itself. */
 export interface ServerContext {
@@ -11,6 +13,10 @@ export interface ServerContext {
   ingest: IngestQueue;
   /** The agents of the project this server hosts (none until one is loaded). */
   agents: AgentService;
+  /** The workflows of the hosted project, their runtime and scheduler. */
+  workflows: WorkflowService;
+  /** The hosted project's trigger attachments: their clock, deliveries and state. */
+  triggers: TriggerService;
   version: string;
   /** Epoch milliseconds at which the server was created. */
   startedAt: number;

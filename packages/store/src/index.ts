@@ -1,3 +1,10 @@
+export { isPostgresUrl, type OpenStoreOptions, openStore } from "./open-store.js";
+export type { PostgresStoreOptions } from "./postgres/connection.js";
+export { openPostgresStore, PostgresRunStore } from "./postgres/postgres-run-store.js";
 export * from "./run-store.js";
+export * from "./scheduler/scheduler.js";
+export { SqliteScheduler } from "./scheduler/sqlite-scheduler.js";
 export { migrations } from "./sqlite/migrations.js";
 export { openSqliteStore, SqliteRunStore, type SqliteStoreOptions } from "./sqlite/sqlite-run-store.js";
+export { SqliteTriggerStateStore } from "./triggers/sqlite-trigger-state-store.js";
+export * from "./triggers/trigger-state-store.js";

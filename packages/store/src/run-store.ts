@@ -29,7 +29,8 @@ export interface RunInclude {
   steps?: PageRequest;
 }
 
-export interface RunView {
+/** A run as the store reads it: its detail, and each part asked for with RunInclude as a page. */
+export interface StoredRunView {
   run: RunDetail;
   messages?: Page<StoredMessage>;
   spans?: Page<Span>;
@@ -45,6 +46,11 @@ export interface AppendResult {
   duplicates: number;
   /** The History row after the batch. */
   run: RunSummary;
+  /**
+   * Runs this batch absorbed (`run.absorbed`): their events now belong to this run and they are
+   * gone from History. Each is its last History row before it went.
+   */
+  absorbed?: RunSummary[];
 }
 
 /** The outcome of one batch of `appendEach`: its result, or why it alone was refused. */
@@ -70,7 +76,7 @@ export interface RunStore {
   appendEach(batches: readonly IngestBatch[]): Promise<AppendOutcome[]>;
   /** History: summary rows newest first (trigger time, then run id), keyset-paged. */
   listRuns(filter: RunFilter, page?: PageRequest): Promise<RunPage>;
-  getRun(runId: string, include?: RunInclude): Promise<RunView | undefined>;
+  getRun(runId: string, include?: RunInclude): Promise<StoredRunView | undefined>;
   /** Events of a run with seq > afterSeq, oldest first. */
   readEvents(runId: string, afterSeq: number, limit?: number): Promise<StoredEvent[]>;
   /** Sessions of an agent: its agent runs, newest first. */
@@ -79,7 +85,7 @@ export interface RunStore {
     filter?: { status?: RunStatus[]; project?: string[] },
     page?: PageRequest,
   ): Promise<RunPage>;
-  getSession(key: SessionKey, include?: RunInclude): Promise<RunView | undefined>;
+  getSession(key: SessionKey, include?: RunInclude): Promise<StoredRunView | undefined>;
   close(): Promise<void>;
 }
 

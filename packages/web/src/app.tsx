@@ -1,9 +1,13 @@
 import { HistoryPage } from "./history/history-page";
+import { TriggersPage } from "./triggers/triggers-page";
+import { NavLink } from "./ui/nav-link";
 import { ThemeToggle } from "./ui/theme-toggle";
-import { navigate } from "./url/use-url";
+import { navigate, useUrl } from "./url/use-url";
 
-/** The page's frame: the top bar and History, the one page of this app. */
+/** The page's frame: the top bar, then History (`/`, `/runs/<id>`) or Triggers (`/triggers`). */
 export function App() {
+  const { path } = useUrl();
+  const triggers = path === "/triggers";
   return (
     <>
       <header className="topbar">
@@ -18,13 +22,21 @@ export function App() {
           <img src="/favicon.svg" alt="" width="20" height="20" />
           Keystroke
         </a>
+        <nav className="topnav" aria-label="Pages">
+          <NavLink href="/" current={!triggers}>
+            History
+          </NavLink>
+          <NavLink href="/triggers" current={triggers}>
+            Triggers
+          </NavLink>
+        </nav>
         <span className="spacer" />
         <a className="ghost small" href="/api/openapi.json" target="_blank" rel="noreferrer">
           API
         </a>
         <ThemeToggle />
       </header>
-      <HistoryPage />
+      {triggers ? <TriggersPage /> : <HistoryPage />}
     </>
   );
 }

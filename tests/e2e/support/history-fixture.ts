@@ -12,16 +12,8 @@
  * test appends to (a prompt answers only once its turn is over).
  */
 import { fileURLToPath } from "node:url";
-import {
-  newEventId,
-  newRunId,
-  type Page,
-  type RunEventInput,
-  type RunPage,
-  type Span,
-  type StoredLog,
-  type StoredMessage,
-} from "@keystroke/core";
+import type { Page, RunEventInput, RunPage, Span, StoredLog, StoredMessage } from "@keystroke/core";
+import { newEventId, newRunId } from "@keystroke/core/ids";
 import { startTestServer, type TestServer } from "../../../packages/server/src/testing/test-server.js";
 
 const starter = fileURLToPath(new URL("../../../examples/starter", import.meta.url));

@@ -21,7 +21,17 @@ export interface TracingOptions {
   gzip?: boolean;
   service?: string;
   headers?: Record<string, string>;
+  /**
+   * Spans or log records per export request (the processors' `maxExportBatchSize`, 512 by
+   * default): small, so that a trace's root, which ends last, comes in a later request.
+   */
+  batchSize?: number;
 }
+
+const batchOptions = (options: TracingOptions) =>
+  options.batchSize === undefined
+    ? {}
+    : { maxExportBatchSize: options.batchSize, maxQueueSize: 100_000, scheduledDelayMillis: 50 };
 
 /** A tracer provider exporting to `${url}/v1/traces`; call `forceFlush()` before reading back. */
 export function tracerProvider(url: string, options: TracingOptions = {}): NodeTracerProvider {
@@ -33,7 +43,7 @@ export function tracerProvider(url: string, options: TracingOptions = {}): NodeT
   const exporter = options.encoding === "json" ? new OTLPTraceHttpExporter(config) : new OTLPTraceProtoExporter(config);
   return new NodeTracerProvider({
     resource: resourceFromAttributes({ "service.name": options.service ?? "shop-assistant" }),
-    spanProcessors: [new BatchSpanProcessor(exporter)],
+    spanProcessors: [new BatchSpanProcessor(exporter, batchOptions(options))],
   });
 }
 
@@ -47,6 +57,6 @@ export function loggerProvider(url: string, options: TracingOptions = {}): Logge
   const exporter = options.encoding === "json" ? new OTLPLogHttpExporter(config) : new OTLPLogProtoExporter(config);
   return new LoggerProvider({
     resource: resourceFromAttributes({ "service.name": options.service ?? "shop-assistant" }),
-    processors: [new BatchLogRecordProcessor({ exporter })],
+    processors: [new BatchLogRecordProcessor({ exporter, ...batchOptions(options) })],
   });
 }

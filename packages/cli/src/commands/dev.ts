@@ -1,5 +1,5 @@
 /**
- * `keystroke dev [--dir .] [--port 3400] [--host 127.0.0.1] [--seed <file>] [--no-watch]`: serves
+ * `keystroke dev [--dir .] [--port 3400] [--host 127.0.0.1] [--allowed-host <name>…] [--seed <file>] [--no-watch]`: serves
  * the project in `--dir` on this machine with an embedded SQLite store under `.keystroke/`,
  * reloads it when its files change, and writes `.keystroke/dev.json` so the CLI in the project
  * finds this server. Prints human status lines until SIGINT or SIGTERM.
@@ -10,6 +10,7 @@ import { KeystrokeError } from "@keystroke/core";
 import type { Command } from "commander";
 import { z } from "zod";
 import { agentSettingsFromEnv } from "../lifecycle/agent-settings.js";
+import { addAllowedHostOption, allowedHostFlags, allowedHostsNote } from "../lifecycle/allowed-host-options.js";
 import { removeDevFile, writeDevFile } from "../lifecycle/dev-file.js";
 import { listenError } from "../lifecycle/listen-error.js";
 import { addOtlpOptions, otlpFlags, otlpServerOptions } from "../lifecycle/otlp-options.js";
@@ -26,6 +27,7 @@ const devFlags = z.object({
   seed: z.string().min(1, "expected a JSON file of prompts").optional(),
   watch: z.boolean(),
   ...otlpFlags,
+  ...allowedHostFlags,
 });
 
 function modelsNote(): string {
@@ -43,7 +45,7 @@ export function configure(program: Command): void {
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--seed <file>", "on first start (empty store), record these example prompts")
     .option("--no-watch", "do not reload when files change");
-  addOtlpOptions(dev).action(
+  addOtlpOptions(addAllowedHostOption(dev)).action(
     commandAction(async (command, context) => {
       const flags = parseOptions(devFlags, command.opts());
       const projectDir = resolve(flags.dir);
@@ -60,6 +62,7 @@ export function configure(program: Command): void {
       const running = await startServer({
         host: flags.host,
         port: flags.port,
+        allowedHosts: flags.allowedHost,
         dbPath,
         projectDir,
         watch: flags.watch,
@@ -88,17 +91,23 @@ export function configure(program: Command): void {
       context.say(
         `Project ${project?.config.project}: ${[...(project?.agents.keys() ?? [])].join(", ") || "no agents yet (add one under src/agents)"}`,
       );
+      const workflowSlugs = [...(project?.workflows.keys() ?? [])];
+      if (workflowSlugs.length) context.say(`Workflows: ${workflowSlugs.join(", ")}`);
       context.say(`Models: ${modelsNote()}`);
+      const hostsNote = allowedHostsNote(flags.host, flags.allowedHost);
+      if (hostsNote) context.say(hostsNote);
       if (flags.otlpExportUrl) context.say(`Sending runs as OTLP to ${flags.otlpExportUrl}`);
       if (running.project?.interrupted.length) {
         context.say(`Marked ${running.project.interrupted.length} session(s) interrupted by the last stop as failed`);
       }
       if (seed && (await running.store.listRuns({}, { limit: 1 })).runs.length === 0) {
         const statuses = await recordSeedPrompts(running.server, seed, (done, total) => {
-          if (done < total) context.say(`Recording example session ${done + 1} of ${total}…`);
+          if (done < total) context.say(`Recording example ${done + 1} of ${total}…`);
         });
+        const count = (status: string) => statuses.filter((s) => s === status).length;
+        const waiting = count("sleeping") + count("waiting_on_hook");
         context.say(
-          `Recorded ${statuses.length} example prompts (${statuses.filter((s) => s === "success").length} succeeded, ${statuses.filter((s) => s !== "success").length} failed)`,
+          `Recorded ${statuses.length} examples (${count("success")} succeeded, ${count("failed")} failed${waiting ? `, ${waiting} sleeping or waiting` : ""})`,
         );
       }
       context.say(`History: ${running.url}`);

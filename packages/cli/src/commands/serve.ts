@@ -1,12 +1,13 @@
 /**
  * `keystroke serve [--port 3400] [--host 127.0.0.1] [--db .keystroke/keystroke.db]
- * [--otlp-max-body <bytes>] [--otlp-export-url <url>]`: a Keystroke server with an embedded SQLite
+ * [--allowed-host <name>…] [--otlp-max-body <bytes>] [--otlp-export-url <url>]`: a Keystroke server with an embedded SQLite
  * store (and its OTLP receiver), until SIGINT or SIGTERM. The server package is imported
  * here only, so the inspect commands start without loading Fastify and SQLite.
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
+import { addAllowedHostOption, allowedHostFlags, allowedHostsNote } from "../lifecycle/allowed-host-options.js";
 import { listenError } from "../lifecycle/listen-error.js";
 import { addOtlpOptions, otlpFlags, otlpServerOptions } from "../lifecycle/otlp-options.js";
 import { nextStopSignal } from "../lifecycle/stop-signal.js";
@@ -19,6 +20,7 @@ const serveFlags = z.object({
   host: z.string().min(1, "expected a host name or IP address"),
   db: z.string().min(1, "expected a file path"),
   ...otlpFlags,
+  ...allowedHostFlags,
 });
 
 /** Adds `keystroke serve`. */
@@ -29,18 +31,21 @@ export function configure(program: Command): void {
     .option("--port <port>", "port to listen on; 0 picks a free one", "3400")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--db <path>", "SQLite database file", ".keystroke/keystroke.db");
-  addOtlpOptions(serve).action(
+  addOtlpOptions(addAllowedHostOption(serve)).action(
     commandAction(async (command, context) => {
       const flags = parseOptions(serveFlags, command.opts());
       const { port, host } = flags;
       const dbPath = resolve(flags.db);
       const { parseOtlpHeaders, startServer } = await import("@keystroke/server");
       const otlp = otlpServerOptions(flags, parseOtlpHeaders);
-      const server = await startServer({ host, port, dbPath, ...otlp }).catch((thrown: unknown) => {
+      const allowedHosts = flags.allowedHost;
+      const server = await startServer({ host, port, dbPath, allowedHosts, ...otlp }).catch((thrown: unknown) => {
         throw listenError(thrown, host, port);
       });
       context.say(`Keystroke is listening on ${server.url}`);
       context.say(`Database: ${dbPath}`);
+      const hostsNote = allowedHostsNote(host, allowedHosts);
+      if (hostsNote) context.say(hostsNote);
       if (flags.otlpExportUrl) context.say(`Sending runs as OTLP to ${flags.otlpExportUrl}`);
       await nextStopSignal();
       await server.close();

@@ -47,3 +47,14 @@ export function includeFlag<const P extends readonly [string, ...string[]]>(part
     .pipe(z.array(part))
     .optional();
 }
+
+/** A JSON value given as text, e.g. `--input '{"orderId":"A-1001"}'`. */
+export const jsonFlag = z.string().transform((text, ctx): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch (thrown) {
+    const why = thrown instanceof Error ? ` (${thrown.message})` : "";
+    ctx.addIssue({ code: "custom", message: `expected JSON such as '{"orderId":"A-1001"}'${why}` });
+    return z.NEVER;
+  }
+});

@@ -1,7 +1,8 @@
-import { KeystrokeError } from "@keystroke/core";
+import { KeystrokeError, parseRunFilter, runFilterFieldList } from "@keystroke/core";
+import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { parseOptions } from "./parse-options.js";
-import { runFilterFlags, toRunFilter } from "./run-filter-flags.js";
+import { addRunFilterFlags, runFilterFlags, toRunFilter } from "./run-filter-flags.js";
 
 const filterOf = (raw: Record<string, unknown>) => toRunFilter(parseOptions(runFilterFlags, raw));
 
@@ -41,5 +42,26 @@ describe("toRunFilter", () => {
       'Invalid --since "soon": expected a period such as 30m, 24h or 7d, or an ISO 8601 time',
     );
     expect(failure({ search: "" }).message).toMatch(/^Invalid --search/);
+    expect(failure({ costMin: "cheap" }).message).toBe('Invalid --cost-min "cheap": expected a number');
+    expect(failure({ costMin: "-1" }).message).toMatch(/^Invalid --cost-min "-1": /);
+  });
+});
+
+describe("the filter flags", () => {
+  const parsed = (argv: string[]) => {
+    const command = addRunFilterFlags(new Command("list").exitOverride());
+    command.parse(argv, { from: "user" });
+    return toRunFilter(parseOptions(runFilterFlags, command.opts()));
+  };
+
+  it.each(runFilterFieldList)("offers --$flag for $name, read as the API reads its parameter", (field) => {
+    const command = addRunFilterFlags(new Command("list"));
+    expect(command.options.map((o) => o.long)).toContain(`--${field.flag}`);
+    expect(parsed([`--${field.flag}`, field.example])).toEqual(parseRunFilter({ [field.param]: field.example }));
+  });
+
+  it("offers only the flags asked for", () => {
+    const command = addRunFilterFlags(new Command("list"), ["status", "since"]);
+    expect(command.options.map((o) => o.long)).toEqual(["--status", "--since"]);
   });
 });

@@ -14,10 +14,10 @@ describe("format-values", () => {
     expect(formatDuration(ms)).toBe(text);
   });
 
-  it("formats costs in USD with four decimals", () => {
+  it("formats costs in USD, four decimals under a dollar", () => {
     expect(formatCost(0.0123)).toBe("$0.0123");
-    expect(formatCost(0)).toBe("$0.0000");
-    expect(formatCost(12.5)).toBe("$12.5000");
+    expect(formatCost(0)).toBe("$0");
+    expect(formatCost(12.5)).toBe("$12.50");
   });
 
   it("formats times as local date and time", () => {

@@ -1,6 +1,7 @@
 /**
- * Progress of a long read (following many pages) on one stderr line. Silent unless stderr is a
- * terminal, so pipes and log files only ever see the result and errors.
+ * Progress of a long read (following many pages) or a followed run on one stderr line, with
+ * lines that stay above it (steps that finished). Silent unless stderr is a terminal, so pipes
+ * and log files only ever see the result and errors.
  */
 
 /** A progress line that a command updates while it works. */
@@ -9,6 +10,8 @@ export interface Progress {
   update(text: string): void;
   /** Clears the line, if one was drawn. */
   done(): void;
+  /** Writes a line that stays (a step that finished), then draws the progress line again below it. */
+  note(line: string): void;
 }
 
 /**
@@ -19,11 +22,16 @@ export interface Progress {
  */
 export function createProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
   let drawn = false;
-  if (!stream.isTTY) return { update() {}, done() {} };
+  let last = "";
+  if (!stream.isTTY) return { update() {}, done() {}, note() {} };
   return {
     update(text) {
       stream.write(`\r\x1b[2K${text}`);
       drawn = true;
+      last = text;
+    },
+    note(line) {
+      stream.write(`\r\x1b[2K${line}\n${drawn ? last : ""}`);
     },
     done() {
       if (drawn) stream.write("\r\x1b[2K");

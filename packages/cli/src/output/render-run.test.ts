@@ -38,6 +38,7 @@ const run: RunDetail = {
   output: null,
   error: { name: "ToolError", message: "lookup_order timed out" },
   childRunIds: [],
+  wait: null,
 };
 
 const full: FullRun = {

@@ -21,6 +21,10 @@ const sessionTable: TableColumn<RunSummary>[] = [
   ...(["status", "startedAt", "durationMs", "messageCount", "totalCost", "runId"] as const).map(column),
 ];
 
+const workflowRunTable = (["runId", "status", "startedAt", "durationMs", "stepCount", "trigger", "actor"] as const).map(
+  column,
+);
+
 /** `keystroke history list` on a terminal. */
 export function renderRunTable(runs: readonly RunSummary[], nextCursor: string | null): string {
   if (runs.length === 0) return "No runs match.";
@@ -31,6 +35,12 @@ export function renderRunTable(runs: readonly RunSummary[], nextCursor: string |
 export function renderSessionTable(sessions: readonly RunSummary[], nextCursor: string | null): string {
   if (sessions.length === 0) return "No sessions match.";
   return withMore(renderTable(sessionTable, sessions), nextCursor);
+}
+
+/** `keystroke workflows runs list` on a terminal. */
+export function renderWorkflowRunTable(runs: readonly RunSummary[], nextCursor: string | null): string {
+  if (runs.length === 0) return "No runs match.";
+  return withMore(renderTable(workflowRunTable, runs), nextCursor);
 }
 
 function withMore(table: string, nextCursor: string | null): string {

@@ -1,42 +1,15 @@
 /**
- * What a person sees at a terminal. `script` (util-linux) runs the CLI on a pseudo-terminal, so
- * stdout and stderr are TTYs. Where `script` is missing the test is skipped with a warning, except
- * in CI, where it fails: there every test runs.
+ * What a person sees at a terminal: the CLI runs on a pseudo-terminal (testing/on-terminal.ts), so
+ * stdout and stderr are TTYs.
  */
-import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, binPath } from "../testing/run-cli.js";
+import { startTestServer, type TestServer } from "../../../server/src/testing/test-server.js";
+import { hasScript, onTerminal } from "../testing/on-terminal.js";
+import { assertBuilt } from "../testing/run-cli.js";
 import { long, type SeededHistory, seedHistory } from "../testing/seed-runs.js";
-import { startTestServer, type TestServer } from "../testing/test-server.js";
-
-const hasScript = spawnSync("script", ["--version"]).status === 0;
-if (!hasScript) {
-  if (process.env.CI) {
-    throw new Error("`script` (util-linux) is missing: the terminal tests cannot run in CI without it");
-  }
-  console.warn("SKIPPING terminal-output tests: `script` (util-linux) is not installed");
-}
-const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
-
-/** Runs the CLI on a terminal; `redirect` sends stdout to a file instead. */
-function onTerminal(args: readonly string[], redirect?: string): Promise<{ code: number | null; screen: string }> {
-  const command = [process.execPath, binPath, ...args].map(quote).join(" ") + (redirect ? ` > ${quote(redirect)}` : "");
-  const child = spawn("script", ["-qec", command, "/dev/null"], {
-    env: { ...process.env, TERM: "dumb" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let screen = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    screen += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, screen: screen.replaceAll("\r\n", "\n") }));
-  });
-}
 
 describe.skipIf(!hasScript)("keystroke on a terminal", () => {
   let server: TestServer;

@@ -5,7 +5,15 @@
  * them is complete it is asked for with limit 1, and that page is ignored.
  */
 import { KeystrokeError, type RunDetail, type Span } from "@keystroke/core";
-import type { Page, PageRequest, RunInclude, RunView, StoredLog, StoredMessage, StoredStep } from "keystroke/client";
+import type {
+  Page,
+  PageRequest,
+  RunInclude,
+  RunViewReply,
+  StoredLog,
+  StoredMessage,
+  StoredStep,
+} from "keystroke/client";
 
 /** The parts `--include` can add to a run. */
 export const detailParts = ["messages", "trace", "steps"] as const;
@@ -20,7 +28,7 @@ export type FullRun = RunDetail & {
 };
 
 /** Reads one page of a run (getRun or getSession). */
-export type LoadRunView = (include: RunInclude) => Promise<RunView>;
+export type LoadRunView = (include: RunInclude) => Promise<RunViewReply>;
 
 /** How many items each list holds so far; reported after each page. */
 export type ReadProgress = (counts: Partial<Record<"messages" | "spans" | "logs" | "steps", number>>) => void;

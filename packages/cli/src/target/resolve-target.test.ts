@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { KeystrokeError } from "@keystroke/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closedPort } from "../../../../tests/support/closed-port.js";
+import { startTestServer, type TestServer } from "../../../server/src/testing/test-server.js";
 import { assertBuilt, runCli } from "../testing/run-cli.js";
-import { startTestServer, type TestServer } from "../testing/test-server.js";
 import { DEFAULT_URL, resolveTarget } from "./resolve-target.js";
 
 function project(devJson?: string): { root: string; nested: string } {

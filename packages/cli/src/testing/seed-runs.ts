@@ -4,7 +4,8 @@
  * usage and cost, spans and logs; a failed session; a running workflow; an older session in
  * another project; and one long session whose messages, spans and logs span several pages.
  */
-import { newEventId, newRunId, type RunEventInput } from "@keystroke/core";
+import type { RunEventInput } from "@keystroke/core";
+import { newEventId, newRunId } from "@keystroke/core/ids";
 import type { KeystrokeClient } from "keystroke/client";
 
 export interface SeededRun {

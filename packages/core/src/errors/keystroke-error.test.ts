@@ -94,6 +94,20 @@ describe("toKeystrokeError", () => {
     expect(toKeystrokeError(error)).toBe(error);
   });
 
+  it("keeps the code, hint and details of a KeystrokeError from another copy of this module", () => {
+    class OtherCopy extends Error {
+      override name = "KeystrokeError";
+      code = "not_found";
+      hint = "List them";
+      details = { slug: "x" };
+    }
+    const error = toKeystrokeError(new OtherCopy("No agent x"));
+    expect(error).toBeInstanceOf(KeystrokeError);
+    expect(error.toBody()).toEqual({
+      error: { code: "not_found", message: "No agent x", hint: "List them", details: { slug: "x" } },
+    });
+  });
+
   it("turns a plain Error into internal, keeping message and cause", () => {
     const thrown = new TypeError("x is undefined");
     const error = toKeystrokeError(thrown);

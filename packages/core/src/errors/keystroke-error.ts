@@ -11,6 +11,7 @@ export type ErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "gone"
   | "payload_too_large"
   | "unsupported_media_type"
   | "rate_limited"
@@ -24,6 +25,7 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -76,9 +78,21 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === "string" && Object.hasOwn(httpStatusByCode, value);
 }
 
-/** Turns anything thrown into a KeystrokeError; unknown failures become `internal`. */
+/**
+ * Turns anything thrown into a KeystrokeError; unknown failures become `internal`. A KeystrokeError
+ * from another copy of this module (a project loaded through a TypeScript loader, the CLI's
+ * bundle) fails `instanceof` but keeps its code, hint and details.
+ */
 export function toKeystrokeError(thrown: unknown): KeystrokeError {
   if (thrown instanceof KeystrokeError) return thrown;
+  if (thrown instanceof Error && thrown.name === "KeystrokeError" && isErrorCode((thrown as KeystrokeError).code)) {
+    const other = thrown as KeystrokeError;
+    return new KeystrokeError(other.code, other.message, {
+      hint: other.hint,
+      details: other.details,
+      cause: other.cause,
+    });
+  }
   if (thrown instanceof Error) return new KeystrokeError("internal", thrown.message, { cause: thrown });
   return new KeystrokeError("internal", String(thrown));
 }

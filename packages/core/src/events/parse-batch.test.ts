@@ -44,7 +44,10 @@ function everyEventType(): Record<string, unknown>[] {
     ev("log.recorded", { log: { time: T0, level: "info", message: "hello" } }),
     ev("step.started", { stepId: "s1", name: "fetch" }),
     ev("step.finished", { stepId: "s1", status: "success" }),
+    ev("value.recorded", { key: "now#1", value: 1_795_860_000_000 }),
     ev("run.child_added", { childRunId: OTHER_RUN }),
+    ev("run.renamed", { slug: "trip-planner", name: "Trip planner" }),
+    ev("run.absorbed", { fromRunId: OTHER_RUN }),
     ev("run.finished", { status: "success", output: { ok: true } }),
   ];
 }
@@ -55,7 +58,6 @@ describe("parseIngestBatch: valid batches", () => {
 
     expect(batch.runId).toBe(RUN);
     expect(new Set(batch.events.map((e) => e.type))).toEqual(new Set(runEventTypes));
-    expect(runEventTypes).toHaveLength(13);
 
     const created = batch.events.find((e) => e.type === "run.created");
     expect(created?.type === "run.created" && created.status).toBe("queued");

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { KeystrokeError } from "../errors/keystroke-error.js";
+import { MAX_NESTING_DEPTH, tooDeepPath } from "./nesting-depth.js";
 import { type IngestBatch, ingestBatchSchema, runEventTypes } from "./run-events.js";
 
 export interface FieldProblem {
@@ -37,11 +38,24 @@ function invalid(problems: FieldProblem[]): KeystrokeError {
   });
 }
 
+/** Path segments a too-deep problem shows before `…`: enough to name the field. */
+const SHOWN_SEGMENTS = 8;
+
+function tooDeep(body: unknown): FieldProblem | undefined {
+  const path = tooDeepPath(body, MAX_NESTING_DEPTH);
+  if (path === undefined) return undefined;
+  const shown = path.length > SHOWN_SEGMENTS ? `${formatPath(path.slice(0, SHOWN_SEGMENTS))}…` : formatPath(path);
+  return { path: shown, message: `nested deeper than ${MAX_NESTING_DEPTH} levels of arrays and objects` };
+}
+
 /**
- * Validates one ingest batch: the shape of every event, and that every event belongs to one run.
- * Throws `invalid_input` naming the event index and field of each problem.
+ * Validates one ingest batch: the shape of every event, nesting no deeper than
+ * MAX_NESTING_DEPTH, and that every event belongs to one run. Throws `invalid_input` naming the
+ * event index and field of each problem.
  */
 export function parseIngestBatch(body: unknown): IngestBatch {
+  const deep = tooDeep(body);
+  if (deep) throw invalid([deep]);
   const parsed = ingestBatchSchema.safeParse(body);
   if (!parsed.success) throw invalid(zodProblems(parsed.error));
   const { events } = parsed.data;

@@ -67,9 +67,22 @@ export const runCreatedEvent = event("run.created", {
 
 export const runStartedEvent = event("run.started", {});
 
+/** What a sleeping or waiting workflow run waits for: a time, or a hook's resume (with its deadline). */
+export const runWaitSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("sleep"), stepId: z.string().min(1).max(500), until: isoTime }),
+  z.object({
+    kind: z.literal("hook"),
+    stepId: z.string().min(1).max(500),
+    expiresAt: isoTime.nullable().default(null),
+  }),
+]);
+export type RunWait = z.output<typeof runWaitSchema>;
+
 export const runStatusChangedEvent = event("run.status_changed", {
   status: z.enum(runStatuses),
   reason: z.string().max(10_000).optional(),
+  /** Set with `sleeping` and `waiting_on_hook`: what the run waits for. */
+  wait: runWaitSchema.optional(),
 });
 
 export const runFinishedEvent = event("run.finished", {
@@ -85,6 +98,15 @@ export const runChildAddedEvent = event("run.child_added", {
   stepId: z.string().max(500).optional(),
 });
 
+/** The run's name (and agent slug) as it became known later: an agent's name that came after the service's. */
+export const runRenamedEvent = event("run.renamed", { slug: slugSchema, name: z.string().min(1).max(500) });
+
+/**
+ * Another run of the same project was this run all along (a trace filed under its own run until
+ * its conversation id arrived): the store moves that run's events here, in order, and removes it.
+ */
+export const runAbsorbedEvent = event("run.absorbed", { fromRunId: runIdSchema });
+
 export const messageAddedEvent = event("message.added", { message: messageSchema });
 
 /** A part streamed onto a message already added (a tool result, more text). */
@@ -93,7 +115,8 @@ export const messagePartAddedEvent = event("message.part_added", {
   part: messagePartSchema,
 });
 
-export const modelCalledEvent = event("model.called", {
+/** One LLM request: `model.called`, or the `model` of the span that recorded it. */
+const modelCallShape = {
   callId: z.string().min(1).max(200),
   provider: z.string().min(1).max(200),
   model: z.string().min(1).max(500),
@@ -110,24 +133,50 @@ export const modelCalledEvent = event("model.called", {
   requestId: z.string().max(500).optional(),
   spanId: z.string().max(16).optional(),
   error: errorPayloadSchema.optional(),
-});
+};
+export const modelCallSchema = z.object(modelCallShape);
+export type ModelCall = z.output<typeof modelCallSchema>;
+
+export const modelCalledEvent = event("model.called", modelCallShape);
 
 export const serviceUsedEvent = event("service.used", { service: z.string().min(1).max(200) });
 
-export const spanRecordedEvent = event("span.recorded", { span: spanSchema });
+/**
+ * A span of the run's trace. A span that is a model call carries it as `model`, folded into the
+ * run as a `model.called` would be: one event, and one stored body, per span.
+ */
+export const spanRecordedEvent = event("span.recorded", { span: spanSchema, model: modelCallSchema.optional() });
 export const logRecordedEvent = event("log.recorded", { log: logSchema });
 
+/** What a workflow step does: an action, an agent prompt, one model call, a child workflow, a sleep, a hook, or any named function. */
+export const stepKinds = ["step", "action", "agent", "llm", "workflow", "sleep", "hook"] as const;
+export type StepKind = (typeof stepKinds)[number];
+
+const attemptSchema = z.number().int().min(1).max(1_000_000).default(1);
+
+/** A step began (again, with a higher `attempt`, after a failure or a restart). */
 export const stepStartedEvent = event("step.started", {
   stepId: z.string().min(1).max(500),
   name: z.string().min(1).max(500),
+  kind: z.enum(stepKinds).default("step"),
+  attempt: attemptSchema,
   input: z.unknown().optional(),
+  /** The agent or workflow run the step started. */
+  childRunId: z.string().min(1).max(200).optional(),
 });
 
 export const stepFinishedEvent = event("step.finished", {
   stepId: z.string().min(1).max(500),
   status: z.enum(["success", "failed", "canceled"]),
+  attempt: attemptSchema,
   output: z.unknown().optional(),
   error: errorPayloadSchema.optional(),
+});
+
+/** A value a workflow's code read once and must read the same on replay (`ctx.now()`, `ctx.random()`). */
+export const valueRecordedEvent = event("value.recorded", {
+  key: z.string().min(1).max(500),
+  value: z.unknown(),
 });
 
 export const runEventSchema = z.discriminatedUnion("type", [
@@ -136,6 +185,8 @@ export const runEventSchema = z.discriminatedUnion("type", [
   runStatusChangedEvent,
   runFinishedEvent,
   runChildAddedEvent,
+  runRenamedEvent,
+  runAbsorbedEvent,
   messageAddedEvent,
   messagePartAddedEvent,
   modelCalledEvent,
@@ -144,6 +195,7 @@ export const runEventSchema = z.discriminatedUnion("type", [
   logRecordedEvent,
   stepStartedEvent,
   stepFinishedEvent,
+  valueRecordedEvent,
 ]);
 
 /** An event as a producer sends it. */

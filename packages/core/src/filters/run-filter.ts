@@ -1,75 +1,29 @@
 /**
- * RunFilter: the one description of "which runs". The REST API parses it from query
- * parameters, the CLI from flags, the web page from its URL — all through `parseRunFilter` —
- * and the store turns it into an indexed query.
+ * RunFilter: the one description of "which runs". Its fields are listed once, in
+ * run-filter-fields.ts; the REST API parses it from query parameters, the CLI from flags, the web
+ * page from its URL — all through `parseRunFilter` — and the store turns it into an indexed query.
  */
 import { z } from "zod";
-import { runStatuses } from "../catalog/statuses.js";
 import { KeystrokeError } from "../errors/keystroke-error.js";
-import { runKinds, runSources } from "../events/run-events.js";
+import { runFilterFieldList, runFilterFields } from "./run-filter-fields.js";
 
-const list = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(100).optional();
-const count = z.number().int().nonnegative().optional();
+type Fields = typeof runFilterFields;
 
-export const runFilterSchema = z
-  .object({
-    kind: list(z.enum(runKinds)),
-    status: list(z.enum(runStatuses)),
-    project: list(z.string().min(1).max(200)),
-    source: list(z.enum(runSources)),
-    /** Readable trigger labels, e.g. "CLI prompt". */
-    trigger: list(z.string().min(1).max(500)),
-    /** Actor ids. */
-    actor: list(z.string().min(1).max(500)),
-    model: list(z.string().min(1).max(500)),
-    service: list(z.string().min(1).max(200)),
-    /** Agent or workflow slugs. */
-    slug: list(z.string().min(1).max(200)),
-    sessionId: z.string().min(1).max(500).optional(),
-    parentRunId: z.string().min(1).max(200).optional(),
-    costMin: z.number().nonnegative().optional(),
-    costMax: z.number().nonnegative().optional(),
-    messagesMin: count,
-    messagesMax: count,
-    stepsMin: count,
-    stepsMax: count,
-    /** Trigger time range, epoch milliseconds, inclusive from, exclusive to. */
-    from: z.number().int().optional(),
-    to: z.number().int().optional(),
-    /** Full-text search over message text. */
-    search: z.string().min(1).max(500).optional(),
-  })
-  .strict();
+const shape = Object.fromEntries(runFilterFieldList.map((f) => [f.name, f.schema])) as {
+  [K in keyof Fields]: Fields[K]["schema"];
+};
+
+/** The RunFilter schema, built from the field catalog. */
+export const runFilterSchema = z.object(shape).strict();
 
 export type RunFilter = z.infer<typeof runFilterSchema>;
 
-/** The names each RunFilter field takes as a URL query parameter or CLI flag. */
-export const runFilterParams = {
-  kind: "kind",
-  status: "status",
-  project: "project",
-  source: "source",
-  trigger: "trigger",
-  actor: "actor",
-  model: "model",
-  service: "service",
-  slug: "slug",
-  sessionId: "sessionId",
-  parentRunId: "parentRunId",
-  costMin: "costMin",
-  costMax: "costMax",
-  messagesMin: "messagesMin",
-  messagesMax: "messagesMax",
-  stepsMin: "stepsMin",
-  stepsMax: "stepsMax",
-  from: "from",
-  to: "to",
-  search: "q",
-} as const satisfies Record<keyof RunFilter, string>;
+/** The names each RunFilter field takes as a URL query parameter. */
+export const runFilterParams = Object.fromEntries(runFilterFieldList.map((f) => [f.name, f.param])) as {
+  [K in keyof Fields]: Fields[K]["param"];
+};
 
-const listFields = new Set(["kind", "status", "project", "source", "trigger", "actor", "model", "service", "slug"]);
-const numberFields = new Set(["costMin", "costMax", "messagesMin", "messagesMax", "stepsMin", "stepsMax"]);
-const timeFields = new Set(["from", "to"]);
+const typeOf = (field: keyof RunFilter) => runFilterFields[field].type;
 
 const periodUnits: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -104,7 +58,7 @@ export function parseRunFilter(params: QueryParams, ignore: readonly string[] = 
     if (value === undefined || ignore.includes(param)) continue;
     const field = byParam.get(param);
     const given = typeof value === "string" ? [value] : [...value];
-    const values = field !== undefined && listFields.has(field) ? given.flatMap((v) => v.split(",")) : given;
+    const values = field !== undefined && typeOf(field) === "list" ? given.flatMap((v) => v.split(",")) : given;
     const trimmed = values.map((v) => v.trim()).filter((v) => v !== "");
     if (trimmed.length === 0) continue;
     if (param === "period") {
@@ -117,9 +71,10 @@ export function parseRunFilter(params: QueryParams, ignore: readonly string[] = 
         details: { problems: [{ path: param, message: "unknown filter" }] },
       });
     }
-    if (listFields.has(field)) raw[field] = trimmed;
-    else if (numberFields.has(field)) raw[field] = numberOrThrow(param, trimmed[0] as string);
-    else if (timeFields.has(field)) raw[field] = parseTimeOrThrow(param, trimmed[0] as string, now);
+    const type = typeOf(field);
+    if (type === "list") raw[field] = trimmed;
+    else if (type === "number") raw[field] = numberOrThrow(param, trimmed[0] as string);
+    else if (type === "time") raw[field] = parseTimeOrThrow(param, trimmed[0] as string, now);
     else raw[field] = trimmed[0];
   }
   return validateRunFilter(raw);

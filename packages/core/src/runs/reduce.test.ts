@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import type { RunDetail } from "../api/run-summary.js";
 import { parseIngestBatch } from "../events/parse-batch.js";
 import type { StoredEvent } from "../events/run-events.js";
 import { catchKeystrokeError } from "../testing/catch-keystroke-error.js";
 import { modelLabel, reduceRun, summarizeError } from "./reduce.js";
-import type { RunDetail } from "./run-summary.js";
 
 const RUN = "run_01HZZZZZZZZZZZZZZZZZZZZZZZ";
 const CHILD_A = "run_01J0000000000000000000000A";

@@ -3,12 +3,14 @@
  * Pure and synchronous; the store calls it inside the append transaction so rollups are
  * never computed by scanning at read time.
  */
+
+import type { RunDetail } from "../api/run-summary.js";
 import { statusCatalog } from "../catalog/statuses.js";
 import { KeystrokeError } from "../errors/keystroke-error.js";
 import type { ErrorPayload } from "../events/parts.js";
-import type { StoredEvent } from "../events/run-events.js";
+import type { ModelCall, StoredEvent } from "../events/run-events.js";
 import { toMillis } from "../events/time.js";
-import { emptyTokens, type RunDetail } from "./run-summary.js";
+import { emptyTokens } from "./run-summary.js";
 
 const ERROR_SUMMARY_MAX = 300;
 
@@ -83,6 +85,7 @@ function create(event: Extract<StoredEvent, { type: "run.created" }>): RunDetail
     output: null,
     error: null,
     childRunIds: [],
+    wait: null,
   };
 }
 
@@ -109,6 +112,22 @@ export function reduceRun(run: RunDetail | undefined, event: StoredEvent): RunDe
   return next;
 }
 
+/** Folds one model call (a `model.called`, or a span's `model`) into the run's rollups. */
+function addModelCall(next: RunDetail, call: ModelCall): void {
+  next.models = addUnique(next.models, modelLabel(call.provider, call.model));
+  // An agent's steps are its model calls; a workflow counts its own steps.
+  if (next.kind === "agent") next.stepCount += 1;
+  const u = call.usage;
+  next.tokens = {
+    input: next.tokens.input + u.inputTokens,
+    output: next.tokens.output + u.outputTokens,
+    cacheRead: next.tokens.cacheRead + u.cacheReadTokens,
+    cacheWrite: next.tokens.cacheWrite + u.cacheWriteTokens,
+    reasoning: next.tokens.reasoning + u.reasoningTokens,
+  };
+  if (call.cost !== undefined) next.totalCost += call.cost;
+}
+
 /**
  * Folds `event` into `next` in place, for a caller that owns `next` (the store folds a whole
  * batch into one copy of the run). Throws, like reduceRun, on a second `run.created`.
@@ -124,13 +143,17 @@ export function applyEvent(next: RunDetail, event: StoredEvent): void {
       });
     case "run.started":
       reopen(next, event.time);
+      next.wait = null;
       break;
     case "run.status_changed":
       if (event.status === "running") reopen(next, event.time);
       else if (statusCatalog[event.status].group === "finished") finish(next, event.time);
+      else if (event.status !== "queued") next.startedAt ??= event.time;
       next.status = event.status;
+      next.wait = event.wait ?? null;
       break;
     case "run.finished":
+      next.wait = null;
       finish(next, event.time);
       next.status = event.status;
       if (event.output !== undefined) next.output = event.output;
@@ -140,33 +163,30 @@ export function applyEvent(next: RunDetail, event: StoredEvent): void {
     case "run.child_added":
       next.childRunIds = addUnique(next.childRunIds, event.childRunId);
       break;
+    case "run.renamed":
+      next.slug = event.slug;
+      next.name = event.name;
+      break;
     case "message.added":
       next.messageCount += 1;
       break;
-    case "model.called": {
-      next.models = addUnique(next.models, modelLabel(event.provider, event.model));
-      next.stepCount += 1;
-      const u = event.usage;
-      next.tokens = {
-        input: next.tokens.input + u.inputTokens,
-        output: next.tokens.output + u.outputTokens,
-        cacheRead: next.tokens.cacheRead + u.cacheReadTokens,
-        cacheWrite: next.tokens.cacheWrite + u.cacheWriteTokens,
-        reasoning: next.tokens.reasoning + u.reasoningTokens,
-      };
-      if (event.cost !== undefined) next.totalCost += event.cost;
+    case "model.called":
+      addModelCall(next, event);
       break;
-    }
+    case "span.recorded":
+      if (event.model !== undefined) addModelCall(next, event.model);
+      break;
     case "service.used":
       next.services = addUnique(next.services, event.service);
       break;
     case "step.started":
-      next.stepCount += 1;
+      if (event.attempt === 1) next.stepCount += 1;
       break;
+    case "run.absorbed":
     case "message.part_added":
-    case "span.recorded":
     case "log.recorded":
     case "step.finished":
+    case "value.recorded":
       break;
   }
 }

@@ -1,6 +1,8 @@
 import type { LogLevel } from "@keystroke/core";
 import { KeystrokeError, slugSchema } from "@keystroke/core";
 import type { z } from "zod";
+import type { StepOptions } from "../workflow/workflow-context.js";
+import { currentStepRunner } from "../workflow/workflow-scope.js";
 
 const actionBrand = Symbol.for("keystroke.action");
 
@@ -10,6 +12,11 @@ export interface ActionContext {
   log(level: LogLevel, message: string, attributes?: Record<string, unknown>): void;
   /** Aborted when the run is canceled. */
   signal: AbortSignal;
+  /**
+   * Set when the action runs as a workflow step: `${runId}:${stepId}`, the same on every attempt,
+   * for effects that cannot be journaled atomically (pass it to the payment API, say).
+   */
+  idempotencyKey?: string;
 }
 
 export interface ActionDefinition<I extends z.ZodType, O extends z.ZodType> {
@@ -24,10 +31,17 @@ export interface ActionDefinition<I extends z.ZodType, O extends z.ZodType> {
 }
 
 export interface Action<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType>
-  extends ActionDefinition<I, O> {
+  extends Omit<ActionDefinition<I, O>, "run"> {
   readonly [actionBrand]: true;
+  /** The action's code, as defined. */
+  handler: ActionDefinition<I, O>["run"];
   /** Validates `input`, runs the action and validates what it returns. */
   invoke(input: unknown, context?: Partial<ActionContext>): Promise<z.output<O>>;
+  /**
+   * Runs the action. Inside a workflow this is a journaled step (with `options.retry`); a replay
+   * returns the recorded output instead of running it again.
+   */
+  run(input: z.input<I>, options?: StepOptions): Promise<z.output<O>>;
 }
 
 const quietContext: ActionContext = { log() {}, signal: new AbortController().signal };
@@ -68,9 +82,23 @@ export function defineAction<I extends z.ZodType, O extends z.ZodType>(
   definition: ActionDefinition<I, O>,
 ): Action<I, O> {
   checkPrimitive("Action", definition);
-  return {
-    ...definition,
+  const { run: handler, ...rest } = definition;
+  const action: Action<I, O> = {
+    ...rest,
     [actionBrand]: true,
+    handler,
+    run(input, options) {
+      const runner = currentStepRunner();
+      if (!runner) return action.invoke(input);
+      return runner.step({
+        name: definition.slug,
+        kind: "action",
+        input,
+        retry: options?.retry,
+        run: (step) =>
+          action.invoke(input, { signal: step.signal, log: step.log, idempotencyKey: step.idempotencyKey }),
+      });
+    },
     async invoke(input, context) {
       const parsed = definition.input.safeParse(input);
       if (!parsed.success) {
@@ -82,7 +110,7 @@ export function defineAction<I extends z.ZodType, O extends z.ZodType>(
           },
         );
       }
-      const result = await definition.run(parsed.data, { ...quietContext, ...context });
+      const result = await handler(parsed.data, { ...quietContext, ...context });
       const output = definition.output.safeParse(result);
       if (!output.success) {
         throw new KeystrokeError(
@@ -96,6 +124,7 @@ export function defineAction<I extends z.ZodType, O extends z.ZodType>(
       return output.data;
     },
   };
+  return action;
 }
 
 /** True when `value` was made by defineAction (in any copy of this package). */

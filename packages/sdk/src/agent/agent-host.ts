@@ -7,8 +7,16 @@
 import { KeystrokeError } from "@keystroke/core";
 import type { Agent, PromptInput, PromptResult } from "./define-agent.js";
 
+/** The workflow step a prompt runs as: the agent run is its child, with the id the step chose. */
+export interface PromptStepLink {
+  runId: string;
+  stepId: string;
+  childRunId: string;
+  signal: AbortSignal;
+}
+
 export interface AgentHost {
-  prompt(agent: Agent, input: PromptInput): Promise<PromptResult>;
+  prompt(agent: Agent, input: PromptInput & { step?: PromptStepLink }): Promise<PromptResult>;
 }
 
 const hostKey = Symbol.for("keystroke.agent-host");

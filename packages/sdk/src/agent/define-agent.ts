@@ -1,5 +1,6 @@
-import { type ErrorPayload, KeystrokeError, type Message, type RunStatus } from "@keystroke/core";
+import { KeystrokeError, type PromptResult } from "@keystroke/core";
 import { type Action, checkPrimitive, isAction } from "../action/define-action.js";
+import { currentStepRunner } from "../workflow/workflow-scope.js";
 import { currentAgentHost } from "./agent-host.js";
 
 const agentBrand = Symbol.for("keystroke.agent");
@@ -31,13 +32,7 @@ export interface PromptInput {
 }
 
 /** What a prompt answers: the session, its run, how the turn ended and the turn's messages. */
-export interface PromptResult {
-  sessionId: string;
-  runId: string;
-  status: Extract<RunStatus, "success" | "failed" | "canceled">;
-  messages: Message[];
-  error?: ErrorPayload;
-}
+export type { PromptResult } from "@keystroke/core";
 
 export interface Agent extends Required<Omit<AgentDefinition, "tools">> {
   readonly [agentBrand]: true;
@@ -104,7 +99,31 @@ export function defineAgent(definition: AgentDefinition): Agent {
     maxSteps,
     tools,
     [agentBrand]: true,
-    prompt: (input) => currentAgentHost().prompt(agent, input),
+    prompt: (input) => {
+      const runner = currentStepRunner();
+      if (!runner) return currentAgentHost().prompt(agent, input);
+      return runner.step({
+        name: agent.slug,
+        kind: "agent",
+        input,
+        run: async (step) => {
+          const result = await currentAgentHost().prompt(agent, {
+            ...input,
+            step: { runId: step.runId, stepId: step.stepId, childRunId: step.childRunId(), signal: step.signal },
+          });
+          if (result.status !== "success") {
+            throw new KeystrokeError(
+              "internal",
+              `Agent ${agent.slug} ${result.status}: ${result.error?.message ?? "no answer"}`,
+              {
+                details: { runId: result.runId, sessionId: result.sessionId },
+              },
+            );
+          }
+          return result;
+        },
+      });
+    },
   };
   return agent;
 }

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KeystrokeError, newEventId, newRunId, type RunEventInput, type StoredEvent } from "@keystroke/core";
+import { KeystrokeError, type RunEventInput, type StoredEvent } from "@keystroke/core";
+import { newEventId, newRunId } from "@keystroke/core/ids";
 import { type RunningServer, startServer } from "@keystroke/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closedPort } from "../../../../tests/support/closed-port.js";

@@ -14,14 +14,18 @@ import {
 } from "@keystroke/core";
 import type {
   AgentList,
-  Health,
-  IngestResult,
+  HealthReply,
+  IngestReply,
   PageRequest,
   PromptResult,
   RunInclude,
   RunPage,
-  RunView,
+  RunViewReply,
   SessionPage,
+  TriggerInvoked,
+  TriggerList,
+  WorkflowList,
+  WorkflowRunStarted,
 } from "./responses.js";
 import { readServerSentEvents } from "./server-sent-events.js";
 import { type HttpFetch, send, sendJson } from "./transport.js";
@@ -38,6 +42,29 @@ export interface KeystrokeClientOptions {
 export interface SessionListRequest extends PageRequest {
   status?: readonly RunStatus[] | undefined;
   project?: readonly string[] | undefined;
+}
+
+/** Which runs of a workflow to list, and which page. */
+export interface WorkflowRunListRequest extends PageRequest {
+  status?: readonly RunStatus[] | undefined;
+}
+
+/** How a workflow run is started. */
+export interface RunWorkflowOptions {
+  /** Sent as-is: the CLI says who it is with `x-keystroke-client`. */
+  headers?: Record<string, string> | undefined;
+}
+
+/** Which attachments of a trigger source a request is about; none names them all. */
+export interface TriggerTarget {
+  workflow?: string | undefined;
+  agent?: string | undefined;
+}
+
+/** How a trigger source is fired by hand. */
+export interface InvokeTriggerRequest extends TriggerTarget {
+  /** The event the source hands its attachments, as a real delivery would. */
+  input?: unknown;
 }
 
 /** Where an event stream starts and what stops it. */
@@ -73,12 +100,12 @@ export class KeystrokeClient {
   }
 
   /** `GET /api/health`. */
-  health(): Promise<Health> {
+  health(): Promise<HealthReply> {
     return sendJson(this, this.url("/api/health"));
   }
 
   /** `POST /api/ingest`: one batch of one run's events; resolves after the server committed it. */
-  ingest(batch: IngestBatchInput): Promise<IngestResult> {
+  ingest(batch: IngestBatchInput): Promise<IngestReply> {
     return sendJson(this, this.url("/api/ingest"), {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -94,7 +121,7 @@ export class KeystrokeClient {
   }
 
   /** `GET /api/history/:runId` with the parts of `include` paged in. */
-  getRun(runId: string, include: RunInclude = {}): Promise<RunView> {
+  getRun(runId: string, include: RunInclude = {}): Promise<RunViewReply> {
     const path = `/api/history/${encodeURIComponent(runId)}`;
     return sendJson(this, this.url(path, includeParams(include)));
   }
@@ -109,7 +136,7 @@ export class KeystrokeClient {
   }
 
   /** `GET /api/agents/:slug/sessions/:sessionId`: the session's run, like getRun. */
-  getSession(slug: string, sessionId: string, include: RunInclude = {}): Promise<RunView> {
+  getSession(slug: string, sessionId: string, include: RunInclude = {}): Promise<RunViewReply> {
     const path = `/api/agents/${encodeURIComponent(slug)}/sessions/${encodeURIComponent(sessionId)}`;
     return sendJson(this, this.url(path, includeParams(include)));
   }
@@ -117,6 +144,73 @@ export class KeystrokeClient {
   /** `GET /api/agents`: the agents of the project the server hosts. */
   listAgents(): Promise<AgentList> {
     return sendJson(this, this.url("/api/agents"));
+  }
+
+  /** `GET /api/workflows`: the workflows of the project the server hosts, with their input and output schemas. */
+  listWorkflows(): Promise<WorkflowList> {
+    return sendJson(this, this.url("/api/workflows"));
+  }
+
+  /**
+   * `POST /api/workflows/:slug/runs`: starts a run with `input` and resolves as soon as it is
+   * created (it runs in the background). Input the workflow refuses rejects with `invalid_input`
+   * naming the field, and no run is created.
+   *
+   * @example
+   * const { runId } = await client.runWorkflow("fulfil-order", { orderId: "A-1001" });
+   * for await (const event of client.streamEvents(runId)) if (event.type === "run.finished") break;
+   */
+  runWorkflow(slug: string, input: unknown, options: RunWorkflowOptions = {}): Promise<WorkflowRunStarted> {
+    return sendJson(this, this.url(`/api/workflows/${encodeURIComponent(slug)}/runs`), {
+      method: "POST",
+      headers: { "content-type": "application/json", ...options.headers },
+      body: JSON.stringify({ input }),
+    });
+  }
+
+  /** `GET /api/workflows/:slug/runs`: one page of a workflow's runs, newest first. */
+  listWorkflowRuns(slug: string, request: WorkflowRunListRequest = {}): Promise<RunPage> {
+    const params = new URLSearchParams();
+    if (request.status?.length) params.set("status", request.status.join(","));
+    setPage(params, "", request);
+    return sendJson(this, this.url(`/api/workflows/${encodeURIComponent(slug)}/runs`, params));
+  }
+
+  /** `GET /api/workflows/:slug/runs/:runId`: one run of the workflow, like getRun; not_found for another workflow's run. */
+  getWorkflowRun(slug: string, runId: string, include: RunInclude = {}): Promise<RunViewReply> {
+    const path = `/api/workflows/${encodeURIComponent(slug)}/runs/${encodeURIComponent(runId)}`;
+    return sendJson(this, this.url(path, includeParams(include)));
+  }
+
+  /** `GET /api/trigger-sources`: every attachment of every trigger source of the hosted project. */
+  listTriggers(): Promise<TriggerList> {
+    return sendJson(this, this.url("/api/trigger-sources"));
+  }
+
+  /**
+   * `POST /api/trigger-sources/:slug/invoke`: fires the source now, as a real delivery, for all
+   * its attachments or the one `workflow` or `agent` names; resolves with the runs it started.
+   *
+   * @example
+   * const { runIds } = await client.invokeTrigger("new-orders", { input: { orderId: "A-1" }, workflow: "fulfil-order" });
+   */
+  invokeTrigger(slug: string, request: InvokeTriggerRequest = {}): Promise<TriggerInvoked> {
+    const { input, workflow, agent } = request;
+    return this.postTrigger(slug, "invoke", { input, workflow, agent });
+  }
+
+  /**
+   * `POST /api/trigger-sources/:slug/disable` or `/enable`: turns the source's attachments (or the
+   * one `target` names) off or on; resolves with the attachments changed.
+   */
+  setTriggerEnabled(slug: string, enabled: boolean, target: TriggerTarget = {}): Promise<TriggerList> {
+    return this.postTrigger(slug, enabled ? "enable" : "disable", { workflow: target.workflow, agent: target.agent });
+  }
+
+  /** `GET /api/trigger-sources/:slug/runs/:runId`: a run the source started, like getRun; not_found for any other run. */
+  getTriggerRun(slug: string, runId: string, include: RunInclude = {}): Promise<RunViewReply> {
+    const path = `/api/trigger-sources/${encodeURIComponent(slug)}/runs/${encodeURIComponent(runId)}`;
+    return sendJson(this, this.url(path, includeParams(include)));
   }
 
   /**
@@ -152,7 +246,10 @@ export class KeystrokeClient {
     );
   }
 
-  /** `POST /api/runs/:runId/cancel`: stops a running session; resolves with its final status. */
+  /**
+   * `POST /api/runs/:runId/cancel`: stops a running session, or a queued, running, sleeping or
+   * waiting workflow run; resolves with its final status (`conflict` when it already finished).
+   */
   cancelRun(runId: string): Promise<{ runId: string; status: RunStatus }> {
     return sendJson(this, this.url(`/api/runs/${encodeURIComponent(runId)}/cancel`), { method: "POST" });
   }
@@ -178,6 +275,14 @@ export class KeystrokeClient {
       if (signal?.aborted) return;
       throw thrown;
     }
+  }
+
+  private postTrigger<T>(slug: string, action: string, body: Record<string, unknown>): Promise<T> {
+    return sendJson(this, this.url(`/api/trigger-sources/${encodeURIComponent(slug)}/${action}`), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
   }
 
   private url(path: string, params?: URLSearchParams): URL {

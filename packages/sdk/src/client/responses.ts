@@ -1,37 +1,33 @@
 /**
- * The shapes the Keystroke HTTP API answers with (docs/http-api.md), built from core's read model.
+ * The shapes the Keystroke HTTP API answers with (docs/http-api.md). Each is inferred from core's
+ * reply schema, the one the server's OpenAPI document is generated from, so client and server
+ * cannot disagree; only what a request asks for is declared here.
  */
-import type { PageRequest, RunSummary } from "@keystroke/core";
+import type { PageRequest } from "@keystroke/core";
 
-export type { Page, PageRequest, RunPage, StoredLog, StoredMessage, StoredStep } from "@keystroke/core";
-
-/** `GET /api/health`. */
-export interface Health {
-  status: "ok";
-  version: string;
-  store: string;
-  uptimeMs: number;
-}
-
-/** `POST /api/ingest`: how the batch was taken, after commit. */
-export interface IngestResult {
-  runId: string;
-  /** Events newly stored. */
-  accepted: number;
-  /** Events skipped because their eventId was already stored. */
-  duplicates: number;
-  /** Sequence number of the run's last stored event. */
-  lastSeq: number;
-}
-
-/** `GET /api/agents/:slug/sessions`. */
-export interface SessionPage {
-  sessions: RunSummary[];
-  nextCursor: string | null;
-}
-
-/** `GET /api/history/:runId` and `GET /api/agents/:slug/sessions/:sessionId`. */
-export type { RunViewReply as RunView } from "@keystroke/core";
+export type {
+  AgentInfo,
+  AgentList,
+  HealthReply,
+  IngestReply,
+  Page,
+  PageRequest,
+  PromptResult,
+  RunPage,
+  RunViewReply,
+  SessionPage,
+  StoredLog,
+  StoredMessage,
+  StoredStep,
+  TriggerDelivery,
+  TriggerInfo,
+  TriggerInvoked,
+  TriggerList,
+  TriggerSourceInfo,
+  WorkflowInfo,
+  WorkflowList,
+  WorkflowRunStarted,
+} from "@keystroke/core";
 
 /**
  * What a detail request pages in beside the run. `true` asks for the first page with the
@@ -45,22 +41,3 @@ export interface RunInclude {
   trace?: true | { spans?: PageRequest; logs?: PageRequest };
   steps?: true | PageRequest;
 }
-
-/** One agent of `GET /api/agents`. */
-export interface AgentInfo {
-  slug: string;
-  name: string;
-  description: string;
-  model: string;
-  thinkingLevel: string;
-  maxSteps: number;
-  tools: { slug: string; name: string; kind: "action" | "agent" }[];
-}
-
-/** `GET /api/agents`: the agents of the project the server hosts. */
-export interface AgentList {
-  project: string | null;
-  agents: AgentInfo[];
-}
-
-export type { PromptResult } from "../agent/define-agent.js";

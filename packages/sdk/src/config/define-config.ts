@@ -1,4 +1,5 @@
 import { KeystrokeError, slugSchema } from "@keystroke/core";
+import { checkSlackGatewayConfig, type SlackGatewayConfig } from "./slack-gateway-config.js";
 
 /** An OpenAI-compatible endpoint, usable as `name/model-id` in an agent's `model`. */
 export interface ProviderConfig {
@@ -14,6 +15,8 @@ export interface KeystrokeConfig {
   project: string;
   /** Extra model vendors: OpenAI-compatible endpoints, keyed by the vendor name agents use. */
   providers?: Record<string, ProviderConfig>;
+  /** Where messages from chat tools reach an agent: `slack` (see the README's Slack section). */
+  gateways?: { slack?: SlackGatewayConfig };
 }
 
 /**
@@ -55,5 +58,6 @@ export function defineConfig(config: KeystrokeConfig): KeystrokeConfig {
       );
     }
   }
+  if (config.gateways?.slack !== undefined) checkSlackGatewayConfig(config.gateways.slack);
   return config;
 }

@@ -5,12 +5,13 @@
  * messages and usage, function calls as `execute_tool` — and sends them as OTLP/JSON to a
  * Keystroke server's `/v1/traces`, where they become agent sessions like native ones.
  *
- * Sends are at most `maxBatch` spans each, time out, and are retried (a bounded number of times)
- * when the server answers 429, 502, 503 or 504 — after the Retry-After it names — or cannot be
+ * The spans go through the shared OTLP sender (../otlp-sender): bounded, batched, timed out and
+ * retried on 429, 502, 503 and 504 after the Retry-After named, or when the server cannot be
  * reached; the server derives every id from the spans, so a retried send adds nothing twice.
  */
 import { createHash } from "node:crypto";
 import type { Trace, TracingProcessor } from "@openai/agents-core";
+import { OtlpSender } from "../otlp-sender/otlp-sender.js";
 import { toGenAiMessages } from "./agent-items.js";
 import { exportRequest, type OtlpSpanJson, type Value } from "./otlp-json.js";
 
@@ -31,6 +32,8 @@ export interface KeystrokeProcessorOptions {
   timeoutMs?: number;
   /** Tries per request, the first included. Default 3. */
   maxAttempts?: number;
+  /** Spans queued and in flight at most; past it the oldest queued are dropped. Default 8,192. */
+  maxQueued?: number;
   /** Told about a batch that could not be delivered; by default it is written to stderr. */
   onError?: (error: Error) => void;
 }
@@ -69,20 +72,6 @@ const count = (value: unknown): number | undefined =>
   typeof value === "number" && Number.isFinite(value) ? value : undefined;
 const millis = (iso: string | null, fallback: number) => (iso ? Date.parse(iso) : fallback);
 
-const retryable = new Set([429, 502, 503, 504]);
-/** The longest Retry-After honoured, in seconds. */
-const MAX_RETRY_AFTER_S = 30;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Seconds from a Retry-After header (seconds or an HTTP date); 1 when absent or unreadable. */
-function retryAfterSeconds(header: string | null, now = Date.now()): number {
-  if (header === null || header.trim() === "") return 1;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.min(Math.max(seconds, 0), MAX_RETRY_AFTER_S);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? 1 : Math.min(Math.max((date - now) / 1000, 0), MAX_RETRY_AFTER_S);
-}
-
 /**
  * Exports the OpenAI Agents SDK's traces to Keystroke.
  *
@@ -92,15 +81,23 @@ function retryAfterSeconds(header: string | null, now = Date.now()): number {
  * addTraceProcessor(new KeystrokeProcessor({ project: "support" }));
  */
 export class KeystrokeProcessor implements TracingProcessor {
-  private readonly url: string;
   private readonly traces = new Map<string, TraceState>();
-  private queue: OtlpSpanJson[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private sending: Promise<void> = Promise.resolve();
+  private readonly sender: OtlpSender<OtlpSpanJson>;
 
-  constructor(private readonly options: KeystrokeProcessorOptions = {}) {
+  constructor(options: KeystrokeProcessorOptions = {}) {
     const base = options.url ?? process.env.KEYSTROKE_URL ?? "http://127.0.0.1:3400";
-    this.url = `${base.replace(/\/+$/, "")}/v1/traces`;
+    const serviceName = options.serviceName ?? "openai-agents";
+    this.sender = new OtlpSender({
+      url: `${base.replace(/\/+$/, "")}/v1/traces`,
+      encode: (spans) => ({ body: JSON.stringify(exportRequest(serviceName, spans)), contentType: "application/json" }),
+      headers: { ...(options.project ? { "x-keystroke-project": options.project } : {}), ...options.headers },
+      delayMs: options.delayMs,
+      maxBatch: options.maxBatch,
+      maxQueued: options.maxQueued,
+      timeoutMs: options.timeoutMs,
+      maxAttempts: options.maxAttempts,
+      onError: options.onError ?? ((e) => process.stderr.write(`keystroke/openai-agents: ${e.message}\n`)),
+    });
   }
 
   async onTraceStart(trace: Trace): Promise<void> {
@@ -111,22 +108,24 @@ export class KeystrokeProcessor implements TracingProcessor {
     const state = this.traces.get(trace.traceId) ?? traceState(trace);
     this.traces.delete(trace.traceId);
     state.userId = userIdOf(trace.metadata) ?? state.userId;
-    this.queue.push({
-      traceId: traceHex(trace.traceId),
-      spanId: hex16(`${trace.traceId}:root`),
-      name: `invoke_agent ${state.agentName ?? trace.name}`,
-      startMs: state.startMs,
-      endMs: Date.now(),
-      attributes: {
-        "gen_ai.operation.name": "invoke_agent",
-        "gen_ai.agent.name": state.agentName ?? trace.name,
-        "gen_ai.provider.name": "openai",
-        "gen_ai.conversation.id": state.conversationId,
-        "user.id": state.userId,
-        "openai_agents.workflow_name": trace.name,
+    this.sender.add([
+      {
+        traceId: traceHex(trace.traceId),
+        spanId: hex16(`${trace.traceId}:root`),
+        name: `invoke_agent ${state.agentName ?? trace.name}`,
+        startMs: state.startMs,
+        endMs: Date.now(),
+        attributes: {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": state.agentName ?? trace.name,
+          "gen_ai.provider.name": "openai",
+          "gen_ai.conversation.id": state.conversationId,
+          "user.id": state.userId,
+          "openai_agents.workflow_name": trace.name,
+        },
       },
-    });
-    void this.flush();
+    ]);
+    void this.sender.flush();
   }
 
   async onSpanStart(_span: AnySpan): Promise<void> {}
@@ -141,27 +140,27 @@ export class KeystrokeProcessor implements TracingProcessor {
       "user.id": userIdOf(span.traceMetadata) ?? state?.userId,
       ...this.attributesOf(data, state),
     };
-    this.queue.push({
-      traceId: traceHex(span.traceId),
-      spanId: hex16(span.spanId),
-      parentSpanId: span.parentId ? hex16(span.parentId) : hex16(`${span.traceId}:root`),
-      name: nameOf(data),
-      startMs: millis(span.startedAt, now),
-      endMs: millis(span.endedAt, now),
-      attributes,
-      ...(span.error ? { error: span.error.message } : {}),
-    });
-    if (this.queue.length >= this.maxBatch) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.options.delayMs ?? 1000);
+    this.sender.add([
+      {
+        traceId: traceHex(span.traceId),
+        spanId: hex16(span.spanId),
+        parentSpanId: span.parentId ? hex16(span.parentId) : hex16(`${span.traceId}:root`),
+        name: nameOf(data),
+        startMs: millis(span.startedAt, now),
+        endMs: millis(span.endedAt, now),
+        attributes,
+        ...(span.error ? { error: span.error.message } : {}),
+      },
+    ]);
   }
 
   /** Sends what is queued; resolves once everything queued so far is sent (or given up on). */
   forceFlush(): Promise<void> {
-    return this.flush();
+    return this.sender.flush();
   }
 
   async shutdown(): Promise<void> {
-    await this.flush();
+    await this.sender.close();
   }
 
   private attributesOf(data: Json, state: TraceState | undefined): Record<string, Value> {
@@ -228,56 +227,6 @@ export class KeystrokeProcessor implements TracingProcessor {
       "gen_ai.input.messages": json(toGenAiMessages(input)),
       "gen_ai.output.messages": json(outputMessages),
     };
-  }
-
-  private flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    while (this.queue.length > 0) {
-      const spans = this.queue.splice(0, this.maxBatch);
-      this.sending = this.sending.then(() => this.send(spans));
-    }
-    return this.sending;
-  }
-
-  private get maxBatch(): number {
-    return this.options.maxBatch ?? 512;
-  }
-
-  private async send(spans: OtlpSpanJson[]): Promise<void> {
-    const body = JSON.stringify(exportRequest(this.options.serviceName ?? "openai-agents", spans));
-    const attempts = Math.max(1, this.options.maxAttempts ?? 3);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const response = await fetch(this.url, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            ...(this.options.project ? { "x-keystroke-project": this.options.project } : {}),
-            ...this.options.headers,
-          },
-          body,
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-        });
-        const text = await response.text();
-        if (response.ok) return;
-        const failure = new Error(`Keystroke answered ${response.status} to ${this.url}: ${text.slice(0, 300)}`);
-        if (!retryable.has(response.status) || attempt >= attempts) return this.report(failure);
-        await sleep(retryAfterSeconds(response.headers.get("retry-after")) * 1000);
-      } catch (error) {
-        const failure = error instanceof Error ? error : new Error(String(error));
-        if (attempt >= attempts) {
-          return this.report(new Error(`Could not send spans to ${this.url}: ${failure.message}`, { cause: failure }));
-        }
-        await sleep(250 * 2 ** (attempt - 1));
-      }
-    }
-  }
-
-  private report(error: Error): void {
-    const report =
-      this.options.onError ?? ((e: Error) => process.stderr.write(`keystroke/openai-agents: ${e.message}\n`));
-    report(error);
   }
 }
 

@@ -3,17 +3,8 @@
  * an agent run through a sink (the one write path). It owns what only a live process knows: which
  * runs are executing here (to cancel them) and the order of prompts within a session.
  */
-import {
-  type Actor,
-  KeystrokeError,
-  type Message,
-  newEventId,
-  newRunId,
-  newSessionId,
-  newSpanId,
-  newTraceId,
-  type RunSource,
-} from "@keystroke/core";
+import { type Actor, KeystrokeError, type Message, type RunSource } from "@keystroke/core";
+import { newEventId, newRunId, newSessionId, newSpanId, newTraceId } from "@keystroke/core/ids";
 import type { Agent, PromptResult } from "../agent/define-agent.js";
 import type { ProviderConfig } from "../config/define-config.js";
 import { type ResolvedModel, resolveModel } from "../models/resolve-model.js";
@@ -54,6 +45,10 @@ export interface RuntimePromptOptions {
   trigger?: { label: string; value?: unknown };
   actor?: Actor;
   signal?: AbortSignal;
+  /** The workflow step this prompt runs as: a new session gets `runId` and links to the step. */
+  step?: { runId: string; stepId: string; childRunId: string } | undefined;
+  /** The run id of a new session, chosen by the caller (a trigger answers with it before the turn ends). */
+  runId?: string;
 }
 
 interface ParentLink {
@@ -128,7 +123,7 @@ export class AgentRuntime {
     const existing = parent
       ? undefined
       : await this.options.sessions.find({ project, slug: agent.slug, sessionId: options.sessionId });
-    const runId = existing?.runId ?? parent?.childRunId ?? newRunId();
+    const runId = existing?.runId ?? parent?.childRunId ?? options.step?.childRunId ?? options.runId ?? newRunId();
     const recorder = new RunRecorder(runId, this.options.sink);
     const controller = new AbortController();
     const abort = () => controller.abort();
@@ -152,6 +147,7 @@ export class AgentRuntime {
           trigger: options.trigger ?? { label: "API prompt" },
           actor: options.actor ?? localActor,
           ...(parent ? { parent: { runId: parent.runId, toolCallId: parent.toolCallId } } : {}),
+          ...(options.step ? { parent: { runId: options.step.runId, stepId: options.step.stepId } } : {}),
           status: "queued",
         });
         recorder.emit({ type: "run.started" });

@@ -4,7 +4,7 @@
  * records an `execute_tool` span; the conversation parts (call, result, error) are recorded by
  * the turn from the model stream, so they follow the assistant message they belong to.
  */
-import { newSpanId } from "@keystroke/core";
+import { newSpanId } from "@keystroke/core/ids";
 import { type Tool, tool } from "ai";
 import { z } from "zod";
 import type { Action } from "../action/define-action.js";

@@ -6,8 +6,8 @@
  */
 
 import type { ErrorPayload, Message, MessagePart, Usage } from "@keystroke/core";
-import { newEventId, newSpanId } from "@keystroke/core";
 import { modelCost } from "@keystroke/core/cost";
+import { newEventId, newSpanId } from "@keystroke/core/ids";
 import { type LanguageModelUsage, type ModelMessage, stepCountIs, streamText } from "ai";
 import { type Agent, isAgent } from "../agent/define-agent.js";
 import type { ResolvedModel } from "../models/resolve-model.js";
@@ -39,7 +39,7 @@ export interface TurnOutcome {
   error?: ErrorPayload;
 }
 
-const toUsage = (usage: LanguageModelUsage | undefined): Usage => ({
+export const toUsage = (usage: LanguageModelUsage | undefined): Usage => ({
   inputTokens: usage?.inputTokens ?? 0,
   outputTokens: usage?.outputTokens ?? 0,
   cacheReadTokens: usage?.inputTokenDetails?.cacheReadTokens ?? 0,

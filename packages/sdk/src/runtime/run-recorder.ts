@@ -6,7 +6,8 @@
  * batch in flight per run, so the store sees them in the order they happened. A person watching
  * sees events within that window; `flush()` sends at once and resolves when all is committed.
  */
-import { newEventId, type RunEvent } from "@keystroke/core";
+import type { RunEvent } from "@keystroke/core";
+import { newEventId } from "@keystroke/core/ids";
 
 /** Where recorded events go: the server's ingest queue, or `POST /api/ingest` in another process. */
 export interface RunEventSink {

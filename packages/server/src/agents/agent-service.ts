@@ -39,6 +39,11 @@ export class AgentService {
     return this.project?.config.project;
   }
 
+  /** The project served now (a reload replaces it), or undefined before one is loaded. */
+  get current(): LoadedProject | undefined {
+    return this.project;
+  }
+
   /** Serves `project` from now on (a reload keeps the one runtime, so sessions stay in order). */
   use(project: LoadedProject): void {
     this.project = project;
@@ -57,8 +62,20 @@ export class AgentService {
     });
     const runtime = this.runtime;
     this.uninstall = installAgentHost({
-      prompt: (agent, input) =>
-        runtime.prompt(agent, { ...input, source: "workflow", trigger: { label: "Workflow step" } }),
+      prompt: (agent, { step, ...input }) =>
+        runtime.prompt(
+          agent,
+          step
+            ? {
+                ...input,
+                source: "workflow",
+                trigger: { label: "Workflow step", value: { runId: step.runId, stepId: step.stepId } },
+                actor: { type: "workflow", id: step.runId },
+                step,
+                signal: step.signal,
+              }
+            : { ...input, source: "api", trigger: { label: "Project code" } },
+        ),
     });
   }
 
@@ -80,7 +97,7 @@ export class AgentService {
 
   prompt(
     slug: string,
-    input: { message: string; sessionId?: string },
+    input: { message: string; sessionId?: string; runId?: string },
     origin: PromptOrigin,
     signal?: AbortSignal,
   ): Promise<PromptResult> {

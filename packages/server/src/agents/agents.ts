@@ -4,16 +4,17 @@
  * the session's run events (its subagents' too) as they commit, then the result.
  */
 import type { ServerResponse } from "node:http";
-import { newSessionId, type StoredEvent, toKeystrokeError } from "@keystroke/core";
+import { type AgentList, type StoredEvent, toKeystrokeError } from "@keystroke/core";
+import { newSessionId } from "@keystroke/core/ids";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { isAgent } from "keystroke/agent";
+import { sseMessage } from "../events/sse-frame.js";
 import { openSseResponse } from "../events/sse-response.js";
 import type { ServerContext } from "../server-context.js";
 import { parsePromptBody } from "./prompt-body.js";
 import { promptOrigin } from "./prompt-origin.js";
 
 const wantsStream = (request: FastifyRequest) => (request.headers.accept ?? "").includes("text/event-stream");
-const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
 /** Registers the agent routes; without a project they answer with no agents. */
 export function agentRoutes(app: FastifyInstance, { agents, bus }: ServerContext): void {
@@ -23,22 +24,25 @@ export function agentRoutes(app: FastifyInstance, { agents, bus }: ServerContext
     done();
   });
 
-  app.get("/api/agents", async () => ({
-    project: agents.projectSlug ?? null,
-    agents: agents.list().map((agent) => ({
-      slug: agent.slug,
-      name: agent.name,
-      description: agent.description,
-      model: agent.model,
-      thinkingLevel: agent.thinkingLevel,
-      maxSteps: agent.maxSteps,
-      tools: agent.tools.map((tool) => ({
-        slug: tool.slug,
-        name: tool.name,
-        kind: isAgent(tool) ? "agent" : "action",
+  app.get(
+    "/api/agents",
+    async (): Promise<AgentList> => ({
+      project: agents.projectSlug ?? null,
+      agents: agents.list().map((agent) => ({
+        slug: agent.slug,
+        name: agent.name,
+        description: agent.description,
+        model: agent.model,
+        thinkingLevel: agent.thinkingLevel,
+        maxSteps: agent.maxSteps,
+        tools: agent.tools.map((tool) => ({
+          slug: tool.slug,
+          name: tool.name,
+          kind: isAgent(tool) ? "agent" : "action",
+        })),
       })),
-    })),
-  }));
+    }),
+  );
 
   app.post<{ Params: { slug: string } }>("/api/agents/:slug/prompt", async (request, reply) => {
     const { slug } = request.params;
@@ -57,7 +61,7 @@ export function agentRoutes(app: FastifyInstance, { agents, bus }: ServerContext
         (run.parentRunId !== null && runs.has(run.parentRunId));
       if (!ours) return;
       runs.add(runId);
-      response.write(events.map((event: StoredEvent) => frame(event.type, event)).join(""));
+      response.write(events.map((event: StoredEvent) => sseMessage(event.type, event)).join(""));
     });
     response.on("close", () => {
       unsubscribe();
@@ -66,9 +70,9 @@ export function agentRoutes(app: FastifyInstance, { agents, bus }: ServerContext
     try {
       // The session goes on if the client leaves: it is recorded either way.
       const result = await agents.prompt(slug, { ...body, sessionId }, origin);
-      response.write(frame("result", result));
+      response.write(sseMessage("result", result));
     } catch (error) {
-      response.write(frame("error", toKeystrokeError(error).toBody()));
+      response.write(sseMessage("error", toKeystrokeError(error).toBody()));
     }
     unsubscribe();
     response.end();

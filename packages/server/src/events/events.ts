@@ -11,7 +11,7 @@ import { integerParam } from "../paging/query-params.js";
 import { parseRunIdParam, runNotFound } from "../runs/run-id-param.js";
 import type { ServerContext } from "../server-context.js";
 import { followRunEvents } from "./run-event-feed.js";
-import { sseFrame, sseHeartbeat } from "./sse-frame.js";
+import { sseFrame, sseHeartbeat, sseMessage } from "./sse-frame.js";
 import { openSseResponse } from "./sse-response.js";
 
 /** How often an idle stream sends a comment, so proxies and load balancers keep it open. */
@@ -63,6 +63,9 @@ export function eventRoutes(app: FastifyInstance, { store, bus }: ServerContext)
       onError: (error) => {
         request.log.error({ err: error }, "event stream failed");
         response.end();
+      },
+      onMoved: (intoRunId) => {
+        response.end(sseMessage("run.moved", { type: "run.moved", runId, intoRunId }));
       },
     });
     const heartbeat = setInterval(() => response.write(sseHeartbeat), HEARTBEAT_MS);

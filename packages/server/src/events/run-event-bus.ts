@@ -11,6 +11,8 @@ export interface PublishedBatch {
   runId: string;
   events: readonly StoredEvent[];
   run: RunSummary;
+  /** The run is gone: another run absorbed its events (`run.absorbed`), and `run` is its last History row. */
+  movedTo?: string;
 }
 
 export type BatchListener = (batch: PublishedBatch) => void;
@@ -65,7 +67,7 @@ export class RunEventBus {
 
   /** Delivers a committed batch to its run's subscribers, then to subscribers of all runs. */
   publish(batch: PublishedBatch): void {
-    if (batch.events.length === 0) return;
+    if (batch.events.length === 0 && batch.movedTo === undefined) return;
     const listeners = this.#byRun.get(batch.runId);
     if (listeners !== undefined) for (const listener of [...listeners]) this.#deliver(listener, batch);
     for (const listener of [...this.#all]) this.#deliver(listener, batch);

@@ -22,6 +22,8 @@ export interface RunEventFeedOptions {
   send: (events: readonly StoredEvent[]) => void | Promise<void>;
   /** Called once if reading the store or sending fails; the feed stops. */
   onError: (error: unknown) => void;
+  /** Called once when another run absorbs this one (its events moved there); the feed stops. */
+  onMoved?: (intoRunId: string) => void;
 }
 
 export interface RunEventFeed {
@@ -83,6 +85,11 @@ export function followRunEvents(options: RunEventFeedOptions): RunEventFeed {
 
   const unsubscribe = bus.subscribe(runId, (batch) => {
     if (stopped) return;
+    if (batch.movedTo !== undefined) {
+      stop();
+      options.onMoved?.(batch.movedTo);
+      return;
+    }
     pending.push(batch.events);
     void drain(false);
   });

@@ -1,4 +1,4 @@
-import { KeystrokeError } from "@keystroke/core";
+import { type HealthReply, KeystrokeError } from "@keystroke/core";
 import type { FastifyInstance } from "fastify";
 import type { ServerContext } from "../server-context.js";
 
@@ -7,7 +7,7 @@ import type { ServerContext } from "../server-context.js";
  * has answered a one-row read, 503 `unavailable` when it cannot.
  */
 export function healthRoutes(app: FastifyInstance, { store, version, startedAt }: ServerContext): void {
-  app.get("/api/health", async () => {
+  app.get("/api/health", async (): Promise<HealthReply> => {
     try {
       await store.listRuns({}, { limit: 1 });
     } catch (error) {

@@ -14,7 +14,7 @@ import { parseRunFilter, type QueryParams, type RunFilter, type RunSummary } fro
 import type { RunStore } from "@keystroke/store";
 import type { FastifyInstance } from "fastify";
 import { HEARTBEAT_MS } from "../events/events.js";
-import { sseHeartbeat } from "../events/sse-frame.js";
+import { sseHeartbeat, sseMessage } from "../events/sse-frame.js";
 import { openSseResponse } from "../events/sse-response.js";
 import type { ServerContext } from "../server-context.js";
 
@@ -26,6 +26,8 @@ const MATCH_PAGE = 1000;
 export interface HistoryLiveChange {
   run: RunSummary;
   matches: boolean;
+  /** The run is gone from History: another run absorbed its events (`run.absorbed`). */
+  removed?: true;
 }
 
 /** The History list of `filter` between two trigger times; undefined when it is longer than a page. */
@@ -66,8 +68,6 @@ export async function runsMatchingFilter(
   return matching;
 }
 
-const frame = (change: HistoryLiveChange) => `event: run\ndata: ${JSON.stringify(change)}\n\n`;
-
 /** Registers the live History feed; open streams end when the server closes. */
 export function historyLiveRoutes(app: FastifyInstance, { store, bus }: ServerContext): void {
   const open = new Set<ServerResponse>();
@@ -82,12 +82,19 @@ export function historyLiveRoutes(app: FastifyInstance, { store, bus }: ServerCo
     open.add(response);
 
     const pending = new Map<string, RunSummary>();
+    const removed = new Set<string>();
     let timer: NodeJS.Timeout | undefined;
     let sending = Promise.resolve();
     const send = async (runs: RunSummary[]) => {
       const matching = await runsMatchingFilter(store, filter, runs);
       let text = "";
-      for (const run of runs) text += frame({ run, matches: matching.has(run.runId) });
+      for (const run of runs) {
+        const gone = removed.delete(run.runId);
+        const change: HistoryLiveChange = gone
+          ? { run, matches: false, removed: true }
+          : { run, matches: matching.has(run.runId) };
+        text += sseMessage("run", change);
+      }
       if (!response.writableEnded) response.write(text);
     };
     const flush = () => {
@@ -103,6 +110,8 @@ export function historyLiveRoutes(app: FastifyInstance, { store, bus }: ServerCo
     };
     const unsubscribe = bus.subscribeAll((batch) => {
       pending.set(batch.runId, batch.run);
+      if (batch.movedTo !== undefined) removed.add(batch.runId);
+      else removed.delete(batch.runId);
       timer ??= setTimeout(flush, LIVE_COALESCE_MS);
     });
     const heartbeat = setInterval(() => response.write(sseHeartbeat), HEARTBEAT_MS);

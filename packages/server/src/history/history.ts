@@ -11,7 +11,7 @@ import { parseRunIdParam, runNotFound } from "../runs/run-id-param.js";
 import type { ServerContext } from "../server-context.js";
 
 /** Registers `GET /api/history` and `GET /api/history/:runId`. */
-export function historyRoutes(app: FastifyInstance, { store }: ServerContext): void {
+export function historyRoutes(app: FastifyInstance, { store, workflows }: ServerContext): void {
   app.get("/api/history", async (request) => {
     const query = request.query as QueryParams;
     const filter = parseRunFilter(query, runListPageParams);
@@ -24,6 +24,6 @@ export function historyRoutes(app: FastifyInstance, { store }: ServerContext): v
     const { parts, include } = parseRunViewQuery(request.query as QueryParams);
     const view = await store.getRun(runId, include);
     if (view === undefined) throw runNotFound(runId);
-    return toRunViewReply(view, parts);
+    return toRunViewReply(view, parts, (runId, stepId) => workflows.resumeUrl(runId, stepId));
   });
 }

@@ -5,20 +5,9 @@
  * acknowledged only after the commit. This route is the hot path of recording, so it adds
  * nothing per event on top of validation and the store.
  */
-import { parseIngestBatch } from "@keystroke/core";
+import { type IngestReply, parseIngestBatch } from "@keystroke/core";
 import type { FastifyInstance } from "fastify";
 import type { ServerContext } from "../server-context.js";
-
-/** The answer to an ingested batch. */
-export interface IngestReply {
-  runId: string;
-  /** Events newly stored. */
-  accepted: number;
-  /** Events skipped because their eventId was already stored (a retried batch). */
-  duplicates: number;
-  /** Sequence number of the run's last event after this batch. */
-  lastSeq: number;
-}
 
 /** Registers `POST /api/ingest`. */
 export function ingestRoutes(app: FastifyInstance, { ingest }: ServerContext): void {

@@ -1,26 +1,16 @@
 /**
  * The OpenAPI 3.1 document of the HTTP API, generated from the zod schemas that validate the
- * requests (core's ingest batch and RunFilter) and describe the answers, so it cannot drift from
- * what the server accepts. OpenAPI 3.1 schemas are JSON Schema 2020-12, zod 4's default target.
+ * requests (core's ingest batch and RunFilter) and from core's reply schemas (the one source of
+ * the answers' types, which the client and the web read too), so it cannot drift from the
+ * server. OpenAPI 3.1 schemas are JSON Schema 2020-12, zod 4's default target.
  */
 import { ingestBatchSchema, runEventSchema, runFilterParams, runFilterSchema } from "@keystroke/core";
 import { z } from "zod";
 import { promptBodySchema } from "../agents/prompt-body.js";
 import { runViewParts } from "../run-view/run-view-query.js";
-import {
-  agentListSchema,
-  cancelReplySchema,
-  errorBodySchema,
-  healthReplySchema,
-  ingestReplySchema,
-  promptReplySchema,
-  runDetailSchema,
-  runPageSchema,
-  runSummarySchema,
-  runViewReplySchema,
-  sessionPageSchema,
-  storedEventSchema,
-} from "./reply-schemas.js";
+import { triggerInvokeBodySchema, triggerTargetBodySchema } from "../triggers/trigger-control-routes.js";
+import { workflowRunBodySchema } from "../workflows/workflow-routes.js";
+import { type ReplySchemaName, replySchemas } from "./reply-schemas.js";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -32,7 +22,15 @@ interface Parameter {
   schema: JsonSchema;
 }
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+type InputSchemaName =
+  | "RunEventInput"
+  | "IngestBatchInput"
+  | "PromptInput"
+  | "WorkflowRunInput"
+  | "TriggerTargetInput"
+  | "TriggerInvokeInput";
+
+const ref = (name: ReplySchemaName | InputSchemaName) => ({ $ref: `#/components/schemas/${name}` });
 
 /** Named schemas, each converted once; references between them become `$ref`s. */
 function componentSchemas(): Record<string, JsonSchema> {
@@ -40,22 +38,11 @@ function componentSchemas(): Record<string, JsonSchema> {
   inputs.add(runEventSchema, { id: "RunEventInput" });
   inputs.add(ingestBatchSchema, { id: "IngestBatchInput" });
   inputs.add(promptBodySchema, { id: "PromptInput" });
+  inputs.add(workflowRunBodySchema, { id: "WorkflowRunInput" });
+  inputs.add(triggerTargetBodySchema, { id: "TriggerTargetInput" });
+  inputs.add(triggerInvokeBodySchema, { id: "TriggerInvokeInput" });
   const outputs = z.registry<{ id: string }>();
-  const named = {
-    RunSummary: runSummarySchema,
-    RunDetail: runDetailSchema,
-    StoredEvent: storedEventSchema,
-    RunPage: runPageSchema,
-    SessionPage: sessionPageSchema,
-    RunView: runViewReplySchema,
-    IngestReply: ingestReplySchema,
-    Health: healthReplySchema,
-    AgentList: agentListSchema,
-    PromptResult: promptReplySchema,
-    CancelReply: cancelReplySchema,
-    Error: errorBodySchema,
-  };
-  for (const [id, schema] of Object.entries(named)) outputs.add(schema, { id });
+  for (const [id, schema] of Object.entries(replySchemas)) outputs.add(schema, { id });
   const uri = (id: string) => `#/components/schemas/${id}`;
   const converted = {
     ...z.toJSONSchema(inputs, { io: "input", uri, unrepresentable: "any" }).schemas,
@@ -134,7 +121,7 @@ const errors = (...statuses: number[]) =>
 export function buildOpenApiDocument(version: string) {
   const runView = {
     parameters: runViewParameters(),
-    responses: { ...ok("The run and the parts asked for", ref("RunView")), ...errors(400, 404) },
+    responses: { ...ok("The run and the parts asked for", ref("RunViewReply")), ...errors(400, 404) },
   };
   return {
     openapi: "3.1.0",
@@ -144,7 +131,9 @@ export function buildOpenApiDocument(version: string) {
       description: "Every AI agent and workflow run, recorded and inspectable.",
     },
     paths: {
-      "/api/health": { get: { summary: "Health", responses: { ...ok("Serving", ref("Health")), ...errors(503) } } },
+      "/api/health": {
+        get: { summary: "Health", responses: { ...ok("Serving", ref("HealthReply")), ...errors(503) } },
+      },
       "/api/ingest": {
         post: {
           summary: "Append one batch of a run's events",
@@ -226,9 +215,67 @@ export function buildOpenApiDocument(version: string) {
           },
         },
       },
+      "/api/workflows": {
+        get: {
+          summary: "The workflows of the project this server hosts, with their input and output schemas",
+          responses: ok("The workflows", ref("WorkflowList")),
+        },
+      },
+      "/api/workflows/{slug}/runs": {
+        post: {
+          summary: "Start a run of a workflow",
+          description:
+            "Checks the input against the workflow's input schema (400 naming the field, and no run), records the run Queued and answers 202; it starts at once unless the workflow's concurrency limit is reached. POST /api/workflows/{slug} does the same.",
+          parameters: [pathParameter("slug", "Workflow slug")],
+          requestBody: { required: true, ...json(ref("WorkflowRunInput")) },
+          responses: {
+            "202": {
+              description: "Recorded; follow it with /api/runs/{runId}/events",
+              ...json(ref("WorkflowRunStarted")),
+            },
+            ...errors(400, 404),
+          },
+        },
+        get: {
+          summary: "List a workflow's runs, newest first",
+          parameters: [
+            pathParameter("slug", "Workflow slug"),
+            ...runFilterParameters().filter((p) => p.name === "status" || p.name === "project"),
+            ...pageParameters,
+          ],
+          responses: { ...ok("A page of runs", ref("RunPage")), ...errors(400) },
+        },
+      },
+      "/api/workflows/{slug}/runs/{runId}": {
+        get: {
+          summary: "One run of a workflow; a run waiting on a hook carries its resumeUrl",
+          ...runView,
+          parameters: [
+            pathParameter("slug", "Workflow slug"),
+            pathParameter("runId", "run_ + ULID"),
+            ...runView.parameters,
+          ],
+        },
+      },
+      "/api/hooks/{token}": {
+        post: {
+          summary: "Resume a run waiting on this hook with the JSON body",
+          description:
+            "The token is the credential and works once. A body that fails the hook's schema gets 400 naming the field and the run keeps waiting; a used token 409, an unknown one 404, an expired one 410.",
+          parameters: [pathParameter("token", "The hook's token, from its resumeUrl")],
+          requestBody: { content: { "application/json": { schema: {} } } },
+          responses: { ...ok("Resumed", ref("HookReply")), ...errors(400, 404, 409, 410) },
+        },
+        get: {
+          summary: "Resume a run waiting on this hook with no body (a link in an email or a chat)",
+          parameters: [pathParameter("token", "The hook's token, from its resumeUrl")],
+          responses: { ...ok("Resumed", ref("HookReply")), ...errors(400, 404, 409, 410) },
+        },
+      },
       "/api/runs/{runId}/cancel": {
         post: {
-          summary: "Cancel a running session; it is recorded canceled",
+          summary:
+            "Cancel a running session, or a queued, running, sleeping or waiting workflow run; it is recorded canceled",
           parameters: [pathParameter("runId", "run_ + ULID")],
           responses: { ...ok("Canceled", ref("CancelReply")), ...errors(400, 404, 409) },
         },
@@ -261,6 +308,82 @@ export function buildOpenApiDocument(version: string) {
               },
             },
             ...errors(400, 404),
+          },
+        },
+      },
+      "/api/gateways/slack/events": {
+        post: {
+          summary: "The Slack app's Events API Request URL: a signed delivery becomes (or continues) an agent session",
+          description:
+            "Needs X-Slack-Signature (v0, HMAC-SHA256 under the signing secret) and an X-Slack-Request-Timestamp within five minutes; answers url_verification with its challenge and acknowledges events at once, then posts the agent's answer in the thread.",
+          requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } },
+          responses: {
+            ...ok("Acknowledged, or the url_verification challenge", { type: "object" }),
+            ...errors(400, 401, 404, 413),
+          },
+        },
+      },
+      "/api/trigger-sources": {
+        get: {
+          summary:
+            "The hosted project's trigger attachments: source, target, enabled, next fire, last error, recent deliveries",
+          responses: ok("The attachments", ref("TriggerList")),
+        },
+      },
+      "/api/trigger-sources/{slug}/invoke": {
+        post: {
+          summary: "Fire a trigger source now, as a real delivery",
+          description:
+            "Webhook: `input` is the body (checked against the source's request schema, then filtered); cron: `input`, or the source's payload; poll: runs one tick. `workflow` or `agent` picks one attachment. Disabled attachments fire too.",
+          parameters: [pathParameter("slug", "Trigger source slug")],
+          requestBody: { ...json(ref("TriggerInvokeInput")) },
+          responses: {
+            "202": { description: "The runs started", ...json(ref("TriggerInvoked")) },
+            ...errors(400, 404),
+          },
+        },
+      },
+      "/api/trigger-sources/{slug}/disable": {
+        post: {
+          summary: "Disable a source's attachments (one with `workflow` or `agent`); kept across reloads and restarts",
+          parameters: [pathParameter("slug", "Trigger source slug")],
+          requestBody: { ...json(ref("TriggerTargetInput")) },
+          responses: { ...ok("The affected attachments", ref("TriggerList")), ...errors(400, 404) },
+        },
+      },
+      "/api/trigger-sources/{slug}/enable": {
+        post: {
+          summary: "Enable a source's attachments again; a cron's next tick is computed from now (no catch-up)",
+          parameters: [pathParameter("slug", "Trigger source slug")],
+          requestBody: { ...json(ref("TriggerTargetInput")) },
+          responses: { ...ok("The affected attachments", ref("TriggerList")), ...errors(400, 404) },
+        },
+      },
+      "/api/trigger-sources/{slug}/runs/{runId}": {
+        get: {
+          summary: "A run that this trigger source started (404 for any other run)",
+          ...runView,
+          parameters: [
+            pathParameter("slug", "Trigger source slug"),
+            pathParameter("runId", "run_ + ULID"),
+            ...runView.parameters,
+          ],
+        },
+      },
+      "/api/triggers/{endpoint}": {
+        post: {
+          summary: "A webhook source's endpoint: each attachment whose filter passes starts its run",
+          description:
+            'The body (JSON, at most 1 MiB by default) is checked against the source\'s request schema (400 naming the field). With a secret, X-Keystroke-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> is required, within 5 minutes, once (401 otherwise, nothing recorded). 202 with the runs started, or 200 { ok, skipped } when the filter drops the event.',
+          parameters: [pathParameter("endpoint", "The source's endpoint without its leading slash, e.g. orders")],
+          requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } },
+          responses: {
+            "202": { description: "Runs started", ...json(ref("WebhookReply")) },
+            "200": {
+              description: "Skipped: the filter dropped it, or every attachment is disabled",
+              ...json(ref("WebhookReply")),
+            },
+            ...errors(400, 401, 404, 413),
           },
         },
       },

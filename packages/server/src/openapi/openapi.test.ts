@@ -44,15 +44,35 @@ describe("GET /api/openapi.json", () => {
       "/api/agents/{slug}/prompt",
       "/api/agents/{slug}/sessions",
       "/api/agents/{slug}/sessions/{sessionId}",
+      "/api/gateways/slack/events",
       "/api/health",
       "/api/history",
       "/api/history/live",
       "/api/history/{runId}",
+      "/api/hooks/{token}",
       "/api/ingest",
       "/api/openapi.json",
       "/api/runs/{runId}/cancel",
       "/api/runs/{runId}/events",
+      "/api/trigger-sources",
+      "/api/trigger-sources/{slug}/disable",
+      "/api/trigger-sources/{slug}/enable",
+      "/api/trigger-sources/{slug}/invoke",
+      "/api/trigger-sources/{slug}/runs/{runId}",
+      "/api/triggers/{endpoint}",
+      "/api/workflows",
+      "/api/workflows/{slug}/runs",
+      "/api/workflows/{slug}/runs/{runId}",
     ]);
+  });
+
+  it("documents only routes the server serves, with their methods", () => {
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const method of Object.keys(operations)) {
+        const url = path.replace(/\{(\w+)\}/g, ":$1");
+        expect(server.server.hasRoute({ method: method.toUpperCase() as "GET", url }), `${method} ${path}`).toBe(true);
+      }
+    }
   });
 
   it("has only references that resolve to its own schemas", () => {

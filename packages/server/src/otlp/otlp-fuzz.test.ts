@@ -14,21 +14,11 @@ import {
   testSpan,
   tracesBody,
 } from "../testing/otlp-test-server.js";
+import { seededRandom } from "../testing/seeded-random.js";
 import { ProtoWriter } from "./wire/proto-writer.js";
 
 const BODIES = 2000;
 const CAP = 128 * 1024;
-
-/** A small seeded PRNG (mulberry32), so a failure names a body that can be made again. */
-function prng(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Body {
   kind: string;
@@ -260,7 +250,7 @@ it(`${BODIES} hostile bodies: each gets a 4xx, the server keeps serving, earlier
   const runId = before.runs[0]?.runId as string;
   const eventsBefore = await server.store.readEvents(runId, 0);
 
-  const random = prng(20261128);
+  const random = seededRandom(20261128);
   const seen = new Map<string, number>();
   for (let i = 0; i < BODIES; i++) {
     const { kind, path, body, headers } = generate(random);

@@ -14,6 +14,7 @@
 import { type IngestBatch, KeystrokeError, type RunEvent, toKeystrokeError } from "@keystroke/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { toApiError } from "../errors/to-api-error.js";
+import { useInFlightLimit } from "../request-guards/in-flight-limit.js";
 import type { ServerContext } from "../server-context.js";
 import { TraceAssembler } from "./map/trace-assembler.js";
 import { decodeBody, encodingOf, inflate, tooLarge } from "./otlp-body.js";
@@ -30,8 +31,6 @@ export interface OtlpReceiverOptions {
   /** Requests being read, decoded or committed at once; past it, 429 + Retry-After. Default 64. */
   maxInFlight?: number;
 }
-
-const counted = Symbol("otlp in flight");
 
 function projectHeader(request: FastifyRequest): string | undefined {
   const value = request.headers["x-keystroke-project"];
@@ -66,13 +65,6 @@ export function otlpRoutes(app: FastifyInstance, { ingest }: ServerContext, opti
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_OTLP_MAX_BODY_BYTES;
   const maxInFlight = options.maxInFlight ?? DEFAULT_OTLP_MAX_IN_FLIGHT;
   const assembler = new TraceAssembler();
-  let inFlight = 0;
-  const release = (request: FastifyRequest) => {
-    if ((request as unknown as Record<symbol, boolean>)[counted]) {
-      (request as unknown as Record<symbol, boolean>)[counted] = false;
-      inFlight--;
-    }
-  };
   const encodingFor = (request: FastifyRequest): OtlpEncoding => encodingOf(request.headers["content-type"]) ?? "json";
 
   const receive = (signal: OtlpSignal) => async (request: FastifyRequest, reply: FastifyReply) => {
@@ -131,18 +123,11 @@ export function otlpRoutes(app: FastifyInstance, { ingest }: ServerContext, opti
     otlp.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: maxBodyBytes }, (_request, body, done) =>
       done(null, body),
     );
-    otlp.addHook("onRequest", async (request, reply) => {
-      if (inFlight >= maxInFlight) {
-        const error = new KeystrokeError("rate_limited", `The OTLP receiver is busy: ${inFlight} requests in flight`, {
-          hint: "Retry after the number of seconds in Retry-After; OTLP exporters do this on their own",
-        });
-        return sendStatus(reply, encodingFor(request), error);
-      }
-      inFlight++;
-      (request as unknown as Record<symbol, boolean>)[counted] = true;
+    // The server's budget applies too; this one keeps the receiver from taking all of it.
+    useInFlightLimit(otlp, { maxRequests: maxInFlight, maxBytes: maxInFlight * maxBodyBytes }, maxBodyBytes, {
+      who: "The OTLP receiver",
+      hint: "Retry after the number of seconds in Retry-After; OTLP exporters do this on their own",
     });
-    otlp.addHook("onResponse", async (request) => release(request));
-    otlp.addHook("onRequestAbort", async (request) => release(request));
     otlp.setErrorHandler((thrown, request, reply) => {
       const error =
         (thrown as { code?: string }).code === "FST_ERR_CTP_BODY_TOO_LARGE"

@@ -31,7 +31,11 @@ export async function hostProject(
 ): Promise<HostedProject> {
   let project = await loadProject(dir);
   server.agents.use(project);
+  server.workflows.use(project);
+  server.triggers.use(project);
   const interrupted = await server.agents.failInterruptedRuns();
+  await server.workflows.startRuns();
+  await server.triggers.start();
   const watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   let changed = new Set<string>();
@@ -44,6 +48,8 @@ export async function hostProject(
       try {
         project = await loadProject(dir);
         server.agents.use(project);
+        server.workflows.use(project);
+        server.triggers.use(project);
         options.onReload?.(project, files);
       } catch (error) {
         options.onReloadError?.(error, files);

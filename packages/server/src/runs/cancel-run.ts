@@ -1,17 +1,18 @@
 /**
- * `POST /api/runs/:runId/cancel`: stops a running session. A run executing in this server is
+ * `POST /api/runs/:runId/cancel`: stops a running session or an active workflow run (queued,
+ * running, sleeping or waiting on a hook). A run executing in this server is
  * aborted and records itself canceled; an active run nothing executes any more (its process
  * died) is recorded canceled here. Finished runs answer 409 with their status.
  */
-import { KeystrokeError, statusCatalog } from "@keystroke/core";
+import { type CancelReply, KeystrokeError, statusCatalog } from "@keystroke/core";
 import type { FastifyInstance } from "fastify";
 import type { ServerContext } from "../server-context.js";
 import { parseRunIdParam, runNotFound } from "./run-id-param.js";
 
 const CANCEL_WAIT_MS = 10_000;
 
-export function cancelRunRoutes(app: FastifyInstance, { store, bus, agents, ingest }: ServerContext): void {
-  app.post<{ Params: { runId: string } }>("/api/runs/:runId/cancel", async (request) => {
+export function cancelRunRoutes(app: FastifyInstance, { store, bus, agents, ingest, workflows }: ServerContext): void {
+  app.post<{ Params: { runId: string } }>("/api/runs/:runId/cancel", async (request): Promise<CancelReply> => {
     const runId = parseRunIdParam(request.params.runId);
     const view = await store.getRun(runId);
     if (!view) throw runNotFound(runId);
@@ -32,7 +33,8 @@ export function cancelRunRoutes(app: FastifyInstance, { store, bus, agents, inge
         resolve();
       }
     });
-    if (!agents.cancel(runId)) {
+    const canceled = view.run.kind === "workflow" ? await workflows.runtime.cancel(runId) : agents.cancel(runId);
+    if (!canceled) {
       await ingest.submit({
         runId,
         events: [
@@ -41,7 +43,7 @@ export function cancelRunRoutes(app: FastifyInstance, { store, bus, agents, inge
             eventId: `cancel-${runId}`,
             time: new Date().toISOString(),
             status: "canceled",
-            error: { name: "Canceled", message: "Canceled; no process was running this session any more" },
+            error: { name: "Canceled", message: "Canceled; no process was running this run any more" },
           },
         ],
       });

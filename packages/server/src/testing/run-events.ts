@@ -1,7 +1,8 @@
 /**
  * Run events as a recorder in another process sends them over HTTP, for the server's tests.
  */
-import { newEventId, newRunId, type RunEventInput } from "@keystroke/core";
+import type { RunEventInput } from "@keystroke/core";
+import { newEventId, newRunId } from "@keystroke/core/ids";
 
 export interface RunSpec {
   runId?: string;

@@ -1,11 +1,13 @@
 /**
  * A real server over a real SQLite file in a temporary folder, on 127.0.0.1 and a free port,
- * with small helpers to call it the way a client does.
+ * with small helpers to call it the way a client does. The server's tests, the CLI's and the
+ * cross-package ones in tests/ all start their server here.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunEventInput } from "@keystroke/core";
+import { KeystrokeClient } from "keystroke/client";
 import { type RunningServer, type StartServerOptions, startServer } from "../start-server.js";
 
 export interface JsonReply<T = Record<string, unknown>> {
@@ -15,6 +17,8 @@ export interface JsonReply<T = Record<string, unknown>> {
 
 export interface TestServer extends RunningServer {
   dir: string;
+  /** The SDK's client, pointed at this server. */
+  client: KeystrokeClient;
   get<T = Record<string, unknown>>(path: string): Promise<JsonReply<T>>;
   post<T = Record<string, unknown>>(path: string, body: unknown): Promise<JsonReply<T>>;
   /** Posts `{ runId, events }` to /api/ingest. */
@@ -25,9 +29,12 @@ async function reply<T>(response: Response): Promise<JsonReply<T>> {
   return { status: response.status, body: (await response.json()) as T };
 }
 
-/** Starts a test server; call `close()` (it also deletes the folder). */
+/** Starts a test server; call `close()` (it also stops the server and deletes its folder). */
 export async function startTestServer(
-  options: Pick<StartServerOptions, "bodyLimitBytes" | "projectDir" | "watch" | "agents" | "otlpExport"> = {},
+  options: Pick<
+    StartServerOptions,
+    "bodyLimitBytes" | "projectDir" | "watch" | "agents" | "otlpExport" | "allowedHosts" | "inFlight"
+  > = {},
 ): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), "keystroke-server-"));
   const running = await startServer({ dbPath: join(dir, "db", "keystroke.db"), port: 0, ...options });
@@ -42,6 +49,7 @@ export async function startTestServer(
   return {
     ...running,
     dir,
+    client: new KeystrokeClient({ baseUrl: running.url }),
     get: async <T>(path: string) => reply<T>(await fetch(`${running.url}${path}`)),
     post,
     ingest: (runId, events) => post("/api/ingest", { runId, events }),

@@ -3,13 +3,19 @@
  * index.html with no-cache for every other path that is not the API, so client routes such as
  * `/runs/run_…` reload into the app. Before the page is built, a short page says how to build it.
  */
+import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { extname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyReply } from "fastify";
 
-/** The built web app beside this package, whether this file runs from src/ or dist/. */
-export const defaultWebAppDir = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
+/**
+ * The built web app: the copy `npm run pack` puts in this package's dist/web when it is installed
+ * from its tarball, else packages/web/dist beside it in the repository (from src/ or dist/).
+ */
+export const defaultWebAppDir: string = existsSync(fileURLToPath(new URL("../web/index.html", import.meta.url)))
+  ? fileURLToPath(new URL("../web/", import.meta.url))
+  : fileURLToPath(new URL("../../../web/dist/", import.meta.url));
 
 const contentTypes: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -50,7 +56,7 @@ async function sendFile(reply: FastifyReply, path: string, cache: string): Promi
 }
 
 export interface WebAppOptions {
-  /** The folder of the built app; defaults to packages/web/dist. */
+  /** The folder of the built app; defaults to {@link defaultWebAppDir}. */
   dir?: string;
 }
 

@@ -1,4 +1,5 @@
-import { newEventId, newRunId, parseIngestBatch } from "@keystroke/core";
+import { parseIngestBatch } from "@keystroke/core";
+import { newEventId, newRunId } from "@keystroke/core/ids";
 import { describe, expect, it } from "vitest";
 import { moreEvents, runEvents } from "./fixtures.js";
 import { expectKeystrokeError, type StoreUnderTest } from "./index.js";
@@ -170,6 +171,25 @@ export function describeAppend(get: () => StoreUnderTest): void {
         },
       ]);
       await expectKeystrokeError(store.append([dup]), "conflict", "msg_0");
+    });
+
+    it("refuses a message id used twice in a new run's first batch, that batch alone", async () => {
+      const { store } = get();
+      const batch = runEvents({ messages: ["one"] });
+      batch.events.push({
+        eventId: newEventId(),
+        type: "message.added",
+        time: now(),
+        message: { id: "msg_0", role: "user", parts: [{ type: "text", text: "again" }] },
+      });
+      const other = runEvents({ messages: ["kept"] });
+      const outcomes = await store.appendEach([batch, other]);
+      expect(outcomes.map((o) => o.ok)).toEqual([false, true]);
+      const refused = outcomes[0];
+      expect(refused?.ok === false && refused.error.code).toBe("conflict");
+      expect(refused?.ok === false && refused.error.message).toContain("msg_0");
+      expect(await store.getRun(batch.runId)).toBeUndefined();
+      expect((await store.getRun(other.runId, { messages: {} }))?.messages?.items).toHaveLength(1);
     });
 
     it("reopens a finished session on a follow-up prompt", async () => {

@@ -1,4 +1,5 @@
-import { newEventId, type RunEventInput } from "@keystroke/core";
+import type { RunEventInput } from "@keystroke/core";
+import { newEventId } from "@keystroke/core/ids";
 import { describe, expect, it } from "vitest";
 import { moreEvents, runEvents } from "./fixtures.js";
 import { expectKeystrokeError, type StoreUnderTest } from "./index.js";

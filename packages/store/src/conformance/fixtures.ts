@@ -2,7 +2,8 @@
  * Builders of realistic run events for the conformance suite and the benchmarks: a session
  * starts, talks, calls models and tools, and finishes.
  */
-import { type IngestBatch, newEventId, newRunId, parseIngestBatch, type RunEventInput } from "@keystroke/core";
+import { type IngestBatch, parseIngestBatch, type RunEventInput } from "@keystroke/core";
+import { newEventId, newRunId } from "@keystroke/core/ids";
 
 export interface RunSpec {
   runId?: string;

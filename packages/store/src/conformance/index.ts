@@ -4,12 +4,15 @@
  * @example
  * describeRunStore("sqlite", async () => { const path = tmpFile(); return { store: openSqliteStore(path), reopen: async () => openSqliteStore(path) }; });
  */
-import { KeystrokeError, newEventId, newRunId } from "@keystroke/core";
+import { KeystrokeError } from "@keystroke/core";
+import { newEventId, newRunId } from "@keystroke/core/ids";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunStore } from "../run-store.js";
+import { describeAbsorb } from "./absorb.conformance.js";
 import { describeAppend } from "./append.conformance.js";
 import { describeDetail } from "./detail.conformance.js";
 import { describeList } from "./list.conformance.js";
+import { describeModelSpan } from "./model-span.conformance.js";
 
 export interface StoreUnderTest {
   store: RunStore;
@@ -61,6 +64,8 @@ export function describeRunStore(name: string, factory: StoreFactory): void {
     describeAppend(get);
     describeList(get);
     describeDetail(get);
+    describeAbsorb(get);
+    describeModelSpan(get);
     it("keeps everything across a reopen", async () => {
       const { store, reopen } = get();
       const runId = newRunId();

@@ -13,6 +13,7 @@ import {
   messageText,
   type RunDetail,
   type RunEvent,
+  type RunSummary,
   reduceRun,
   type StoredEvent,
   toKeystrokeError,
@@ -22,6 +23,7 @@ import type Database from "better-sqlite3";
 import type { AppendResult, StoredStep } from "../run-store.js";
 import { RowWriter } from "./row-writer.js";
 import { joinDetail, MESSAGES_PER_RUN, payloadChanged, type RunRow, splitDetail } from "./rows.js";
+import { RunAbsorber } from "./run-absorber.js";
 
 /** The stored body of a `message.added` event, as far as re-indexing a message needs it. */
 interface MessageAddedBody {
@@ -41,6 +43,12 @@ export class EventAppender {
   private readonly insertModel: Database.Statement;
   private readonly insertService: Database.Statement;
   private readonly insertMessage: Database.Statement;
+  /**
+   * Messages of a run created in the same batch: no row of the run can exist yet, so a message id
+   * used twice is found in memory (`newMessageIds`) and the rows go many per statement, like events.
+   */
+  private readonly newMessages: RowWriter;
+  private readonly newMessageIds = new Set<string>();
   private readonly selectMessage: Database.Statement<
     [number, string],
     { idx: number; parts_added: string | null; body: string }
@@ -53,16 +61,20 @@ export class EventAppender {
   private readonly nextStepOrd: Database.Statement<[number], { next: number }>;
   private readonly insertStep: Database.Statement;
   private readonly updateStep: Database.Statement;
+  private readonly absorber: RunAbsorber;
+  private readonly nextRunNo: Database.Statement<[], { next: number }>;
 
   constructor(db: Database.Database) {
+    this.absorber = new RunAbsorber(db);
+    this.nextRunNo = db.prepare("SELECT COALESCE(MAX(run_no), 0) + 1 AS next FROM runs");
     this.selectRun = db.prepare("SELECT run_no, summary, payload FROM runs WHERE run_id = ?");
     this.insertRun = db.prepare(
-      `INSERT INTO runs (run_id, kind, slug, status, project, session_id, source, trigger, actor_id, parent_run_id,
+      `INSERT INTO runs (run_no, run_id, kind, slug, status, project, session_id, source, trigger, actor_id, parent_run_id,
          triggered_at, total_cost, message_count, step_count, last_seq, summary, payload)
-       VALUES (@runId, @kind, @slug, @status, @project, @sessionId, @source, @trigger, @actorId, @parentRunId,
+       VALUES (@runNo, @runId, @kind, @slug, @status, @project, @sessionId, @source, @trigger, @actorId, @parentRunId,
          @triggeredAt, @totalCost, @messageCount, @stepCount, @lastSeq, @summary, @payload)`,
     );
-    const setColumns = `status = @status, total_cost = @totalCost, message_count = @messageCount,
+    const setColumns = `slug = @slug, status = @status, total_cost = @totalCost, message_count = @messageCount,
       step_count = @stepCount, last_seq = @lastSeq, summary = @summary`;
     this.updateRun = db.prepare(`UPDATE runs SET ${setColumns} WHERE run_no = @runNo`);
     this.updateRunWithPayload = db.prepare(`UPDATE runs SET ${setColumns}, payload = @payload WHERE run_no = @runNo`);
@@ -79,6 +91,7 @@ export class EventAppender {
     this.insertMessage = db.prepare(
       "INSERT OR IGNORE INTO messages (run_no, idx, message_id, seq) VALUES (?, ?, ?, ?)",
     );
+    this.newMessages = new RowWriter(db, "INSERT INTO messages (run_no, idx, message_id, seq)", 4);
     this.selectMessage = db.prepare(
       `SELECT m.idx, m.parts_added, e.body FROM messages m JOIN events e ON e.run_no = m.run_no AND e.seq = m.seq
        WHERE m.run_no = ? AND m.message_id = ?`,
@@ -109,12 +122,15 @@ export class EventAppender {
     let nextLogIdx: number | undefined;
     const stored: StoredEvent[] = [];
     let duplicates = 0;
+    const absorbed: RunSummary[] = [];
+    let created = false;
+    this.newMessageIds.clear();
 
     // Duplicates are found up front (one query for a run that already has events), so the new
     // events can be written many rows per statement.
     const known = runNo === undefined ? new Set<string>() : this.storedEventIds(runNo, batch);
 
-    batch.events.forEach((event, index) => {
+    const accept = (event: RunEvent, index: number): void => {
       try {
         if (known.has(event.eventId)) {
           duplicates++;
@@ -128,14 +144,19 @@ export class EventAppender {
         const body = JSON.stringify(event.runId === undefined ? event : { ...event, runId: undefined });
         if (runNo === undefined) {
           draft = reduceRun(undefined, storedEvent);
-          runNo = this.createRun(draft);
+          // The run's row is written once, at the end of the batch, with what the batch made of it.
+          runNo = (this.nextRunNo.get() as { next: number }).next;
+          created = true;
           this.events.add(runNo, seq, event.eventId, body);
         } else {
           this.events.add(runNo, seq, event.eventId, body);
           // Re-indexing a message reads the event that added it, which may still be waiting here.
-          if (event.type === "message.part_added") this.events.flush();
+          if (event.type === "message.part_added") {
+            this.events.flush();
+            this.newMessages.flush();
+          }
           draft ??= { ...(before as RunDetail) };
-          this.project(runNo, storedEvent, draft, () => {
+          this.project(runNo, storedEvent, draft, created, () => {
             nextLogIdx ??= (this.nextLogIdx.get(runNo as number) as { next: number }).next;
             return nextLogIdx++;
           });
@@ -146,10 +167,18 @@ export class EventAppender {
         this.discardRows();
         throw atEvent(thrown, index, event);
       }
-    });
+      if (event.type === "run.absorbed" && runNo !== undefined) {
+        const moved = this.absorber.take(event.fromRunId, runNo, (draft ?? before) as RunDetail);
+        if (moved === undefined) return;
+        for (const id of this.storedEventIds(runNo, { runId: batch.runId, events: moved.events })) known.add(id);
+        for (const movedEvent of moved.events) accept(movedEvent, index);
+        absorbed.push(moved.run);
+      }
+    };
+    batch.events.forEach(accept);
 
     try {
-      for (const writer of [this.events, this.spans, this.logs, this.ftsQueue]) writer.flush();
+      for (const writer of [this.events, this.newMessages, this.spans, this.logs, this.ftsQueue]) writer.flush();
     } catch (thrown) {
       this.discardRows();
       throw thrown;
@@ -158,12 +187,15 @@ export class EventAppender {
     if (after === undefined || runNo === undefined) {
       throw new KeystrokeError("internal", `Batch for ${batch.runId} produced no run`);
     }
-    if (draft !== undefined) this.writeRun(runNo, before, draft);
-    return { runId: batch.runId, events: stored, duplicates, run: splitDetail(after).summary };
+    if (created) this.createRun(runNo, after);
+    else if (draft !== undefined) this.writeRun(runNo, before, draft);
+    const result: AppendResult = { runId: batch.runId, events: stored, duplicates, run: splitDetail(after).summary };
+    if (absorbed.length > 0) result.absorbed = absorbed;
+    return result;
   }
 
   private discardRows(): void {
-    for (const writer of [this.events, this.spans, this.logs, this.ftsQueue]) writer.discard();
+    for (const writer of [this.events, this.newMessages, this.spans, this.logs, this.ftsQueue]) writer.discard();
   }
 
   private storedEventIds(runNo: number, batch: IngestBatch): Set<string> {
@@ -171,9 +203,10 @@ export class EventAppender {
     return new Set(this.selectEventIds.all(runNo, ids).map((row) => row.event_id));
   }
 
-  private createRun(detail: RunDetail): number {
+  private createRun(runNo: number, detail: RunDetail): void {
     const { summary, payload } = splitDetail(detail);
-    const result = this.insertRun.run({
+    this.insertRun.run({
+      runNo,
       runId: detail.runId,
       kind: detail.kind,
       slug: detail.slug,
@@ -192,13 +225,14 @@ export class EventAppender {
       summary: JSON.stringify(summary),
       payload: JSON.stringify(payload),
     });
-    return Number(result.lastInsertRowid);
+    this.indexModels(runNo, undefined, detail);
   }
 
   private writeRun(runNo: number, before: RunDetail | undefined, after: RunDetail): void {
     const { summary, payload } = splitDetail(after);
     const values = {
       runNo,
+      slug: after.slug,
       status: after.status,
       totalCost: after.totalCost,
       messageCount: after.messageCount,
@@ -211,6 +245,11 @@ export class EventAppender {
     } else {
       this.updateRun.run(values);
     }
+    this.indexModels(runNo, before, after);
+  }
+
+  /** The rows that let History filter by model and service. */
+  private indexModels(runNo: number, before: RunDetail | undefined, after: RunDetail): void {
     const triggeredAt = toMillis(after.triggeredAt);
     if (before?.models !== after.models) {
       for (const model of after.models) this.insertModel.run(model, triggeredAt, after.runId, runNo);
@@ -221,7 +260,7 @@ export class EventAppender {
   }
 
   /** Writes the projection of one event (the conversation, the trace, the steps), before it is folded into `run`. */
-  private project(runNo: number, event: StoredEvent, run: RunDetail, nextLog: () => number): void {
+  private project(runNo: number, event: StoredEvent, run: RunDetail, newRun: boolean, nextLog: () => number): void {
     switch (event.type) {
       case "message.added": {
         const idx = run.messageCount;
@@ -229,8 +268,10 @@ export class EventAppender {
           throw new KeystrokeError("invalid_input", `A run holds at most ${MESSAGES_PER_RUN} messages`);
         }
         const { message } = event;
-        const inserted = this.insertMessage.run(runNo, idx, message.id, event.seq);
-        if (inserted.changes === 0) {
+        const inserted = newRun
+          ? this.addNewMessage(runNo, idx, message.id, event.seq)
+          : this.insertMessage.run(runNo, idx, message.id, event.seq).changes > 0;
+        if (!inserted) {
           throw new KeystrokeError("conflict", `Message ${message.id} already exists in run ${event.runId}`, {
             hint: "Give every message of a run its own id; add parts to an existing message with message.part_added",
           });
@@ -265,6 +306,9 @@ export class EventAppender {
           runId: event.runId,
           stepId: event.stepId,
           name: event.name,
+          kind: event.kind,
+          attempt: event.attempt,
+          childRunId: event.childRunId ?? null,
           status: "running",
           startedAt: event.time,
           finishedAt: null,
@@ -296,6 +340,7 @@ export class EventAppender {
         const finished: StoredStep = {
           ...step,
           status: event.status,
+          attempt: Math.max(step.attempt, event.attempt),
           finishedAt: event.time,
           output: event.output ?? null,
           error: event.error ?? null,
@@ -306,6 +351,14 @@ export class EventAppender {
       default:
         return;
     }
+  }
+
+  /** Queues a message row of a run created in this batch; false if its id is taken. */
+  private addNewMessage(runNo: number, idx: number, messageId: string, seq: number): boolean {
+    if (this.newMessageIds.has(messageId)) return false;
+    this.newMessageIds.add(messageId);
+    this.newMessages.add(runNo, idx, messageId, seq);
+    return true;
   }
 
   private index(runNo: number, idx: number, text: string, replaces: boolean): void {

@@ -130,6 +130,69 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX steps_order ON steps (run_no, ord);
     `,
   },
+  {
+    version: 2,
+    name: "workflow scheduler: timers and hooks",
+    sql: `
+      CREATE TABLE timers (
+        run_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        lease_until INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (run_id, key)
+      ) WITHOUT ROWID;
+      CREATE INDEX timers_due ON timers (due_at);
+
+      CREATE TABLE hooks (
+        token_hash TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        step_id TEXT NOT NULL,
+        expires_at INTEGER,
+        schema TEXT,
+        created_at INTEGER NOT NULL,
+        used_at INTEGER,
+        outcome TEXT,
+        payload TEXT
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX hooks_step ON hooks (run_id, step_id);
+    `,
+  },
+  {
+    version: 4,
+    name: "triggers: state, deliveries and seen signatures",
+    sql: `
+      CREATE TABLE trigger_state (
+        id TEXT PRIMARY KEY,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        next_fire_at INTEGER,
+        last_fire_at INTEGER,
+        last_run_id TEXT,
+        state TEXT,
+        last_error TEXT,
+        last_error_at INTEGER,
+        failures INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+
+      CREATE TABLE trigger_deliveries (
+        no INTEGER PRIMARY KEY,
+        trigger_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        run_id TEXT,
+        reason TEXT
+      );
+      CREATE INDEX trigger_deliveries_trigger ON trigger_deliveries (trigger_id, no DESC);
+      CREATE INDEX trigger_deliveries_run ON trigger_deliveries (run_id) WHERE run_id IS NOT NULL;
+
+      CREATE TABLE trigger_signatures (
+        signature TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX trigger_signatures_expiry ON trigger_signatures (expires_at);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */
@@ -137,11 +200,14 @@ export function migrate(db: Database.Database): number {
   db.exec(
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
   );
-  const row = db.prepare("SELECT MAX(version) AS version FROM schema_migrations").get() as { version: number | null };
-  const current = row.version ?? 0;
+  // Versions applied, not just the highest: a migration numbered below one already applied
+  // (reserved for work that landed later) still runs once.
+  const applied = new Set(
+    (db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version),
+  );
   const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
   for (const migration of migrations) {
-    if (migration.version <= current) continue;
+    if (applied.has(migration.version)) continue;
     db.transaction(() => {
       db.exec(migration.sql);
       record.run(migration.version, migration.name, new Date().toISOString());

@@ -6,6 +6,8 @@ export interface RunPayload {
   output: unknown;
   error: RunDetail["error"];
   childRunIds: string[];
+  /** Absent in rows written before workflows recorded waits. */
+  wait?: RunDetail["wait"];
 }
 
 export interface RunRow {
@@ -18,12 +20,13 @@ export interface RunRow {
 export const MESSAGES_PER_RUN = 2 ** 24;
 
 export function splitDetail(detail: RunDetail): { summary: RunSummary; payload: RunPayload } {
-  const { input, output, error, childRunIds, ...summary } = detail;
-  return { summary, payload: { input, output, error, childRunIds } };
+  const { input, output, error, childRunIds, wait, ...summary } = detail;
+  return { summary, payload: { input, output, error, childRunIds, wait } };
 }
 
 export function joinDetail(row: RunRow): RunDetail {
-  return { ...(JSON.parse(row.summary) as RunSummary), ...(JSON.parse(row.payload) as RunPayload) };
+  const payload = JSON.parse(row.payload) as RunPayload;
+  return { ...(JSON.parse(row.summary) as RunSummary), ...payload, wait: payload.wait ?? null };
 }
 
 export function payloadChanged(before: RunDetail, after: RunDetail): boolean {
@@ -31,6 +34,7 @@ export function payloadChanged(before: RunDetail, after: RunDetail): boolean {
     before.input !== after.input ||
     before.output !== after.output ||
     before.error !== after.error ||
-    before.childRunIds !== after.childRunIds
+    before.childRunIds !== after.childRunIds ||
+    before.wait !== after.wait
   );
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { ApiError, getJson, isAbort } from "./api";
+import { ApiError, getJson, isAbort, postJson } from "./api";
 
 describe("getJson", () => {
   let server: Server | undefined;
@@ -39,6 +39,52 @@ describe("getJson", () => {
       message: "Invalid filter status",
       status: 400,
       hint: "Use one of…",
+    });
+  });
+});
+
+describe("postJson", () => {
+  let server: Server | undefined;
+  afterEach(() => {
+    server?.closeAllConnections();
+    server?.close();
+  });
+
+  /** A server that answers every request with `status` and `reply`, and keeps what it was sent. */
+  async function answering(status: number, reply: unknown) {
+    const seen: { method?: string; type?: string; body: string }[] = [];
+    server = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      request.on("end", () => {
+        seen.push({ method: request.method, type: request.headers["content-type"], body });
+        response.writeHead(status, { "content-type": "application/json" });
+        response.end(JSON.stringify(reply));
+      });
+    });
+    await new Promise<void>((listening) => server?.listen(0, "127.0.0.1", listening));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/runs/run_1/cancel`, seen };
+  }
+
+  it("posts a JSON body and returns the JSON answer", async () => {
+    const { url, seen } = await answering(200, { runId: "run_1", status: "canceled" });
+    await expect(postJson(url)).resolves.toEqual({ runId: "run_1", status: "canceled" });
+    expect(seen).toEqual([{ method: "POST", type: "application/json", body: "{}" }]);
+  });
+
+  it("turns a refusal into an ApiError with the server's message and hint", async () => {
+    const { url } = await answering(409, {
+      error: {
+        message: "Run run_1 already finished: Success",
+        hint: "Only queued, running, sleeping or waiting runs can be canceled",
+      },
+    });
+    await expect(postJson(url)).rejects.toMatchObject({
+      message: "Run run_1 already finished: Success",
+      status: 409,
+      hint: "Only queued, running, sleeping or waiting runs can be canceled",
     });
   });
 });

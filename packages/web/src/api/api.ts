@@ -7,19 +7,21 @@ import type {
   RunDetail,
   RunPage,
   RunSummary,
-  RunViewReply as RunView,
+  RunViewReply,
   Span,
   StoredLog,
   StoredMessage,
   StoredStep,
 } from "@keystroke/core";
 
-export type { Page, RunDetail, RunPage, RunSummary, RunView, Span, StoredLog, StoredMessage, StoredStep };
+export type { Page, RunDetail, RunPage, RunSummary, RunViewReply, Span, StoredLog, StoredMessage, StoredStep };
 
 /** One message of `GET /api/history/live`. */
 export interface HistoryLiveChange {
   run: RunSummary;
   matches: boolean;
+  /** The run is gone: another run absorbed its events. */
+  removed?: true;
 }
 
 export class ApiError extends Error {
@@ -32,16 +34,11 @@ export class ApiError extends Error {
   }
 }
 
-/**
- * Fetches JSON from the API; throws an ApiError with the server's message and hint.
- *
- * @example
- * const page = await getJson<RunPage>("/api/history?status=failed");
- */
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+async function requestJson<T>(path: string, init: RequestInit): Promise<T> {
+  const { signal } = init;
   let response: Response;
   try {
-    response = await fetch(path, { signal, headers: { accept: "application/json" } });
+    response = await fetch(path, { ...init, headers: { accept: "application/json", ...init.headers } });
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new ApiError("The Keystroke server cannot be reached.", 0, "Is `keystroke serve` running?");
@@ -55,6 +52,31 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
     throw new ApiError(error?.message ?? `The server answered ${response.status}.`, response.status, error?.hint);
   }
   return body;
+}
+
+/**
+ * Fetches JSON from the API; throws an ApiError with the server's message and hint.
+ *
+ * @example
+ * const page = await getJson<RunPage>("/api/history?status=failed");
+ */
+export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>(path, { signal });
+}
+
+/**
+ * Posts a JSON body to the API and reads its JSON answer; throws an ApiError like getJson.
+ *
+ * @example
+ * const reply = await postJson<{ status: RunStatus }>(`/api/runs/${runId}/cancel`);
+ */
+export function postJson<T>(path: string, body: unknown = {}, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>(path, {
+    method: "POST",
+    signal,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 }
 
 export const isAbort = (error: unknown) => error instanceof DOMException && error.name === "AbortError";

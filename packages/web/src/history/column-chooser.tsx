@@ -1,4 +1,4 @@
-import { type HistoryColumnId, historyColumns } from "@keystroke/core/catalog/columns";
+import { type HistoryColumnId, historyColumns } from "@keystroke/core";
 import { Popover } from "../ui/popover";
 
 /** Checkboxes for the table's columns; the name column always stays. */

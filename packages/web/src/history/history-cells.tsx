@@ -2,8 +2,7 @@
  * How each History column shows a run: one renderer per column of the core catalog, with the
  * grid width it takes.
  */
-import type { HistoryColumnId } from "@keystroke/core/catalog/columns";
-import { isActiveStatus } from "@keystroke/core/catalog/statuses";
+import { type HistoryColumnId, isActiveStatus } from "@keystroke/core";
 import type { ReactNode } from "react";
 import type { RunSummary } from "../api/api";
 import {
@@ -26,7 +25,7 @@ export interface Cell {
 const kindLabel = { agent: "Agent", workflow: "Workflow" } as const;
 
 function Time({ iso, now }: { iso: string | null; now: number }) {
-  if (!iso) return <span className="muted">–</span>;
+  if (!iso) return <span className="muted">—</span>;
   return (
     <span title={formatFullTime(iso)}>
       {formatTime(iso)} <span className="muted small">{formatRelative(iso, now)}</span>
@@ -42,7 +41,7 @@ export function runDuration(run: RunSummary, now: number): number | null {
 }
 
 const list = (values: readonly string[]) =>
-  values.length === 0 ? <span className="muted">–</span> : <span title={values.join(", ")}>{values.join(", ")}</span>;
+  values.length === 0 ? <span className="muted">—</span> : <span title={values.join(", ")}>{values.join(", ")}</span>;
 
 export const cells: Record<HistoryColumnId, Cell> = {
   name: { width: "minmax(180px, 2fr)", render: () => null },

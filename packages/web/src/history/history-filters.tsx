@@ -2,7 +2,7 @@
  * The filter bar: one control per RunFilter field. Every change goes to the URL at once (a
  * replace, so the back button is not flooded), and the list follows the URL.
  */
-import { type RunStatus, runStatuses, statusCatalog } from "@keystroke/core/catalog/statuses";
+import { type RunFilterFieldName, type RunStatus, runFilterFields, runStatuses, statusCatalog } from "@keystroke/core";
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import type { RunSummary } from "../api/api";
 import { Popover } from "../ui/popover";
@@ -222,26 +222,42 @@ const statusOptions: Option[] = runStatuses.map((status: RunStatus) => ({
   ),
 }));
 
+const kindLabels = { agent: "Agent", workflow: "Workflow" } as const;
+
+/** The list filters whose choices are the values seen in the loaded rows (any other may be typed). */
+const valuesInRows = {
+  project: (run) => [run.project],
+  trigger: (run) => [run.trigger],
+  actor: (run) => [run.actor.id],
+  model: (run) => run.models,
+  service: (run) => run.services,
+} satisfies Partial<Record<RunFilterFieldName, (run: RunSummary) => readonly string[]>>;
+
 /** Every filter of the History list, as chips that open a small panel. */
 export function HistoryFilters({ params, onChange, rows }: FilterProps & { rows: readonly RunSummary[] }) {
   const common = { params, onChange };
   return (
     <div className="filters">
-      <MultiSelect {...common} name="status" label="Status" options={statusOptions} />
+      <MultiSelect {...common} name="status" label={runFilterFields.status.label} options={statusOptions} />
       <MultiSelect
         {...common}
         name="kind"
-        label="Type"
-        options={[
-          { value: "agent", label: "Agent" },
-          { value: "workflow", label: "Workflow" },
-        ]}
+        label={runFilterFields.kind.label}
+        options={runFilterFields.kind.values.map((kind) => ({ value: kind, label: kindLabels[kind] }))}
       />
-      <MultiSelect {...common} name="project" label="Project" options={distinct(rows, (r) => [r.project])} custom />
-      <MultiSelect {...common} name="trigger" label="Trigger" options={distinct(rows, (r) => [r.trigger])} custom />
-      <MultiSelect {...common} name="actor" label="Actor" options={distinct(rows, (r) => [r.actor.id])} custom />
-      <MultiSelect {...common} name="model" label="Model" options={distinct(rows, (r) => r.models)} custom />
-      <MultiSelect {...common} name="service" label="Service" options={distinct(rows, (r) => r.services)} custom />
+      {Object.entries(valuesInRows).map(([name, pick]) => {
+        const field = runFilterFields[name as keyof typeof valuesInRows];
+        return (
+          <MultiSelect
+            key={name}
+            {...common}
+            name={field.param}
+            label={field.label}
+            options={distinct(rows, pick)}
+            custom
+          />
+        );
+      })}
       <RangeFilter {...common} label="Cost ($)" min="costMin" max="costMax" step="0.0001" />
       <RangeFilter {...common} label="Messages" min="messagesMin" max="messagesMax" />
       <RangeFilter {...common} label="Steps" min="stepsMin" max="stepsMax" />

@@ -2,7 +2,7 @@
  * The History page: saved views, search and filters over the live, virtualised table, and the
  * run's detail panel beside it when a run is open (`/runs/<id>`).
  */
-import { isActiveStatus } from "@keystroke/core/catalog/statuses";
+import { isActiveStatus } from "@keystroke/core";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { formatCount } from "../format/format";
 import { EmptyState, ErrorState } from "../ui/states";

@@ -1,13 +1,12 @@
 /**
  * Which parts of the page's query are History filters (named exactly as `GET /api/history` takes
- * them, so the URL passes straight through), and which columns are shown.
+ * them — core's RunFilter catalog — so the URL passes straight through), and which columns are
+ * shown.
  */
-import { defaultHistoryColumns, type HistoryColumnId, historyColumns } from "@keystroke/core/catalog/columns";
+import { defaultHistoryColumns, type HistoryColumnId, historyColumns, runFilterFieldList } from "@keystroke/core";
 
-export const listFilters = ["status", "kind", "project", "trigger", "actor", "model", "service"] as const;
-export const rangeFilters = ["costMin", "costMax", "messagesMin", "messagesMax", "stepsMin", "stepsMax"] as const;
-export const timeFilters = ["period", "from", "to"] as const;
-const filterParams: readonly string[] = [...listFilters, ...rangeFilters, ...timeFilters, "q", "source", "slug"];
+/** Every filter parameter of the URL: each RunFilter field's, and `period` (shorthand for `from`). */
+export const filterParams: readonly string[] = [...runFilterFieldList.map((f) => f.param), "period"];
 
 /**
  * The filter parameters of the page's query, in a stable order (the key of a list).

@@ -2,7 +2,7 @@
  * Saved views: named filter sets one click away. "Failed" and "Running" are built in; the
  * reader's own are kept in this browser.
  */
-import { activeStatuses } from "@keystroke/core/catalog/statuses";
+import { activeStatuses } from "@keystroke/core";
 import { useState } from "react";
 import { Popover } from "../ui/popover";
 import { historyFilterParams } from "./history-query";

@@ -73,7 +73,12 @@ export function useHistory(filterQuery: string): HistoryList {
   useEffect(() => {
     const source = new EventSource(`/api/history/live${filterQuery === "" ? "" : `?${filterQuery}`}`);
     source.addEventListener("run", (message) => {
-      const { run, matches } = JSON.parse((message as MessageEvent<string>).data) as HistoryLiveChange;
+      const { run, matches, removed } = JSON.parse((message as MessageEvent<string>).data) as HistoryLiveChange;
+      if (removed) {
+        setRows((list) => list.filter((r) => r.runId !== run.runId));
+        setNewIds((ids) => (ids.has(run.runId) ? new Set([...ids].filter((id) => id !== run.runId)) : ids));
+        return;
+      }
       const current = rowsRef.current;
       const at = current.findIndex((r) => r.runId === run.runId);
       if (at !== -1) {

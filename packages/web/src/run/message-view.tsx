@@ -2,61 +2,14 @@
  * One message of a conversation: its text, and for the assistant the collapsed details —
  * Thought, Tool call (name, arguments, result or error; a subagent call links to its run).
  */
-import type { ErrorPayload } from "@keystroke/core";
-import type { ReactNode } from "react";
 import type { StoredMessage } from "../api/api";
 import { formatTime } from "../format/format";
+import { Detail, type Disclosure } from "./detail";
+import { ErrorView } from "./error-view";
 import { JsonBlock } from "./json-block";
 
 type Part = StoredMessage["parts"][number];
 export type ToolResult = Extract<Part, { type: "tool_result" }>;
-
-export interface Disclosure {
-  isOpen(key: string): boolean;
-  setOpen(key: string, open: boolean): void;
-}
-
-function Detail({
-  id,
-  title,
-  tone,
-  disclosure,
-  children,
-}: {
-  id: string;
-  title: ReactNode;
-  tone?: string;
-  disclosure: Disclosure;
-  children: ReactNode;
-}) {
-  return (
-    <details
-      className={tone ? `detail detail-${tone}` : "detail"}
-      open={disclosure.isOpen(id)}
-      onToggle={(event) => {
-        const open = (event.currentTarget as HTMLDetailsElement).open;
-        if (open !== disclosure.isOpen(id)) disclosure.setOpen(id, open);
-      }}
-    >
-      <summary>{title}</summary>
-      <div className="detail-body">{children}</div>
-    </details>
-  );
-}
-
-/** An error payload: name and message, the stack collapsed. */
-export function ErrorView({ error }: { error: ErrorPayload }) {
-  return (
-    <div className="error-payload">
-      <p>
-        <strong>{error.name ?? "Error"}</strong>
-        {error.code && <code className="small"> {error.code}</code>}: {error.message}
-      </p>
-      {error.stack && <pre className="json small">{error.stack}</pre>}
-      {error.details !== undefined && <JsonBlock value={error.details} className="small" />}
-    </div>
-  );
-}
 
 interface MessageViewProps {
   message: StoredMessage;

@@ -16,7 +16,7 @@ const actorTypes: Record<string, string> = {
 };
 
 function Time({ iso }: { iso: string | null }) {
-  if (!iso) return <span className="muted">–</span>;
+  if (!iso) return <span className="muted">—</span>;
   return (
     <>
       <span className="num">{formatFullTime(iso)}</span> <span className="muted small">{formatRelative(iso)}</span>
@@ -24,7 +24,7 @@ function Time({ iso }: { iso: string | null }) {
   );
 }
 
-const none = <span className="muted">–</span>;
+const none = <span className="muted">—</span>;
 
 /** Metadata: every fact of the run, ids copyable, the trigger as its label and its raw value. */
 export function MetadataTab({ run }: { run: RunDetail }) {

@@ -6,17 +6,19 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type ReactNode, type RefObject, useMemo, useState } from "react";
 import type { StoredMessage } from "../api/api";
-import { formatDuration } from "../format/format";
 import { EmptyState } from "../ui/states";
-import { StatusBadge } from "../ui/status-badge";
 import { useLoadNearEnd } from "../ui/use-load-near-end";
+import type { Disclosure } from "./detail";
+import { ErrorView } from "./error-view";
 import { JsonBlock } from "./json-block";
-import { type Disclosure, ErrorView, MessageView, type ToolResult } from "./message-view";
+import { MessageView, type ToolResult } from "./message-view";
 import { RunSummaryCard } from "./run-summary-card";
+import { RunWaitNotice } from "./run-wait-notice";
+import { StepTimeline } from "./step-timeline";
 import type { RunState } from "./use-run";
 
 type Row =
-  | { key: string; kind: "summary" | "steps" | "error" | "empty" | "more" }
+  | { key: string; kind: "summary" | "wait" | "steps" | "error" | "empty" | "more" }
   | { key: string; kind: "payload"; label: string; value: unknown }
   | { key: string; kind: "message"; message: StoredMessage };
 
@@ -66,6 +68,7 @@ export function OverviewTab({
   const rows = useMemo<Row[]>(() => {
     if (run === undefined) return [];
     const out: Row[] = [{ key: "summary", kind: "summary" }];
+    if (run.wait) out.push({ key: "wait", kind: "wait" });
     if (run.kind === "workflow") {
       out.push({ key: "input", kind: "payload", label: "Input", value: run.input });
       if (steps.length > 0) out.push({ key: "steps", kind: "steps" });
@@ -96,30 +99,15 @@ export function OverviewTab({
         return <RunSummaryCard run={run} now={now} onOpenRun={onOpenRun} />;
       case "payload":
         return (
-          <section className="payload">
+          <section className="payload" aria-label={row.label}>
             <h3>{row.label}</h3>
             <JsonBlock value={row.value ?? null} />
           </section>
         );
+      case "wait":
+        return run.wait && <RunWaitNotice wait={run.wait} steps={steps} now={now} />;
       case "steps":
-        return (
-          <section className="payload">
-            <h3>Steps</h3>
-            <ol className="steps">
-              {steps.map((step) => (
-                <li key={step.stepId}>
-                  <StatusBadge status={step.status} /> <strong>{step.name}</strong>{" "}
-                  <span className="muted small num">
-                    {step.finishedAt
-                      ? formatDuration(Date.parse(step.finishedAt) - Date.parse(step.startedAt))
-                      : "running"}
-                  </span>
-                  {step.error && <ErrorView error={step.error} />}
-                </li>
-              ))}
-            </ol>
-          </section>
-        );
+        return <StepTimeline steps={steps} run={run} now={now} disclosure={disclosure} onOpenRun={onOpenRun} />;
       case "message":
         return <MessageView message={row.message} results={results} disclosure={disclosure} onOpenRun={onOpenRun} />;
       case "more":

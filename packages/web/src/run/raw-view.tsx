@@ -64,7 +64,14 @@ export function RawView({
           {spans.length.toLocaleString()} spans, {logs.length.toLocaleString()} logs{complete ? "" : " loaded so far"}
         </span>
       </div>
-      <section className="raw" ref={scroller} data-format={format} aria-label={`Raw trace as ${format.toUpperCase()}`}>
+      <section
+        className="raw"
+        ref={scroller}
+        data-format={format}
+        aria-label={`Raw trace as ${format.toUpperCase()}`}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: focusable so the keyboard can scroll it
+        tabIndex={0}
+      >
         {!ready ? (
           <p className="loading">Formatting…</p>
         ) : (

@@ -1,4 +1,4 @@
-import { statusCatalog } from "@keystroke/core/catalog/statuses";
+import { statusCatalog } from "@keystroke/core";
 import type { RunDetail } from "../api/api";
 import { formatCost, formatCount, formatDuration } from "../format/format";
 import { runDuration } from "../history/history-cells";
@@ -17,8 +17,8 @@ export function RunSummaryCard({
   const facts: [string, string][] = [
     ["Status", statusCatalog[run.status].label],
     ["Duration", formatDuration(runDuration(run, now))],
-    ["Models", run.models.length === 0 ? "–" : run.models.join(", ")],
-    ["Tokens", tokens === 0 ? "–" : `${formatCount(run.tokens.input)} in · ${formatCount(run.tokens.output)} out`],
+    ["Models", run.models.length === 0 ? "—" : run.models.join(", ")],
+    ["Tokens", tokens === 0 ? "—" : `${formatCount(run.tokens.input)} in · ${formatCount(run.tokens.output)} out`],
     ["Cost", formatCost(run.totalCost)],
     [run.kind === "agent" ? "Messages" : "Steps", formatCount(run.kind === "agent" ? run.messageCount : run.stepCount)],
   ];

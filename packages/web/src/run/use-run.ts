@@ -6,7 +6,7 @@
  * (a lower lastSeq) is dropped rather than putting a finished run back to "Running".
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { getJson, isAbort, type RunDetail, type RunView, type StoredMessage, type StoredStep } from "../api/api";
+import { getJson, isAbort, type RunDetail, type RunViewReply, type StoredMessage, type StoredStep } from "../api/api";
 
 const FIRST_MESSAGES = 100;
 const MORE_MESSAGES = 500;
@@ -17,6 +17,9 @@ const liveTypes = [
   "run.status_changed",
   "run.finished",
   "run.child_added",
+  "run.renamed",
+  "run.absorbed",
+  "run.moved",
   "message.added",
   "message.part_added",
   "model.called",
@@ -32,6 +35,8 @@ export interface RunState {
   steps: StoredStep[];
   error: unknown;
   loadMoreMessages(): void;
+  /** Reads the run (and a workflow's steps) again, as a live event does. */
+  refresh(): void;
 }
 
 type LiveEvent =
@@ -46,6 +51,7 @@ export function useRun(runId: string): RunState {
   const [steps, setSteps] = useState<StoredStep[]>([]);
   const [error, setError] = useState<unknown>(undefined);
   const fetchingMore = useRef(false);
+  const refreshRef = useRef<() => void>(() => {});
   const cursorRef = useRef(cursor);
   cursorRef.current = cursor;
 
@@ -55,7 +61,7 @@ export function useRun(runId: string): RunState {
     let refreshTimer: ReturnType<typeof setTimeout> | undefined;
     const base = `/api/history/${encodeURIComponent(runId)}`;
     let shown: RunDetail | undefined;
-    const show = (view: RunView) => {
+    const show = (view: RunViewReply) => {
       if (shown !== undefined && view.run.lastSeq < shown.lastSeq) return;
       shown = view.run;
       setRun(view.run);
@@ -64,7 +70,7 @@ export function useRun(runId: string): RunState {
     const refresh = () => {
       refreshTimer = undefined;
       const query = shown?.kind === "workflow" ? "?include=steps&stepsLimit=1000" : "";
-      getJson<RunView>(`${base}${query}`, abort.signal)
+      getJson<RunViewReply>(`${base}${query}`, abort.signal)
         .then(show)
         .catch((e: unknown) => isAbort(e) || setError(e));
     };
@@ -85,7 +91,14 @@ export function useRun(runId: string): RunState {
       }
       refreshTimer ??= setTimeout(refresh, 150);
     };
-    getJson<RunView>(`${base}?include=messages,steps&messagesLimit=${FIRST_MESSAGES}&stepsLimit=1000`, abort.signal)
+    refreshRef.current = () => {
+      clearTimeout(refreshTimer);
+      refresh();
+    };
+    getJson<RunViewReply>(
+      `${base}?include=messages,steps&messagesLimit=${FIRST_MESSAGES}&stepsLimit=1000`,
+      abort.signal,
+    )
       .then((view) => {
         show(view);
         setMessages(view.messages?.items ?? []);
@@ -95,6 +108,7 @@ export function useRun(runId: string): RunState {
       })
       .catch((e: unknown) => isAbort(e) || setError(e));
     return () => {
+      refreshRef.current = () => {};
       abort.abort();
       source?.close();
       clearTimeout(refreshTimer);
@@ -105,7 +119,7 @@ export function useRun(runId: string): RunState {
     if (cursor === null || fetchingMore.current) return;
     fetchingMore.current = true;
     const url = `/api/history/${encodeURIComponent(runId)}?include=messages&messagesLimit=${MORE_MESSAGES}&messagesCursor=${encodeURIComponent(cursor)}`;
-    getJson<RunView>(url)
+    getJson<RunViewReply>(url)
       .then((view) => {
         setMessages((list) => [...list, ...(view.messages?.items ?? [])]);
         setCursor(view.messages?.nextCursor ?? null);
@@ -116,5 +130,7 @@ export function useRun(runId: string): RunState {
       });
   }, [cursor, runId]);
 
-  return { run, messages, hasMoreMessages: cursor !== null, steps, error, loadMoreMessages };
+  const refresh = useCallback(() => refreshRef.current(), []);
+
+  return { run, messages, hasMoreMessages: cursor !== null, steps, error, loadMoreMessages, refresh };
 }

@@ -3,7 +3,7 @@
  * as the reader scrolls. A run of 100,000 spans is never fetched in one go.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { getJson, isAbort, type RunView, type Span, type StoredLog } from "../api/api";
+import { getJson, isAbort, type RunViewReply, type Span, type StoredLog } from "../api/api";
 
 /** The first page is small, to paint soon; later pages are larger, to keep up with scrolling. */
 const FIRST_SPANS = 300;
@@ -33,7 +33,7 @@ export function useTrace(runId: string): TraceState {
 
   useEffect(() => {
     const abort = new AbortController();
-    getJson<RunView>(`${base}&spansLimit=${FIRST_SPANS}&logsLimit=${FIRST_LOGS}`, abort.signal)
+    getJson<RunViewReply>(`${base}&spansLimit=${FIRST_SPANS}&logsLimit=${FIRST_LOGS}`, abort.signal)
       .then((view) => {
         setSpans(view.trace?.spans.items ?? []);
         setLogs(view.trace?.logs.items ?? []);
@@ -52,7 +52,7 @@ export function useTrace(runId: string): TraceState {
   const loadMoreSpans = useCallback(() => {
     if (spansCursor === null || busy.current.spans) return;
     busy.current.spans = true;
-    getJson<RunView>(`${base}&spansLimit=${PAGE}&logsLimit=1&spansCursor=${encodeURIComponent(spansCursor)}`)
+    getJson<RunViewReply>(`${base}&spansLimit=${PAGE}&logsLimit=1&spansCursor=${encodeURIComponent(spansCursor)}`)
       .then((view) => {
         setSpans((list) => [...list, ...(view.trace?.spans.items ?? [])]);
         setSpansCursor(view.trace?.spans.nextCursor ?? null);
@@ -66,7 +66,7 @@ export function useTrace(runId: string): TraceState {
   const loadMoreLogs = useCallback(() => {
     if (logsCursor === null || busy.current.logs) return;
     busy.current.logs = true;
-    getJson<RunView>(`${base}&logsLimit=${PAGE}&spansLimit=1&logsCursor=${encodeURIComponent(logsCursor)}`)
+    getJson<RunViewReply>(`${base}&logsLimit=${PAGE}&spansLimit=1&logsCursor=${encodeURIComponent(logsCursor)}`)
       .then((view) => {
         setLogs((list) => [...list, ...(view.trace?.logs.items ?? [])]);
         setLogsCursor(view.trace?.logs.nextCursor ?? null);

@@ -1,6 +1,13 @@
-import { type ReactNode, useEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 
-/** A button that opens a small panel below it; a click outside or Escape closes it. */
+const focusable =
+  'input:not([disabled]), select:not([disabled]), textarea, button:not([disabled]), a[href], [tabindex="0"]';
+
+/**
+ * A button that opens a small panel below it (a non-modal dialog named by the button). Opening
+ * moves the focus to the panel's first control; Escape closes it and gives the focus back to the
+ * button; a click or the focus outside closes it.
+ */
 export function Popover({
   label,
   active,
@@ -14,21 +21,29 @@ export function Popover({
 }) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
+  const id = useId();
   useEffect(() => {
     if (!open) return;
-    const onDown = (event: PointerEvent) => {
+    panel.current?.querySelector<HTMLElement>(focusable)?.focus();
+    const onDown = (event: Event) => {
       if (!root.current?.contains(event.target as Node)) setOpen(false);
     };
     const onKey = (event: KeyboardEvent) => {
       if (event.key === "Escape") {
         event.stopPropagation();
+        event.preventDefault();
         setOpen(false);
+        if (root.current?.contains(document.activeElement)) button.current?.focus();
       }
     };
     document.addEventListener("pointerdown", onDown);
+    document.addEventListener("focusin", onDown);
     document.addEventListener("keydown", onKey, true);
     return () => {
       document.removeEventListener("pointerdown", onDown);
+      document.removeEventListener("focusin", onDown);
       document.removeEventListener("keydown", onKey, true);
     };
   }, [open]);
@@ -36,8 +51,12 @@ export function Popover({
     <div className="popover" ref={root}>
       <button
         type="button"
+        ref={button}
+        id={`${id}-button`}
         className={active ? "chip active" : "chip"}
         aria-expanded={open}
+        aria-haspopup="dialog"
+        aria-controls={open ? `${id}-panel` : undefined}
         onClick={() => setOpen(!open)}
         data-testid={testId}
       >
@@ -47,7 +66,7 @@ export function Popover({
         </span>
       </button>
       {open && (
-        <div className="popover-panel" role="dialog">
+        <div className="popover-panel" role="dialog" id={`${id}-panel`} aria-labelledby={`${id}-button`} ref={panel}>
           {children}
         </div>
       )}

@@ -1,4 +1,4 @@
-import { type RunStatus, statusCatalog } from "@keystroke/core/catalog/statuses";
+import { type RunStatus, statusCatalog } from "@keystroke/core";
 
 /** A run status as a dot and its label, coloured by the catalog's tone. */
 export function StatusBadge({ status }: { status: RunStatus }) {

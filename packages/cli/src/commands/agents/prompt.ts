@@ -4,7 +4,6 @@
  * works, a terminal shows what it is doing (thinking, calling a tool, waiting for a subagent).
  * Exits 1 when the session failed or was canceled.
  */
-import { userInfo } from "node:os";
 import type { StoredEvent } from "@keystroke/core";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -12,6 +11,7 @@ import { parseOptions } from "../../options/parse-options.js";
 import { commandAction } from "../../output/command-action.js";
 import { renderConversation } from "../../output/render-run.js";
 import { renderFields } from "../../output/render-table.js";
+import { cliOriginHeaders, shownValue } from "../../target/cli-origin.js";
 
 const promptFlags = z.object({
   message: z
@@ -20,14 +20,6 @@ const promptFlags = z.object({
     .min(1, "expected the prompt text, not an empty string"),
   sessionId: z.string().min(1, "expected a session ID").optional(),
 });
-
-function localUser(): string | undefined {
-  try {
-    return userInfo().username || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** What the agent is doing, for the progress line. */
 export function describeActivity(slug: string, event: StoredEvent): string | undefined {
@@ -65,17 +57,13 @@ export function configure(agents: Command): void {
       commandAction(async (command, context) => {
         const [slug = ""] = command.args;
         const { message, sessionId } = parseOptions(promptFlags, command.opts());
-        const user = localUser();
-        const shown = message.length > 200 ? `${message.slice(0, 200)}…` : message;
         context.progress.update(`${slug}: prompting…`);
         const result = await context.client().prompt(slug, {
           message,
           sessionId,
-          headers: {
-            "x-keystroke-client": "cli",
-            "x-keystroke-command": `keystroke agents prompt ${slug} --message ${JSON.stringify(shown)}${sessionId ? ` --session-id ${sessionId}` : ""}`,
-            ...(user ? { "x-keystroke-user": user } : {}),
-          },
+          headers: cliOriginHeaders(
+            `keystroke agents prompt ${slug} --message ${shownValue(message)}${sessionId ? ` --session-id ${sessionId}` : ""}`,
+          ),
           onEvent: (event) => {
             const activity = describeActivity(slug, event);
             if (activity) context.progress.update(activity);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../../../../server/src/testing/test-server.js";
 import type { FullRun } from "../../runs/read-full-run.js";
 import type { SessionSummary } from "../../runs/session-summary.js";
 import { assertBuilt, runCli, runCliJson } from "../../testing/run-cli.js";
 import { long, type SeededHistory, seedHistory } from "../../testing/seed-runs.js";
-import { startTestServer, type TestServer } from "../../testing/test-server.js";
 
 describe("keystroke agents sessions get", () => {
   let server: TestServer;

@@ -1,8 +1,8 @@
 import type { RunSummary } from "@keystroke/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../../../../server/src/testing/test-server.js";
 import { assertBuilt, runCli, runCliJson } from "../../testing/run-cli.js";
 import { type SeededHistory, seedHistory } from "../../testing/seed-runs.js";
-import { startTestServer, type TestServer } from "../../testing/test-server.js";
 
 interface SessionList {
   sessions: RunSummary[];

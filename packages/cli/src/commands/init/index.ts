@@ -1,7 +1,9 @@
 /**
- * `keystroke init <dir> [--yes] [--project <slug>] [--organization <slug>]`: creates a project —
- * keystroke.config.ts, tsconfig, package.json, an agent and an action. Asks before writing unless
- * --yes; never writes into a folder that already has files.
+ * `keystroke init <dir> [--yes] [--project <slug>] [--organization <slug>] [--from <dir of tarballs>]`:
+ * creates a project — keystroke.config.ts, tsconfig, package.json, an agent, an action and a
+ * workflow. Asks before writing unless --yes; never writes into a folder that already has files.
+ * The project depends on Keystroke from the registry, or on the tarballs in --from (what
+ * `npm run pack` writes); run from a checkout that has packed them, it uses those.
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
@@ -11,12 +13,20 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { parseOptions } from "../../options/parse-options.js";
 import { commandAction } from "../../output/command-action.js";
+import {
+  checkoutPacksDir,
+  hasTarballs,
+  type KeystrokeDependencies,
+  registryDependencies,
+  tarballDependencies,
+} from "./local-packages.js";
 import { projectFiles } from "./project-files.js";
 
 const initFlags = z.object({
   yes: z.boolean().optional(),
   project: slugSchema.optional(),
   organization: slugSchema.optional(),
+  from: z.string().min(1, "expected a folder of Keystroke's package tarballs").optional(),
 });
 
 const toSlug = (name: string) =>
@@ -34,8 +44,35 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
+/**
+ * Where the project gets Keystroke: --from, else the tarballs packed in this checkout, else the
+ * registry; `note` says why when it is not the registry, or warns when a checkout has not packed.
+ */
+function keystrokeSource(
+  from: string | undefined,
+  dir: string,
+  version: string,
+): { packages: KeystrokeDependencies; note?: string } {
+  if (from !== undefined) return { packages: tarballDependencies(from, dir, version) };
+  const packs = checkoutPacksDir();
+  if (packs === undefined) return { packages: registryDependencies(version) };
+  const near = relative(process.cwd(), packs);
+  const shown = near === "" ? "." : near.startsWith("..") ? packs : near;
+  if (hasTarballs(packs, version)) {
+    return {
+      packages: tarballDependencies(packs, dir, version),
+      note: `Keystroke comes from the tarballs in ${shown} (this keystroke runs from a checkout)`,
+    };
+  }
+  return {
+    packages: registryDependencies(version),
+    note: `Note: this keystroke runs from a checkout; if Keystroke ${version} is not on the registry, run \`npm run pack\` in the checkout and init with --from ${shown}`,
+  };
+}
+
 /** Adds `keystroke init`. */
 export function configure(program: Command): void {
+  const version = program.version() ?? "0.1.0";
   program
     .command("init")
     .description("Create a Keystroke project: config, an agent and an action")
@@ -43,6 +80,7 @@ export function configure(program: Command): void {
     .option("--yes", "create without asking")
     .option("--project <slug>", "the project slug (default: from the folder name)")
     .option("--organization <slug>", "the organization slug", "my-org")
+    .option("--from <dir>", "install Keystroke from the package tarballs in this folder (`npm run pack` writes them)")
     .action(
       commandAction(async (command, context) => {
         const [dirArg = ""] = command.args;
@@ -53,6 +91,7 @@ export function configure(program: Command): void {
             hint: "Pick a new folder name, or empty this one first; init never overwrites files",
           });
         }
+        const source = keystrokeSource(flags.from, dir, version);
         if (!flags.yes) {
           if (!process.stdin.isTTY) {
             throw new KeystrokeError("invalid_input", "init needs --yes when it cannot ask (no terminal)", {
@@ -65,7 +104,7 @@ export function configure(program: Command): void {
           }
         }
         const slug = flags.project ?? toSlug(basename(dir));
-        const files = projectFiles(slug, flags.organization ?? "my-org");
+        const files = projectFiles(slug, flags.organization ?? "my-org", source.packages);
         for (const [name, text] of Object.entries(files)) {
           const path = join(dir, name);
           mkdirSync(dirname(path), { recursive: true });
@@ -74,6 +113,7 @@ export function configure(program: Command): void {
         const shown = relative(process.cwd(), dir) || ".";
         context.say(`Created project ${slug} in ${shown}:`);
         for (const name of Object.keys(files)) context.say(`  ${name}`);
+        if (source.note) context.say(source.note);
         context.say(`Next: cd ${shown} && npm install && npx keystroke dev`);
         return undefined;
       }),

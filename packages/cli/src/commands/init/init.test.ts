@@ -55,6 +55,42 @@ describe("keystroke init", () => {
     }
   });
 
+  it("with --from, the project installs Keystroke from the tarballs in that folder", async () => {
+    const version = (
+      JSON.parse(readFileSync(join(repo, "packages", "cli", "package.json"), "utf8")) as { version: string }
+    ).version;
+    const packs = join(parent, "packs");
+    mkdirSync(packs);
+    for (const name of ["keystroke", "keystroke-cli", "keystroke-server", "keystroke-store", "keystroke-core"]) {
+      writeFileSync(join(packs, `${name}-${version}.tgz`), "");
+    }
+    const result = await runCli(["init", "from-packs", "--yes", "--from", "packs"], { cwd: parent });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Next: cd from-packs && npm install && npx keystroke dev");
+    const manifest = JSON.parse(readFileSync(join(parent, "from-packs", "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      overrides: Record<string, string>;
+    };
+    expect(manifest.dependencies).toMatchObject({
+      "@keystroke/cli": `file:../packs/keystroke-cli-${version}.tgz`,
+      keystroke: `file:../packs/keystroke-${version}.tgz`,
+    });
+    expect(manifest.overrides).toEqual({
+      "@keystroke/server": `file:../packs/keystroke-server-${version}.tgz`,
+      "@keystroke/store": `file:../packs/keystroke-store-${version}.tgz`,
+      "@keystroke/core": `file:../packs/keystroke-core-${version}.tgz`,
+    });
+  });
+
+  it("with --from a folder missing a tarball, says which and writes nothing", async () => {
+    mkdirSync(join(parent, "empty-packs"));
+    const result = await runCli(["init", "no-packs", "--yes", "--from", "empty-packs"], { cwd: parent });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/No @keystroke\/cli .* tarball \(keystroke-cli-.*\.tgz\)/);
+    expect(result.stderr).toContain("npm run pack");
+    expect(existsSync(join(parent, "no-packs"))).toBe(false);
+  });
+
   it("never writes into a folder that has files", async () => {
     const dir = join(parent, "taken");
     mkdirSync(dir);

@@ -1,6 +1,15 @@
 /** The files of a new project, as `keystroke init` writes them. */
+import type { KeystrokeDependencies } from "./local-packages.js";
 
-export function projectFiles(slug: string, organization: string): Record<string, string> {
+/**
+ * @param keystroke how package.json names Keystroke's packages: registry ranges, or tarballs
+ *   (see local-packages.ts). The `keystroke` command comes from `@keystroke/cli`.
+ */
+export function projectFiles(
+  slug: string,
+  organization: string,
+  keystroke: KeystrokeDependencies,
+): Record<string, string> {
   return {
     "package.json": `${JSON.stringify(
       {
@@ -8,9 +17,13 @@ export function projectFiles(slug: string, organization: string): Record<string,
         version: "0.1.0",
         private: true,
         type: "module",
+        engines: { node: ">=20.19" },
         scripts: { dev: "keystroke dev", typecheck: "tsc --noEmit" },
-        dependencies: { keystroke: "^0.1.0", zod: "^4.1.0" },
+        dependencies: { ...keystroke.dependencies, zod: "^4.1.0" },
         devDependencies: { typescript: "^5.9.0", "@types/node": "^20.19.0" },
+        ...(keystroke.overrides ? { overrides: keystroke.overrides } : {}),
+        // npm's install-script policy (npm 11): the SQLite driver builds native code, esbuild installs its binary.
+        allowScripts: { "better-sqlite3": true, esbuild: true },
       },
       null,
       2,
@@ -66,6 +79,27 @@ export const assistant = defineAgent({
   // with OPENAI_API_KEY, "openai/gpt-5".
   model: "demo/assistant",
   tools: [getTime],
+});
+`,
+    "src/workflows/daily-summary.ts": `import { defineWorkflow } from "keystroke/workflow";
+import { z } from "zod";
+import { getTime } from "../actions/get-time.js";
+import { assistant } from "../agents/assistant.js";
+
+// Run it with: keystroke workflows run daily-summary --input '{"timeZone":"Europe/Paris"}' --wait
+export const dailySummary = defineWorkflow({
+  slug: "daily-summary",
+  name: "Daily summary",
+  description: "Reads the clock, asks the assistant for a greeting, waits a moment, and returns both",
+  input: z.object({ timeZone: z.string() }),
+  output: z.object({ time: z.string(), greeting: z.string() }),
+  async run({ timeZone }, ctx) {
+    const { time } = await getTime.run({ timeZone });
+    const reply = await assistant.prompt({ message: \`Greet a customer; it is \${time} in \${timeZone}.\` });
+    await ctx.sleep("2s");
+    const text = reply.messages.flatMap((m) => m.parts).find((p) => p.type === "text");
+    return { time, greeting: text?.type === "text" ? text.text : "" };
+  },
 });
 `,
     ".gitignore": ".keystroke/\nnode_modules/\n",

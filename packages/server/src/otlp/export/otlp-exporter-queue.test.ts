@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { newRunId, parseIngestBatch, type RunEventInput } from "@keystroke/core";
+import { parseIngestBatch, type RunEventInput } from "@keystroke/core";
+import { newRunId } from "@keystroke/core/ids";
 import { openSqliteStore, type RunStore } from "@keystroke/store";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { PublishedBatch } from "../../events/run-event-bus.js";

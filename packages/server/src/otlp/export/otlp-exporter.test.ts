@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { newRunId, type RunEventInput } from "@keystroke/core";
+import type { RunEventInput } from "@keystroke/core";
+import { newRunId } from "@keystroke/core/ids";
 import { openSqliteStore } from "@keystroke/store";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createServer, type KeystrokeServer } from "../../create-server.js";

@@ -45,6 +45,12 @@ export class HeldTraces<M> {
     return dropped;
   }
 
+  /** Changes what is known of a held trace (the run it will be written to). */
+  retag(key: string, meta: M): void {
+    const held = this.traces.get(key);
+    if (held !== undefined) held.meta = meta;
+  }
+
   take(key: string): HeldTrace<M> | undefined {
     const held = this.traces.get(key);
     if (held === undefined) return undefined;

@@ -7,6 +7,7 @@ import type { LogLevel, RunEvent } from "@keystroke/core";
 import { toIso } from "@keystroke/core";
 import type { OtlpLogRecord } from "../otlp-model.js";
 import { stringAt, textOf } from "./attribute-values.js";
+import type { MessageOccurrence } from "./message-occurrences.js";
 import { shortHash } from "./run-identity.js";
 import { genAiContent, messageEventContent, type SpanContent } from "./span-content.js";
 import { type ContentKeys, contentEvents, type Timed } from "./span-events.js";
@@ -31,11 +32,13 @@ export function isAiLog(record: OtlpLogRecord): boolean {
 
 /**
  * `history`: a record carrying a whole input adds its earlier user messages too (as spans do).
+ * `occurrence`: for a per-message event, which message of the conversation it is; the record
+ * is then keyed by it, so the history every call re-sends is kept once (message-occurrences.ts).
  *
  * @example
  * logEvents(record, false) // [message.added…, log.recorded]
  */
-export function logEvents(record: OtlpLogRecord, history: boolean): Timed[] {
+export function logEvents(record: OtlpLogRecord, history: boolean, occurrence?: MessageOccurrence): Timed[] {
   const name = eventNameOf(record);
   const time = toIso(record.timeMs || Date.now());
   const events: RunEvent[] = [];
@@ -48,6 +51,7 @@ export function logEvents(record: OtlpLogRecord, history: boolean): Timed[] {
       sourceId: record.spanId || shortHash(time, name),
       turnPrompt: details,
       history: history || !details,
+      ...(occurrence ? { occurrence: occurrence.count } : {}),
     };
     events.push(...contentEvents(content, keys, time));
   }
@@ -62,7 +66,9 @@ export function logEvents(record: OtlpLogRecord, history: boolean): Timed[] {
       ? { ...record.attributes, "event.name": name }
       : record.attributes;
   events.push({
-    eventId: `otlp:l:${shortHash(record.traceId, record.spanId, String(record.timeMs), name, bodyText, JSON.stringify(record.attributes))}`,
+    eventId: occurrence
+      ? `otlp:l:${shortHash("message", occurrence.signature, String(occurrence.count))}`
+      : `otlp:l:${shortHash(record.traceId, record.spanId, String(record.timeMs), name, bodyText, JSON.stringify(record.attributes))}`,
     type: "log.recorded",
     time,
     log: {

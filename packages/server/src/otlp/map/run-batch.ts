@@ -7,7 +7,8 @@ import type { RunEvent } from "@keystroke/core";
 import { toIso } from "@keystroke/core";
 import type { Attributes, OtlpLogRecord, OtlpSpan } from "../otlp-model.js";
 import { stringAt } from "./attribute-values.js";
-import { actorOf, agentNameOf, slugify } from "./run-identity.js";
+import { actorOf, slugify } from "./run-identity.js";
+import type { RunName } from "./run-names.js";
 import { spanContent } from "./span-content.js";
 import { spanError } from "./span-events.js";
 import { isAiSpan, type SpanRole } from "./span-role.js";
@@ -38,18 +39,18 @@ export function earliest(trace: Trace): number {
 }
 
 /**
- * `run.created` from the most telling span: an agent span, else any AI span, else the first.
+ * `run.created` named `name`, with the actor and trigger of the most telling span: an agent span,
+ * else any AI span, else the first.
  *
  * @example
- * createdEvent("default", "conv-1", traces) // { type: "run.created", slug: "trip-planner", … }
+ * createdEvent("default", "conv-1", traces, runName(traces)) // { type: "run.created", slug: "trip-planner", … }
  */
-export function createdEvent(project: string, sessionId: string, traces: Trace[]): RunEvent {
+export function createdEvent(project: string, sessionId: string, traces: Trace[], { name }: RunName): RunEvent {
   const all = traces.flatMap((t) => t.spans);
   const best = all.find((s) => s.role === "agent") ?? all.find((s) => isAiSpan(s.span, s.role)) ?? all[0];
   const firstLog = traces.find((t) => t.logs.length > 0)?.logs[0];
   const attributes: Attributes = best?.span.attributes ?? firstLog?.attributes ?? {};
   const resource: Attributes = best?.span.resource ?? firstLog?.resource ?? {};
-  const name = (agentNameOf(attributes, resource) ?? "OpenTelemetry agent").slice(0, 500);
   const start = traces.reduce((min, trace) => Math.min(min, earliest(trace) || min), Number.POSITIVE_INFINITY);
   return {
     eventId: "otlp:created",
@@ -67,6 +68,16 @@ export function createdEvent(project: string, sessionId: string, traces: Trace[]
     },
     actor: actorOf(attributes, resource),
     status: "running",
+  };
+}
+
+/** The run a trace was filed under before its conversation id came, moved into this one. */
+export function absorbedEvent(trace: Trace, fromRunId: string): RunEvent {
+  return {
+    eventId: `otlp:a:${trace.traceId}`,
+    type: "run.absorbed",
+    time: toIso(earliest(trace) || Date.now()),
+    fromRunId,
   };
 }
 

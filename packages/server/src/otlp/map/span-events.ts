@@ -5,7 +5,7 @@
  * spans (the user's prompt is in every model call's input) is added once, while the same words
  * said again (a "yes" in two turns, a reply repeated by two model calls) are kept each time.
  */
-import type { ErrorPayload, MessagePart, RunEvent, Span } from "@keystroke/core";
+import type { ErrorPayload, MessagePart, ModelCall, RunEvent, Span } from "@keystroke/core";
 import { toIso } from "@keystroke/core";
 import { type Attributes, type OtlpSpan, spanKinds } from "../otlp-model.js";
 import { stringAt } from "./attribute-values.js";
@@ -94,6 +94,11 @@ export interface ContentKeys {
    * before): off in a conversation, whose earlier turns added their own prompts.
    */
   history?: boolean;
+  /**
+   * How many times the same message came before in its call's input, for content that is one
+   * message of a longer input (a per-message log event): keys it as the same message in that input would be.
+   */
+  occurrence?: number;
 }
 
 /**
@@ -106,14 +111,14 @@ export interface ContentKeys {
 export function contentEvents(content: SpanContent, keys: ContentKeys, time: string): RunEvent[] {
   const events: RunEvent[] = [];
   const seen = new Map<string, number>();
-  const prompt = keys.turnPrompt ? content.input.findLastIndex((m) => m.role === "user" && hasText(m)) : -1;
+  const prompt = keys.turnPrompt ? turnPromptIndex(content.input, keys.history === true) : -1;
   content.input.forEach((input, index) => {
     const texts = input.parts.filter((p) => p.type === "text").slice(0, MAX_PARTS);
     const earlier = input.role === "user" && index !== prompt;
     if (texts.length > 0 && (input.role === "system" || input.role === "user") && (!earlier || keys.history)) {
       const text = texts.map((p) => p.text).join("\n");
       const key = `${input.role}\u0000${text}`;
-      const count = seen.get(key) ?? 0;
+      const count = seen.get(key) ?? keys.occurrence ?? 0;
       seen.set(key, count + 1);
       const id = index === prompt ? shortHash(key, "turn", keys.traceId) : shortHash(key, String(count));
       events.push(message(time, `p-${id}`, input.role, texts));
@@ -134,6 +139,22 @@ export function contentEvents(content: SpanContent, keys: ContentKeys, time: str
 }
 
 const hasText = (m: ChatMessage) => m.parts.some((p) => p.type === "text");
+
+/**
+ * Where the turn's prompt is in a call's input: its last user message. In a conversation
+ * (`history` off), a user message followed by the model's own calls or tool results is not a new
+ * prompt but the one an earlier call of the same round trip was sent, now repeated as history
+ * (OpenInference without a parent span makes each call a trace of its own).
+ */
+function turnPromptIndex(input: readonly ChatMessage[], history: boolean): number {
+  const index = input.findLastIndex((m) => m.role === "user" && hasText(m));
+  if (history || index === -1) return index;
+  for (let i = index + 1; i < input.length; i++) {
+    const role = (input[i] as ChatMessage).role;
+    if (role !== "user" && role !== "system") return -1;
+  }
+  return index;
+}
 
 /** Tool calls and results become messages of their own, keyed by call id. */
 function toolEvents(source: ChatMessage, time: string, fallbackId: string): RunEvent[] {
@@ -166,49 +187,39 @@ const at = (ms: number, events: RunEvent[]): Timed[] => events.map((event) => ({
 
 /**
  * What a span records at once, whatever else arrived: itself in the trace and, for a model call,
- * its usage and cost.
+ * its usage and cost — in one event, so a span is written once.
  *
  * @example
- * recordEvents(chatSpan, "model") // [span.recorded, model.called]
+ * recordEvents(chatSpan, "model") // [span.recorded with its model call]
  */
 export function recordEvents(span: OtlpSpan, role: SpanRole): Timed[] {
-  const events: Timed[] = [
-    {
-      at: span.startMs,
-      event: {
-        eventId: `otlp:s:${span.spanId}`,
-        type: "span.recorded",
-        time: toIso(span.startMs),
-        span: recordedSpan(span),
-      },
-    },
-  ];
-  if (role === "model") {
-    const a = span.attributes;
-    const provider = providerOf(a).slice(0, 200);
-    const model = modelOf(a).slice(0, 500);
-    const usage = usageOf(a);
-    const cost = costOf(a, provider, model, usage);
-    const error = spanError(span);
-    const endMs = span.endMs > 0 ? span.endMs : span.startMs;
-    events.push({
-      at: endMs,
-      event: {
-        eventId: `otlp:m:${span.spanId}`,
-        type: "model.called",
-        time: toIso(endMs),
-        callId: span.spanId,
-        provider,
-        model,
-        usage,
-        ...(cost !== undefined ? { cost } : {}),
-        latencyMs: Math.max(0, span.endMs - span.startMs),
-        spanId: span.spanId,
-        ...(error ? { error } : {}),
-      },
-    });
-  }
-  return events;
+  const event: RunEvent = {
+    eventId: `otlp:s:${span.spanId}`,
+    type: "span.recorded",
+    time: toIso(span.startMs),
+    span: recordedSpan(span),
+  };
+  if (role === "model") event.model = modelCall(span);
+  return [{ at: span.startMs, event }];
+}
+
+function modelCall(span: OtlpSpan): ModelCall {
+  const a = span.attributes;
+  const provider = providerOf(a).slice(0, 200);
+  const model = modelOf(a).slice(0, 500);
+  const usage = usageOf(a);
+  const cost = costOf(a, provider, model, usage);
+  const error = spanError(span);
+  return {
+    callId: span.spanId,
+    provider,
+    model,
+    usage,
+    ...(cost !== undefined ? { cost } : {}),
+    latencyMs: Math.max(0, span.endMs - span.startMs),
+    spanId: span.spanId,
+    ...(error ? { error } : {}),
+  };
 }
 
 export interface TraceMessageOptions {

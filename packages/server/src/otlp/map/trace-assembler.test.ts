@@ -1,6 +1,6 @@
-import type { RunEvent } from "@keystroke/core";
+import type { IngestBatch, RunEvent } from "@keystroke/core";
 import { describe, expect, it } from "vitest";
-import type { OtlpSpan } from "../otlp-model.js";
+import type { OtlpLogRecord, OtlpSpan } from "../otlp-model.js";
 import { TraceAssembler } from "./trace-assembler.js";
 
 const T0 = Date.parse("2026-11-28T10:00:00.000Z");
@@ -47,9 +47,13 @@ describe("TraceAssembler", () => {
   it("writes the trace and model calls at once, and the conversation when the root span arrives", () => {
     const assembler = new TraceAssembler();
     const first = assembler.assemble(undefined, [chat(2, "second"), chat(1, "first")], []);
-    expect(types(first.batches[0]?.events ?? []).sort()).toEqual(
-      ["run.created", "span.recorded", "span.recorded", "model.called", "model.called"].sort(),
-    );
+    // Each span is one event, carrying its model call.
+    expect(types(first.batches[0]?.events ?? [])).toEqual(["run.created", "span.recorded", "span.recorded"]);
+    expect(first.batches[0]?.events.map((e) => (e.type === "span.recorded" ? e.model?.model : undefined))).toEqual([
+      undefined,
+      "gpt-4o",
+      "gpt-4o",
+    ]);
     const second = assembler.assemble(undefined, [root()], []);
     const messages = (second.batches[0]?.events ?? []).filter((e) => e.type === "message.added");
     expect(messages.map((e) => (e.type === "message.added" ? e.message.parts[0] : undefined))).toEqual([
@@ -111,17 +115,59 @@ describe("TraceAssembler", () => {
     expect(a?.events[0]).toMatchObject({ type: "run.created", project: "shop", sessionId: "c-9", slug: "shop" });
   });
 
-  it("keeps a trace on its first run when the conversation id arrives with the root", () => {
+  it("moves a trace to its conversation's run when the conversation id arrives with the root, absorbing its first run", () => {
     const assembler = new TraceAssembler();
     const tokens = { ...chat(1, "hi"), attributes: { ...chat(1, "hi").attributes, "gen_ai.usage.input_tokens": 42 } };
     const first = assembler.assemble(undefined, [tokens], []);
-    const conversationRoot = { ...root(), attributes: { ...root().attributes, "gen_ai.conversation.id": "c-late" } };
+    const conversationRoot = {
+      ...root(),
+      attributes: { ...root().attributes, "gen_ai.conversation.id": "c-late", "gen_ai.agent.name": "Trip planner" },
+    };
     const second = assembler.assemble(undefined, [conversationRoot], []);
-    const batches = [...first.batches, ...second.batches];
-    expect(new Set(batches.map((b) => b.runId)).size).toBe(1);
-    const events = batches.flatMap((b) => b.events);
-    expect(events.filter((e) => e.type === "model.called")).toMatchObject([{ usage: { inputTokens: 42 } }]);
-    expect(events.filter((e) => e.type === "run.finished")).toMatchObject([{ status: "success" }]);
+    const provisional = first.batches[0]?.runId;
+    const conversation = second.batches[0];
+    expect(conversation?.runId).not.toBe(provisional);
+    expect(conversation?.events.find((e) => e.type === "run.created")).toMatchObject({ name: "Trip planner" });
+    expect(conversation?.events.filter((e) => e.type === "run.absorbed")).toMatchObject([{ fromRunId: provisional }]);
+    expect(first.batches[0]?.events.filter((e) => e.type === "span.recorded")).toMatchObject([
+      { model: { usage: { inputTokens: 42 } } },
+    ]);
+    expect(conversation?.events.filter((e) => e.type === "run.finished")).toMatchObject([{ status: "success" }]);
+    // The conversation the trace held back is written to the conversation's run.
+    expect(conversation?.events.some((e) => e.type === "message.added")).toBe(true);
+    // Later spans of the trace go straight to the conversation's run.
+    expect(assembler.assemble(undefined, [chat(3, "late")], []).batches[0]?.runId).toBe(conversation?.runId);
+  });
+
+  it("takes the move back when the store could not write it, so the retry moves the trace again", () => {
+    const assembler = new TraceAssembler();
+    const provisional = assembler.assemble(undefined, [chat(1, "hi")], []).batches[0]?.runId;
+    const conversationRoot = { ...root(), attributes: { ...root().attributes, "gen_ai.conversation.id": "c-retry" } };
+    const failed = assembler.assemble(undefined, [conversationRoot], []).batches[0];
+    assembler.giveBack(failed as IngestBatch);
+    const retry = assembler.assemble(undefined, [conversationRoot], []).batches[0];
+    expect(retry?.events.filter((e) => e.type === "run.absorbed")).toMatchObject([{ fromRunId: provisional }]);
+  });
+
+  it("renames a run named after the service once the agent's name arrives", () => {
+    const assembler = new TraceAssembler();
+    const withConversation = (s: OtlpSpan, extra: Record<string, string> = {}) => ({
+      ...s,
+      attributes: { ...s.attributes, "gen_ai.conversation.id": "c-name", ...extra },
+    });
+    const first = assembler.assemble(undefined, [withConversation(chat(1, "hi"))], []).batches[0];
+    expect(first?.events.find((e) => e.type === "run.created")).toMatchObject({ name: "shop", slug: "shop" });
+    const named = assembler.assemble(
+      undefined,
+      [withConversation(root(), { "gen_ai.agent.name": "Trip Planner" })],
+      [],
+    );
+    expect(named.batches[0]?.events.filter((e) => e.type === "run.renamed")).toMatchObject([
+      { name: "Trip Planner", slug: "trip-planner" },
+    ]);
+    // A later chat span, which names no agent, does not undo it.
+    const later = assembler.assemble(undefined, [{ ...withConversation(chat(2, "x")), traceId: "c".repeat(32) }], []);
+    expect(later.batches[0]?.events.some((e) => e.type === "run.renamed")).toBe(false);
   });
 
   it("places every trace of a request larger than maxKnownTraces", () => {
@@ -129,7 +175,7 @@ describe("TraceAssembler", () => {
     const spans = ["1", "2", "3"].map((d) => ({ ...chat(1, d), traceId: d.repeat(32) }));
     const result = assembler.assemble(undefined, spans, []);
     expect(result.batches).toHaveLength(3);
-    expect(result.batches.every((b) => b.events.some((e) => e.type === "model.called"))).toBe(true);
+    expect(result.batches.every((b) => b.events.some((e) => e.type === "span.recorded" && e.model))).toBe(true);
   });
 
   it("remembers the traces used most recently when it has to forget", () => {
@@ -144,7 +190,7 @@ describe("TraceAssembler", () => {
     assembler.assemble(undefined, [inTrace("a", chat(2, "x"))], []);
     assembler.assemble(undefined, [inTrace("c", chat(1, "x"))], []);
     const later = assembler.assemble(undefined, [inTrace("a", withConversation(root()))], []).batches[0];
-    expect(later?.runId).toBe(a);
+    expect(later?.events.filter((e) => e.type === "run.absorbed")).toMatchObject([{ fromRunId: a }]);
   });
 
   describe("the same words said again", () => {
@@ -206,6 +252,80 @@ describe("TraceAssembler", () => {
       expect(said(events)).toEqual(["user: go", "assistant: On it.", "assistant: On it."]);
       expect(said([...events, ...messages(assembler, [agent, second])])).toEqual(said(events));
     });
+  });
+
+  it("adds the question once when the next call of a tool round trip, a trace of its own, repeats it", () => {
+    const assembler = new TraceAssembler();
+    const call = (traceId: string, input: unknown[], output: unknown[]) => ({
+      ...chat(1, ""),
+      traceId,
+      parentSpanId: undefined,
+      attributes: {
+        "gen_ai.operation.name": "chat",
+        "session.id": "s-round-trip",
+        "gen_ai.input.messages": JSON.stringify(input),
+        "gen_ai.output.messages": JSON.stringify(output),
+      },
+    });
+    const question = { role: "user", parts: [{ type: "text", content: "Weather in Lima?" }] };
+    const toolCall = { role: "assistant", parts: [{ type: "tool_call", id: "t1", name: "weather", arguments: {} }] };
+    const toolResult = { role: "tool", parts: [{ type: "tool_call_response", id: "t1", response: "sunny" }] };
+    const answer = { role: "assistant", parts: [{ type: "text", content: "Sunny." }] };
+    const events = [
+      ...assembler.assemble(undefined, [call("1".repeat(32), [question], [toolCall])], []).batches,
+      ...assembler.assemble(undefined, [call("2".repeat(32), [question, toolCall, toolResult], [answer])], []).batches,
+    ].flatMap((b) => b.events);
+    const ids = new Set<string>();
+    const said = events.flatMap((e) => {
+      if (e.type !== "message.added" || ids.has(e.eventId)) return [];
+      ids.add(e.eventId);
+      return [`${e.message.role}: ${e.message.parts.map((p) => p.type).join(",")}`];
+    });
+    expect(said).toEqual(["user: text", "assistant: tool_call", "assistant: tool_result", "assistant: text"]);
+  });
+
+  it("keeps each per-message log event once per conversation, though every call re-sends the history", () => {
+    const assembler = new TraceAssembler();
+    const record = (traceId: string, spanId: string, name: string, body: unknown): OtlpLogRecord => ({
+      timeMs: T0,
+      severityNumber: 9,
+      severityText: "",
+      body: body as OtlpLogRecord["body"],
+      attributes: { "event.name": name, "gen_ai.conversation.id": "c-logs" },
+      traceId,
+      spanId,
+      eventName: "",
+      resource: {},
+    });
+    const callLogs = (traceId: string, history: [string, string][], answer: string) => [
+      ...history.map(([role, content]) => record(traceId, "1".repeat(16), `gen_ai.${role}.message`, { content })),
+      record(traceId, "1".repeat(16), "gen_ai.choice", { index: 0, message: { content: answer } }),
+    ];
+    const turns = [
+      callLogs(
+        "1".repeat(32),
+        [
+          ["system", "Be brief."],
+          ["user", "yes"],
+        ],
+        "Done.",
+      ),
+      callLogs(
+        "2".repeat(32),
+        [
+          ["system", "Be brief."],
+          ["user", "yes"],
+          ["assistant", "Done."],
+          ["user", "yes"],
+        ],
+        "Done again.",
+      ),
+    ];
+    const events = turns.flatMap((logs) => assembler.assemble(undefined, [], logs).batches.flatMap((b) => b.events));
+    const unique = (type: string) => new Set(events.filter((e) => e.type === type).map((e) => e.eventId)).size;
+    // The system prompt, "yes", "Done.", the second "yes" and "Done again."
+    expect(unique("log.recorded")).toBe(5);
+    expect(unique("message.added")).toBe(5);
   });
 
   it("refuses spans without ids, and counts them", () => {

@@ -12,18 +12,23 @@
  *   trace's root arrives and is then written in the order things happened. A trace whose root
  *   never comes is written after `staleAfterMs` without news, or when memory is short.
  *
- * A trace keeps pointing at the run it was first filed under (its conversation's, else its own),
- * and spans of a trace with nothing AI about them wait (bounded in number and time) for an AI span
- * of their trace, so plain HTTP or database spans show in the trace of the run they belong to
- * without making every trace a run.
+ * A trace without a conversation id is filed under a run of its own until the id shows up (on a
+ * root span exported after its children, say): then the trace moves to the conversation's run,
+ * which absorbs the first run (`run.absorbed`), so no stray run is left. Spans of a trace with
+ * nothing AI about them wait (bounded in number and time) for an AI span of their trace, so plain
+ * HTTP or database spans show in the trace of the run they belong to without making every trace
+ * a run.
  */
 import type { IngestBatch, RunEvent } from "@keystroke/core";
 import type { Attributes, OtlpLogRecord, OtlpSpan } from "../otlp-model.js";
 import { stringAt } from "./attribute-values.js";
+import { BoundedMap } from "./bounded-map.js";
 import { type HeldTrace, HeldTraces } from "./held-traces.js";
 import { isAiLog, logEvents } from "./log-events.js";
-import { createdEvent, earliest, finishedEvent, isRoot, startedEvent, type Trace } from "./run-batch.js";
+import { messageOccurrences } from "./message-occurrences.js";
+import { absorbedEvent, createdEvent, earliest, finishedEvent, isRoot, startedEvent, type Trace } from "./run-batch.js";
 import { conversationIdOf, runIdFor, slugify } from "./run-identity.js";
+import { RunNames, runName } from "./run-names.js";
 import { recordEvents, type Timed, traceMessages } from "./span-events.js";
 import { isAiSpan, spanRole } from "./span-role.js";
 
@@ -66,18 +71,8 @@ interface PlacedTrace {
   known: KnownTrace;
   /** Spans and log records that had waited for an AI span of the trace and now join it. */
   unheld: HeldTrace<string> | undefined;
-}
-
-/** A Map that forgets its least recently set entries past `max`. */
-class Bounded<V> extends Map<string, V> {
-  constructor(private readonly max: number) {
-    super();
-  }
-  override set(key: string, value: V): this {
-    this.delete(key);
-    if (this.size >= this.max) this.delete(this.keys().next().value as string);
-    return super.set(key, value);
-  }
+  /** The trace was filed under a run of its own until its conversation id came: that run, to absorb. */
+  provisional?: KnownTrace;
 }
 
 const byTime = (x: Timed, y: Timed) => x.at - y.at;
@@ -88,18 +83,20 @@ const byTime = (x: Timed, y: Timed) => x.at - y.at;
  * for (const batch of assembler.assemble("default", spans, []).batches) await ingest.submit(batch);
  */
 export class TraceAssembler {
-  private readonly known: Bounded<KnownTrace>;
+  private readonly known: BoundedMap<KnownTrace>;
   private readonly notAi: HeldTraces<string>;
   private readonly untilRoot: HeldTraces<RunRef>;
   private readonly staleAfterMs: number;
+  private readonly names: RunNames;
   /** How to hold again what a batch took from memory, should the store not write it. */
   private readonly undo = new WeakMap<IngestBatch, () => void>();
 
   constructor(options: TraceAssemblerOptions = {}) {
-    this.known = new Bounded(options.maxKnownTraces ?? 100_000);
+    this.known = new BoundedMap(options.maxKnownTraces ?? 100_000);
     this.notAi = new HeldTraces(options.maxHeld ?? 20_000);
     this.untilRoot = new HeldTraces(options.maxHeld ?? 20_000);
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
+    this.names = new RunNames(options.maxKnownTraces ?? 100_000);
   }
 
   /** `project` is the header's; without one, a resource's `keystroke.project`, else "default". */
@@ -168,24 +165,24 @@ export class TraceAssembler {
   }
 
   /**
-   * The run of a trace, or undefined when it waits for an AI span of its trace. A trace stays on
-   * the run it was first filed under, even when a conversation id shows up in a later request:
-   * switching would leave the first run's turn (its spans, model calls, tokens) never finished.
+   * The run of a trace, or undefined when it waits for an AI span of its trace. A trace without a
+   * conversation id is filed under a run of its own, provisionally: when its conversation id
+   * shows up in a later request (the root span that carries it often ends, and is exported,
+   * last), the trace moves to the conversation's run, which absorbs what was written so far.
    */
   private place(trace: Trace, now: number): PlacedTrace | undefined {
     const projectSlug = trace.key.slice(0, trace.key.indexOf("\u0000"));
     const remembered = this.known.get(trace.key);
-    const conversation = remembered === undefined ? firstConversation(trace) : undefined;
+    const conversation = remembered?.run.conversation ? undefined : firstConversation(trace);
     const ai = trace.spans.some(({ span, role }) => isAiSpan(span, role)) || trace.logs.some(isAiLog);
     if (conversation === undefined && remembered === undefined && !ai) {
       this.notAi.add(trace.key, trace.traceId, trace.spans, trace.logs, projectSlug, now);
       return undefined;
     }
     const run =
-      remembered?.run ??
-      (conversation !== undefined
+      conversation !== undefined
         ? runFor(projectSlug, "conversation", conversation)
-        : runFor(projectSlug, "trace", trace.traceId));
+        : (remembered?.run ?? runFor(projectSlug, "trace", trace.traceId));
     const known: KnownTrace = { run, complete: remembered?.complete ?? false };
     this.known.set(trace.key, known);
     const unheld = this.notAi.take(trace.key);
@@ -193,27 +190,40 @@ export class TraceAssembler {
       trace.spans.unshift(...unheld.spans);
       trace.logs.unshift(...unheld.logs);
     }
-    return { trace, known, unheld };
+    if (remembered === undefined || remembered.run.runId === run.runId) return { trace, known, unheld };
+    this.untilRoot.retag(trace.key, run);
+    return { trace, known, unheld, provisional: remembered };
   }
 
   /** The batch of one run; conversations let go of to make room are added to `letGo`. */
   private batchOf(run: RunRef, placed: PlacedTrace[], now: number, letGo: IngestBatch[]): IngestBatch {
-    const events: RunEvent[] = [
-      createdEvent(
-        run.project,
-        run.sessionId,
-        placed.map((p) => p.trace),
-      ),
-    ];
+    const traces = placed.map((p) => p.trace);
+    const name = runName(traces);
+    const events: RunEvent[] = [createdEvent(run.project, run.sessionId, traces, name)];
     const undo: (() => void)[] = [];
-    for (const { trace, known, unheld } of [...placed].sort((x, y) => earliest(x.trace) - earliest(y.trace))) {
+    const renamed = this.names.rename(run.runId, name);
+    if (renamed) {
+      events.push(renamed.event);
+      undo.push(renamed.undo);
+    }
+    for (const { trace, known, unheld, provisional } of [...placed].sort(
+      (x, y) => earliest(x.trace) - earliest(y.trace),
+    )) {
       if (unheld) {
         undo.push(() => this.notAi.add(trace.key, trace.traceId, unheld.spans, unheld.logs, unheld.meta, Date.now()));
       }
       if (run.conversation) events.push(startedEvent(trace));
+      if (provisional) {
+        events.push(absorbedEvent(trace, provisional.run.runId));
+        undo.push(() => {
+          this.known.set(trace.key, provisional);
+          this.untilRoot.retag(trace.key, provisional.run);
+        });
+      }
       const timed: Timed[] = [];
       for (const { span, role } of trace.spans) timed.push(...recordEvents(span, role));
-      for (const log of trace.logs) timed.push(...logEvents(log, !run.conversation));
+      const occurrences = messageOccurrences(trace.logs);
+      for (const log of trace.logs) timed.push(...logEvents(log, !run.conversation, occurrences.get(log)));
       const roots = trace.spans.filter(({ span }) => isRoot(span));
       if (known.complete || roots.length > 0) {
         const agentReplies = !known.complete;
@@ -255,7 +265,7 @@ export class TraceAssembler {
   private heldBatch(held: HeldTrace<RunRef>): IngestBatch {
     const trace: Trace = { key: "", traceId: held.traceId, spans: held.spans, logs: [] };
     const timed = traceMessages(held.spans, { history: !held.meta.conversation, agentReplies: true });
-    const events: RunEvent[] = [createdEvent(held.meta.project, held.meta.sessionId, [trace])];
+    const events: RunEvent[] = [createdEvent(held.meta.project, held.meta.sessionId, [trace], runName([trace]))];
     for (const { event } of timed.sort(byTime)) events.push(event);
     const batch = { runId: held.meta.runId, events };
     const key = `${held.meta.project}\u0000${held.traceId}`;

@@ -1,0 +1,68 @@
+/**
+ * Which message a per-message GenAI log event is. instrumentation-openai and others send the whole
+ * input of every model call as one log record per message (`gen_ai.system.message`,
+ * `gen_ai.user.message`, `gen_ai.assistant.message`, `gen_ai.tool.message`) plus the answer
+ * (`gen_ai.choice`), so a conversation of n turns re-sends every earlier message n times. A
+ * message is told by its role and content and by how many times the same message came before it
+ * in its call's input, so the same history in the next call maps to the same keys (kept once),
+ * while the same words said again later ("yes", twice) are another message. An answer is keyed as
+ * the replay of it in the next call's input will be.
+ */
+import type { OtlpLogRecord } from "../otlp-model.js";
+import type { ChatMessage } from "./chat-messages.js";
+import { eventNameOf } from "./log-events.js";
+import { messageEventContent, type SpanContent } from "./span-content.js";
+
+/** A message event's place in its conversation. */
+export interface MessageOccurrence {
+  /** Role and content of the message. */
+  signature: string;
+  /** How many times the same message came before it in its call's input. */
+  count: number;
+}
+
+const perMessageEvents = new Set([
+  "gen_ai.system.message",
+  "gen_ai.user.message",
+  "gen_ai.assistant.message",
+  "gen_ai.tool.message",
+  "gen_ai.choice",
+]);
+
+function signatureOf(message: ChatMessage): string {
+  const parts = message.parts.map((p) =>
+    p.type === "text" || p.type === "thought" ? `${p.type}:${p.text}` : `${p.type}:${p.id}`,
+  );
+  return `${message.role}\u0000${parts.join("\u0001")}`;
+}
+
+/**
+ * The occurrence of every per-message event among `logs` (the records of one trace, in the order
+ * they were emitted), counted per model call (span).
+ *
+ * @example
+ * messageOccurrences(trace.logs).get(record) // { signature: "user\u0000text:Hi", count: 0 }
+ */
+export function messageOccurrences(logs: readonly OtlpLogRecord[]): Map<OtlpLogRecord, MessageOccurrence> {
+  const result = new Map<OtlpLogRecord, MessageOccurrence>();
+  const bySpan = new Map<string, Map<string, number>>();
+  for (const log of logs) {
+    const name = eventNameOf(log);
+    if (!perMessageEvents.has(name)) continue;
+    const content: SpanContent = { input: [], output: [] };
+    messageEventContent(name, log.body, content);
+    const choice = name === "gen_ai.choice";
+    const message = choice ? content.output[0] : content.input[0];
+    if (message === undefined) continue;
+    const signature = signatureOf(message);
+    let seen = bySpan.get(log.spanId);
+    if (seen === undefined) {
+      seen = new Map();
+      bySpan.set(log.spanId, seen);
+    }
+    const count = seen.get(signature) ?? 0;
+    if (!choice) seen.set(signature, count + 1);
+    result.set(log, { signature, count });
+  }
+  return result;
+}

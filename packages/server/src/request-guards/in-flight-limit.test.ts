@@ -1,0 +1,89 @@
+/**
+ * Slow uploads: clients on 127.0.0.1 that send most of a large body and then stall. Past the
+ * budgets of bodies in flight the next one is answered 429 with Retry-After at once, before its
+ * body is read (so it is not held in memory), and the server serves again once the stalled ones
+ * go. Bounded: a fixed number of sockets, each closed at the end.
+ */
+import { connect, type Socket } from "node:net";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCreated } from "../testing/run-events.js";
+import { startTestServer, type TestServer } from "../testing/test-server.js";
+
+const MIB = 1024 * 1024;
+const SOCKETS = 12;
+
+let server: TestServer;
+const sockets: Socket[] = [];
+beforeEach(async () => {
+  server = await startTestServer({ bodyLimitBytes: MIB, inFlight: { maxRequests: 6, maxBytes: 4 * MIB } });
+});
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await server.close();
+});
+
+interface Upload {
+  /** What the server answered so far; "" while it reads the body. */
+  answer(): string;
+}
+
+/** Starts `POST /api/ingest` declaring `declared` bytes, sends `sent` of them, then stalls. */
+async function stalledUpload(declared: number, sent: number): Promise<Upload> {
+  const socket = connect(Number(new URL(server.url).port), "127.0.0.1");
+  sockets.push(socket);
+  let answer = "";
+  socket.on("data", (chunk) => {
+    answer += chunk.toString();
+  });
+  socket.on("error", () => {});
+  await new Promise((resolve) => socket.once("connect", resolve));
+  socket.write(
+    `POST /api/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n`,
+  );
+  await new Promise<void>((resolve) => socket.write(Buffer.alloc(sent, 0x20), () => resolve()));
+  // Long enough for the server to refuse at once; an admitted upload stays unanswered.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return { answer: () => answer };
+}
+
+describe("bodies in flight", () => {
+  it("refuses uploads past the byte budget with 429 + Retry-After before reading them, and recovers", async () => {
+    const uploads: Upload[] = [];
+    for (let i = 0; i < SOCKETS; i++) uploads.push(await stalledUpload(MIB - 1, MIB - 64 * 1024));
+    const answers = uploads.map((upload) => upload.answer());
+    // Four bodies of just under 1 MiB fit the 4 MiB budget; the rest are refused.
+    expect(answers.slice(0, 4)).toEqual(["", "", "", ""]);
+    for (const answer of answers.slice(4)) {
+      expect(answer).toMatch(/^HTTP\/1\.1 429 /);
+      expect(answer).toMatch(/\r\nretry-after: 1\r\n/i);
+      expect(answer).toContain('"code":"rate_limited"');
+      expect(answer).toContain("The server is busy: 4 requests with");
+    }
+
+    const { runId, event } = runCreated();
+    expect((await server.ingest(runId, [event])).status).toBe(429);
+    for (const socket of sockets.splice(0)) socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await server.ingest(runId, [event])).status).toBe(200);
+  });
+
+  it("refuses uploads past the request budget, however small", async () => {
+    const uploads: Upload[] = [];
+    for (let i = 0; i < 8; i++) uploads.push(await stalledUpload(1000, 10));
+    const statuses = uploads.map((upload) => upload.answer().slice(0, 12));
+    expect(statuses).toEqual(["", "", "", "", "", "", "HTTP/1.1 429", "HTTP/1.1 429"]);
+    // Requests without a body are not counted.
+    expect((await server.get("/api/history")).status).toBe(200);
+  });
+
+  it("always admits a request alone, even one larger than the byte budget", async () => {
+    const small = await startTestServer({ bodyLimitBytes: MIB, inFlight: { maxBytes: 1024 } });
+    try {
+      const { runId, event } = runCreated();
+      const reply = await small.post("/api/ingest", { runId, events: [{ ...event, input: "x".repeat(4096) }] });
+      expect(reply.status).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+});

@@ -1,0 +1,193 @@
+/**
+ * The workflows a server hosts: the loaded project's workflow definitions, the runtime that runs
+ * them by replay (recording through the ingest queue, the one write path; reading journals back
+ * from the store), and the scheduler loop that wakes sleepers and times out hooks. It also
+ * installs the host that `workflow.run()` and `promptLlm()` reach from project code.
+ */
+import type { RunStatus } from "@keystroke/core";
+import type { RunStore, Scheduler } from "@keystroke/store";
+import {
+  callModel,
+  hookToken,
+  installWorkflowHost,
+  type LlmRequest,
+  type RunningStep,
+  resolveModel,
+  WorkflowRuntime,
+} from "keystroke/runtime";
+import type { Workflow } from "keystroke/workflow";
+import type { IngestQueue } from "../ingest/ingest-queue.js";
+import type { LoadedProject } from "../projects/load-project.js";
+
+export interface WorkflowServiceOptions {
+  store: RunStore;
+  ingest: IngestQueue;
+  scheduler: Scheduler;
+  /** Signs hook tokens; keep it across restarts so resume URLs stay valid. */
+  hookSecret: Uint8Array;
+  /** The server's public base URL, e.g. `http://127.0.0.1:3400` (read when a URL is made). */
+  baseUrl(): string;
+  env?: Record<string, string | undefined>;
+  maxRetries?: number;
+  stepTimeoutMs?: number;
+  onError?(error: unknown, runId: string): void;
+}
+
+const PAGE = 1000;
+
+export class WorkflowService {
+  readonly runtime: WorkflowRuntime;
+  private project: LoadedProject | undefined;
+  private uninstall: (() => void) | undefined;
+  private started = false;
+
+  constructor(private readonly options: WorkflowServiceOptions) {
+    const { store } = options;
+    this.runtime = new WorkflowRuntime({
+      project: "",
+      sink: { append: (batch) => options.ingest.submit(batch) },
+      runs: {
+        readEvents: (runId, after, limit) => store.readEvents(runId, after, limit),
+        getRun: async (runId) => (await store.getRun(runId))?.run,
+        listRuns: (project, statuses) => this.listRuns(project, statuses),
+      },
+      timers: options.scheduler,
+      hookSecret: options.hookSecret,
+      hookUrl: (token) => this.hookUrl(token),
+      onError: options.onError,
+    });
+  }
+
+  /** Serves `project`'s workflows from now on; the first call starts the scheduler loop. */
+  use(project: LoadedProject): void {
+    this.project = project;
+    this.runtime.use(project.workflows.values(), project.config.project);
+    if (!this.uninstall) {
+      this.uninstall = installWorkflowHost({
+        run: async (workflow, input) => {
+          const { runId } = await this.runtime.start(workflow.slug, input, {
+            source: "api",
+            trigger: { label: "Project code" },
+          });
+          return this.outputOf(runId);
+        },
+        runChild: (workflow, input, step) => this.runChild(workflow, input, step),
+        callModel: (request, step) => this.callModel(request, step),
+      });
+    }
+  }
+
+  get scheduler(): Scheduler {
+    return this.options.scheduler;
+  }
+
+  list(): Workflow[] {
+    return this.runtime.list();
+  }
+
+  /** The run's status now, or undefined for an unknown run. */
+  async status(runId: string): Promise<RunStatus | undefined> {
+    return (await this.options.store.getRun(runId))?.run.status;
+  }
+
+  /** Starts the scheduler loop and picks up the runs a stopped server left. */
+  async startRuns(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.runtime.recover();
+    this.options.scheduler.start((timer) => this.runtime.onTimer(timer));
+  }
+
+  /** The URL that resumes the hook at `stepId` of `runId`. */
+  resumeUrl(runId: string, stepId: string): string {
+    return this.hookUrl(hookToken(this.options.hookSecret, runId, stepId));
+  }
+
+  async close(): Promise<void> {
+    this.uninstall?.();
+    await this.options.scheduler.stop();
+    await this.runtime.close();
+  }
+
+  private hookUrl(token: string): string {
+    return `${this.options.baseUrl().replace(/\/$/, "")}/api/hooks/${token}`;
+  }
+
+  private async outputOf(runId: string): Promise<unknown> {
+    const outcome = await this.runtime.outcome(runId);
+    if (outcome.status === "success") return outcome.output;
+    // A child canceled on its own fails the step that waited for it; it does not cancel the caller.
+    if (outcome.status === "canceled") throw new Error(`Workflow run ${runId} was canceled`);
+    throw outcome.error;
+  }
+
+  private async runChild(workflow: Workflow, input: unknown, step: RunningStep): Promise<unknown> {
+    const childRunId = step.childRunId();
+    const existing = await this.options.store.getRun(childRunId);
+    if (!existing) {
+      const parent = await this.options.store.getRun(step.runId);
+      await this.runtime.start(workflow.slug, input, {
+        runId: childRunId,
+        source: "workflow",
+        trigger: {
+          label: `Step of ${parent?.run.name ?? "a workflow"}`,
+          value: { parentRunId: step.runId, stepId: step.stepId },
+        },
+        actor: { type: "workflow", id: step.runId, ...(parent ? { name: parent.run.name } : {}) },
+        parent: { runId: step.runId, stepId: step.stepId },
+      });
+    } else if (existing.run.status === "running") {
+      void this.runtime.resume(childRunId);
+    }
+    return this.childOutput(childRunId, step);
+  }
+
+  /**
+   * The child's output, or the end of the waiting when the parent's step is aborted: a cancel of
+   * the parent cancels the child too (a shutdown leaves it to resume after the restart).
+   */
+  private childOutput(childRunId: string, step: RunningStep): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        if (typeof step.signal.reason !== "symbol") {
+          void this.runtime.cancel(childRunId).catch((error) => this.options.onError?.(error, childRunId));
+        }
+        reject(new Error("The parent run was canceled"));
+      };
+      if (step.signal.aborted) return onAbort();
+      step.signal.addEventListener("abort", onAbort, { once: true });
+      this.outputOf(childRunId)
+        .then(resolve, reject)
+        .finally(() => step.signal.removeEventListener("abort", onAbort));
+    });
+  }
+
+  private async callModel(request: LlmRequest, step: RunningStep | undefined): Promise<string> {
+    const resolved = resolveModel(request.model, this.project?.config.providers ?? {}, this.options.env ?? process.env);
+    const recorder = step ? this.runtime.recorderOf(step.runId) : undefined;
+    return callModel(request, {
+      resolved,
+      recorder,
+      signal: step?.signal,
+      maxRetries: this.options.maxRetries ?? 2,
+      timeoutMs: this.options.stepTimeoutMs ?? 120_000,
+    });
+  }
+
+  private async listRuns(
+    project: string,
+    statuses: RunStatus[],
+  ): Promise<{ runId: string; slug: string; status: RunStatus }[]> {
+    const runs: { runId: string; slug: string; status: RunStatus }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.options.store.listRuns(
+        { kind: ["workflow"], project: [project], status: statuses },
+        { cursor, limit: PAGE },
+      );
+      for (const run of page.runs) runs.push({ runId: run.runId, slug: run.slug, status: run.status });
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return runs.reverse();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The TriggerStateStore conformance suite: records patched and read back across a reopen, a
+ * poll's state and its deliveries committed together, the delivery history bounded, the trigger
+ * of a run found, and a webhook signature accepted once.
+ *
+ * @example
+ * describeTriggerStateStore("sqlite", async () => ({ triggers, reopen, destroy }));
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DELIVERY_HISTORY, type TriggerStateStore } from "../triggers/trigger-state-store.js";
+
+export interface TriggerStateUnderTest {
+  triggers: TriggerStateStore;
+  /** Closes the storage and opens it again, as a restarted process does. */
+  reopen: () => Promise<TriggerStateStore>;
+  destroy: () => Promise<void>;
+}
+
+export function describeTriggerStateStore(name: string, factory: () => Promise<TriggerStateUnderTest>): void {
+  describe(`TriggerStateStore conformance: ${name}`, () => {
+    let current: TriggerStateUnderTest | undefined;
+    const under = (): TriggerStateUnderTest => {
+      if (!current) throw new Error("trigger state used outside a test");
+      return current;
+    };
+    beforeEach(async () => {
+      current = await factory();
+    });
+    afterEach(async () => {
+      await current?.destroy();
+      current = undefined;
+    });
+
+    it("knows nothing of a trigger that never fired", async () => {
+      expect((await under().triggers.get(["nightly:report"])).size).toBe(0);
+    });
+
+    it("keeps patched fields, and leaves the others, across a reopen", async () => {
+      const { triggers } = under();
+      await triggers.update([{ id: "nightly:report", patch: { nextFireAt: 1000, disabled: true } }]);
+      await triggers.update([
+        {
+          id: "nightly:report",
+          patch: { lastFireAt: 900, lastRunId: "run_1", lastError: { message: "boom", at: 950 } },
+        },
+      ]);
+      const again = await under().reopen();
+      const record = (await again.get(["nightly:report"])).get("nightly:report");
+      expect(record).toEqual({
+        id: "nightly:report",
+        disabled: true,
+        nextFireAt: 1000,
+        lastFireAt: 900,
+        lastRunId: "run_1",
+        state: undefined,
+        lastError: { message: "boom", at: 950 },
+        failures: 0,
+      });
+      await again.update([{ id: "nightly:report", patch: { disabled: false, lastError: null } }]);
+      const cleared = (await again.get(["nightly:report"])).get("nightly:report");
+      expect(cleared?.disabled).toBe(false);
+      expect(cleared?.lastError).toBeNull();
+      expect(cleared?.nextFireAt).toBe(1000);
+    });
+
+    it("commits a poll's state with the deliveries of its tick", async () => {
+      const { triggers } = under();
+      await triggers.update(
+        [{ id: "poll:tickets", patch: { state: { cursor: 7 } } }],
+        [
+          { id: "tickets:triage", delivery: { at: 1, outcome: "started", runId: "run_a", reason: null } },
+          { id: "tickets:triage", delivery: { at: 2, outcome: "filtered", runId: null, reason: "filter dropped it" } },
+        ],
+      );
+      expect((await triggers.get(["poll:tickets"])).get("poll:tickets")?.state).toEqual({ cursor: 7 });
+      expect(await triggers.deliveries("tickets:triage", 10)).toEqual([
+        { at: 2, outcome: "filtered", runId: null, reason: "filter dropped it" },
+        { at: 1, outcome: "started", runId: "run_a", reason: null },
+      ]);
+      expect(await triggers.triggerOfRun("run_a")).toBe("tickets:triage");
+      expect(await triggers.triggerOfRun("run_other")).toBeUndefined();
+    });
+
+    it(`keeps the newest ${DELIVERY_HISTORY} deliveries of a trigger`, async () => {
+      const { triggers } = under();
+      for (let i = 0; i < DELIVERY_HISTORY + 5; i++) {
+        await triggers.update(
+          [],
+          [{ id: "a:b", delivery: { at: i, outcome: "skipped", runId: null, reason: "busy" } }],
+        );
+      }
+      const kept = await triggers.deliveries("a:b", 1000);
+      expect(kept).toHaveLength(DELIVERY_HISTORY);
+      expect(kept[0]?.at).toBe(DELIVERY_HISTORY + 4);
+      expect(kept.at(-1)?.at).toBe(5);
+    });
+
+    it("accepts a signature once until it expires", async () => {
+      const { triggers } = under();
+      expect(await triggers.claimSignature("sig-1", 2000, 1000)).toBe(true);
+      expect(await triggers.claimSignature("sig-1", 2000, 1500)).toBe(false);
+      expect(await triggers.claimSignature("sig-1", 4000, 2500)).toBe(true);
+    });
+  });
+}

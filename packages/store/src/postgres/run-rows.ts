@@ -1,0 +1,23 @@
+/**
+ * A `runs` row as the PostgreSQL store reads it. The History row (summary) and the payloads are
+ * split and joined exactly as in the SQLite store, so both stores hand out the same RunDetail.
+ */
+import type { RunDetail, RunSummary } from "@keystroke/core";
+import type { RunPayload } from "../sqlite/rows.js";
+
+export { payloadChanged, splitDetail } from "../sqlite/rows.js";
+
+export interface PgRunRow {
+  run_no: number;
+  run_id: string;
+  triggered_at: number;
+  summary: RunSummary;
+  payload: RunPayload;
+}
+
+/** The columns of `runs` a PgRunRow holds. */
+export const RUN_COLUMNS = "run_no, run_id, triggered_at, summary, payload";
+
+export function joinRunRow(row: PgRunRow): RunDetail {
+  return { ...row.summary, ...row.payload, wait: row.payload.wait ?? null };
+}

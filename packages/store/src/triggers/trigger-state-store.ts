@@ -1,0 +1,58 @@
+/**
+ * What the trigger engine keeps between ticks and restarts, per trigger id (an attachment
+ * `source:target`, or `poll:<source>` for a poll's own state): whether it is disabled, its next
+ * due time, its last fire, the last run it started, a poll's cursor state, the last error, and a
+ * bounded history of deliveries. Plus the webhook signatures seen recently, so a replay is refused.
+ */
+
+export type DeliveryOutcome = "started" | "skipped" | "filtered" | "failed";
+
+export interface Delivery {
+  /** Epoch milliseconds. */
+  at: number;
+  outcome: DeliveryOutcome;
+  runId: string | null;
+  reason: string | null;
+}
+
+export interface TriggerRecord {
+  id: string;
+  disabled: boolean;
+  /** Epoch milliseconds of the next tick (cron, poll); null when not scheduled yet. */
+  nextFireAt: number | null;
+  lastFireAt: number | null;
+  lastRunId: string | null;
+  /** A poll's state as its last committed tick left it. */
+  state: unknown;
+  lastError: { message: string; at: number } | null;
+  /** Failed ticks in a row (a poll's backoff). */
+  failures: number;
+}
+
+/** Fields of a record to change; absent ones are kept. */
+export type TriggerPatch = Partial<Omit<TriggerRecord, "id">>;
+
+/** Deliveries kept per trigger; older ones are dropped as new ones arrive. */
+export const DELIVERY_HISTORY = 100;
+
+export interface TriggerStateStore {
+  /** The records of these ids that exist (no record: never fired, enabled, nothing scheduled). */
+  get(ids: readonly string[]): Promise<Map<string, TriggerRecord>>;
+  /**
+   * Applies every patch (and records every delivery) in one transaction: a poll's state and the
+   * deliveries of its tick are committed together, or not at all.
+   */
+  update(
+    patches: readonly { id: string; patch: TriggerPatch }[],
+    deliveries?: readonly { id: string; delivery: Delivery }[],
+  ): Promise<void>;
+  /** The newest deliveries of `id`, newest first. */
+  deliveries(id: string, limit: number): Promise<Delivery[]>;
+  /** The trigger id that started `runId`, if a delivery recorded it. */
+  triggerOfRun(runId: string): Promise<string | undefined>;
+  /**
+   * Records a signature as seen until `expiresAt`; false when it was seen already (a replay).
+   * Signatures past their expiry are forgotten.
+   */
+  claimSignature(signature: string, expiresAt: number, now: number): Promise<boolean>;
+}

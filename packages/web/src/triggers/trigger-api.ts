@@ -1,0 +1,29 @@
+/**
+ * The trigger routes of the HTTP API as the page uses them: the list of attachments, and turning
+ * one on or off. The shapes are core's reply schemas of `GET /api/trigger-sources`.
+ */
+import type { TriggerDelivery, TriggerInfo, TriggerList } from "@keystroke/core";
+import { postJson } from "../api/api";
+
+export type { TriggerDelivery, TriggerInfo, TriggerList };
+
+/** Where the page reads the list. */
+export const triggerListPath = "/api/trigger-sources";
+
+/**
+ * Turns one attachment on or off; resolves with the attachments the server changed.
+ *
+ * @example
+ * const { triggers } = await setTriggerEnabled(trigger, false);
+ */
+export function setTriggerEnabled(trigger: TriggerInfo, enabled: boolean): Promise<TriggerList> {
+  const action = enabled ? "enable" : "disable";
+  return postJson<TriggerList>(`/api/trigger-sources/${encodeURIComponent(trigger.source.slug)}/${action}`, {
+    [trigger.target.kind]: trigger.target.slug,
+  });
+}
+
+/** The History view of the runs one attachment started: they carry its id as their actor. */
+export function triggerRunsHref(trigger: TriggerInfo): string {
+  return `/?${new URLSearchParams({ actor: trigger.id })}`;
+}
