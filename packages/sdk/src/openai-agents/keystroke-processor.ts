@@ -9,7 +9,9 @@
  * retried on 429, 502, 503 and 504 after the Retry-After named, or when the server cannot be
  * reached; the server derives every id from the spans, so a retried send adds nothing twice.
  */
+
 import { createHash } from "node:crypto";
+import { GenAI, Otel } from "@keystroke/core";
 import type { Trace, TracingProcessor } from "@openai/agents-core";
 import { OtlpSender } from "../otlp-sender/otlp-sender.js";
 import { toGenAiMessages } from "./agent-items.js";
@@ -116,11 +118,11 @@ export class KeystrokeProcessor implements TracingProcessor {
         startMs: state.startMs,
         endMs: Date.now(),
         attributes: {
-          "gen_ai.operation.name": "invoke_agent",
-          "gen_ai.agent.name": state.agentName ?? trace.name,
-          "gen_ai.provider.name": "openai",
-          "gen_ai.conversation.id": state.conversationId,
-          "user.id": state.userId,
+          [GenAI.operationName]: "invoke_agent",
+          [GenAI.agentName]: state.agentName ?? trace.name,
+          [GenAI.providerName]: "openai",
+          [GenAI.conversationId]: state.conversationId,
+          [Otel.userId]: state.userId,
           "openai_agents.workflow_name": trace.name,
         },
       },
@@ -136,8 +138,8 @@ export class KeystrokeProcessor implements TracingProcessor {
     if (data.type === "agent" && state && typeof data.name === "string") state.agentName ??= data.name;
     const now = Date.now();
     const attributes: Record<string, Value> = {
-      "gen_ai.conversation.id": state?.conversationId,
-      "user.id": userIdOf(span.traceMetadata) ?? state?.userId,
+      [GenAI.conversationId]: state?.conversationId,
+      [Otel.userId]: userIdOf(span.traceMetadata) ?? state?.userId,
       ...this.attributesOf(data, state),
     };
     this.sender.add([
@@ -166,7 +168,7 @@ export class KeystrokeProcessor implements TracingProcessor {
   private attributesOf(data: Json, state: TraceState | undefined): Record<string, Value> {
     switch (data.type) {
       case "agent":
-        return { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": text(data.name) };
+        return { [GenAI.operationName]: "invoke_agent", [GenAI.agentName]: text(data.name) };
       case "generation":
         return this.chat(data.model, data.usage, data.input, data.output, state);
       case "response":
@@ -180,11 +182,11 @@ export class KeystrokeProcessor implements TracingProcessor {
       case "function": {
         const callId = state?.calls.get(`${data.name}\u0000${data.input}`);
         return {
-          "gen_ai.operation.name": "execute_tool",
-          "gen_ai.tool.name": text(data.name),
-          "gen_ai.tool.call.id": callId,
-          "gen_ai.tool.call.arguments": text(data.input),
-          "gen_ai.tool.call.result": text(data.output),
+          [GenAI.operationName]: "execute_tool",
+          [GenAI.toolName]: text(data.name),
+          [GenAI.toolCallId]: callId,
+          [GenAI.toolCallArguments]: text(data.input),
+          [GenAI.toolCallResult]: text(data.output),
         };
       }
       default: {
@@ -213,19 +215,19 @@ export class KeystrokeProcessor implements TracingProcessor {
       }
     }
     return {
-      "gen_ai.operation.name": "chat",
-      "gen_ai.provider.name": "openai",
-      "gen_ai.request.model": text(model),
-      "gen_ai.usage.input_tokens": count(at(usage, "input_tokens")),
-      "gen_ai.usage.output_tokens": count(at(usage, "output_tokens")),
-      "gen_ai.usage.cache_read.input_tokens": count(
+      [GenAI.operationName]: "chat",
+      [GenAI.providerName]: "openai",
+      [GenAI.requestModel]: text(model),
+      [GenAI.usageInputTokens]: count(at(usage, "input_tokens")),
+      [GenAI.usageOutputTokens]: count(at(usage, "output_tokens")),
+      [GenAI.usageCacheReadInputTokens]: count(
         at(usage, "input_tokens_details", "cached_tokens") ?? at(usage, "details", "cached_tokens"),
       ),
-      "gen_ai.usage.reasoning.output_tokens": count(
+      [GenAI.usageReasoningOutputTokens]: count(
         at(usage, "output_tokens_details", "reasoning_tokens") ?? at(usage, "details", "reasoning_tokens"),
       ),
-      "gen_ai.input.messages": json(toGenAiMessages(input)),
-      "gen_ai.output.messages": json(outputMessages),
+      [GenAI.inputMessages]: json(toGenAiMessages(input)),
+      [GenAI.outputMessages]: json(outputMessages),
     };
   }
 }

@@ -3,7 +3,7 @@
  * an agent run through a sink (the one write path). It owns what only a live process knows: which
  * runs are executing here (to cancel them) and the order of prompts within a session.
  */
-import { type Actor, KeystrokeError, type Message, type RunSource } from "@keystroke/core";
+import { type Actor, GenAI, KeystrokeError, type Message, Otel, type RunSource } from "@keystroke/core";
 import { newEventId, newRunId, newSessionId, newSpanId, newTraceId } from "@keystroke/core/ids";
 import type { Agent, PromptResult } from "../agent/define-agent.js";
 import type { ProviderConfig } from "../config/define-config.js";
@@ -312,14 +312,14 @@ export class AgentRuntime {
             ? { code: "ok" }
             : { code: "error", message: outcome.error?.message ?? outcome.status },
         attributes: {
-          "gen_ai.operation.name": "invoke_agent",
-          "gen_ai.agent.name": agent.name,
-          "gen_ai.agent.id": agent.slug,
-          "gen_ai.conversation.id": turn.sessionId,
-          "gen_ai.request.model": agent.model,
-          ...(turn.resolved ? { "gen_ai.provider.name": turn.resolved.provider } : {}),
-          "gen_ai.system_instructions": agent.systemPrompt,
-          ...(outcome.error ? { "error.type": outcome.error.name ?? "Error" } : {}),
+          [GenAI.operationName]: "invoke_agent",
+          [GenAI.agentName]: agent.name,
+          [GenAI.agentId]: agent.slug,
+          [GenAI.conversationId]: turn.sessionId,
+          [GenAI.requestModel]: agent.model,
+          ...(turn.resolved ? { [GenAI.providerName]: turn.resolved.provider } : {}),
+          [GenAI.systemInstructions]: agent.systemPrompt,
+          ...(outcome.error ? { [Otel.errorType]: outcome.error.name ?? "Error" } : {}),
         },
         events: [],
       },

@@ -4,6 +4,7 @@
  * records an `execute_tool` span; the conversation parts (call, result, error) are recorded by
  * the turn from the model stream, so they follow the assistant message they belong to.
  */
+import { GenAI, Otel } from "@keystroke/core";
 import { newSpanId } from "@keystroke/core/ids";
 import { type Tool, tool } from "ai";
 import { z } from "zod";
@@ -52,10 +53,10 @@ function recordToolSpan(
         ? { code: "error", message: span.error instanceof Error ? span.error.message : String(span.error) }
         : { code: "ok" },
       attributes: {
-        "gen_ai.operation.name": "execute_tool",
-        "gen_ai.tool.name": span.name,
-        "gen_ai.tool.call.id": span.toolCallId,
-        ...(failed ? { "error.type": span.error instanceof Error ? span.error.name : "Error" } : {}),
+        [GenAI.operationName]: "execute_tool",
+        [GenAI.toolName]: span.name,
+        [GenAI.toolCallId]: span.toolCallId,
+        ...(failed ? { [Otel.errorType]: span.error instanceof Error ? span.error.name : "Error" } : {}),
         ...span.attributes,
       },
       events: [],

@@ -6,6 +6,7 @@
  */
 
 import type { ErrorPayload, Message, MessagePart, Usage } from "@keystroke/core";
+import { GenAI, Otel } from "@keystroke/core";
 import { modelCost } from "@keystroke/core/cost";
 import { newEventId, newSpanId } from "@keystroke/core/ids";
 import { type LanguageModelUsage, type ModelMessage, stepCountIs, streamText } from "ai";
@@ -130,16 +131,16 @@ function recordModelCall(
       endTime: endTime.toISOString(),
       status: error ? { code: "error", message: error.message } : { code: "ok" },
       attributes: {
-        "gen_ai.operation.name": "chat",
-        "gen_ai.provider.name": resolved.provider,
-        "gen_ai.request.model": resolved.modelId,
-        "gen_ai.response.model": model,
-        "gen_ai.usage.input_tokens": used.inputTokens,
-        "gen_ai.usage.output_tokens": used.outputTokens,
-        "gen_ai.usage.cache_read.input_tokens": used.cacheReadTokens,
-        "gen_ai.usage.reasoning.output_tokens": used.reasoningTokens,
-        ...(response?.id ? { "gen_ai.response.id": response.id } : {}),
-        ...(error ? { "error.type": error.name ?? "Error" } : {}),
+        [GenAI.operationName]: "chat",
+        [GenAI.providerName]: resolved.provider,
+        [GenAI.requestModel]: resolved.modelId,
+        [GenAI.responseModel]: model,
+        [GenAI.usageInputTokens]: used.inputTokens,
+        [GenAI.usageOutputTokens]: used.outputTokens,
+        [GenAI.usageCacheReadInputTokens]: used.cacheReadTokens,
+        [GenAI.usageReasoningOutputTokens]: used.reasoningTokens,
+        ...(response?.id ? { [GenAI.responseId]: response.id } : {}),
+        ...(error ? { [Otel.errorType]: error.name ?? "Error" } : {}),
       },
       events: [],
     },

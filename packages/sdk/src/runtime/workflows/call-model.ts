@@ -4,6 +4,7 @@
  * asked for structured output; promptLlm validates it against the zod schema.
  */
 
+import { GenAI } from "@keystroke/core";
 import { modelCost } from "@keystroke/core/cost";
 import { newEventId, newSpanId, newTraceId } from "@keystroke/core/ids";
 import { generateText, jsonSchema, Output } from "ai";
@@ -89,10 +90,10 @@ function recordSpan(
       endTime: new Date().toISOString(),
       status: error ? { code: "error", message: error } : { code: "ok" },
       attributes: {
-        "gen_ai.operation.name": "chat",
-        "gen_ai.provider.name": resolved.provider,
-        "gen_ai.request.model": resolved.modelId,
-        "gen_ai.output.type": request.jsonSchema ? "json" : "text",
+        [GenAI.operationName]: "chat",
+        [GenAI.providerName]: resolved.provider,
+        [GenAI.requestModel]: resolved.modelId,
+        [GenAI.outputType]: request.jsonSchema ? "json" : "text",
       },
       events: [],
     },

@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import type { MessagePart, RunSummary, StoredEvent } from "@keystroke/core";
-import { toMillis } from "@keystroke/core";
+import { GenAI, Otel, toMillis } from "@keystroke/core";
 import type { Attributes, AttributeValue } from "../otlp-model.js";
 import type { SpanToEncode } from "../wire/encode-proto.js";
 
@@ -85,7 +85,7 @@ export class RunSpans {
 
   /** The spans a committed batch completes. */
   add(run: RunSummary, events: readonly StoredEvent[]): SpanToEncode[] {
-    const conversation: Attributes = run.sessionId ? { "gen_ai.conversation.id": run.sessionId } : {};
+    const conversation: Attributes = run.sessionId ? { [GenAI.conversationId]: run.sessionId } : {};
     const spans: SpanToEncode[] = [];
     let state: RunState | undefined;
     for (const event of events) {
@@ -123,11 +123,11 @@ export class RunSpans {
               endMs: atMs,
               attributes: {
                 ...conversation,
-                "gen_ai.operation.name": "execute_tool",
-                "gen_ai.tool.name": call?.name ?? part.name ?? "tool",
-                "gen_ai.tool.call.id": part.id,
-                "gen_ai.tool.call.arguments": asValue(call?.arguments),
-                "gen_ai.tool.call.result": asValue(part.error ?? part.result),
+                [GenAI.operationName]: "execute_tool",
+                [GenAI.toolName]: call?.name ?? part.name ?? "tool",
+                [GenAI.toolCallId]: part.id,
+                [GenAI.toolCallArguments]: asValue(call?.arguments),
+                [GenAI.toolCallResult]: asValue(part.error ?? part.result),
               },
               ...(part.error ? { statusCode: 2, statusMessage: part.error.message } : {}),
             });
@@ -141,17 +141,17 @@ export class RunSpans {
           state.tokens.output += u.outputTokens ?? 0;
           const attributes: Attributes = {
             ...conversation,
-            "gen_ai.operation.name": "chat",
-            "gen_ai.provider.name": event.provider,
-            "gen_ai.request.model": event.model,
-            "gen_ai.usage.input_tokens": u.inputTokens,
-            "gen_ai.usage.output_tokens": u.outputTokens,
-            "gen_ai.usage.cache_read.input_tokens": u.cacheReadTokens,
-            "gen_ai.usage.cache_write.input_tokens": u.cacheWriteTokens,
-            "gen_ai.usage.reasoning.output_tokens": u.reasoningTokens,
+            [GenAI.operationName]: "chat",
+            [GenAI.providerName]: event.provider,
+            [GenAI.requestModel]: event.model,
+            [GenAI.usageInputTokens]: u.inputTokens,
+            [GenAI.usageOutputTokens]: u.outputTokens,
+            [GenAI.usageCacheReadInputTokens]: u.cacheReadTokens,
+            [GenAI.usageCacheWriteInputTokens]: u.cacheWriteTokens,
+            [GenAI.usageReasoningOutputTokens]: u.reasoningTokens,
           };
-          if (event.cost !== undefined) attributes["gen_ai.usage.cost"] = event.cost;
-          if (event.error) attributes["error.type"] = event.error.name ?? "error";
+          if (event.cost !== undefined) attributes[GenAI.usageCost] = event.cost;
+          if (event.error) attributes[Otel.errorType] = event.error.name ?? "error";
           spans.push({
             ...base,
             spanId: childId(run.runId, `model:${event.callId}`),
@@ -168,10 +168,10 @@ export class RunSpans {
         case "span.recorded": {
           const s = event.span;
           const attributes = { ...s.attributes } as Attributes;
-          if (attributes["gen_ai.operation.name"] === "invoke_agent") {
-            attributes["gen_ai.input.messages"] = JSON.stringify(state.input);
-            attributes["gen_ai.output.messages"] = JSON.stringify(state.output);
-            if (run.actor.type === "user") attributes["user.id"] = run.actor.id;
+          if (attributes[GenAI.operationName] === "invoke_agent") {
+            attributes[GenAI.inputMessages] = JSON.stringify(state.input);
+            attributes[GenAI.outputMessages] = JSON.stringify(state.output);
+            if (run.actor.type === "user") attributes[Otel.userId] = run.actor.id;
             state.input = [];
             state.output = [];
             state.messages.clear();
@@ -216,18 +216,18 @@ export class RunSpans {
     error: string | undefined,
   ): SpanToEncode {
     const attributes: Attributes = {
-      "gen_ai.operation.name": "invoke_agent",
-      "gen_ai.agent.name": run.name,
+      [GenAI.operationName]: "invoke_agent",
+      [GenAI.agentName]: run.name,
       "keystroke.run.id": run.runId,
       "keystroke.agent.slug": run.slug,
       "keystroke.run.status": status,
-      "gen_ai.input.messages": JSON.stringify(state.input),
-      "gen_ai.output.messages": JSON.stringify(state.output),
-      "gen_ai.usage.input_tokens": state.tokens.input,
-      "gen_ai.usage.output_tokens": state.tokens.output,
+      [GenAI.inputMessages]: JSON.stringify(state.input),
+      [GenAI.outputMessages]: JSON.stringify(state.output),
+      [GenAI.usageInputTokens]: state.tokens.input,
+      [GenAI.usageOutputTokens]: state.tokens.output,
     };
-    if (run.sessionId) attributes["gen_ai.conversation.id"] = run.sessionId;
-    if (run.actor.type === "user") attributes["user.id"] = run.actor.id;
+    if (run.sessionId) attributes[GenAI.conversationId] = run.sessionId;
+    if (run.actor.type === "user") attributes[Otel.userId] = run.actor.id;
     return {
       traceId: state.traceId,
       spanId: state.rootSpanId,

@@ -4,7 +4,7 @@
  * the messages they carry, keyed as the same content on a span would be.
  */
 import type { LogLevel, RunEvent } from "@keystroke/core";
-import { toIso } from "@keystroke/core";
+import { GenAI, toIso } from "@keystroke/core";
 import type { OtlpLogRecord } from "../otlp-model.js";
 import { stringAt, textOf } from "./attribute-values.js";
 import type { MessageOccurrence } from "./message-occurrences.js";
@@ -27,7 +27,7 @@ export function eventNameOf(record: OtlpLogRecord): string {
 
 /** Whether the record is one of the GenAI events (and so makes its trace a run). */
 export function isAiLog(record: OtlpLogRecord): boolean {
-  return eventNameOf(record).startsWith("gen_ai.");
+  return eventNameOf(record).startsWith(GenAI.prefix);
 }
 
 /**
@@ -42,8 +42,8 @@ export function logEvents(record: OtlpLogRecord, history: boolean, occurrence?: 
   const name = eventNameOf(record);
   const time = toIso(record.timeMs || Date.now());
   const events: RunEvent[] = [];
-  if (name.startsWith("gen_ai.")) {
-    const details = name === "gen_ai.client.inference.operation.details";
+  if (name.startsWith(GenAI.prefix)) {
+    const details = name === GenAI.inferenceDetailsEvent;
     const content: SpanContent = details ? genAiContent(record.attributes) : { input: [], output: [] };
     messageEventContent(name, record.body, content);
     const keys: ContentKeys = {

@@ -8,6 +8,7 @@
  * while the same words said again later ("yes", twice) are another message. An answer is keyed as
  * the replay of it in the next call's input will be.
  */
+import { GenAI } from "@keystroke/core";
 import type { OtlpLogRecord } from "../otlp-model.js";
 import type { ChatMessage } from "./chat-messages.js";
 import { eventNameOf } from "./log-events.js";
@@ -21,12 +22,12 @@ export interface MessageOccurrence {
   count: number;
 }
 
-const perMessageEvents = new Set([
-  "gen_ai.system.message",
-  "gen_ai.user.message",
-  "gen_ai.assistant.message",
-  "gen_ai.tool.message",
-  "gen_ai.choice",
+const perMessageEvents = new Set<string>([
+  GenAI.systemMessageEvent,
+  GenAI.userMessageEvent,
+  GenAI.assistantMessageEvent,
+  GenAI.toolMessageEvent,
+  GenAI.choiceEvent,
 ]);
 
 function signatureOf(message: ChatMessage): string {
@@ -51,7 +52,7 @@ export function messageOccurrences(logs: readonly OtlpLogRecord[]): Map<OtlpLogR
     if (!perMessageEvents.has(name)) continue;
     const content: SpanContent = { input: [], output: [] };
     messageEventContent(name, log.body, content);
-    const choice = name === "gen_ai.choice";
+    const choice = name === GenAI.choiceEvent;
     const message = choice ? content.output[0] : content.input[0];
     if (message === undefined) continue;
     const signature = signatureOf(message);

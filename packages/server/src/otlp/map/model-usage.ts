@@ -2,7 +2,9 @@
  * Provider, model and token usage of a model-call span, read from the GenAI conventions (current
  * and older names), OpenInference and the AI SDK, and its cost when the sender gave none.
  */
+
 import type { Usage } from "@keystroke/core";
+import { AiSdk, GenAI, OpenInference } from "@keystroke/core";
 import { modelCost } from "@keystroke/core/cost";
 import type { Attributes } from "../otlp-model.js";
 import { countAt, stringAt } from "./attribute-values.js";
@@ -19,7 +21,14 @@ const dottedProviders = new Set([
 ]);
 
 export function providerOf(a: Attributes): string {
-  const raw = stringAt(a, "gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system", "ai.model.provider");
+  const raw = stringAt(
+    a,
+    GenAI.providerName,
+    GenAI.system,
+    OpenInference.llmProvider,
+    OpenInference.llmSystem,
+    AiSdk.modelProvider,
+  );
   if (raw === undefined) return "unknown";
   const lower = raw.toLowerCase();
   return dottedProviders.has(lower) ? lower : (lower.split(".", 1)[0] as string);
@@ -29,11 +38,11 @@ export function modelOf(a: Attributes): string {
   return (
     stringAt(
       a,
-      "gen_ai.response.model",
-      "gen_ai.request.model",
-      "llm.model_name",
-      "ai.response.model",
-      "ai.model.id",
+      GenAI.responseModel,
+      GenAI.requestModel,
+      OpenInference.llmModelName,
+      AiSdk.responseModel,
+      AiSdk.modelId,
     ) ?? "unknown"
   );
 }
@@ -43,46 +52,42 @@ export function usageOf(a: Attributes): Usage {
     inputTokens:
       countAt(
         a,
-        "gen_ai.usage.input_tokens",
-        "gen_ai.usage.prompt_tokens",
-        "llm.token_count.prompt",
-        "ai.usage.inputTokens",
-        "ai.usage.promptTokens",
+        GenAI.usageInputTokens,
+        GenAI.usagePromptTokens,
+        OpenInference.llmTokenCountPrompt,
+        AiSdk.usageInputTokens,
+        AiSdk.usagePromptTokens,
       ) ?? 0,
     outputTokens:
       countAt(
         a,
-        "gen_ai.usage.output_tokens",
-        "gen_ai.usage.completion_tokens",
-        "llm.token_count.completion",
-        "ai.usage.outputTokens",
-        "ai.usage.completionTokens",
+        GenAI.usageOutputTokens,
+        GenAI.usageCompletionTokens,
+        OpenInference.llmTokenCountCompletion,
+        AiSdk.usageOutputTokens,
+        AiSdk.usageCompletionTokens,
       ) ?? 0,
     cacheReadTokens:
       countAt(
         a,
-        "gen_ai.usage.cache_read.input_tokens",
-        "gen_ai.usage.cache_read_input_tokens",
-        "llm.token_count.prompt_details.cache_read",
-        "ai.usage.cachedInputTokens",
-        "ai.usage.inputTokenDetails.cacheReadTokens",
+        GenAI.usageCacheReadInputTokens,
+        GenAI.usageCacheReadInputTokensLegacy,
+        OpenInference.llmTokenCountCacheRead,
+        AiSdk.usageCachedInputTokens,
+        AiSdk.usageCacheReadTokens,
       ) ?? 0,
     cacheWriteTokens:
       countAt(
         a,
-        "gen_ai.usage.cache_write.input_tokens",
-        "gen_ai.usage.cache_creation.input_tokens",
-        "gen_ai.usage.cache_creation_input_tokens",
-        "llm.token_count.prompt_details.cache_write",
-        "ai.usage.inputTokenDetails.cacheWriteTokens",
+        GenAI.usageCacheWriteInputTokens,
+        GenAI.usageCacheCreationInputTokens,
+        GenAI.usageCacheCreationInputTokensLegacy,
+        OpenInference.llmTokenCountCacheWrite,
+        AiSdk.usageCacheWriteTokens,
       ) ?? 0,
     reasoningTokens:
-      countAt(
-        a,
-        "gen_ai.usage.reasoning.output_tokens",
-        "llm.token_count.completion_details.reasoning",
-        "ai.usage.reasoningTokens",
-      ) ?? 0,
+      countAt(a, GenAI.usageReasoningOutputTokens, OpenInference.llmTokenCountReasoning, AiSdk.usageReasoningTokens) ??
+      0,
   };
 }
 
@@ -92,7 +97,7 @@ const MAX_PRICES = 10_000;
 
 /** The cost the sender recorded, or the price of the usage; undefined when neither is known. */
 export function costOf(a: Attributes, provider: string, model: string, usage: Usage): number | undefined {
-  const given = a["gen_ai.usage.cost"] ?? a["llm.cost.total"];
+  const given = a[GenAI.usageCost] ?? a[OpenInference.llmCostTotal];
   if (typeof given === "number" && Number.isFinite(given) && given >= 0) return given;
   if (model === "unknown") return undefined;
   const key = `${provider}\u0000${model}\u0000${usage.inputTokens},${usage.outputTokens},${usage.cacheReadTokens},${usage.cacheWriteTokens},${usage.reasoningTokens}`;

@@ -6,7 +6,7 @@
  * the spans arrive and across restarts, and the mapping needs no lookup table in the store.
  */
 import { hash } from "node:crypto";
-import { type Actor, slugSchema } from "@keystroke/core";
+import { type Actor, AiSdk, GenAI, OpenInference, Otel, slugSchema } from "@keystroke/core";
 import type { Attributes } from "../otlp-model.js";
 import { stringAt } from "./attribute-values.js";
 
@@ -50,10 +50,10 @@ export function shortHash(...parts: string[]): string {
 export function conversationIdOf(a: Attributes): string | undefined {
   return stringAt(
     a,
-    "gen_ai.conversation.id",
-    "session.id",
-    "ai.telemetry.metadata.sessionId",
-    "ai.telemetry.metadata.conversationId",
+    GenAI.conversationId,
+    OpenInference.sessionId,
+    AiSdk.metadataSessionId,
+    AiSdk.metadataConversationId,
   );
 }
 
@@ -75,7 +75,7 @@ export function slugify(name: string): string {
 
 export function actorOf(a: Attributes, resource: Attributes): Actor {
   const user =
-    stringAt(a, "user.id", "enduser.id", "ai.telemetry.metadata.userId") ?? stringAt(resource, "user.id", "enduser.id");
+    stringAt(a, Otel.userId, Otel.enduserId, AiSdk.metadataUserId) ?? stringAt(resource, Otel.userId, Otel.enduserId);
   if (user !== undefined) return { type: "user", id: user.slice(0, 500) };
   return { type: "system", id: (stringAt(resource, "service.name") ?? "opentelemetry").slice(0, 500) };
 }

@@ -6,7 +6,7 @@
  * ranked, and a run named by a lower rank is renamed (`run.renamed`) once a higher one is seen.
  */
 import type { RunEvent } from "@keystroke/core";
-import { toIso } from "@keystroke/core";
+import { AiSdk, GenAI, OpenInference, toIso } from "@keystroke/core";
 import { stringAt } from "./attribute-values.js";
 import { BoundedMap } from "./bounded-map.js";
 import { earliest, isRoot, type Trace } from "./run-batch.js";
@@ -22,7 +22,7 @@ export interface RunName {
   at: number;
 }
 
-const agentNameKeys = ["gen_ai.agent.name", "ai.telemetry.functionId", "agent.name"] as const;
+const agentNameKeys = [GenAI.agentName, AiSdk.functionId, OpenInference.agentName] as const;
 
 /**
  * The best name the traces give.

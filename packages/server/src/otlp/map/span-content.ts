@@ -4,6 +4,7 @@
  * first (`gen_ai.input.messages`…), then the older per-message span events, OpenInference's
  * flattened `llm.input_messages.{i}.message.*`, and the AI SDK's `ai.prompt*` and `ai.response.*`.
  */
+import { AiSdk, GenAI, OpenInference } from "@keystroke/core";
 import type { Attributes, OtlpSpan } from "../otlp-model.js";
 import { stringAt, structured, textOf } from "./attribute-values.js";
 import { type ChatMessage, type ChatPart, chatMessage, chatMessages } from "./chat-messages.js";
@@ -33,22 +34,22 @@ function systemInstructions(value: unknown): ChatMessage[] {
 /** GenAI content as attributes (on a span, or on a `gen_ai.client.inference.operation.details` log). */
 export function genAiContent(a: Attributes): SpanContent {
   return {
-    input: [...systemInstructions(a["gen_ai.system_instructions"]), ...chatMessages(a["gen_ai.input.messages"])],
-    output: chatMessages(a["gen_ai.output.messages"], "assistant"),
+    input: [...systemInstructions(a[GenAI.systemInstructions]), ...chatMessages(a[GenAI.inputMessages])],
+    output: chatMessages(a[GenAI.outputMessages], "assistant"),
   };
 }
 
 const eventRoles: Record<string, string> = {
-  "gen_ai.system.message": "system",
-  "gen_ai.user.message": "user",
-  "gen_ai.assistant.message": "assistant",
-  "gen_ai.tool.message": "tool",
+  [GenAI.systemMessageEvent]: "system",
+  [GenAI.userMessageEvent]: "user",
+  [GenAI.assistantMessageEvent]: "assistant",
+  [GenAI.toolMessageEvent]: "tool",
 };
 
 /** The older per-message events, whose body is `{ content, tool_calls, id }` (or `{ message }` for a choice). */
 export function messageEventContent(name: string, body: unknown, into: SpanContent): void {
   const parsed = structured(body as never);
-  if (name === "gen_ai.choice") {
+  if (name === GenAI.choiceEvent) {
     const message = typeof parsed === "object" && parsed !== null ? (parsed as { message?: unknown }).message : parsed;
     const out = chatMessage(message ?? parsed, "assistant");
     if (out) into.output.push({ ...out, role: "assistant" });
@@ -65,11 +66,11 @@ export function messageEventContent(name: string, body: unknown, into: SpanConte
 function spanEvents(span: OtlpSpan, into: SpanContent): void {
   for (const event of span.events) {
     const a = event.attributes;
-    if (event.name === "gen_ai.content.prompt") into.input.push(...chatMessages(a["gen_ai.prompt"]));
-    else if (event.name === "gen_ai.content.completion")
-      into.output.push(...chatMessages(a["gen_ai.completion"], "assistant"));
-    else if (event.name.startsWith("gen_ai.")) {
-      messageEventContent(event.name, a["gen_ai.event.content"] ?? a.body ?? a.content ?? a, into);
+    if (event.name === GenAI.contentPromptEvent) into.input.push(...chatMessages(a[GenAI.prompt]));
+    else if (event.name === GenAI.contentCompletionEvent)
+      into.output.push(...chatMessages(a[GenAI.completion], "assistant"));
+    else if (event.name.startsWith(GenAI.prefix)) {
+      messageEventContent(event.name, a[GenAI.eventContent] ?? a.body ?? a.content ?? a, into);
     }
   }
 }
@@ -132,9 +133,9 @@ function valueMessages(a: Attributes, key: "input" | "output"): ChatMessage[] {
 
 /** The AI SDK: `ai.prompt` (`{ system, prompt, messages }`) or `ai.prompt.messages`, and `ai.response.*`. */
 function aiSdkContent(a: Attributes, into: SpanContent): void {
-  if (a["ai.prompt.messages"] !== undefined) into.input.push(...chatMessages(a["ai.prompt.messages"]));
-  else if (a["ai.prompt"] !== undefined) {
-    const prompt = structured(a["ai.prompt"]);
+  if (a[AiSdk.promptMessages] !== undefined) into.input.push(...chatMessages(a[AiSdk.promptMessages]));
+  else if (a[AiSdk.prompt] !== undefined) {
+    const prompt = structured(a[AiSdk.prompt]);
     if (typeof prompt === "string") into.input.push({ role: "user", parts: [{ type: "text", text: prompt }] });
     else if (typeof prompt === "object" && prompt !== null) {
       const p = prompt as { system?: unknown; prompt?: unknown; messages?: unknown };
@@ -144,11 +145,11 @@ function aiSdkContent(a: Attributes, into: SpanContent): void {
     }
   }
   const parts: ChatPart[] = [];
-  const reasoning = stringAt(a, "ai.response.reasoning");
+  const reasoning = stringAt(a, AiSdk.responseReasoning);
   if (reasoning) parts.push({ type: "thought", text: reasoning });
-  const text = stringAt(a, "ai.response.text");
+  const text = stringAt(a, AiSdk.responseText);
   if (text) parts.push({ type: "text", text });
-  const calls = chatMessage({ role: "assistant", content: "", tool_calls: structured(a["ai.response.toolCalls"]) });
+  const calls = chatMessage({ role: "assistant", content: "", tool_calls: structured(a[AiSdk.responseToolCalls]) });
   if (calls) parts.push(...calls.parts);
   if (parts.length > 0) into.output.push({ role: "assistant", parts });
 }
@@ -156,17 +157,17 @@ function aiSdkContent(a: Attributes, into: SpanContent): void {
 function toolUse(span: OtlpSpan): ToolUse {
   const a = span.attributes;
   return {
-    id: stringAt(a, "gen_ai.tool.call.id", "ai.toolCall.id", "tool_call.id", "tool.id") ?? span.spanId,
-    name: stringAt(a, "gen_ai.tool.name", "ai.toolCall.name", "tool.name") ?? span.name,
+    id: stringAt(a, GenAI.toolCallId, AiSdk.toolCallId, OpenInference.toolCallId, OpenInference.toolId) ?? span.spanId,
+    name: stringAt(a, GenAI.toolName, AiSdk.toolCallName, OpenInference.toolName) ?? span.name,
     arguments: structured(
-      a["gen_ai.tool.call.arguments"] ??
-        a["ai.toolCall.args"] ??
-        a["ai.toolCall.input"] ??
-        a["input.value"] ??
-        a["tool.parameters"],
+      a[GenAI.toolCallArguments] ??
+        a[AiSdk.toolCallArgs] ??
+        a[AiSdk.toolCallInput] ??
+        a[OpenInference.inputValue] ??
+        a[OpenInference.toolParameters],
     ),
     result: structured(
-      a["gen_ai.tool.call.result"] ?? a["ai.toolCall.result"] ?? a["ai.toolCall.output"] ?? a["output.value"],
+      a[GenAI.toolCallResult] ?? a[AiSdk.toolCallResult] ?? a[AiSdk.toolCallOutput] ?? a[OpenInference.outputValue],
     ),
   };
 }
@@ -179,8 +180,8 @@ export function spanContent(span: OtlpSpan, role: SpanRole): SpanContent {
   const a = span.attributes;
   const content = genAiContent(a);
   spanEvents(span, content);
-  content.input.push(...flattened(a, "llm.input_messages.", "user"));
-  content.output.push(...flattened(a, "llm.output_messages.", "assistant"));
+  content.input.push(...flattened(a, OpenInference.llmInputMessagesPrefix, "user"));
+  content.output.push(...flattened(a, OpenInference.llmOutputMessagesPrefix, "assistant"));
   aiSdkContent(a, content);
   if (role === "agent" && content.input.length === 0) content.input.push(...valueMessages(a, "input"));
   if (role === "agent" && content.output.length === 0) content.output.push(...valueMessages(a, "output"));

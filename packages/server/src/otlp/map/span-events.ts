@@ -6,7 +6,7 @@
  * said again (a "yes" in two turns, a reply repeated by two model calls) are kept each time.
  */
 import type { ErrorPayload, MessagePart, ModelCall, RunEvent, Span } from "@keystroke/core";
-import { toIso } from "@keystroke/core";
+import { Otel, toIso } from "@keystroke/core";
 import { type Attributes, type OtlpSpan, spanKinds } from "../otlp-model.js";
 import { stringAt } from "./attribute-values.js";
 import type { ChatMessage, ChatPart } from "./chat-messages.js";
@@ -41,10 +41,10 @@ function toolCallPart(part: Extract<ChatPart, { type: "tool_call" }>, fallbackId
 export function spanError(span: OtlpSpan): ErrorPayload | undefined {
   if (span.statusCode !== 2) return undefined;
   const exception = span.events.find((event) => event.name === "exception")?.attributes ?? {};
-  const type = stringAt(exception, "exception.type") ?? stringAt(span.attributes, "error.type");
-  const stack = stringAt(exception, "exception.stacktrace");
+  const type = stringAt(exception, Otel.exceptionType) ?? stringAt(span.attributes, Otel.errorType);
+  const stack = stringAt(exception, Otel.exceptionStacktrace);
   return {
-    message: (span.statusMessage || stringAt(exception, "exception.message") || type || `${span.name} failed`).slice(
+    message: (span.statusMessage || stringAt(exception, Otel.exceptionMessage) || type || `${span.name} failed`).slice(
       0,
       100_000,
     ),

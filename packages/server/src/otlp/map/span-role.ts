@@ -5,6 +5,7 @@
  * the Vercel AI SDK with its span names (`ai.generateText`, `ai.generateText.doGenerate`,
  * `ai.toolCall`).
  */
+import { AiSdk, GenAI, OpenInference } from "@keystroke/core";
 import type { OtlpSpan } from "../otlp-model.js";
 
 export type SpanRole = "agent" | "model" | "tool" | "other";
@@ -20,13 +21,18 @@ const genAiRoles: Record<string, SpanRole> = {
 
 const openInferenceRoles: Record<string, SpanRole> = { AGENT: "agent", LLM: "model", TOOL: "tool" };
 
-const aiSdkAgentSpans = new Set(["ai.generateText", "ai.streamText", "ai.generateObject", "ai.streamObject"]);
+const aiSdkAgentSpans = new Set<string>([
+  AiSdk.generateTextSpan,
+  AiSdk.streamTextSpan,
+  AiSdk.generateObjectSpan,
+  AiSdk.streamObjectSpan,
+]);
 
 /** The AI SDK names spans by operation id; `ai.operationId` says it when the name is custom. */
 function aiSdkRole(operation: string): SpanRole {
   if (aiSdkAgentSpans.has(operation)) return "agent";
   if (operation.endsWith(".doGenerate") || operation.endsWith(".doStream")) return "model";
-  if (operation === "ai.toolCall") return "tool";
+  if (operation === AiSdk.toolCallSpan) return "tool";
   return "other";
 }
 
@@ -36,13 +42,13 @@ function aiSdkRole(operation: string): SpanRole {
  */
 export function spanRole(span: OtlpSpan): SpanRole {
   const a = span.attributes;
-  const operation = a["gen_ai.operation.name"];
+  const operation = a[GenAI.operationName];
   if (typeof operation === "string" && operation in genAiRoles) return genAiRoles[operation] as SpanRole;
-  const kind = a["openinference.span.kind"];
+  const kind = a[OpenInference.spanKind];
   if (typeof kind === "string" && kind.toUpperCase() in openInferenceRoles) {
     return openInferenceRoles[kind.toUpperCase()] as SpanRole;
   }
-  const aiOperation = a["ai.operationId"];
+  const aiOperation = a[AiSdk.operationId];
   return aiSdkRole(typeof aiOperation === "string" ? aiOperation : span.name);
 }
 
@@ -50,8 +56,9 @@ export function spanRole(span: OtlpSpan): SpanRole {
 export function isAiSpan(span: OtlpSpan, role: SpanRole): boolean {
   if (role !== "other") return true;
   for (const key in span.attributes) {
-    if (key.startsWith("gen_ai.") || key.startsWith("llm.") || key.startsWith("ai.")) return true;
-    if (key === "openinference.span.kind") return true;
+    if (key.startsWith(GenAI.prefix) || key.startsWith(OpenInference.llmPrefix) || key.startsWith(AiSdk.prefix))
+      return true;
+    if (key === OpenInference.spanKind) return true;
   }
   return false;
 }
