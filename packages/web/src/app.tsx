@@ -3,6 +3,7 @@ import { TriggersPage } from "./triggers/triggers-page";
 import { NavLink } from "./ui/nav-link";
 import { ThemeToggle } from "./ui/theme-toggle";
 import { navigate, useUrl } from "./url/use-url";
+import "./app.css";
 
 /** The page's frame: the top bar, then History (`/`, `/runs/<id>`) or Triggers (`/triggers`). */
 export function App() {

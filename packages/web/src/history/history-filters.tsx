@@ -8,6 +8,7 @@ import type { RunSummary } from "../api/api";
 import { Popover } from "../ui/popover";
 import { listValues, withParam } from "./history-query";
 import { dateInputValue, dateParamValue } from "./time-range";
+import "./history-filters.css";
 
 interface Option {
   value: string;

@@ -13,6 +13,7 @@ import { hasFilters, historyFilterParams, visibleColumns, withColumns, withoutFi
 import { HistoryTable } from "./history-table";
 import { SavedViews } from "./saved-views";
 import { useHistory } from "./use-history";
+import "./history-page.css";
 
 const RunPanel = lazy(() => import("../run/run-panel"));
 

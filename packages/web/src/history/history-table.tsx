@@ -14,6 +14,7 @@ import { useLoadNearEnd } from "../ui/use-load-near-end";
 import { cells } from "./history-cells";
 import { HistoryRow } from "./history-row";
 import { useRowNavigation } from "./use-row-navigation";
+import "./history-table.css";
 
 const ROW_HEIGHT = 40;
 /** The sticky header's height, which covers the top of the scrolled rows. */

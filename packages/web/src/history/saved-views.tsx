@@ -6,6 +6,7 @@ import { activeStatuses } from "@keystroke/core";
 import { useState } from "react";
 import { Popover } from "../ui/popover";
 import { historyFilterParams } from "./history-query";
+import "./saved-views.css";
 
 export interface SavedView {
   name: string;

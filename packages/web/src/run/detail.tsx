@@ -3,6 +3,7 @@
  * virtualised list unmounting and remounting the row it is in.
  */
 import type { ReactNode } from "react";
+import "./detail.css";
 
 /** Which details of a list are open, by key. */
 export interface Disclosure {

@@ -1,5 +1,6 @@
 import type { ErrorPayload } from "@keystroke/core";
 import { JsonBlock } from "./json-block";
+import "./error-view.css";
 
 /** An error payload: name, code and message, then its stack and details. */
 export function ErrorView({ error }: { error: ErrorPayload }) {

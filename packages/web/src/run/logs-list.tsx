@@ -3,6 +3,7 @@ import { useMemo, useRef, useState } from "react";
 import type { StoredLog } from "../api/api";
 import { formatTime } from "../format/format";
 import { useLoadNearEnd } from "../ui/use-load-near-end";
+import "./logs-list.css";
 
 const levels = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
 

@@ -7,6 +7,7 @@ import { formatTime } from "../format/format";
 import { Detail, type Disclosure } from "./detail";
 import { ErrorView } from "./error-view";
 import { JsonBlock } from "./json-block";
+import "./message-view.css";
 
 type Part = StoredMessage["parts"][number];
 export type ToolResult = Extract<Part, { type: "tool_result" }>;

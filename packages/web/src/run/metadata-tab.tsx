@@ -4,6 +4,7 @@ import { formatCost, formatFullTime, formatRelative } from "../format/format";
 import { CopyableId } from "../ui/copy-button";
 import { StatusBadge } from "../ui/status-badge";
 import { JsonBlock } from "./json-block";
+import "./metadata-tab.css";
 
 const actorTypes: Record<string, string> = {
   user: "User",

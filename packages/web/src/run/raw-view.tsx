@@ -10,6 +10,7 @@ import { useEffect, useRef, useState } from "react";
 import type { Span, StoredLog } from "../api/api";
 import { CopyButton } from "../ui/copy-button";
 import { type Format, type Printer, type Row, rowsOf, rowText } from "./raw-document";
+import "./raw-view.css";
 
 export function RawView({
   spans,

@@ -13,6 +13,7 @@ import { CancelRunButton } from "./cancel-run-button";
 import { MetadataTab } from "./metadata-tab";
 import { OverviewTab } from "./overview-tab";
 import { useRun } from "./use-run";
+import "./run-panel.css";
 
 const TraceTab = lazy(() => import("./trace-tab"));
 

@@ -2,6 +2,7 @@ import { statusCatalog } from "@keystroke/core";
 import type { RunDetail } from "../api/api";
 import { formatCost, formatCount, formatDuration } from "../format/format";
 import { runDuration } from "../history/history-cells";
+import "./run-summary-card.css";
 
 /** The run at a glance: status, duration, models, tokens, cost, and the parent it came from. */
 export function RunSummaryCard({

@@ -9,6 +9,7 @@ import { formatDuration, formatFullTime } from "../format/format";
 import { useLoadNearEnd } from "../ui/use-load-near-end";
 import { JsonBlock } from "./json-block";
 import { SpanTree } from "./span-tree";
+import "./span-waterfall.css";
 
 const ROW = 28;
 

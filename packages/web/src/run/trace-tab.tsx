@@ -9,6 +9,7 @@ import { LogsList } from "./logs-list";
 import { RawView } from "./raw-view";
 import { SpanWaterfall } from "./span-waterfall";
 import { useTrace } from "./use-trace";
+import "./trace-tab.css";
 
 const views = [
   { id: "spans", label: "Spans" },

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import "./copy-button.css";
 
 /** Copies `text` to the clipboard and says so for a moment. */
 export function CopyButton({ text, label = "Copy" }: { text: string | (() => string); label?: string }) {

@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from "react";
+import "./popover.css";
 
 const focusable =
   'input:not([disabled]), select:not([disabled]), textarea, button:not([disabled]), a[href], [tabindex="0"]';

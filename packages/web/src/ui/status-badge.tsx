@@ -1,4 +1,5 @@
 import { type RunStatus, statusCatalog } from "@keystroke/core";
+import "./status-badge.css";
 
 /** A run status as a dot and its label, coloured by the catalog's tone. */
 export function StatusBadge({ status }: { status: RunStatus }) {

@@ -1,4 +1,5 @@
 import type { KeyboardEvent, ReactNode } from "react";
+import "./tab-list.css";
 
 export interface TabItem<T extends string> {
   id: T;
