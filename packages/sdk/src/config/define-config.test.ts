@@ -32,6 +32,10 @@ describe("defineConfig refuses what a project cannot run with, naming the field"
     expect(error.details).toMatchObject({ field });
   });
 
+  it("needs no organization for a local project (the team server's deploy uses it)", () => {
+    expect(defineConfig({ project: "support" })).toEqual({ project: "support" });
+  });
+
   it("returns a valid config as given", () => {
     const config = {
       organization: "acme",

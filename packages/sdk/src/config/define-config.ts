@@ -11,7 +11,12 @@ export interface ProviderConfig {
 }
 
 export interface KeystrokeConfig {
-  organization: string;
+  /**
+   * The organization the project belongs to on a team server: what `keystroke deploy` and
+   * `projects link` will use. The local server (`keystroke dev`) does not need it.
+   */
+  organization?: string;
+  /** The project's slug: every run the project records is filed under it. */
   project: string;
   /** Extra model vendors: OpenAI-compatible endpoints, keyed by the vendor name agents use. */
   providers?: Record<string, ProviderConfig>;
@@ -30,6 +35,7 @@ export interface KeystrokeConfig {
  */
 export function defineConfig(config: KeystrokeConfig): KeystrokeConfig {
   for (const field of ["organization", "project"] as const) {
+    if (field === "organization" && config.organization === undefined) continue;
     if (!slugSchema.safeParse(config[field]).success) {
       throw new KeystrokeError(
         "invalid_input",

@@ -101,14 +101,10 @@ function exportedValues(module: Record<string, unknown>): unknown[] {
 
 function readConfig(value: unknown): KeystrokeConfig {
   const config = value as Partial<KeystrokeConfig> | undefined;
-  if (!config || typeof config.project !== "string" || typeof config.organization !== "string") {
-    throw new KeystrokeError(
-      "invalid_input",
-      `${CONFIG_FILE} must export default defineConfig({ organization, project })`,
-      {
-        details: { file: CONFIG_FILE },
-      },
-    );
+  if (!config || typeof config.project !== "string") {
+    throw new KeystrokeError("invalid_input", `${CONFIG_FILE} must export default defineConfig({ project })`, {
+      details: { file: CONFIG_FILE },
+    });
   }
   return config as KeystrokeConfig;
 }
