@@ -41,9 +41,13 @@ function readPackageJson(dir: string): PackageJson {
   return JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as PackageJson;
 }
 
-/** The package.json as published: every dependency on a sibling package names its exact version. */
+/**
+ * The package.json as published: every dependency on a sibling package names its exact version,
+ * and the `./testing` export (test helpers, left out of the tarball) is gone.
+ */
 function pinSiblings(manifest: PackageJson, versions: Map<string, string>): PackageJson {
-  const pinned: PackageJson = { ...manifest };
+  const { "./testing": _testing, ...exports } = (manifest.exports ?? {}) as Record<string, unknown>;
+  const pinned: PackageJson = { ...manifest, ...(manifest.exports ? { exports } : {}) };
   for (const field of dependencyFields) {
     const deps = manifest[field] as Record<string, string> | undefined;
     if (!deps) continue;

@@ -8,12 +8,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { assertBuilt, type ServeProcess, startServeProcess } from "@keystroke/cli/testing";
 import { KeystrokeError, type RunEventInput } from "@keystroke/core";
 import { newRunId } from "@keystroke/core/ids";
 import { type IngestBatchInput, KeystrokeClient, type StoredEvent } from "keystroke/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt } from "../packages/cli/src/testing/run-cli.js";
-import { type ServeProcess, startServeProcess } from "../packages/cli/src/testing/serve-process.js";
 
 const CLIENTS = 4;
 const MAX_BATCHES = 200;

@@ -3,10 +3,10 @@
  * are not browsers alone: the `keystroke` CLI reads History and cancels a session (a POST), and
  * a real OpenTelemetry exporter sends its spans, all with no Origin and no Sec-Fetch-Site.
  */
+
+import { assertBuilt, runCli, runCliJson } from "@keystroke/cli/testing";
+import { runCreated, startTestServer, type TestServer } from "@keystroke/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, runCli, runCliJson } from "../packages/cli/src/testing/run-cli.js";
-import { runCreated } from "../packages/server/src/testing/run-events.js";
-import { startTestServer, type TestServer } from "../packages/server/src/testing/test-server.js";
 import { emit } from "./otlp/support/spans.js";
 import { tracerProvider } from "./otlp/support/tracing.js";
 

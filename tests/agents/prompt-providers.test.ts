@@ -6,16 +6,10 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { assertBuilt, runCli, type ServeProcess, startDevProcess } from "@keystroke/cli/testing";
 import { modelCost } from "@keystroke/core/cost";
+import { type ModelRequest, type ModelServer, type ModelTurn, startModelServer } from "keystroke/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, runCli } from "../../packages/cli/src/testing/run-cli.js";
-import { type ServeProcess, startDevProcess } from "../../packages/cli/src/testing/serve-process.js";
-import {
-  type ModelRequest,
-  type ModelServer,
-  type ModelTurn,
-  startModelServer,
-} from "../../packages/sdk/src/testing/model-server/index.js";
 import { providerEnv, writeProviderProject } from "./provider-project.js";
 
 const usage = { inputTokens: 1200, outputTokens: 80, cacheReadTokens: 200 };

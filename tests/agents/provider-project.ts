@@ -6,7 +6,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeProjectFiles } from "../../packages/server/src/testing/project-files.js";
+import { writeProjectFiles } from "@keystroke/server/testing";
 
 const files = (compatUrl: string): Record<string, string> => ({
   "package.json": JSON.stringify({ name: "wire-test", private: true, type: "module" }),

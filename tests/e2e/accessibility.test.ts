@@ -8,9 +8,9 @@
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { startTriggerServer, type TriggerServer } from "@keystroke/cli/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTriggerServer, type TriggerServer } from "../../packages/cli/src/testing/trigger-project.js";
 import { assertWebPageBuilt, launchChromium } from "./support/browser.js";
 import { type HistoryFixture, REPORT_WORKFLOW, SUPPORT_AGENT, startHistoryFixture } from "./support/history-fixture.js";
 

@@ -6,10 +6,9 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RunEventInput } from "@keystroke/core";
+import { messageAdded, runCreated, runFinished, startTestServer, type TestServer } from "@keystroke/server/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { messageAdded, runCreated, runFinished } from "../../packages/server/src/testing/run-events.js";
-import { startTestServer, type TestServer } from "../../packages/server/src/testing/test-server.js";
 import { assertWebPageBuilt, launchChromium } from "./support/browser.js";
 
 /** More runs than the page's first page (100), so the list pages in as the reader scrolls. */

@@ -7,10 +7,10 @@
  */
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { startTriggerServer, type TriggerServer, waitForRun } from "@keystroke/cli/testing";
+import { startTestServer, type TestServer } from "@keystroke/server/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTriggerServer, type TriggerServer, waitForRun } from "../../packages/cli/src/testing/trigger-project.js";
-import { startTestServer, type TestServer } from "../../packages/server/src/testing/test-server.js";
 import { assertWebPageBuilt, launchChromium } from "./support/browser.js";
 
 const shots = fileURLToPath(new URL("./screenshots/", import.meta.url));

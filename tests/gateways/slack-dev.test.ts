@@ -5,16 +5,17 @@
  * found with `keystroke history list` by its Slack trigger and actor.
  */
 import { rmSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, runCli } from "../../packages/cli/src/testing/run-cli.js";
-import { type ServeProcess, startDevProcess } from "../../packages/cli/src/testing/serve-process.js";
-import { type FakeSlack, startFakeSlack } from "../../packages/server/src/testing/fake-slack.js";
-import { deliverSlackEvent, slackEnvelope } from "../../packages/server/src/testing/slack-delivery.js";
+import { assertBuilt, runCli, type ServeProcess, startDevProcess } from "@keystroke/cli/testing";
 import {
+  deliverSlackEvent,
+  type FakeSlack,
   SLACK_TEST_SECRET,
   SLACK_TEST_TOKEN,
+  slackEnvelope,
+  startFakeSlack,
   writeSlackProject,
-} from "../../packages/server/src/testing/slack-project.js";
+} from "@keystroke/server/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const env = { SLACK_SIGNING_SECRET: SLACK_TEST_SECRET, SLACK_BOT_TOKEN: SLACK_TEST_TOKEN };
 

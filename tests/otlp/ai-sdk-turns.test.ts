@@ -3,10 +3,11 @@
  * request, so each turn's `ai.generateText` root comes after its model and tool calls. The app
  * re-sends the whole history each turn; the session holds every message once.
  */
+
+import { startTestServer, type TestServer } from "@keystroke/server/testing";
 import { generateText, type ModelMessage, stepCountIs, tool } from "ai";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
-import { startTestServer, type TestServer } from "../../packages/server/src/testing/test-server.js";
 import { scriptedModel } from "./support/mock-model.js";
 import { conversation, session } from "./support/spans.js";
 import { tracerProvider } from "./support/tracing.js";

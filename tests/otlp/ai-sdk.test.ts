@@ -3,11 +3,12 @@
  * Keystroke: the session reads back through the CLI (`history list`, `agents sessions get`) with
  * its conversation, tool call, tokens, cost and trace, over protobuf and JSON, gzipped or not.
  */
+
+import { assertBuilt, runCliJson } from "@keystroke/cli/testing";
+import { startTestServer, type TestServer } from "@keystroke/server/testing";
 import { generateText, stepCountIs, tool } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { assertBuilt, runCliJson } from "../../packages/cli/src/testing/run-cli.js";
-import { startTestServer, type TestServer } from "../../packages/server/src/testing/test-server.js";
 import { scriptedModel } from "./support/mock-model.js";
 import { type TracingOptions, tracerProvider } from "./support/tracing.js";
 

@@ -6,10 +6,10 @@
  * real trace and log exporters.
  */
 
+import { startTestServer, type TestServer } from "@keystroke/server/testing";
 import { context, trace } from "@opentelemetry/api";
 import { SeverityNumber } from "@opentelemetry/api-logs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../../packages/server/src/testing/test-server.js";
 import { conversation, emit, session, T0 } from "./support/spans.js";
 import { loggerProvider, tracerProvider } from "./support/tracing.js";
 

@@ -5,12 +5,13 @@
  * library's `chat` spans and its log events do not, and they end (and are exported) before it.
  * Every call re-sends the whole history as one log event per message.
  */
+
+import { startTestServer, type TestServer } from "@keystroke/server/testing";
 import { context, trace } from "@opentelemetry/api";
 import { OpenAIInstrumentation } from "@opentelemetry/instrumentation-openai";
+import { type ModelServer, startModelServer } from "keystroke/testing";
 import OpenAI from "openai";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type ModelServer, startModelServer } from "../../packages/sdk/src/testing/model-server/index.js";
-import { startTestServer, type TestServer } from "../../packages/server/src/testing/test-server.js";
 import { conversation, session } from "./support/spans.js";
 import { loggerProvider, tracerProvider } from "./support/tracing.js";
 

@@ -4,10 +4,10 @@
  * name, that run's events move into the session's run, the run leaves the History list, and
  * whoever followed it is told where it went.
  */
+
+import { openEventStream, startTestServer, type TestServer } from "@keystroke/server/testing";
 import { context, trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { openEventStream } from "../../packages/server/src/testing/sse-client.js";
-import { startTestServer, type TestServer } from "../../packages/server/src/testing/test-server.js";
 import { session, T0 } from "./support/spans.js";
 import { tracerProvider } from "./support/tracing.js";
 

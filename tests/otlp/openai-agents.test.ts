@@ -5,6 +5,8 @@
  * as a session with the conversation, tool call, tokens and cost. The model is scripted inside a
  * generation span, as the SDK's model adapters do.
  */
+
+import { startTestServer, type TestServer } from "@keystroke/server/testing";
 import {
   Agent,
   type Model,
@@ -17,10 +19,9 @@ import {
   Usage,
   withGenerationSpan,
 } from "@openai/agents-core";
+import { KeystrokeProcessor } from "keystroke/openai-agents";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
-import { KeystrokeProcessor } from "../../packages/sdk/src/openai-agents/index.js";
-import { startTestServer, type TestServer } from "../../packages/server/src/testing/test-server.js";
 import { conversation, session } from "./support/spans.js";
 
 let server: TestServer;

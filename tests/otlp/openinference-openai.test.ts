@@ -6,11 +6,11 @@
  */
 import { setSession } from "@arizeai/openinference-core";
 import { OpenAIInstrumentation } from "@arizeai/openinference-instrumentation-openai";
+import { startTestServer, type TestServer } from "@keystroke/server/testing";
 import { context } from "@opentelemetry/api";
+import { type ModelServer, startModelServer } from "keystroke/testing";
 import OpenAI from "openai";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type ModelServer, startModelServer } from "../../packages/sdk/src/testing/model-server/index.js";
-import { startTestServer, type TestServer } from "../../packages/server/src/testing/test-server.js";
 import { conversation, session } from "./support/spans.js";
 import { tracerProvider } from "./support/tracing.js";
 

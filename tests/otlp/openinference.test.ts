@@ -4,8 +4,9 @@
  * `llm.token_count.*`, TOOL spans with `input.value`/`output.value`, and `session.id`/`user.id`.
  * A plain HTTP span of the same trace shows in the trace.
  */
+
+import { startTestServer, type TestServer } from "@keystroke/server/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../../packages/server/src/testing/test-server.js";
 import { conversation, emit, session } from "./support/spans.js";
 import { tracerProvider } from "./support/tracing.js";
 

@@ -5,6 +5,8 @@
  * three sessions must read back alike. A session whose root span has not arrived shows running;
  * a re-sent batch adds nothing.
  */
+
+import { startTestServer, type TestServer } from "@keystroke/server/testing";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import {
   InMemorySpanExporter,
@@ -15,7 +17,6 @@ import {
 import { generateText, stepCountIs, tool } from "ai";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
-import { startTestServer, type TestServer } from "../../packages/server/src/testing/test-server.js";
 import { scriptedModel } from "./support/mock-model.js";
 import { type SessionView, session } from "./support/spans.js";
 import "./support/tracing.js";

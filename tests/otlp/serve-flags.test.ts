@@ -5,10 +5,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { assertBuilt, runCli, startServeProcess } from "@keystroke/cli/testing";
+import { testSpan, tracesBody } from "@keystroke/server/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { assertBuilt, runCli } from "../../packages/cli/src/testing/run-cli.js";
-import { startServeProcess } from "../../packages/cli/src/testing/serve-process.js";
-import { testSpan, tracesBody } from "../../packages/server/src/testing/otlp-test-server.js";
 
 let dir: string;
 beforeAll(() => {

@@ -3,11 +3,12 @@
  * History, the conversation with the thought and the tool call, and the spans in the Trace tab —
  * as for a native run.
  */
+
+import { startTestServer, type TestServer } from "@keystroke/server/testing";
 import { generateText, stepCountIs, tool } from "ai";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
-import { startTestServer, type TestServer } from "../../packages/server/src/testing/test-server.js";
 import { assertWebPageBuilt, launchChromium } from "../e2e/support/browser.js";
 import { scriptedModel } from "./support/mock-model.js";
 import { tracerProvider } from "./support/tracing.js";

@@ -4,6 +4,15 @@
  * do, decode to the same values both ways; Keystroke's encoder round-trips; and its responses
  * read back with the SDK's response deserializer.
  */
+
+import {
+  decodeLogsJson,
+  decodeLogsProto,
+  decodeTracesJson,
+  decodeTracesProto,
+  encodeTracesProto,
+  ProtoWriter,
+} from "@keystroke/server/testing";
 import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import {
   JsonLogsSerializer,
@@ -15,10 +24,6 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, InMemoryLogRecordExporter, LoggerProvider } from "@opentelemetry/sdk-logs";
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-node";
 import { describe, expect, it } from "vitest";
-import { decodeLogsJson, decodeTracesJson } from "../../packages/server/src/otlp/wire/decode-json.js";
-import { decodeLogsProto, decodeTracesProto } from "../../packages/server/src/otlp/wire/decode-proto.js";
-import { encodeTracesProto } from "../../packages/server/src/otlp/wire/encode-proto.js";
-import { ProtoWriter } from "../../packages/server/src/otlp/wire/proto-writer.js";
 import { T0 } from "./support/spans.js";
 
 const resource = resourceFromAttributes({ "service.name": "wire-test", "deployment.environment": "ci" });

@@ -10,8 +10,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, delimiter, join, resolve, sep } from "node:path";
+import { assertBuilt, runCli } from "@keystroke/cli/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, runCli } from "../../packages/cli/src/testing/run-cli.js";
 import { packPackages, repoDir } from "../../scripts/pack.js";
 
 const INSTALL_TIMEOUT_MS = 10 * 60_000;
@@ -150,6 +150,10 @@ describe("Keystroke installed from its tarballs outside the repository", () => {
         existsSync(join(dir, "node_modules", "@keystroke", "cli", "src", "testing")),
         "tests are not shipped",
       ).toBe(false);
+      const cliExports = JSON.parse(
+        readFileSync(join(dir, "node_modules", "@keystroke", "cli", "package.json"), "utf8"),
+      ) as { exports: Record<string, unknown> };
+      expect(Object.keys(cliExports.exports), "no export of the test helpers").not.toContain("./testing");
 
       dev = spawn("npx", ["keystroke", "dev", "--port", "0", "--no-watch"], {
         cwd: dir,

@@ -8,12 +8,11 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { assertBuilt, type ServeProcess, startDevProcess } from "@keystroke/cli/testing";
 import type { RunSummary } from "@keystroke/core";
+import { writeProjectFiles } from "@keystroke/server/testing";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt } from "../../packages/cli/src/testing/run-cli.js";
-import { type ServeProcess, startDevProcess } from "../../packages/cli/src/testing/serve-process.js";
-import { writeProjectFiles } from "../../packages/server/src/testing/project-files.js";
 
 const files: Record<string, string> = {
   "package.json": JSON.stringify({ name: "poll-crash", private: true, type: "module" }),

@@ -12,11 +12,10 @@
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { assertBuilt, type ServeProcess, startDevProcess } from "@keystroke/cli/testing";
 import type { RunDetail, RunStatus, StoredStep } from "@keystroke/core";
 import { KeystrokeClient } from "keystroke/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt } from "../../packages/cli/src/testing/run-cli.js";
-import { type ServeProcess, startDevProcess } from "../../packages/cli/src/testing/serve-process.js";
 import { EFFECT_STEPS, ORDER_STEPS, writeEffectsProject } from "./support/effects-project.js";
 
 const RUNS = 16;

@@ -14,7 +14,7 @@
 import { fileURLToPath } from "node:url";
 import type { Page, RunEventInput, RunPage, Span, StoredLog, StoredMessage } from "@keystroke/core";
 import { newEventId, newRunId } from "@keystroke/core/ids";
-import { startTestServer, type TestServer } from "../../../packages/server/src/testing/test-server.js";
+import { startTestServer, type TestServer } from "@keystroke/server/testing";
 
 const starter = fileURLToPath(new URL("../../../examples/starter", import.meta.url));
 

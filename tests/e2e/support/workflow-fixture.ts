@@ -7,7 +7,7 @@
  */
 import type { RunDetail, RunEventInput } from "@keystroke/core";
 import { newEventId, newRunId } from "@keystroke/core/ids";
-import { startTestServer, type TestServer } from "../../../packages/server/src/testing/test-server.js";
+import { startTestServer, type TestServer } from "@keystroke/server/testing";
 
 export const ORDER_WORKFLOW = "Order fulfillment";
 export const ORDER_INPUT = { orderId: "A-1001", items: 3 };

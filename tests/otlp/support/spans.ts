@@ -2,6 +2,8 @@
  * Writing spans by hand the way an instrumentation library does, with explicit times so a test
  * says exactly when each step happened, and reading a session back over HTTP.
  */
+
+import type { TestServer } from "@keystroke/server/testing";
 import {
   type Attributes,
   type Context,
@@ -11,7 +13,6 @@ import {
   type Tracer,
   trace,
 } from "@opentelemetry/api";
-import type { TestServer } from "../../../packages/server/src/testing/test-server.js";
 
 export const T0 = Date.parse("2026-11-28T09:00:00.000Z");
 

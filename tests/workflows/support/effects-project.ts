@@ -14,7 +14,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeProjectFiles } from "../../../packages/server/src/testing/project-files.js";
+import { writeProjectFiles } from "@keystroke/server/testing";
 
 /** The actions of `order`, in the order its steps run them (`charge` twice). */
 export const ORDER_STEPS = ["reserve#1", "charge#1", "sleep#1", "charge#2", "ship#1"] as const;

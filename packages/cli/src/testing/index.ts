@@ -1,0 +1,8 @@
+/**
+ * `@keystroke/cli/testing`: running the built `keystroke` command and `keystroke serve` / `dev`
+ * as processes, and the trigger test project, for the cross-package tests under `tests/`.
+ * Resolved only with the `@keystroke/source` condition; not part of the published package.
+ */
+export * from "./run-cli.js";
+export * from "./serve-process.js";
+export * from "./trigger-project.js";
