@@ -4,12 +4,30 @@
  * `constructor.prototype` keys.
  */
 import { isAscii } from "node:buffer";
-import { KeystrokeError } from "@keystroke/core";
+import { formatPath, KeystrokeError, MAX_NESTING_DEPTH, tooDeepPath } from "@keystroke/core";
 import type { FastifyInstance } from "fastify";
 import secureJson from "secure-json-parse";
 
-/** Parses JSON text; throws `invalid_input` naming the JSON problem. */
-export function parseJsonBody(text: string): unknown {
+const SHOWN_SEGMENTS = 8;
+
+/**
+ * Parses JSON text; throws `invalid_input` naming the JSON problem. With `maxDepth`, a value
+ * nested deeper is refused naming where: every route that stores what it was sent (a workflow's
+ * input, a hook's body, a webhook's payload) would otherwise overflow the stack writing it.
+ */
+export function parseJsonBody(text: string, maxDepth?: number): unknown {
+  const value = parseJson(text);
+  const path = maxDepth === undefined ? undefined : tooDeepPath(value, maxDepth);
+  if (path === undefined) return value;
+  const shown = path.length > SHOWN_SEGMENTS ? `${formatPath(path.slice(0, SHOWN_SEGMENTS))}…` : formatPath(path);
+  const message = `nested deeper than ${maxDepth} levels of arrays and objects`;
+  throw new KeystrokeError("invalid_input", `Invalid ${shown}: ${message}`, {
+    hint: "Send shallower JSON",
+    details: { problems: [{ path: shown, message }] },
+  });
+}
+
+function parseJson(text: string): unknown {
   if (text.trim() === "") {
     throw new KeystrokeError("invalid_input", "The body is empty, but Content-Type says it is JSON", {
       hint: "Send a JSON body, or no Content-Type header",
@@ -36,7 +54,7 @@ export function useJsonBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) => {
     try {
-      done(null, parseJsonBody(decodeBody(body as Buffer)));
+      done(null, parseJsonBody(decodeBody(body as Buffer), MAX_NESTING_DEPTH));
     } catch (error) {
       done(error as Error, undefined);
     }

@@ -11,7 +11,7 @@
  * nothing recorded; 404 for an unknown endpoint; 413 over the cap.
  */
 import { isAscii } from "node:buffer";
-import { KeystrokeError } from "@keystroke/core";
+import { KeystrokeError, MAX_NESTING_DEPTH } from "@keystroke/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { parseJsonBody } from "../errors/json-body-parser.js";
 import { toApiError } from "../errors/to-api-error.js";
@@ -83,7 +83,7 @@ export function webhookRoutes(
         }
       }
       const text = isAscii(raw) ? raw.toString("latin1") : raw.toString("utf8");
-      const json = text.trim() === "" ? {} : parseJsonBody(text);
+      const json = text.trim() === "" ? {} : parseJsonBody(text, MAX_NESTING_DEPTH);
       const parsed = source.request.safeParse(json);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];

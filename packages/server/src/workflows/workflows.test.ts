@@ -43,6 +43,16 @@ describe("workflows over HTTP (the starter's refund-review, demo models)", () =>
     );
     expect(status).toBe(400);
     expect(body.error.message).toContain("reason");
+    const deep = `${"[".repeat(6000)}1${"]".repeat(6000)}`;
+    const nested = await fetch(`${server.url}/api/workflows/refund-review/runs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: `{"input":{"orderId":"A-1001","reason":"late","extra":${deep}}}`,
+    });
+    expect(nested.status).toBe(400);
+    expect(((await nested.json()) as { error: { message: string } }).error.message).toMatch(
+      /^Invalid input\.extra\[0\].*nested deeper than 64 levels/,
+    );
     const after = await server.get<{ runs: unknown[] }>("/api/history?kind=workflow&source=api");
     expect(after.body.runs.length).toBe(before.body.runs.length);
   });

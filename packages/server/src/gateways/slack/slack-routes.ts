@@ -6,7 +6,7 @@
  * an answer within 3 seconds and retries otherwise); the agent answers afterwards, in the thread.
  */
 import { isAscii } from "node:buffer";
-import { KeystrokeError } from "@keystroke/core";
+import { KeystrokeError, MAX_NESTING_DEPTH } from "@keystroke/core";
 import type { FastifyInstance } from "fastify";
 import { parseJsonBody } from "../../errors/json-body-parser.js";
 import { toApiError } from "../../errors/to-api-error.js";
@@ -65,7 +65,10 @@ export function slackRoutes(app: FastifyInstance, { agents, store }: ServerConte
           hint: "Check that gateways.slack.signingSecret (or SLACK_SIGNING_SECRET) is the app's signing secret",
         });
       }
-      const envelope = parseJsonBody(isAscii(body) ? body.toString("latin1") : body.toString("utf8"));
+      const envelope = parseJsonBody(
+        isAscii(body) ? body.toString("latin1") : body.toString("utf8"),
+        MAX_NESTING_DEPTH,
+      );
       if (typeof envelope !== "object" || envelope === null || Array.isArray(envelope)) {
         throw new KeystrokeError("invalid_input", "A Slack delivery is a JSON object");
       }
