@@ -6,11 +6,13 @@ import { readFileSync } from "node:fs";
 import { KeystrokeError } from "@keystroke/core";
 import { Command, CommanderError } from "commander";
 import * as agents from "./commands/agents/index.js";
+import * as db from "./commands/db/index.js";
 import * as dev from "./commands/dev.js";
 import * as history from "./commands/history/index.js";
 import * as init from "./commands/init/index.js";
 import * as serve from "./commands/serve.js";
 import * as triggers from "./commands/triggers/index.js";
+import * as worker from "./commands/worker.js";
 import * as workflows from "./commands/workflows/index.js";
 import { readGlobalFlags } from "./output/command-context.js";
 import { reportError } from "./output/report-error.js";
@@ -36,10 +38,12 @@ export function createProgram(): Command {
   init.configure(program);
   dev.configure(program);
   serve.configure(program);
+  worker.configure(program);
   history.configure(program);
   agents.configure(program);
   workflows.configure(program);
   triggers.configure(program);
+  db.configure(program);
   return program;
 }
 

@@ -1,5 +1,9 @@
 import { randomBytes } from "node:crypto";
 import {
+  PgRunClaims,
+  PgScheduler,
+  PgTriggerStateStore,
+  PostgresRunStore,
   type RunStore,
   type Scheduler,
   SqliteRunStore,
@@ -8,12 +12,14 @@ import {
   type TriggerStateStore,
 } from "@keystroke/store";
 import Fastify, { type FastifyInstance } from "fastify";
+import type { RunClaims } from "keystroke/runtime";
 import { AgentService, type AgentServiceOptions } from "./agents/agent-service.js";
 import { agentRoutes } from "./agents/agents.js";
 import { closeIdleConnectionsOnClose } from "./close-idle-connections.js";
 import { useErrorHandler } from "./errors/error-handler.js";
 import { useJsonBodyParser } from "./errors/json-body-parser.js";
 import { eventRoutes } from "./events/events.js";
+import { type PgEventRelay, startPgEventRelay } from "./events/pg-event-relay.js";
 import { RunEventBus } from "./events/run-event-bus.js";
 import { slackRoutes } from "./gateways/slack/slack-routes.js";
 import { healthRoutes } from "./health/health.js";
@@ -56,8 +62,14 @@ export interface CreateServerOptions {
   otlp?: OtlpReceiverOptions;
   /** Send this server's runs as OTLP (GenAI conventions) to another backend. */
   otlpExport?: OtlpExportOptions;
-  /** Where workflow sleeps and hook timeouts are kept; by default the SQLite store's own file. */
+  /** Where workflow sleeps and hook timeouts are kept; by default the store's own database. */
   scheduler?: Scheduler;
+  /**
+   * How run executions are shared with other processes on the store. On PostgreSQL by default
+   * every replica and worker claims runs from the database under a lease; on SQLite (one server
+   * per file) runs execute in this process. `false` keeps them in this process on any store.
+   */
+  claims?: RunClaims | false;
   /** Signs hook tokens (32 random bytes); keep it across restarts so resume URLs stay valid. */
   hookSecret?: Uint8Array;
   /** The base URL hook resume URLs start with; by default the address the server listens on. */
@@ -66,6 +78,11 @@ export interface CreateServerOptions {
   allowedHosts?: readonly string[];
   /** Requests with a body in flight at once (default 256) and their bytes (default 64 MiB); past either, 429. */
   inFlight?: InFlightLimitOptions;
+  /**
+   * On PostgreSQL, relay committed batches to the other processes on the database and theirs to
+   * this bus (LISTEN/NOTIFY), so live streams on any replica see every run. On by default.
+   */
+  relay?: boolean;
   /** Triggers: where their state is kept (by default the SQLite store's file) and the webhook body cap (1 MiB). */
   triggers?: { state?: TriggerStateStore; webhookBodyLimitBytes?: number };
 }
@@ -99,12 +116,15 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
     }
     bus.publish({ runId: result.runId, events: result.events, run: result.run });
   });
-  const agents = new AgentService({ ...options.agents, store: options.store, ingest });
+  const shared = claimsOption(options, (error) => app.log.error({ err: error }, "run claims failed"));
+  const agents = new AgentService({ ...options.agents, store: options.store, ingest, ...shared });
   const workflows = new WorkflowService({
     ...options.agents,
     store: options.store,
     ingest,
     scheduler: options.scheduler ?? defaultScheduler(options.store),
+    ...shared,
+    others: { cancel: (runId) => agents.cancel(runId), orphaned: (runId) => agents.failOrphaned(runId) },
     hookSecret: options.hookSecret ?? randomBytes(32),
     baseUrl: () => options.publicUrl ?? listeningUrl(app),
     onError: (error, runId) => app.log.error({ err: error, runId }, "workflow execution failed"),
@@ -118,6 +138,7 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
     baseUrl: () => options.publicUrl ?? listeningUrl(app),
     onError: (error, id) => app.log.error({ err: error, trigger: id }, "trigger delivery failed"),
   });
+  bus.subscribeAll((batch) => workflows.onBatch(batch));
   const context: ServerContext = {
     store: options.store,
     bus,
@@ -152,6 +173,7 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
   otlpRoutes(app, context, options.otlp);
   webhookRoutes(app, triggers, { bodyLimitBytes: options.triggers?.webhookBodyLimitBytes });
   if (options.otlpExport) useOtlpExport(app, bus, options.otlpExport);
+  if (options.store instanceof PostgresRunStore && options.relay !== false) useEventRelay(app, bus, options.store);
   webAppRoutes(app);
   app.addHook("preClose", async () => {
     await triggers.close();
@@ -163,12 +185,42 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
 
 function defaultScheduler(store: RunStore): Scheduler {
   if (store instanceof SqliteRunStore) return new SqliteScheduler(store.db);
-  throw new Error("createServer needs a scheduler for a store other than SQLite");
+  if (store instanceof PostgresRunStore) return new PgScheduler(store.pool);
+  throw new Error("createServer needs a scheduler for a store other than SQLite or PostgreSQL");
 }
 
 function defaultTriggerState(store: RunStore): TriggerStateStore {
   if (store instanceof SqliteRunStore) return new SqliteTriggerStateStore(store.db);
-  throw new Error("createServer needs options.triggers.state for a store other than SQLite");
+  if (store instanceof PostgresRunStore) return new PgTriggerStateStore(store.pool);
+  throw new Error("createServer needs options.triggers.state for a store other than SQLite or PostgreSQL");
+}
+
+function claimsOption(options: CreateServerOptions, onError: (error: unknown) => void): { claims?: RunClaims } {
+  if (options.claims === false) return {};
+  if (options.claims) return { claims: options.claims };
+  const { store } = options;
+  if (!(store instanceof PostgresRunStore)) return {};
+  const connectionString = (store.pool.options as { connectionString?: string }).connectionString;
+  if (!connectionString) return {};
+  return { claims: new PgRunClaims(store.pool, { connectionString, schema: store.schema, onError }) };
+}
+
+/** Starts the live event relay when the server gets ready, and stops it after the server closed. */
+function useEventRelay(app: FastifyInstance, bus: RunEventBus, store: PostgresRunStore): void {
+  let relay: PgEventRelay | undefined;
+  app.addHook("onReady", async () => {
+    const connectionString = (store.pool.options as { connectionString?: string }).connectionString;
+    if (!connectionString) return;
+    relay = await startPgEventRelay({
+      bus,
+      store,
+      connectionString,
+      onError: (error) => app.log.error({ err: error }, "live event relay failed"),
+    });
+  });
+  app.addHook("onClose", async () => {
+    await relay?.close();
+  });
 }
 
 /** `http://host:port` of the address the server listens on (127.0.0.1 for a wildcard address). */

@@ -1,4 +1,4 @@
-import { openSqliteStore, type RunStore } from "@keystroke/store";
+import { describeTarget, loadSharedSecret, openStore, PostgresRunStore, type RunStore } from "@keystroke/store";
 import { type CreateServerOptions, createServer, type KeystrokeServer } from "./create-server.js";
 import { type HostedProject, hostProject, type ProjectEvents } from "./projects/host-project.js";
 import { normalizeAllowedHosts } from "./request-guards/host-names.js";
@@ -11,8 +11,15 @@ export interface StartServerOptions {
   port?: number;
   /** The base of hook resume URLs when the server is reached by another name (a proxy, a tunnel). */
   publicUrl?: string;
-  /** The SQLite file; the store creates it and its folder when missing. */
-  dbPath: string;
+  /** The SQLite file; the store creates it and its folder when missing. Ignored with `databaseUrl`. */
+  dbPath?: string;
+  /**
+   * A PostgreSQL database (`postgres://…`) shared by replicas and workers: runs execute on
+   * whichever process claims them, live events reach every replica, cron ticks fire once.
+   */
+  databaseUrl?: string;
+  /** Serve HTTP (default). A worker (`false`) only executes runs, fires triggers and wakes sleepers. */
+  listen?: boolean;
   bodyLimitBytes?: number;
   logger?: boolean;
   /** A project folder to host: its agents are served and can be prompted. */
@@ -35,8 +42,10 @@ export interface StartServerOptions {
 }
 
 export interface RunningServer {
-  /** e.g. `http://127.0.0.1:3400` */
+  /** e.g. `http://127.0.0.1:3400`; a worker's is its public URL (or empty). */
   url: string;
+  /** Where the store is, for the console: a file path, or host:port/database without a password. */
+  database: string;
   server: KeystrokeServer;
   store: RunStore;
   /** The hosted project, when `projectDir` was given. */
@@ -46,7 +55,8 @@ export interface RunningServer {
 }
 
 /**
- * Opens the SQLite store at `dbPath`, serves the HTTP API over it and resolves once listening.
+ * Opens the store (the SQLite file at `dbPath`, or the PostgreSQL database at `databaseUrl`),
+ * serves the HTTP API over it and resolves once listening.
  *
  * @example
  * const { url, close } = await startServer({ dbPath: ".keystroke/dev.sqlite" });
@@ -58,12 +68,26 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // The address listened on is served too: an IP literal (0.0.0.0 included) is no rebindable name.
   const allowedHosts = [...(options.allowedHosts ?? []), listenHost];
   normalizeAllowedHosts(allowedHosts); // a bad name fails here, before the store is opened
-  const store = openSqliteStore(options.dbPath);
+  const location = options.databaseUrl ?? options.dbPath;
+  if (!location) throw new Error("startServer needs dbPath or databaseUrl");
+  const store = await openStore(location);
+  const shared = store instanceof PostgresRunStore;
+  let hookSecret: Uint8Array;
+  try {
+    // Replicas must sign hook URLs alike: on PostgreSQL the secret lives in the database.
+    hookSecret =
+      shared && !process.env.KEYSTROKE_SECRET
+        ? await loadSharedSecret(store.pool, "hook_secret")
+        : loadHookSecret(shared ? ":memory:" : location);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const server = createServer({
     allowedHosts,
     inFlight: options.inFlight,
     store,
-    hookSecret: loadHookSecret(options.dbPath),
+    hookSecret,
     publicUrl: options.publicUrl ?? process.env.KEYSTROKE_PUBLIC_URL,
     bodyLimitBytes: options.bodyLimitBytes,
     logger: options.logger,
@@ -72,11 +96,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     otlpExport: options.otlpExport,
   });
   let project: HostedProject | undefined;
+  const listen = options.listen ?? true;
   try {
+    // Ready first: on PostgreSQL that starts the live event relay before the project's runs resume.
+    await server.ready();
     if (options.projectDir) {
       project = await hostProject(server, options.projectDir, { watch: options.watch, ...options.projectEvents });
     }
-    await server.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 3400 });
+    if (listen) await server.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 3400 });
   } catch (error) {
     project?.close();
     await server.close();
@@ -86,9 +113,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const address = server.server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
   const host = options.host ?? "127.0.0.1";
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const url = listen
+    ? `http://${host.includes(":") ? `[${host}]` : host}:${port}`
+    : (options.publicUrl ?? process.env.KEYSTROKE_PUBLIC_URL ?? "");
   return {
     url,
+    database: options.databaseUrl ? describeTarget(options.databaseUrl) : location,
     server,
     store,
     ...(project ? { project } : {}),

@@ -1,6 +1,18 @@
-export { isPostgresUrl, type OpenStoreOptions, openStore } from "./open-store.js";
-export type { PostgresStoreOptions } from "./postgres/connection.js";
+export {
+  type CopyMismatch,
+  type CopyOptions,
+  type CopyProgress,
+  type CopyReport,
+  copyRuns,
+} from "./copy/copy-runs.js";
+export { describeStore, openExistingStore, sameStore } from "./copy/store-location.js";
+export { isPostgresUrl, type OpenStoreOptions, openStore, splitSchema } from "./open-store.js";
+export { describeTarget, type PostgresStoreOptions } from "./postgres/connection.js";
+export { PgRunClaims, type PgRunClaimsOptions } from "./postgres/pg-run-claims.js";
+export { PgScheduler, type PgSchedulerOptions } from "./postgres/pg-scheduler.js";
+export { PgTriggerStateStore } from "./postgres/pg-trigger-state-store.js";
 export { openPostgresStore, PostgresRunStore } from "./postgres/postgres-run-store.js";
+export { loadSharedSecret } from "./postgres/shared-secret.js";
 export * from "./run-store.js";
 export * from "./scheduler/scheduler.js";
 export { SqliteScheduler } from "./scheduler/sqlite-scheduler.js";

@@ -1,8 +1,10 @@
 /**
  * Opens the run store a database URL names: `postgres://…` or `postgresql://…` is PostgreSQL,
  * anything else a SQLite file (`sqlite:` before the path is allowed). One place decides, so a
- * `--database-url` flag or `KEYSTROKE_DATABASE_URL` can later pick the store without the caller
- * knowing either implementation.
+ * `--database-url` flag or `KEYSTROKE_DATABASE_URL` picks the store without the caller knowing
+ * either implementation. A PostgreSQL URL may name the schema the tables live in with
+ * `?schema=<name>` (the store's own parameter, removed before the URL reaches the driver), so
+ * several Keystroke servers can share one database.
  */
 import { openPostgresStore } from "./postgres/postgres-run-store.js";
 import type { RunStore } from "./run-store.js";
@@ -26,9 +28,21 @@ export function isPostgresUrl(url: string): boolean {
  */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<RunStore> {
   if (isPostgresUrl(url)) {
-    return openPostgresStore(
-      options.schema === undefined ? { connectionString: url } : { connectionString: url, schema: options.schema },
-    );
+    const { connectionString, schema } = splitSchema(url);
+    const chosen = options.schema ?? schema;
+    return openPostgresStore(chosen === undefined ? { connectionString } : { connectionString, schema: chosen });
   }
   return openSqliteStore(url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url);
+}
+
+/** Separates the store's `schema` parameter from the rest of a PostgreSQL URL. */
+export function splitSchema(url: string): { connectionString: string; schema?: string } {
+  const query = url.indexOf("?");
+  if (query < 0) return { connectionString: url };
+  const params = new URLSearchParams(url.slice(query + 1));
+  const schema = params.get("schema") ?? undefined;
+  if (schema === undefined) return { connectionString: url };
+  params.delete("schema");
+  const rest = params.toString();
+  return { connectionString: url.slice(0, query) + (rest ? `?${rest}` : ""), schema };
 }

@@ -1,13 +1,17 @@
 /**
- * `keystroke serve [--port 3400] [--host 127.0.0.1] [--db .keystroke/keystroke.db]
- * [--allowed-host <name>…] [--otlp-max-body <bytes>] [--otlp-export-url <url>]`: a Keystroke server with an embedded SQLite
- * store (and its OTLP receiver), until SIGINT or SIGTERM. The server package is imported
- * here only, so the inspect commands start without loading Fastify and SQLite.
+ * `keystroke serve [--port 3400] [--host 127.0.0.1] [--db .keystroke/keystroke.db | --database-url postgres://…]
+ * [--dir <project>] [--allowed-host <name>…] [--otlp-max-body <bytes>] [--otlp-export-url <url>]`:
+ * a Keystroke server (and its OTLP receiver) until SIGINT or SIGTERM — on an embedded SQLite
+ * file by default, or as one of several replicas on PostgreSQL. With `--dir` it hosts a project
+ * (without watching it). The server package is imported here only, so the inspect commands
+ * start without loading Fastify and SQLite.
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
+import { agentSettingsFromEnv } from "../lifecycle/agent-settings.js";
 import { addAllowedHostOption, allowedHostFlags, allowedHostsNote } from "../lifecycle/allowed-host-options.js";
+import { addDatabaseOptions, databaseFlags, databaseUrlFrom, projectDirFrom } from "../lifecycle/database-options.js";
 import { listenError } from "../lifecycle/listen-error.js";
 import { addOtlpOptions, otlpFlags, otlpServerOptions } from "../lifecycle/otlp-options.js";
 import { nextStopSignal } from "../lifecycle/stop-signal.js";
@@ -19,6 +23,7 @@ const serveFlags = z.object({
   port: integerFlag(0, 65535),
   host: z.string().min(1, "expected a host name or IP address"),
   db: z.string().min(1, "expected a file path"),
+  ...databaseFlags,
   ...otlpFlags,
   ...allowedHostFlags,
 });
@@ -27,23 +32,37 @@ const serveFlags = z.object({
 export function configure(program: Command): void {
   const serve = program
     .command("serve")
-    .description("Start a Keystroke server with an embedded SQLite store")
+    .description("Start a Keystroke server: an embedded SQLite store, or a replica on PostgreSQL")
     .option("--port <port>", "port to listen on; 0 picks a free one", "3400")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--db <path>", "SQLite database file", ".keystroke/keystroke.db");
-  addOtlpOptions(addAllowedHostOption(serve)).action(
+  addOtlpOptions(addAllowedHostOption(addDatabaseOptions(serve))).action(
     commandAction(async (command, context) => {
       const flags = parseOptions(serveFlags, command.opts());
       const { port, host } = flags;
       const dbPath = resolve(flags.db);
+      const databaseUrl = databaseUrlFrom(flags.databaseUrl);
+      const projectDir = projectDirFrom(flags.dir);
       const { parseOtlpHeaders, startServer } = await import("@keystroke/server");
       const otlp = otlpServerOptions(flags, parseOtlpHeaders);
       const allowedHosts = flags.allowedHost;
-      const server = await startServer({ host, port, dbPath, allowedHosts, ...otlp }).catch((thrown: unknown) => {
+      const server = await startServer({
+        host,
+        port,
+        ...(databaseUrl ? { databaseUrl } : { dbPath }),
+        ...(projectDir ? { projectDir, agents: agentSettingsFromEnv() } : {}),
+        allowedHosts,
+        ...otlp,
+      }).catch((thrown: unknown) => {
         throw listenError(thrown, host, port);
       });
       context.say(`Keystroke is listening on ${server.url}`);
-      context.say(`Database: ${dbPath}`);
+      context.say(`Database: ${server.database}${databaseUrl ? " (PostgreSQL, shared with other replicas)" : ""}`);
+      const project = server.project?.current();
+      if (project) {
+        const parts = [...project.agents.keys(), ...project.workflows.keys()];
+        context.say(`Project ${project.config.project}: ${parts.join(", ") || "no agents or workflows yet"}`);
+      }
       const hostsNote = allowedHostsNote(host, allowedHosts);
       if (hostsNote) context.say(hostsNote);
       if (flags.otlpExportUrl) context.say(`Sending runs as OTLP to ${flags.otlpExportUrl}`);

@@ -1,6 +1,7 @@
 /**
- * `keystroke serve` or `keystroke dev` as a child process, for tests that stop it with a signal
- * or kill it: resolves once the server prints the URL it listens on.
+ * `keystroke serve`, `keystroke dev` or `keystroke worker` as a child process, for tests that stop
+ * it with a signal or kill it: resolves once the server prints the URL it listens on (a worker,
+ * once it says it runs).
  */
 import { type ChildProcessByStdio, spawn } from "node:child_process";
 import type { Readable } from "node:stream";
@@ -16,8 +17,20 @@ export interface ServeProcess {
 }
 
 /** Starts `keystroke serve <args>`; rejects if it exits or stays silent for `timeoutMs`. */
-export function startServeProcess(args: readonly string[], timeoutMs = 20_000): Promise<ServeProcess> {
-  return startServerProcess("serve", args, { timeoutMs });
+export function startServeProcess(
+  args: readonly string[],
+  timeoutMs = 20_000,
+  env?: NodeJS.ProcessEnv,
+): Promise<ServeProcess> {
+  return startServerProcess("serve", args, { timeoutMs, ...(env ? { env } : {}) });
+}
+
+/** Starts `keystroke worker <args>` with `env` added; `url` is the database it names (no password). */
+export function startWorkerProcess(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ServeProcess> {
+  return startServerProcess("worker", args, options);
 }
 
 /** Starts `keystroke dev <args>` in `cwd` with `env` added; resolves once it prints its History URL. */
@@ -28,10 +41,14 @@ export function startDevProcess(
   return startServerProcess("dev", args, options);
 }
 
-const readyLines = { serve: /Keystroke is listening on (\S+)/, dev: /History: (\S+)/ };
+const readyLines = {
+  serve: /Keystroke is listening on (\S+)/,
+  dev: /History: (\S+)/,
+  worker: /Keystroke worker on (\S+)/,
+};
 
 function startServerProcess(
-  command: "serve" | "dev",
+  command: "serve" | "dev" | "worker",
   args: readonly string[],
   { cwd, env, timeoutMs = 20_000 }: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
 ): Promise<ServeProcess> {

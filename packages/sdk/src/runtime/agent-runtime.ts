@@ -36,6 +36,11 @@ export interface AgentRuntimeOptions {
   stepTimeoutMs?: number;
   /** Resolves `vendor/model-id` instead of the built-in vendors (an embedding host, a benchmark). */
   resolveModel?: (spec: string) => ResolvedModel;
+  /**
+   * Leases on the sessions executing here, when processes share one database: a process that
+   * dies mid-turn loses them and another records the session interrupted.
+   */
+  leases?: { hold(runId: string): Promise<void>; release(runId: string): Promise<void> };
 }
 
 export interface RuntimePromptOptions {
@@ -132,7 +137,9 @@ export class AgentRuntime {
       signal?.addEventListener("abort", abort, { once: true });
     }
     this.running.set(runId, controller);
+    const leases = this.options.leases;
     try {
+      await leases?.hold(runId);
       if (existing) {
         recorder.emit({ type: "run.status_changed", status: "running", reason: "Follow-up prompt" });
       } else {
@@ -175,6 +182,7 @@ export class AgentRuntime {
       };
       return { result, text: outcome.text };
     } finally {
+      await leases?.release(runId).catch(() => undefined);
       this.running.delete(runId);
       for (const signal of [options.signal, parent?.signal]) signal?.removeEventListener("abort", abort);
       if (this.running.size === 0) {

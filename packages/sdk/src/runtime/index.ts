@@ -18,7 +18,9 @@ export { type RecordedEvent, type RunEventSink, RunRecorder } from "./run-record
 export { callModel, type ModelCallOptions } from "./workflows/call-model.js";
 export { hashHookToken, hookToken } from "./workflows/hook-token.js";
 export { type Journal, readJournal } from "./workflows/journal.js";
+export type { ClaimEnd, ClaimHandlers, RunClaims } from "./workflows/run-claims.js";
 export {
+  type ClaimedOthers,
   type RunOutcome,
   type WorkflowRunSource,
   WorkflowRuntime,

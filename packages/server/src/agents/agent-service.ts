@@ -4,13 +4,13 @@
  * back from the store. A reload swaps the project; prompts already running finish on the code
  * they started with.
  */
-import { type Actor, KeystrokeError, type Message, type RunSource } from "@keystroke/core";
+import { type Actor, KeystrokeError, type Message, type RunSource, statusCatalog } from "@keystroke/core";
 import type { RunStore } from "@keystroke/store";
 import type { Agent, PromptResult } from "keystroke/agent";
-import { AgentRuntime, installAgentHost, type RecordedSession } from "keystroke/runtime";
+import { AgentRuntime, installAgentHost, type RecordedSession, type RunClaims } from "keystroke/runtime";
 import type { IngestQueue } from "../ingest/ingest-queue.js";
 import type { LoadedProject } from "../projects/load-project.js";
-import { failInterruptedRuns } from "./interrupted-runs.js";
+import { failInterruptedRuns, interruptedEvent } from "./interrupted-runs.js";
 
 export interface PromptOrigin {
   source: RunSource;
@@ -24,6 +24,8 @@ export interface AgentServiceOptions {
   env?: Record<string, string | undefined>;
   maxRetries?: number;
   stepTimeoutMs?: number;
+  /** Shared with the other processes on the database: sessions executing here are held under a lease. */
+  claims?: RunClaims;
 }
 
 const PAGE = 1000;
@@ -58,6 +60,7 @@ export class AgentService {
       sessions: { find: (key) => this.findSession(key) },
       env: this.options.env ?? process.env,
       maxRetries: this.options.maxRetries,
+      ...(this.options.claims ? { leases: this.options.claims } : {}),
       stepTimeoutMs: this.options.stepTimeoutMs,
     });
     const runtime = this.runtime;
@@ -110,9 +113,27 @@ export class AgentService {
     return this.runtime?.cancel(runId) ?? false;
   }
 
-  /** Records the project's sessions that a stopped server left active as failed (interrupted). */
+  /** Cancels a run executing here or, with shared executions, in the live process holding it. */
+  async cancelAnywhere(runId: string): Promise<boolean> {
+    return this.cancel(runId) || ((await this.options.claims?.requestCancel(runId)) ?? false);
+  }
+
+  /** A session whose process died while holding it: recorded failed (interrupted). */
+  async failOrphaned(runId: string): Promise<void> {
+    const view = await this.options.store.getRun(runId);
+    if (!view || statusCatalog[view.run.status].group === "finished") return;
+    await this.options.ingest.submit(
+      interruptedEvent(runId, view.run.lastSeq, "The process running this session stopped"),
+    );
+  }
+
+  /**
+   * Records the project's sessions that a stopped server left active as failed (interrupted).
+   * With shared executions nothing is assumed: other processes may be running them, and the
+   * sessions of a process that died are recorded interrupted when its leases run out.
+   */
   failInterruptedRuns(): Promise<string[]> {
-    if (!this.project) return Promise.resolve([]);
+    if (!this.project || this.options.claims) return Promise.resolve([]);
     const slugs = [...this.project.agents.keys()];
     return failInterruptedRuns(this.options.store, this.options.ingest, this.project.config.project, slugs);
   }

@@ -3,6 +3,7 @@
  * hosting a project it records each of that project's active agent runs as failed (interrupted)
  * instead of leaving them "running" forever.
  */
+import type { IngestBatch } from "@keystroke/core";
 import type { RunStore } from "@keystroke/store";
 import type { IngestQueue } from "../ingest/ingest-queue.js";
 
@@ -26,25 +27,32 @@ export async function failInterruptedRuns(
       { cursor, limit: 500 },
     );
     for (const run of page.runs) {
-      await ingest.submit({
-        runId: run.runId,
-        events: [
-          {
-            type: "run.finished",
-            eventId: `interrupted-${run.runId}-${run.lastSeq}`,
-            time: new Date().toISOString(),
-            status: "failed",
-            error: {
-              name: "Interrupted",
-              message:
-                "The server stopped while this session was running; it was marked failed when the server started again",
-            },
-          },
-        ],
-      });
+      await ingest.submit(
+        interruptedEvent(
+          run.runId,
+          run.lastSeq,
+          "The server stopped while this session was running; it was marked failed when the server started again",
+        ),
+      );
       failed.push(run.runId);
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return failed;
+}
+
+/** The batch that records a session interrupted: failed, with why. Its event id makes a retry a duplicate. */
+export function interruptedEvent(runId: string, lastSeq: number, message: string): IngestBatch {
+  return {
+    runId,
+    events: [
+      {
+        type: "run.finished",
+        eventId: `interrupted-${runId}-${lastSeq}`,
+        time: new Date().toISOString(),
+        status: "failed",
+        error: { name: "Interrupted", message },
+      },
+    ],
+  };
 }

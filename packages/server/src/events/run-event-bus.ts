@@ -13,6 +13,8 @@ export interface PublishedBatch {
   run: RunSummary;
   /** The run is gone: another run absorbed its events (`run.absorbed`), and `run` is its last History row. */
   movedTo?: string;
+  /** Committed by another process and relayed here through the database (pg-event-relay.ts); never relayed on. */
+  remote?: true;
 }
 
 export type BatchListener = (batch: PublishedBatch) => void;
@@ -71,6 +73,11 @@ export class RunEventBus {
     const listeners = this.#byRun.get(batch.runId);
     if (listeners !== undefined) for (const listener of [...listeners]) this.#deliver(listener, batch);
     for (const listener of [...this.#all]) this.#deliver(listener, batch);
+  }
+
+  /** The runs that have listeners of their own. */
+  subscribedRuns(): string[] {
+    return [...this.#byRun.keys()];
   }
 
   /** How many listeners are attached to a run (or, without a run id, to all runs). */

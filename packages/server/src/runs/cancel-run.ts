@@ -1,8 +1,8 @@
 /**
  * `POST /api/runs/:runId/cancel`: stops a running session or an active workflow run (queued,
- * running, sleeping or waiting on a hook). A run executing in this server is
- * aborted and records itself canceled; an active run nothing executes any more (its process
- * died) is recorded canceled here. Finished runs answer 409 with their status.
+ * running, sleeping or waiting on a hook). A run executing in this server — or, on a shared
+ * database, in the live replica or worker holding it — is aborted and records itself canceled;
+ * an active run nothing executes any more (its process died) is recorded canceled here. Finished runs answer 409 with their status.
  */
 import { type CancelReply, KeystrokeError, statusCatalog } from "@keystroke/core";
 import type { FastifyInstance } from "fastify";
@@ -33,7 +33,8 @@ export function cancelRunRoutes(app: FastifyInstance, { store, bus, agents, inge
         resolve();
       }
     });
-    const canceled = view.run.kind === "workflow" ? await workflows.runtime.cancel(runId) : agents.cancel(runId);
+    const canceled =
+      view.run.kind === "workflow" ? await workflows.runtime.cancel(runId) : await agents.cancelAnywhere(runId);
     if (!canceled) {
       await ingest.submit({
         runId,

@@ -6,13 +6,19 @@
  * Restart rule: a cron attachment whose stored next tick passed while the server was down fires
  * once at start (one catch-up run, its value marked `catchUp: true`), then follows its schedule;
  * a poll source due (or never ticked) ticks at once.
+ *
+ * Replicas sharing the trigger state each keep this clock, and a scheduled tick is delivered by
+ * the one that claims it first (`claimTick`): a cron tick is known by its due time, the same on
+ * every replica, a catch-up by the stored tick it stands for, a poll tick as poll-runner.ts says.
+ * The winner of a tick that dies before delivering it loses that tick: at most once. Deliveries
+ * asked for (a webhook, an invoke, a poll ticked from the API) are not claimed.
  */
 import type { TriggerInfo } from "@keystroke/core";
 import type { RunStore, TriggerStateStore } from "@keystroke/store";
 import type { TriggerAttachment } from "keystroke/trigger";
 import type { LoadedProject } from "../projects/load-project.js";
 import { OverlapGate } from "./overlap-gate.js";
-import { pollStateId, pollTick } from "./poll-runner.js";
+import { claimScheduledPoll, pollStateId, pollTick } from "./poll-runner.js";
 import { cronKey, planSchedule, pollKey } from "./schedule-plan.js";
 import type { TargetDeps } from "./start-target.js";
 import { TriggerClock } from "./trigger-clock.js";
@@ -143,7 +149,7 @@ export class TriggerService {
   /** Runs one tick of a poll source now for `attachments` (after any tick in flight). */
   async tickPoll(slug: string, attachments: readonly TriggerAttachment[]): Promise<Outcome[]> {
     await this.polling.get(slug);
-    return this.runPoll(slug, attachments, false);
+    return this.runPoll(slug, attachments);
   }
 
   private onDue(due: [string, number][], now: number): void {
@@ -151,7 +157,7 @@ export class TriggerService {
     for (const [key, tick] of due) {
       const [kind, id] = [key.slice(0, 1), key.slice(2)];
       if (kind === "p") {
-        void this.track(this.runPoll(id, undefined, true));
+        void this.track(this.runPoll(id, undefined, tick));
         continue;
       }
       const attachment = this.registry.byId.get(id);
@@ -164,10 +170,16 @@ export class TriggerService {
     if (cron.length) void this.track(this.fireCron(cron, false));
   }
 
+  /** Delivers the ticks this process claims; the others are another replica's to deliver and record. */
   private async fireCron(
-    ticks: { attachment: TriggerAttachment; tick: number; next: number | null }[],
+    due: { attachment: TriggerAttachment; tick: number; next: number | null }[],
     catchUp: boolean,
   ): Promise<void> {
+    const claims = await Promise.all(
+      due.map(({ attachment, tick }) => this.options.state.claimTick(attachment.id, tick)),
+    );
+    const ticks = due.filter((_, i) => claims[i]);
+    if (ticks.length === 0) return;
     const outcomes = await Promise.all(
       ticks.map(({ attachment, tick }) =>
         this.scheduledDelivery(attachment, attachment.source.kind === "cron" ? attachment.source.payload : {}, {
@@ -206,19 +218,25 @@ export class TriggerService {
     return undefined;
   }
 
-  private runPoll(
-    slug: string,
-    only: readonly TriggerAttachment[] | undefined,
-    scheduled: boolean,
-  ): Promise<Outcome[]> {
+  /** A tick of a poll: scheduled (`due`, the clock's due time; claimed first) or asked for now. */
+  private runPoll(slug: string, only?: readonly TriggerAttachment[], due?: number): Promise<Outcome[]> {
     const run = (async () => {
       const source = this.registry.sources.get(slug);
       const schedule = this.registry.schedules.get(slug);
       if (source?.kind !== "poll" || !schedule) return [];
       const attachments = only ?? (await this.enabled(this.registry.bySource.get(slug) ?? []));
       if (attachments.length === 0) return [];
-      const busy = scheduled ? attachments.filter((a) => a.overlap === "skip" && this.gate.activeRun(a.id)) : [];
-      const next = schedule.next(Date.now());
+      let next = schedule.next(Date.now());
+      if (due !== undefined) {
+        const claim = await claimScheduledPoll(this.options.state, slug, schedule, due, Date.now());
+        if ("wakeAt" in claim) {
+          if (!this.closed && claim.wakeAt !== null) this.clock.set(pollKey(slug), claim.wakeAt);
+          return [];
+        }
+        next = schedule.next(claim.tick);
+      }
+      const busy =
+        due !== undefined ? attachments.filter((a) => a.overlap === "skip" && this.gate.activeRun(a.id)) : [];
       if (busy.length) {
         // Nothing is lost: the state stays, so the next tick finds these items again.
         await this.recordNotStarted(

@@ -4,13 +4,15 @@
  * from the store), and the scheduler loop that wakes sleepers and times out hooks. It also
  * installs the host that `workflow.run()` and `promptLlm()` reach from project code.
  */
-import type { RunStatus } from "@keystroke/core";
+import { type RunStatus, type RunSummary, statusCatalog } from "@keystroke/core";
 import type { RunStore, Scheduler } from "@keystroke/store";
 import {
+  type ClaimedOthers,
   callModel,
   hookToken,
   installWorkflowHost,
   type LlmRequest,
+  type RunClaims,
   type RunningStep,
   resolveModel,
   WorkflowRuntime,
@@ -23,6 +25,10 @@ export interface WorkflowServiceOptions {
   store: RunStore;
   ingest: IngestQueue;
   scheduler: Scheduler;
+  /** Shares executions with the other replicas and workers on the database; without, runs execute here. */
+  claims?: RunClaims;
+  /** Claimed runs that are not workflow runs: agent sessions whose process died, or cancels of them. */
+  others?: ClaimedOthers;
   /** Signs hook tokens; keep it across restarts so resume URLs stay valid. */
   hookSecret: Uint8Array;
   /** The server's public base URL, e.g. `http://127.0.0.1:3400` (read when a URL is made). */
@@ -55,6 +61,7 @@ export class WorkflowService {
       hookSecret: options.hookSecret,
       hookUrl: (token) => this.hookUrl(token),
       onError: options.onError,
+      ...(options.claims ? { claims: options.claims } : {}),
     });
   }
 
@@ -95,7 +102,14 @@ export class WorkflowService {
     if (this.started) return;
     this.started = true;
     await this.runtime.recover();
+    this.runtime.startClaiming(this.options.others);
     this.options.scheduler.start((timer) => this.runtime.onTimer(timer));
+  }
+
+  /** A committed batch (from this process or, relayed, another): a finished workflow run settles its waiters. */
+  onBatch(batch: { runId: string; run: RunSummary }): void {
+    if (batch.run.kind !== "workflow" || statusCatalog[batch.run.status].group !== "finished") return;
+    void this.runtime.observeFinished(batch.runId).catch((error) => this.options.onError?.(error, batch.runId));
   }
 
   /** The URL that resumes the hook at `stepId` of `runId`. */

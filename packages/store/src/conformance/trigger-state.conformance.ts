@@ -1,13 +1,14 @@
 /**
  * The TriggerStateStore conformance suite: records patched and read back across a reopen, a
  * poll's state and its deliveries committed together, the delivery history bounded, the trigger
- * of a run found, and a webhook signature accepted once.
+ * of a run found, a webhook signature accepted once, and a scheduled tick claimed once however
+ * many callers race for it.
  *
  * @example
  * describeTriggerStateStore("sqlite", async () => ({ triggers, reopen, destroy }));
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DELIVERY_HISTORY, type TriggerStateStore } from "../triggers/trigger-state-store.js";
+import { DELIVERY_HISTORY, TICK_MEMORY_MS, type TriggerStateStore } from "../triggers/trigger-state-store.js";
 
 export interface TriggerStateUnderTest {
   triggers: TriggerStateStore;
@@ -79,6 +80,8 @@ export function describeTriggerStateStore(name: string, factory: () => Promise<T
       ]);
       expect(await triggers.triggerOfRun("run_a")).toBe("tickets:triage");
       expect(await triggers.triggerOfRun("run_other")).toBeUndefined();
+      await triggers.update([{ id: "poll:tickets", patch: { state: null } }]);
+      expect((await triggers.get(["poll:tickets"])).get("poll:tickets")?.state).toBeNull();
     });
 
     it(`keeps the newest ${DELIVERY_HISTORY} deliveries of a trigger`, async () => {
@@ -100,6 +103,35 @@ export function describeTriggerStateStore(name: string, factory: () => Promise<T
       expect(await triggers.claimSignature("sig-1", 2000, 1000)).toBe(true);
       expect(await triggers.claimSignature("sig-1", 2000, 1500)).toBe(false);
       expect(await triggers.claimSignature("sig-1", 4000, 2500)).toBe(true);
+    });
+
+    it("claims a tick of a trigger once, across a reopen; other ticks and triggers are their own", async () => {
+      const { triggers } = under();
+      const tick = Date.parse("2026-03-05T10:00:00Z");
+      expect(await triggers.claimTick("nightly:report", tick)).toBe(true);
+      expect(await triggers.claimTick("nightly:report", tick)).toBe(false);
+      expect(await triggers.claimTick("nightly:report", tick + 1000)).toBe(true);
+      expect(await triggers.claimTick("poll/tickets", tick)).toBe(true);
+      const again = await under().reopen();
+      expect(await again.claimTick("nightly:report", tick)).toBe(false);
+      expect(await again.claimTick("poll/tickets", tick)).toBe(false);
+    });
+
+    it("gives a tick to exactly one of 20 concurrent claims", async () => {
+      const { triggers } = under();
+      const tick = Date.parse("2026-03-05T10:00:01Z");
+      const claims = await Promise.all(Array.from({ length: 20 }, () => triggers.claimTick("every:record", tick)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+    });
+
+    it("remembers a tick for a week after it, then may claim it again", async () => {
+      const { triggers } = under();
+      const tick = Date.parse("2026-03-05T10:00:00Z");
+      expect(await triggers.claimTick("nightly:report", tick)).toBe(true);
+      expect(await triggers.claimTick("weekly:report", tick + TICK_MEMORY_MS)).toBe(true);
+      expect(await triggers.claimTick("nightly:report", tick)).toBe(false);
+      expect(await triggers.claimTick("weekly:report", tick + TICK_MEMORY_MS + 1)).toBe(true);
+      expect(await triggers.claimTick("nightly:report", tick)).toBe(true);
     });
   });
 }

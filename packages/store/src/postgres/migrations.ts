@@ -22,6 +22,8 @@
  * (jsonb rejects the \u0000 escape a recorded message may hold) and costs no conversion.
  */
 import type pg from "pg";
+import { schedulerMigration } from "./scheduler-migration.js";
+import { triggerStateMigration } from "./trigger-state-migration.js";
 
 export interface PostgresMigration {
   version: number;
@@ -139,6 +141,8 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       ${partitionedChildren}
     `,
   },
+  schedulerMigration,
+  triggerStateMigration,
 ];
 
 /** The parent tables partitioned by month (see partitions.ts). */

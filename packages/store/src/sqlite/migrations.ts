@@ -193,6 +193,18 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX trigger_signatures_expiry ON trigger_signatures (expires_at);
     `,
   },
+  {
+    version: 5,
+    name: "triggers: claimed ticks",
+    sql: `
+      CREATE TABLE trigger_ticks (
+        id TEXT NOT NULL,
+        tick INTEGER NOT NULL,
+        PRIMARY KEY (id, tick)
+      ) WITHOUT ROWID;
+      CREATE INDEX trigger_ticks_age ON trigger_ticks (tick);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

@@ -1,12 +1,13 @@
 /**
- * The trigger state on SQLite, in the store's own file (migration 4): `trigger_state` keyed by
- * trigger id, `trigger_deliveries` trimmed to the newest DELIVERY_HISTORY per trigger, and
- * `trigger_signatures` for replay refusal.
+ * The trigger state on SQLite, in the store's own file (migrations 4 and 5): `trigger_state`
+ * keyed by trigger id, `trigger_deliveries` trimmed to the newest DELIVERY_HISTORY per trigger,
+ * `trigger_signatures` for replay refusal, and `trigger_ticks` for ticks claimed once.
  */
 import type Database from "better-sqlite3";
 import {
   DELIVERY_HISTORY,
   type Delivery,
+  TICK_MEMORY_MS,
   type TriggerPatch,
   type TriggerRecord,
   type TriggerStateStore,
@@ -46,6 +47,9 @@ function toRecord(row: Row): TriggerRecord {
     failures: row.failures,
   };
 }
+
+/** Old ticks forgotten per claim at most, so a claim never pays for a long backlog at once. */
+const TICK_PRUNE_BATCH = 100;
 
 /** The column values of a patch, in `columns` order, as SQLite binds them. */
 function bind(patch: TriggerPatch): { sets: string[]; values: unknown[] } {
@@ -97,6 +101,11 @@ export class SqliteTriggerStateStore implements TriggerStateStore {
       ofRun: db.prepare("SELECT trigger_id FROM trigger_deliveries WHERE run_id = ? LIMIT 1"),
       forget: db.prepare("DELETE FROM trigger_signatures WHERE expires_at <= ?"),
       claim: db.prepare("INSERT INTO trigger_signatures (signature, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+      forgetTicks: db.prepare(
+        `DELETE FROM trigger_ticks WHERE (id, tick) IN (
+           SELECT id, tick FROM trigger_ticks WHERE tick < ? ORDER BY tick LIMIT ${TICK_PRUNE_BATCH})`,
+      ),
+      claimTick: db.prepare("INSERT INTO trigger_ticks (id, tick) VALUES (?, ?) ON CONFLICT DO NOTHING"),
     };
     this.updateTx = db.transaction((patches, deliveries) => {
       for (const { id, patch } of patches) this.upsert(id, patch);
@@ -140,6 +149,11 @@ export class SqliteTriggerStateStore implements TriggerStateStore {
   async claimSignature(signature: string, expiresAt: number, now: number): Promise<boolean> {
     this.statements.forget.run(now);
     return this.statements.claim.run(signature, expiresAt).changes === 1;
+  }
+
+  async claimTick(id: string, tick: number): Promise<boolean> {
+    this.statements.forgetTicks.run(tick - TICK_MEMORY_MS);
+    return this.statements.claimTick.run(id, tick).changes === 1;
   }
 
   /** INSERT … ON CONFLICT DO UPDATE of the patched columns; one prepared statement per column set. */

@@ -1,8 +1,9 @@
 /**
  * What the trigger engine keeps between ticks and restarts, per trigger id (an attachment
- * `source:target`, or `poll:<source>` for a poll's own state): whether it is disabled, its next
+ * `source:target`, or `poll/<source>` for a poll's own state): whether it is disabled, its next
  * due time, its last fire, the last run it started, a poll's cursor state, the last error, and a
- * bounded history of deliveries. Plus the webhook signatures seen recently, so a replay is refused.
+ * bounded history of deliveries. Plus the webhook signatures seen recently, so a replay is refused,
+ * and the scheduled ticks claimed recently, so replicas sharing the store fire each tick once.
  */
 
 export type DeliveryOutcome = "started" | "skipped" | "filtered" | "failed";
@@ -35,6 +36,9 @@ export type TriggerPatch = Partial<Omit<TriggerRecord, "id">>;
 /** Deliveries kept per trigger; older ones are dropped as new ones arrive. */
 export const DELIVERY_HISTORY = 100;
 
+/** Claimed ticks are remembered this long before the tick claimed last; older ones may be forgotten. */
+export const TICK_MEMORY_MS = 7 * 24 * 60 * 60 * 1000;
+
 export interface TriggerStateStore {
   /** The records of these ids that exist (no record: never fired, enabled, nothing scheduled). */
   get(ids: readonly string[]): Promise<Map<string, TriggerRecord>>;
@@ -55,4 +59,10 @@ export interface TriggerStateStore {
    * Signatures past their expiry are forgotten.
    */
   claimSignature(signature: string, expiresAt: number, now: number): Promise<boolean>;
+  /**
+   * Records that the scheduled tick `tick` (epoch ms) of trigger `id` is being fired: true for
+   * the first caller across every process sharing the store, false for any later one. Ticks
+   * more than TICK_MEMORY_MS older than the one claimed may be forgotten (and claimed again).
+   */
+  claimTick(id: string, tick: number): Promise<boolean>;
 }

@@ -21,6 +21,7 @@ import { withStepRunner } from "../../workflow/workflow-scope.js";
 import { toErrorPayload } from "../error-payload.js";
 import { type RunEventSink, RunRecorder } from "../run-recorder.js";
 import { readJournal } from "./journal.js";
+import type { ClaimEnd, RunClaims } from "./run-claims.js";
 import { type ExecutionDeps, WorkflowCanceled, WorkflowExecution } from "./workflow-execution.js";
 
 /** Where the runtime reads runs back: their events (the journal) and their current state. */
@@ -37,6 +38,12 @@ export interface WorkflowRuntimeOptions extends ExecutionDeps {
   runs: WorkflowRunSource;
   /** Called when an execution fails in a way no run records (the store refused it, say). */
   onError?(error: unknown, runId: string): void;
+  /**
+   * Shares executions with other processes (replicas, workers on one database): runs are
+   * requested there and executed by whichever process claims them. Without it, every run
+   * executes in this process.
+   */
+  claims?: RunClaims;
 }
 
 export interface WorkflowStartOptions {
@@ -50,11 +57,21 @@ export interface WorkflowStartOptions {
 
 export type RunOutcome = { status: "success"; output: unknown } | { status: "failed" | "canceled"; error: Error };
 
+/** What a host does with claimed runs that are not workflow runs (agent sessions held by a process). */
+export interface ClaimedOthers {
+  /** Another process asked to cancel such a run executing here; false when it is not here. */
+  cancel?(runId: string): boolean;
+  /** The process that held such a run died: record it interrupted. */
+  orphaned?(runId: string): Promise<void>;
+}
+
 /** The abort reason of a shutdown, as opposed to a cancel. */
 export const SHUTDOWN = Symbol.for("keystroke.workflow-shutdown");
 
 const localActor: Actor = { type: "user", id: "local", name: "Local developer" };
 const PAGE = 5000;
+/** How long a cancel waits for the process executing the run to record it canceled. */
+const REMOTE_CANCEL_MS = 30_000;
 
 /** The input's first problem as `field: message`, for the error that names it. */
 function firstProblem(issues: readonly { path: PropertyKey[]; message: string }[]): { field: string; message: string } {
@@ -175,6 +192,14 @@ export class WorkflowRuntime {
     }
     const run = await this.options.runs.getRun(runId);
     if (run?.kind !== "workflow" || statusCatalog[run.status].group === "finished") return false;
+    if (await this.options.claims?.requestCancel(runId)) {
+      // Another process executes it: it aborts the run there and records the cancel.
+      const outcome = await Promise.race([
+        this.outcome(runId),
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), REMOTE_CANCEL_MS).unref()),
+      ]);
+      if (outcome) return true;
+    }
     for (const queue of this.queues.values()) {
       const at = queue.indexOf(runId);
       if (at >= 0) queue.splice(at, 1);
@@ -208,7 +233,7 @@ export class WorkflowRuntime {
       });
     } else if (run.wait?.stepId === timer.key) {
       await this.endWait(timer.runId, timer.key, { status: "success" });
-    } else if (this.executing.has(timer.runId)) {
+    } else if (this.executing.has(timer.runId) || (await this.options.claims?.isHeld(timer.runId))) {
       // Not recorded yet: failing the delivery makes the scheduler deliver the wake again later.
       throw new KeystrokeError("unavailable", `Run ${timer.runId} has not recorded its wait ${timer.key} yet`);
     }
@@ -230,13 +255,15 @@ export class WorkflowRuntime {
     const runs = await this.options.runs.listRuns(this.options.project, ["running", "queued", "waiting_on_hook"]);
     let resumed = 0;
     let queued = 0;
+    const claims = this.options.claims;
     for (const run of runs) {
-      if (run.status === "running") {
-        resumed++;
-        this.resume(run.runId);
-      } else if (run.status === "queued") {
-        queued++;
-        this.enqueue(run.slug, run.runId);
+      if (run.status === "running" || run.status === "queued") {
+        if (run.status === "running") resumed++;
+        else queued++;
+        // Shared executions: make sure one is pending, without re-running what another process holds.
+        if (claims) await claims.request(run.runId, { again: false });
+        else if (run.status === "running") this.resume(run.runId);
+        else this.enqueue(run.slug, run.runId);
       } else {
         const detail = await this.options.runs.getRun(run.runId);
         const used = await this.options.timers.usedHooks(run.runId);
@@ -247,15 +274,45 @@ export class WorkflowRuntime {
     return { resumed, queued };
   }
 
+  /**
+   * With shared executions, starts claiming runs for this process: each claimed run executes
+   * here under a lease; a cancel asked elsewhere aborts it, a lost lease stops it unrecorded.
+   */
+  startClaiming(others: ClaimedOthers = {}): void {
+    this.options.claims?.start({
+      execute: (runId) => this.executeClaimed(runId, others),
+      cancel: (runId) => {
+        if (this.controllers.has(runId)) this.controllers.get(runId)?.abort();
+        else others.cancel?.(runId);
+      },
+      lost: (runId) => this.controllers.get(runId)?.abort(SHUTDOWN),
+    });
+  }
+
+  /**
+   * A run finished in another process: whoever awaits its outcome here hears of it. Cheap when
+   * nobody does.
+   */
+  async observeFinished(runId: string): Promise<void> {
+    if (!this.waiters.has(runId)) return;
+    const run = await this.options.runs.getRun(runId);
+    if (run && statusCatalog[run.status].group === "finished") this.settle(runId, outcomeOf(run));
+  }
+
   /** Executes the run (again) by replay; a run executing already runs once more after. */
   resume(runId: string): Promise<void> {
+    const claims = this.options.claims;
+    if (claims) return claims.request(runId).catch((error) => this.options.onError?.(error, runId));
     const current = this.executing.get(runId);
     if (current) {
       this.again.add(runId);
       return current;
     }
     const execution = this.execute(runId)
-      .catch((error) => this.options.onError?.(error, runId))
+      .then(
+        () => undefined,
+        (error) => this.options.onError?.(error, runId),
+      )
       .finally(() => {
         this.executing.delete(runId);
         if (this.again.delete(runId) && !this.closed) void this.resume(runId);
@@ -272,6 +329,7 @@ export class WorkflowRuntime {
     this.closed = true;
     for (const controller of this.controllers.values()) controller.abort(SHUTDOWN);
     await Promise.allSettled([...this.executing.values()]);
+    await this.options.claims?.stop();
   }
 
   /** Settles every execution in flight without canceling (a test's or a benchmark's quiet point). */
@@ -280,6 +338,10 @@ export class WorkflowRuntime {
   }
 
   private enqueue(slug: string, runId: string): void {
+    if (this.options.claims) {
+      void this.resume(runId);
+      return;
+    }
     const queue = this.queues.get(slug) ?? [];
     if (!queue.includes(runId)) queue.push(runId);
     this.queues.set(slug, queue);
@@ -330,16 +392,47 @@ export class WorkflowRuntime {
     }
   }
 
-  private async execute(runId: string): Promise<void> {
-    if (this.closed) return;
+  /** A run this process claimed: executes it here, and says how the execution ended. */
+  private async executeClaimed(runId: string, others: ClaimedOthers): Promise<ClaimEnd> {
+    try {
+      const run = await this.options.runs.getRun(runId);
+      if (run && run.kind !== "workflow") {
+        // Another kind of run whose process lost its hold on it (died): it is no workflow to replay.
+        await others.orphaned?.(runId);
+        return "done";
+      }
+    } catch (error) {
+      this.options.onError?.(error, runId);
+      return "retry";
+    }
+    const execution = this.execute(runId).then(
+      (end) => end,
+      (error: unknown) => {
+        this.options.onError?.(error, runId);
+        return "retry" as const;
+      },
+    );
+    this.executing.set(
+      runId,
+      execution.then(() => undefined),
+    );
+    try {
+      return await execution;
+    } finally {
+      this.executing.delete(runId);
+    }
+  }
+
+  private async execute(runId: string): Promise<ClaimEnd> {
+    if (this.closed) return "cut";
     const journal = readJournal(await this.readAll(runId));
-    if (journal.finished) return;
+    if (journal.finished) return "done";
     const recorder = new RunRecorder(runId, this.options.sink);
     if (journal.status === "sleeping" || journal.status === "waiting_on_hook") {
       // Still waiting, unless the wait ended before it was recorded: a hook resumed (or timed out)
       // while the execution that then awaited it was still running its earlier steps.
       const waited = journal.waitStepId === undefined ? undefined : journal.byId.get(journal.waitStepId);
-      if (!waited || waited.status === "running") return;
+      if (!waited || waited.status === "running") return "done";
       recorder.emit({ type: "run.status_changed", status: "running", reason: `Resumed: ${waited.stepId}` });
     }
     const workflow = this.workflows.get(journal.slug);
@@ -350,11 +443,20 @@ export class WorkflowRuntime {
         error: { name: "WorkflowNotFound", message: `Workflow "${journal.slug}" is no longer defined in this project` },
       });
       await recorder.flush();
-      return;
+      return "done";
+    }
+    // A first execution holds the slot pump gave it; a resumed one is let through but counts too.
+    // Claimed executions have no pump: a queued run waits while this process is at the limit.
+    const claimed = this.options.claims !== undefined;
+    if (
+      claimed &&
+      journal.status === "queued" &&
+      (this.active.get(workflow.slug) ?? 0) >= (workflow.concurrency ?? Number.POSITIVE_INFINITY)
+    ) {
+      return "retry";
     }
     if (journal.status === "queued") recorder.emit({ type: "run.started" });
-    // A first execution holds the slot pump gave it; a resumed one is let through but counts too.
-    const resumed = journal.status !== "queued";
+    const resumed = journal.status !== "queued" || claimed;
     if (resumed) this.active.set(workflow.slug, (this.active.get(workflow.slug) ?? 0) + 1);
     const controller = new AbortController();
     this.controllers.set(runId, controller);
@@ -376,7 +478,7 @@ export class WorkflowRuntime {
       ]);
       if (ended.type === "suspended" || controller.signal.reason === SHUTDOWN) {
         await recorder.flush();
-        return;
+        return ended.type === "suspended" && controller.signal.reason !== SHUTDOWN ? "done" : "cut";
       }
       if (controller.signal.aborted) {
         // A step whose work ignores the signal is still running: it ends canceled with the run.
@@ -389,6 +491,7 @@ export class WorkflowRuntime {
       await recorder.flush();
       await this.options.timers.unschedule(runId);
       this.settle(runId, outcome);
+      return "done";
     } finally {
       this.controllers.delete(runId);
       this.recorders.delete(runId);

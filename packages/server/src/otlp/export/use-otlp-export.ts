@@ -13,7 +13,10 @@ export function useOtlpExport(app: FastifyInstance, bus: RunEventBus, options: O
     ...options,
     onError: options.onError ?? ((error) => app.log.warn({ err: error }, "OTLP export failed")),
   });
-  const unsubscribe = bus.subscribeAll((batch) => exporter.publish(batch));
+  // A batch relayed from another replica is exported there: each run leaves once.
+  const unsubscribe = bus.subscribeAll((batch) => {
+    if (!batch.remote) exporter.publish(batch);
+  });
   app.addHook("onClose", async () => {
     unsubscribe();
     await exporter.close();
