@@ -16,9 +16,9 @@ import { random, sessionEvents } from "./data.js";
 import { fmtRate, heading, rate, table, timeAsync } from "./report.js";
 import { startServerProcess } from "./server-process.js";
 
-const BATCHES = 330;
+export const BATCHES = 330;
 /** Batches sent before timing starts, so both paths are measured with warm code. */
-const WARM_UP = 30;
+export const WARM_UP = 30;
 const TIMED = BATCHES - WARM_UP;
 /** Enough concurrent producers to keep the server busy: with 4 it waits ~10% of the time for requests. */
 const CLIENTS = 6;
@@ -27,7 +27,7 @@ const TURNS = 99; // 5 events a turn + 4 = 499 events, plus one log = 500
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Agent sessions: conversation turns with thoughts, tool calls and results, model calls, spans, logs. */
-function sessionBodies(): string[] {
+export function sessionBodies(): string[] {
   const next = random(3);
   const start = Date.parse("2026-10-01T00:00:00Z");
   return Array.from({ length: BATCHES }, (_, i) => {
@@ -45,7 +45,7 @@ function sessionBodies(): string[] {
 }
 
 /** Telemetry of a long run: model calls and short logs, no conversation text. */
-function telemetryBodies(): string[] {
+export function telemetryBodies(): string[] {
   const start = Date.parse("2026-10-02T00:00:00Z");
   return Array.from({ length: BATCHES }, (_, i) => {
     const at = start + i * 60_000;
@@ -95,7 +95,7 @@ function telemetryBodies(): string[] {
  * shares this machine's two cores with the server, and fetch spends several times more CPU a
  * request.
  */
-function post(url: string, agent: Agent, body: Buffer): Promise<void> {
+export function post(url: string, agent: Agent, body: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(`${url}/api/ingest`, {
       method: "POST",

@@ -70,12 +70,16 @@ export class PgRunClaims {
   }
 
   async request(runId: string, options: { again?: boolean } = {}): Promise<void> {
+    // One round trip: the request, then the notification that wakes idle claimers.
     await this.pool.query(
-      `INSERT INTO run_work (run_id, ready_at) VALUES ($1, ${NOW})
-       ON CONFLICT (run_id) DO UPDATE SET again = run_work.again OR $2, ready_at = LEAST(run_work.ready_at, excluded.ready_at)`,
-      [runId, options.again ?? true],
+      `WITH requested AS (
+         INSERT INTO run_work (run_id, ready_at) VALUES ($1, ${NOW})
+         ON CONFLICT (run_id) DO UPDATE SET again = run_work.again OR $2, ready_at = LEAST(run_work.ready_at, excluded.ready_at)
+         RETURNING 1
+       )
+       SELECT pg_notify($3, '') FROM requested`,
+      [runId, options.again ?? true, this.channel],
     );
-    await this.pool.query("SELECT pg_notify($1, '')", [this.channel]);
     this.wake();
   }
 
@@ -210,16 +214,18 @@ export class PgRunClaims {
    * asked meanwhile or it was cut off, a moment later when it could not run now.
    */
   private async finish(runId: string, end: ClaimEnd): Promise<void> {
+    // A row handed back is claimable: the same statement wakes idle processes.
     await this.pool.query(
       `WITH gone AS (
          DELETE FROM run_work WHERE run_id = $1 AND owner = $2 AND NOT again AND $3 RETURNING run_id
+       ), handed AS (
+         UPDATE run_work SET owner = NULL, lease_until = 0, ready_at = ${NOW} + $4
+          WHERE run_id = $1 AND owner = $2 AND NOT EXISTS (SELECT 1 FROM gone)
+          RETURNING run_id
        )
-       UPDATE run_work SET owner = NULL, lease_until = 0, ready_at = ${NOW} + $4
-        WHERE run_id = $1 AND owner = $2 AND NOT EXISTS (SELECT 1 FROM gone)`,
-      [runId, this.owner, end === "done", end === "retry" ? RETRY_MS : 0],
+       SELECT pg_notify($5, '') FROM handed`,
+      [runId, this.owner, end === "done", end === "retry" ? RETRY_MS : 0, this.channel],
     );
-    // A row handed back is claimable: idle processes need not wait for their next poll.
-    await this.pool.query("SELECT pg_notify($1, '')", [this.channel]).catch(() => undefined);
   }
 
   /** Renews the leases of the runs held here; passes on cancels and lost leases. */
