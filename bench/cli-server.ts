@@ -25,7 +25,7 @@ function started(child: ChildProcess): Promise<{ url: string; child: ChildProces
 /** `keystroke serve --port 0 --db <dbPath>`, of `cli` (another build, to compare with). */
 export function startServe(dbPath: string, cli = thisCli): Promise<{ url: string; child: ChildProcess }> {
   return started(
-    spawn(process.execPath, [cli, "serve", "--port", "0", "--db", dbPath], { stdio: ["ignore", "pipe", "inherit"] }),
+    spawn(process.execPath, [cli, "serve", "--port", "0", "--db", dbPath, "--no-auth"], { stdio: ["ignore", "pipe", "inherit"] }),
   );
 }
 

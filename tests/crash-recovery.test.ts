@@ -145,7 +145,7 @@ describe("crash recovery", () => {
     timeout: 90_000,
   }, async () => {
     const db = join(dir, "k.db");
-    const first = await startServeProcess(["--port", "0", "--db", db]);
+    const first = await startServeProcess(["--port", "0", "--db", db, "--no-auth"]);
     servers.push(first);
     const writer = new KeystrokeClient({ baseUrl: first.url });
     let acks = 0;
@@ -161,7 +161,7 @@ describe("crash recovery", () => {
     expect(acks).toBeGreaterThanOrEqual(KILL_AFTER);
     expect(acks).toBeLessThan(CLIENTS * MAX_BATCHES);
 
-    const second = await startServeProcess(["--port", "0", "--db", db]);
+    const second = await startServeProcess(["--port", "0", "--db", db, "--no-auth"]);
     servers.push(second);
     const reader = new KeystrokeClient({ baseUrl: second.url });
 

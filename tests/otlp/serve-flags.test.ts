@@ -26,6 +26,7 @@ it("--otlp-max-body caps OTLP bodies and --otlp-export-url says where runs go", 
     "2048",
     "--otlp-export-url",
     "http://127.0.0.1:9/v1/traces",
+    "--no-auth",
   ]);
   try {
     const headers = { "content-type": "application/x-protobuf" };

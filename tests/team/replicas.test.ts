@@ -63,7 +63,8 @@ describe("three replicas and two workers on one PostgreSQL database", () => {
   const workers: ServeProcess[] = [];
   let clients: KeystrokeClient[] = [];
 
-  const startWorker = () => startWorkerProcess(["--database-url", url, "--dir", dir], { env, timeoutMs: 30_000 });
+  const startWorker = () =>
+    startWorkerProcess(["--database-url", url, "--dir", dir, "--no-auth"], { env, timeoutMs: 30_000 });
 
   beforeAll(async () => {
     assertBuilt();
@@ -75,7 +76,7 @@ describe("three replicas and two workers on one PostgreSQL database", () => {
     // All five at once: they race to create and migrate the new schema.
     const started = await Promise.all([
       ...range(REPLICAS).map(() =>
-        startServeProcess(["--database-url", url, "--dir", dir, "--port", "0"], 30_000, env),
+        startServeProcess(["--database-url", url, "--dir", dir, "--port", "0", "--no-auth"], 30_000, env),
       ),
       ...range(WORKERS).map(() => startWorker()),
     ]);

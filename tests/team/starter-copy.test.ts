@@ -109,8 +109,8 @@ describe("db copy round-trips the starter's store through PostgreSQL", () => {
 
   it("a server on each store answers the History API alike", async () => {
     const servers: ServeProcess[] = await Promise.all([
-      startServeProcess(["--port", "0", "--db", original]),
-      startServeProcess(["--port", "0", "--database-url", postgres]),
+      startServeProcess(["--port", "0", "--db", original, "--no-auth"]),
+      startServeProcess(["--port", "0", "--database-url", postgres, "--no-auth"]),
     ]);
     try {
       const read = async (path: string) =>

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
+  type IdentityStore,
   PgRunClaims,
   PgScheduler,
   PgTriggerStateStore,
@@ -15,6 +16,11 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { RunClaims } from "keystroke/runtime";
 import { AgentService, type AgentServiceOptions } from "./agents/agent-service.js";
 import { agentRoutes } from "./agents/agents.js";
+import { authRoutes } from "./auth/auth-routes.js";
+import { type AuthInit, AuthService } from "./auth/auth-service.js";
+import { organizationRoutes } from "./auth/org-routes.js";
+import { scopedStore } from "./auth/scoped-store.js";
+import { useAuth } from "./auth/use-auth.js";
 import { closeIdleConnectionsOnClose } from "./close-idle-connections.js";
 import { useErrorHandler } from "./errors/error-handler.js";
 import { useJsonBodyParser } from "./errors/json-body-parser.js";
@@ -83,6 +89,13 @@ export interface CreateServerOptions {
    * this bus (LISTEN/NOTIFY), so live streams on any replica see every run. On by default.
    */
   relay?: boolean;
+  /**
+   * Organizations, users and API keys: every `/api` route then needs a session or a key, and a
+   * caller sees only the runs of projects they can access (docs/auth.md). `secret` keeps keys and
+   * tokens as HMACs; `init` creates the first organization, Owner and key on an empty server.
+   * Without it the server is open (what `dev` and `serve --no-auth` run).
+   */
+  auth?: { identity: IdentityStore; secret: Uint8Array; init?: AuthInit };
   /** Triggers: where their state is kept (by default the SQLite store's file) and the webhook body cap (1 MiB). */
   triggers?: { state?: TriggerStateStore; webhookBodyLimitBytes?: number };
 }
@@ -96,6 +109,8 @@ export type KeystrokeServer = FastifyInstance & {
   agents: AgentService;
   /** The hosted trigger attachments; `triggers.start()` once the project is loaded. */
   triggers: TriggerService;
+  /** Sign-in and identity, when the server has auth. */
+  auth?: AuthService;
 };
 
 /**
@@ -139,20 +154,31 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
     onError: (error, id) => app.log.error({ err: error, trigger: id }, "trigger delivery failed"),
   });
   bus.subscribeAll((batch) => workflows.onBatch(batch));
+  const auth = options.auth
+    ? new AuthService({ identity: options.auth.identity, secret: options.auth.secret })
+    : undefined;
   const context: ServerContext = {
-    store: options.store,
+    // With auth, routes read through the caller's scope: other projects' runs do not exist there.
+    store: auth ? scopedStore(options.store) : options.store,
     bus,
     ingest,
     agents,
     workflows,
     triggers,
     version: options.version ?? serverVersion,
+    auth: auth !== undefined,
     startedAt: Date.now(),
   };
   closeIdleConnectionsOnClose(app);
   useJsonBodyParser(app);
   useErrorHandler(app, bodyLimitBytes);
   useRequestGuards(app, { allowedHosts: options.allowedHosts, inFlight: options.inFlight }, bodyLimitBytes);
+  if (auth && options.auth) {
+    const publicUrl = () => options.publicUrl ?? listeningUrl(app);
+    useAuth(app, auth, options.auth.secret, options.store, () => agents.projectSlug || undefined);
+    authRoutes(app, auth, publicUrl);
+    organizationRoutes(app, auth, publicUrl);
+  }
   for (const routes of [
     healthRoutes,
     ingestRoutes,
@@ -180,7 +206,7 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
     await workflows.close();
     await agents.close();
   });
-  return Object.assign(app, { bus, agents, workflows, triggers });
+  return Object.assign(app, { bus, agents, workflows, triggers, ...(auth ? { auth } : {}) });
 }
 
 function defaultScheduler(store: RunStore): Scheduler {

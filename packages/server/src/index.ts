@@ -5,6 +5,7 @@
 
 export type { IngestReply } from "@keystroke/core";
 export type { AgentService, PromptOrigin } from "./agents/agent-service.js";
+export type { AuthInit } from "./auth/auth-service.js";
 export {
   type CreateServerOptions,
   createServer,

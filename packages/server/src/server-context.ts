@@ -18,6 +18,8 @@ export interface ServerContext {
   /** The hosted project's trigger attachments: their clock, deliveries and state. */
   triggers: TriggerService;
   version: string;
+  /** Whether the server has sign-in (organizations, users, API keys). */
+  auth: boolean;
   /** Epoch milliseconds at which the server was created. */
   startedAt: number;
 }

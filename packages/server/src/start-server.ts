@@ -1,4 +1,15 @@
-import { describeTarget, loadSharedSecret, openStore, PostgresRunStore, type RunStore } from "@keystroke/store";
+import {
+  describeTarget,
+  type IdentityStore,
+  loadSharedSecret,
+  openStore,
+  PgIdentityStore,
+  PostgresRunStore,
+  type RunStore,
+  SqliteIdentityStore,
+  SqliteRunStore,
+} from "@keystroke/store";
+import type { AuthInit } from "./auth/auth-service.js";
 import { type CreateServerOptions, createServer, type KeystrokeServer } from "./create-server.js";
 import { type HostedProject, hostProject, type ProjectEvents } from "./projects/host-project.js";
 import { normalizeAllowedHosts } from "./request-guards/host-names.js";
@@ -20,6 +31,12 @@ export interface StartServerOptions {
   databaseUrl?: string;
   /** Serve HTTP (default). A worker (`false`) only executes runs, fires triggers and wakes sleepers. */
   listen?: boolean;
+  /**
+   * Organizations, users and API keys (docs/auth.md): every `/api` route needs a session or a key.
+   * `init` creates the first organization, its Owner and a key on an empty server; without it an
+   * empty server answers `setupUrl`. Off when absent.
+   */
+  auth?: { init?: AuthInit };
   bodyLimitBytes?: number;
   logger?: boolean;
   /** A project folder to host: its agents are served and can be prompted. */
@@ -46,6 +63,8 @@ export interface RunningServer {
   url: string;
   /** Where the store is, for the console: a file path, or host:port/database without a password. */
   database: string;
+  /** With auth on an empty server and no `init`: the one-time link that creates the first organization. */
+  setupUrl?: string;
   server: KeystrokeServer;
   store: RunStore;
   /** The hosted project, when `projectDir` was given. */
@@ -88,6 +107,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     inFlight: options.inFlight,
     store,
     hookSecret,
+    ...(options.auth
+      ? {
+          auth: {
+            identity: identityOf(store),
+            secret: hookSecret,
+            ...(options.auth.init ? { init: options.auth.init } : {}),
+          },
+        }
+      : {}),
     publicUrl: options.publicUrl ?? process.env.KEYSTROKE_PUBLIC_URL,
     bodyLimitBytes: options.bodyLimitBytes,
     logger: options.logger,
@@ -97,9 +125,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   let project: HostedProject | undefined;
   const listen = options.listen ?? true;
+  let setupToken: string | undefined;
   try {
     // Ready first: on PostgreSQL that starts the live event relay before the project's runs resume.
     await server.ready();
+    if (server.auth) setupToken = (await server.auth.firstStart(options.auth?.init)).setupToken;
     if (options.projectDir) {
       project = await hostProject(server, options.projectDir, { watch: options.watch, ...options.projectEvents });
     }
@@ -119,6 +149,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   return {
     url,
     database: options.databaseUrl ? describeTarget(options.databaseUrl) : location,
+    ...(setupToken
+      ? { setupUrl: `${options.publicUrl ?? process.env.KEYSTROKE_PUBLIC_URL ?? url}/setup#${setupToken}` }
+      : {}),
     server,
     store,
     ...(project ? { project } : {}),
@@ -128,4 +161,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       await store.close();
     },
   };
+}
+
+/** Where the store keeps users, organizations and keys: beside its runs. */
+function identityOf(store: RunStore): IdentityStore {
+  if (store instanceof PostgresRunStore) return new PgIdentityStore(store.pool);
+  if (store instanceof SqliteRunStore) return new SqliteIdentityStore(store.db);
+  throw new Error("auth needs the SQLite or the PostgreSQL store");
 }

@@ -6,6 +6,9 @@ export {
   copyRuns,
 } from "./copy/copy-runs.js";
 export { describeStore, openExistingStore, sameStore } from "./copy/store-location.js";
+export * from "./identity/identity-store.js";
+export { PgIdentityStore } from "./identity/pg-identity-store.js";
+export { SqliteIdentityStore } from "./identity/sqlite-identity-store.js";
 export { isPostgresUrl, type OpenStoreOptions, openStore, splitSchema } from "./open-store.js";
 export { describeTarget, type PostgresStoreOptions } from "./postgres/connection.js";
 export { PgRunClaims, type PgRunClaimsOptions } from "./postgres/pg-run-claims.js";

@@ -26,10 +26,27 @@ describe("keystroke serve", () => {
 
     serve.child.kill(signal);
     expect(await serve.exited).toEqual({ code: 0, signal: null });
+    // Auth is on by default: an empty server prints the one-time link that creates its first organization.
+    const setup = /No user yet: create the first organization at (\S+)\n/.exec(serve.output().stdout);
+    expect(setup?.[1]).toMatch(new RegExp(`^${serve.url}/setup#[A-Za-z0-9_-]{43}$`));
     expect(serve.output().stdout).toBe(
-      `Keystroke is listening on ${serve.url}\nDatabase: ${dbPath}\nKeystroke stopped\n`,
+      `Keystroke is listening on ${serve.url}\nDatabase: ${dbPath}\n${setup?.[0]}Keystroke stopped\n`,
     );
     expect(serve.output().stderr).toBe("");
+  });
+
+  it("asks for a credential on /api unless --no-auth, which it says aloud", async () => {
+    const guarded = await startServeProcess(["--port", "0", "--db", join(dir, "guarded.db")]);
+    const open = await startServeProcess(["--port", "0", "--db", join(dir, "open.db"), "--no-auth"]);
+    try {
+      expect((await fetch(`${guarded.url}/api/history`)).status).toBe(401);
+      expect((await fetch(`${open.url}/api/history`)).status).toBe(200);
+      expect(open.output().stdout).toContain("Auth is off (--no-auth): anyone who reaches this server can use it");
+      expect(open.output().stdout).not.toContain("setup#");
+    } finally {
+      for (const server of [guarded, open]) server.child.kill("SIGTERM");
+      await Promise.all([guarded.exited, open.exited]);
+    }
   });
 
   it("fails with exit 1 when the port is taken", async () => {

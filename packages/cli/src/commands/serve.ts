@@ -11,6 +11,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { agentSettingsFromEnv } from "../lifecycle/agent-settings.js";
 import { addAllowedHostOption, allowedHostFlags, allowedHostsNote } from "../lifecycle/allowed-host-options.js";
+import { initFromEnv } from "../lifecycle/auth-init.js";
 import { addDatabaseOptions, databaseFlags, databaseUrlFrom, projectDirFrom } from "../lifecycle/database-options.js";
 import { listenError } from "../lifecycle/listen-error.js";
 import { addOtlpOptions, otlpFlags, otlpServerOptions } from "../lifecycle/otlp-options.js";
@@ -23,6 +24,7 @@ const serveFlags = z.object({
   port: integerFlag(0, 65535),
   host: z.string().min(1, "expected a host name or IP address"),
   db: z.string().min(1, "expected a file path"),
+  auth: z.boolean(),
   ...databaseFlags,
   ...otlpFlags,
   ...allowedHostFlags,
@@ -35,7 +37,8 @@ export function configure(program: Command): void {
     .description("Start a Keystroke server: an embedded SQLite store, or a replica on PostgreSQL")
     .option("--port <port>", "port to listen on; 0 picks a free one", "3400")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
-    .option("--db <path>", "SQLite database file", ".keystroke/keystroke.db");
+    .option("--db <path>", "SQLite database file", ".keystroke/keystroke.db")
+    .option("--no-auth", "serve without sign-in: anyone who reaches the server can use it");
   addOtlpOptions(addAllowedHostOption(addDatabaseOptions(serve))).action(
     commandAction(async (command, context) => {
       const flags = parseOptions(serveFlags, command.opts());
@@ -52,12 +55,15 @@ export function configure(program: Command): void {
         ...(databaseUrl ? { databaseUrl } : { dbPath }),
         ...(projectDir ? { projectDir, agents: agentSettingsFromEnv() } : {}),
         allowedHosts,
+        ...(flags.auth ? { auth: { ...initFromEnv() } } : {}),
         ...otlp,
       }).catch((thrown: unknown) => {
         throw listenError(thrown, host, port);
       });
       context.say(`Keystroke is listening on ${server.url}`);
       context.say(`Database: ${server.database}${databaseUrl ? " (PostgreSQL, shared with other replicas)" : ""}`);
+      if (!flags.auth) context.say("Auth is off (--no-auth): anyone who reaches this server can use it");
+      if (server.setupUrl) context.say(`No user yet: create the first organization at ${server.setupUrl}`);
       const project = server.project?.current();
       if (project) {
         const parts = [...project.agents.keys(), ...project.workflows.keys()];

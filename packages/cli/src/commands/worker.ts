@@ -13,13 +13,14 @@ import { nextStopSignal } from "../lifecycle/stop-signal.js";
 import { parseOptions } from "../options/parse-options.js";
 import { commandAction } from "../output/command-action.js";
 
-const workerFlags = z.object(databaseFlags);
+const workerFlags = z.object({ ...databaseFlags, auth: z.boolean() });
 
 /** Adds `keystroke worker`. */
 export function configure(program: Command): void {
   const worker = program
     .command("worker")
-    .description("Execute runs for the replicas on a PostgreSQL database (no HTTP)");
+    .description("Execute runs for the replicas on a PostgreSQL database (no HTTP)")
+    .option("--no-auth", "the replicas serve with --no-auth: record runs under the bare project slug");
   addDatabaseOptions(worker).action(
     commandAction(async (command, context) => {
       const flags = parseOptions(workerFlags, command.opts());
@@ -37,7 +38,14 @@ export function configure(program: Command): void {
         });
       }
       const { startServer } = await import("@keystroke/server");
-      const running = await startServer({ databaseUrl, projectDir, listen: false, agents: agentSettingsFromEnv() });
+      // Like the replicas: with auth, runs are recorded under the project's organization.
+      const running = await startServer({
+        databaseUrl,
+        projectDir,
+        listen: false,
+        agents: agentSettingsFromEnv(),
+        ...(flags.auth ? { auth: {} } : {}),
+      });
       const project = running.project?.current();
       context.say(`Keystroke worker on ${running.database}`);
       context.say(

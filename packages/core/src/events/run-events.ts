@@ -31,6 +31,19 @@ export const slugSchema = z
   .max(200)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, "a slug: lowercase letters, digits, '.', '_' or '-'");
 
+/**
+ * A run's project: a slug, or `<organization>/<project>` on a team server, where projects belong
+ * to organizations (docs/auth.md).
+ */
+export const projectSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(
+    /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)?$/,
+    "a project slug (lowercase letters, digits, '.', '_' or '-'), or organization/project",
+  );
+
 export const runIdSchema = z
   .string()
   .regex(/^run_[0-9A-HJKMNP-TV-Z]{26}$/, "a run id: run_ followed by a 26-character ULID");
@@ -49,7 +62,7 @@ export const runCreatedEvent = event("run.created", {
   kind: z.enum(runKinds),
   slug: slugSchema,
   name: z.string().min(1).max(500),
-  project: slugSchema,
+  project: projectSchema,
   sessionId: z.string().min(1).max(500).optional(),
   source: z.enum(runSources),
   trigger: z.object({ label: z.string().min(1).max(500), value: z.unknown().optional() }),

@@ -10,7 +10,9 @@ export function useErrorHandler(app: FastifyInstance, bodyLimitBytes: number): v
   app.setErrorHandler((thrown, request, reply) => {
     const error = toApiError(thrown, { bodyLimitBytes, contentType: request.headers["content-type"] });
     if (error.code === "internal") request.log.error({ err: thrown }, "request failed");
-    if (error.code === "rate_limited" || error.code === "unavailable") reply.header("retry-after", "1");
+    if ((error.code === "rate_limited" || error.code === "unavailable") && !reply.hasHeader("retry-after")) {
+      reply.header("retry-after", "1");
+    }
     return reply.status(error.httpStatus).send(error.toBody());
   });
   app.setNotFoundHandler((request, reply) => {

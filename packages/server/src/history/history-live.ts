@@ -13,6 +13,8 @@ import type { ServerResponse } from "node:http";
 import { parseRunFilter, type QueryParams, type RunFilter, type RunSummary } from "@keystroke/core";
 import type { RunStore } from "@keystroke/store";
 import type { FastifyInstance } from "fastify";
+import { callerStorage } from "../auth/caller.js";
+import { scopeFilter } from "../auth/scoped-store.js";
 import { HEARTBEAT_MS } from "../events/events.js";
 import { sseHeartbeat, sseMessage } from "../events/sse-frame.js";
 import { openSseResponse } from "../events/sse-response.js";
@@ -77,7 +79,11 @@ export function historyLiveRoutes(app: FastifyInstance, { store, bus }: ServerCo
   });
 
   app.get("/api/history/live", async (request, reply) => {
-    const filter = parseRunFilter(request.query as QueryParams);
+    // Changes arrive from the bus, outside this request: the caller's scope is applied here.
+    const caller = callerStorage.getStore();
+    const scoped = scopeFilter(parseRunFilter(request.query as QueryParams));
+    const filter: RunFilter = scoped ?? { project: [] };
+    const visible = (project: string) => caller === undefined || caller.projects.has(project);
     const response = openSseResponse(reply);
     open.add(response);
 
@@ -86,7 +92,7 @@ export function historyLiveRoutes(app: FastifyInstance, { store, bus }: ServerCo
     let timer: NodeJS.Timeout | undefined;
     let sending = Promise.resolve();
     const send = async (runs: RunSummary[]) => {
-      const matching = await runsMatchingFilter(store, filter, runs);
+      const matching = scoped ? await runsMatchingFilter(store, filter, runs) : new Set<string>();
       let text = "";
       for (const run of runs) {
         const gone = removed.delete(run.runId);
@@ -109,6 +115,7 @@ export function historyLiveRoutes(app: FastifyInstance, { store, bus }: ServerCo
         });
     };
     const unsubscribe = bus.subscribeAll((batch) => {
+      if (!visible(batch.run.project)) return;
       pending.set(batch.runId, batch.run);
       if (batch.movedTo !== undefined) removed.add(batch.runId);
       else removed.delete(batch.runId);

@@ -10,6 +10,7 @@ import { promptBodySchema } from "../agents/prompt-body.js";
 import { runViewParts } from "../run-view/run-view-query.js";
 import { triggerInvokeBodySchema, triggerTargetBodySchema } from "../triggers/trigger-control-routes.js";
 import { workflowRunBodySchema } from "../workflows/workflow-routes.js";
+import { authPaths, authSecurity, authSecuritySchemes } from "./auth-paths.js";
 import { type ReplySchemaName, replySchemas } from "./reply-schemas.js";
 
 type JsonSchema = Record<string, unknown>;
@@ -118,7 +119,7 @@ const errors = (...statuses: number[]) =>
  * const document = buildOpenApiDocument("0.1.0");
  * Object.keys(document.paths); // ["/api/health", "/api/ingest", …]
  */
-export function buildOpenApiDocument(version: string) {
+export function buildOpenApiDocument(version: string, options: { auth?: boolean } = {}) {
   const runView = {
     parameters: runViewParameters(),
     responses: { ...ok("The run and the parts asked for", ref("RunViewReply")), ...errors(400, 404) },
@@ -388,7 +389,9 @@ export function buildOpenApiDocument(version: string) {
         },
       },
       "/api/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
+      ...(options.auth ? authPaths : {}),
     },
-    components: { schemas: componentSchemas() },
+    ...(options.auth ? { security: authSecurity } : {}),
+    components: { schemas: componentSchemas(), ...(options.auth ? { securitySchemes: authSecuritySchemes } : {}) },
   };
 }

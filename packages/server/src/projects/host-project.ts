@@ -5,6 +5,8 @@
  */
 import { type FSWatcher, watch } from "node:fs";
 import { join } from "node:path";
+import { KeystrokeError } from "@keystroke/core";
+import { qualifiedProject } from "../auth/caller.js";
 import type { KeystrokeServer } from "../create-server.js";
 import { CONFIG_FILE, type LoadedProject, loadProject } from "./load-project.js";
 
@@ -29,7 +31,7 @@ export async function hostProject(
   dir: string,
   options: { watch?: boolean } & ProjectEvents = {},
 ): Promise<HostedProject> {
-  let project = await loadProject(dir);
+  let project = await forServer(server, await loadProject(dir));
   server.agents.use(project);
   server.workflows.use(project);
   server.triggers.use(project);
@@ -46,7 +48,7 @@ export async function hostProject(
     changed = new Set();
     reloading = reloading.then(async () => {
       try {
-        project = await loadProject(dir);
+        project = await forServer(server, await loadProject(dir));
         server.agents.use(project);
         server.workflows.use(project);
         server.triggers.use(project);
@@ -79,4 +81,32 @@ export async function hostProject(
       for (const watcher of watchers) watcher.close();
     },
   };
+}
+
+/**
+ * On a server with auth, a project belongs to an organization: its runs are recorded under
+ * `<organization>/<project>`, and the project is created in the organization when it is new
+ * (its first Owner its creator). The organization must exist and be named in keystroke.config.ts.
+ */
+async function forServer(server: KeystrokeServer, project: LoadedProject): Promise<LoadedProject> {
+  const auth = server.auth;
+  if (!auth) return project;
+  const { organization, project: slug } = project.config;
+  if (!organization) {
+    throw new KeystrokeError("invalid_input", `${CONFIG_FILE} must name its organization to be served with auth`, {
+      hint: 'Add organization: "<slug>" to defineConfig (keystroke projects link does it), or serve with --no-auth',
+      details: { field: "organization" },
+    });
+  }
+  const org = await auth.identity.getOrganization(organization);
+  if (!org) {
+    throw new KeystrokeError("not_found", `No organization "${organization}" on this server`, {
+      hint: "Create it first (the first start's KEYSTROKE_INIT_ORG, or the web page), or fix keystroke.config.ts",
+    });
+  }
+  if (!(await auth.identity.getProject(org.orgId, slug))) {
+    const owner = (await auth.identity.listMembers(org.orgId)).find((member) => member.role === "owner");
+    if (owner) await auth.identity.createProject(org.orgId, { slug, name: slug }, owner.user.userId);
+  }
+  return { ...project, config: { ...project.config, project: qualifiedProject(organization, slug) } };
 }

@@ -14,6 +14,9 @@
  * Why `runs.run_no`: an integer key lets the full-text index name its run without a lookup.
  * Each message's FTS rowid is `run_no * 2^24 + message index`, so a search yields run numbers
  * by shifting, not by joining every matching message back to its run.
+ *
+ * Why `org_members.no` and `api_keys.no`: memberships are listed oldest first and keys newest
+ * first, and two made in the same millisecond must still keep the order they were made in.
  */
 import type Database from "better-sqlite3";
 
@@ -203,6 +206,97 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (id, tick)
       ) WITHOUT ROWID;
       CREATE INDEX trigger_ticks_age ON trigger_ticks (tick);
+    `,
+  },
+  {
+    version: 6,
+    name: "identity: users, organizations, projects, API keys, sessions, invites and device codes",
+    sql: `
+      CREATE TABLE users (
+        user_id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE organizations (
+        org_id TEXT PRIMARY KEY,
+        slug TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE org_members (
+        no INTEGER PRIMARY KEY,
+        org_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        joined_at INTEGER NOT NULL,
+        UNIQUE (org_id, user_id)
+      );
+      CREATE INDEX org_members_user ON org_members (user_id);
+
+      CREATE TABLE projects (
+        project_id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL,
+        slug TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        UNIQUE (org_id, slug)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE project_members (
+        project_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        PRIMARY KEY (project_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX project_members_user ON project_members (user_id);
+
+      CREATE TABLE api_keys (
+        no INTEGER PRIMARY KEY,
+        key_id TEXT NOT NULL UNIQUE,
+        key_hash TEXT NOT NULL UNIQUE,
+        org_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        preview TEXT NOT NULL,
+        project_id TEXT,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER,
+        revoked_at INTEGER
+      );
+      CREATE INDEX api_keys_org ON api_keys (org_id, created_at DESC, no DESC);
+
+      CREATE TABLE auth_sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX auth_sessions_expiry ON auth_sessions (expires_at);
+
+      CREATE TABLE invites (
+        token_hash TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        email TEXT,
+        created_by TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+      ) WITHOUT ROWID;
+
+      CREATE TABLE device_codes (
+        device_code_hash TEXT PRIMARY KEY,
+        user_code TEXT NOT NULL,
+        user_code_key TEXT NOT NULL UNIQUE,
+        expires_at INTEGER NOT NULL,
+        user_id TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX device_codes_expiry ON device_codes (expires_at);
     `,
   },
 ];
