@@ -3,7 +3,7 @@
  * on a project folder, or the null receiver, each in a process of its own, resolved with its URL
  * once it listens.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -22,10 +22,17 @@ function started(child: ChildProcess): Promise<{ url: string; child: ChildProces
   });
 }
 
-/** `keystroke serve --port 0 --db <dbPath>`, of `cli` (another build, to compare with). */
+/**
+ * `keystroke serve --port 0 --db <dbPath>`, of `cli` (another build, to compare with); open
+ * (`--no-auth`) when the build has sign-in, since the benchmarks send no credential.
+ */
 export function startServe(dbPath: string, cli = thisCli): Promise<{ url: string; child: ChildProcess }> {
+  const help = spawnSync(process.execPath, [cli, "serve", "--help"], { encoding: "utf8" }).stdout ?? "";
+  const open = help.includes("--no-auth") ? ["--no-auth"] : [];
   return started(
-    spawn(process.execPath, [cli, "serve", "--port", "0", "--db", dbPath, "--no-auth"], { stdio: ["ignore", "pipe", "inherit"] }),
+    spawn(process.execPath, [cli, "serve", "--port", "0", "--db", dbPath, ...open], {
+      stdio: ["ignore", "pipe", "inherit"],
+    }),
   );
 }
 
