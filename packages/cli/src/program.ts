@@ -6,14 +6,19 @@ import { readFileSync } from "node:fs";
 import { KeystrokeError } from "@keystroke/core";
 import { Command, CommanderError } from "commander";
 import * as agents from "./commands/agents/index.js";
+import * as apiKey from "./commands/api-key/index.js";
+import * as auth from "./commands/auth/index.js";
+import * as config from "./commands/config/index.js";
 import * as db from "./commands/db/index.js";
 import * as dev from "./commands/dev.js";
 import * as history from "./commands/history/index.js";
 import * as init from "./commands/init/index.js";
+import * as projects from "./commands/projects/index.js";
 import * as serve from "./commands/serve.js";
 import * as triggers from "./commands/triggers/index.js";
 import * as worker from "./commands/worker.js";
 import * as workflows from "./commands/workflows/index.js";
+import { addScopeFlags } from "./options/scope-flags.js";
 import { readGlobalFlags } from "./output/command-context.js";
 import { reportError } from "./output/report-error.js";
 
@@ -29,7 +34,10 @@ export function createProgram(): Command {
   const program = new Command("keystroke")
     .description("Keystroke: AI agents and workflows in TypeScript; every run is recorded and inspectable.")
     .version(packageVersion())
-    .option("--url <url>", "the server to use (default: KEYSTROKE_URL, .keystroke/dev.json, http://127.0.0.1:3400)")
+    .option(
+      "--url <url>",
+      "the server to use (default: KEYSTROKE_URL, .keystroke/dev.json, the linked project, http://127.0.0.1:3400)",
+    )
     .option("--json", "print JSON even on a terminal")
     .option("--verbose", "say which server is used, and more about errors")
     .exitOverride()
@@ -44,6 +52,11 @@ export function createProgram(): Command {
   workflows.configure(program);
   triggers.configure(program);
   db.configure(program);
+  auth.configure(program);
+  config.configure(program);
+  projects.configure(program);
+  apiKey.configure(program);
+  addScopeFlags(program, ["init", "dev", "serve", "worker", "db"]);
   return program;
 }
 

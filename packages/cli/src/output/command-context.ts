@@ -1,13 +1,16 @@
 /**
  * What every command receives besides its own arguments: the global flags, where output goes,
- * and the client of the resolved target (resolved on first use, so `serve` never resolves one).
+ * and the client of the resolved target (resolved on first use, so `serve` never resolves one),
+ * carrying the stored token and the organization when the target is a server signed in to.
  */
 import type { Command } from "commander";
 import { KeystrokeClient } from "keystroke/client";
 import { z } from "zod";
 import { parseOptions } from "../options/parse-options.js";
+import { readScope } from "../options/scope-flags.js";
+import type { ProjectLink } from "../project-config/project-link.js";
 import { nodeHttpFetch } from "../target/node-http-fetch.js";
-import { describeTarget, resolveTarget, type Target } from "../target/resolve-target.js";
+import { describeTarget, resolveAccountTarget, resolveTarget, type Target } from "../target/resolve-target.js";
 import { createProgress, type Progress } from "./progress.js";
 
 const globalFlags = z.object({
@@ -28,6 +31,8 @@ export function readGlobalFlags(command: Command): GlobalFlags {
 /** Built by commandAction for each run of a command. */
 export class CommandContext {
   readonly flags: GlobalFlags;
+  /** The global --organization and --project. */
+  readonly scope: ProjectLink;
   /** Print JSON: --json was given or stdout is not a terminal. */
   readonly json: boolean;
   readonly progress: Progress = createProgress();
@@ -37,15 +42,26 @@ export class CommandContext {
 
   constructor(command: Command) {
     this.flags = parseOptions(globalFlags, command.optsWithGlobals());
+    this.scope = readScope(command);
     this.json = this.flags.json || !process.stdout.isTTY;
   }
 
   /** The client of the resolved target. */
   client(): KeystrokeClient {
-    if (this.#client) return this.#client;
-    this.target = resolveTarget({ flag: this.flags.url });
-    if (this.flags.verbose) process.stderr.write(`Target: ${describeTarget(this.target)}\n`);
-    this.#client = new KeystrokeClient({ baseUrl: this.target.url, fetch: nodeHttpFetch });
+    return this.#client ?? this.use(resolveTarget({ flag: this.flags.url, scope: this.scope }));
+  }
+
+  /** The client of account commands (auth, projects, api-key, config): --url › KEYSTROKE_URL › the last `auth login`. */
+  accountClient(): KeystrokeClient {
+    return this.#client ?? this.use(resolveAccountTarget({ flag: this.flags.url, scope: this.scope }));
+  }
+
+  /** Talks to `target` from now on; --verbose says which target the command uses first, and why. */
+  use(target: Target): KeystrokeClient {
+    if (this.flags.verbose && !this.target) process.stderr.write(`Target: ${describeTarget(target)}\n`);
+    this.target = target;
+    const { url, token, organization } = target;
+    this.#client = new KeystrokeClient({ baseUrl: url, fetch: nodeHttpFetch, token, organization });
     return this.#client;
   }
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closedPort } from "../../../../tests/support/closed-port.js";
 import { startTestServer, type TestServer } from "../../../server/src/testing/test-server.js";
 import { assertBuilt, runCli } from "../testing/run-cli.js";
-import { DEFAULT_URL, resolveTarget } from "./resolve-target.js";
+import { DEFAULT_URL, describeTarget, resolveAccountTarget, resolveTarget } from "./resolve-target.js";
 
 function project(devJson?: string): { root: string; nested: string } {
   const root = mkdtempSync(join(tmpdir(), "keystroke-target-"));
@@ -72,6 +72,110 @@ describe("resolveTarget", () => {
       'Invalid KEYSTROKE_URL "127.0.0.1:3400": expected an http(s) URL',
     );
     expect(() => resolveTarget({ flag: "nope", env: {} })).toThrow('Invalid --url "nope"');
+  });
+});
+
+describe("resolveTarget with a sign-in", () => {
+  const root = mkdtempSync(join(tmpdir(), "keystroke-cloud-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const team = "https://keystroke.example.com";
+  const ada = { token: "ses_ada", email: "ada@example.com", organization: "globex" };
+  const credentials = { current: team, servers: { [team]: ada } };
+
+  function linkedProject(name: string, config: string, devJson?: string): string {
+    const dir = join(root, name);
+    mkdirSync(join(dir, "src"), { recursive: true });
+    writeFileSync(join(dir, "keystroke.config.ts"), config);
+    if (devJson !== undefined) {
+      mkdirSync(join(dir, ".keystroke"));
+      writeFileSync(join(dir, ".keystroke", "dev.json"), devJson);
+    }
+    return dir;
+  }
+  const linked = 'export default defineConfig({ organization: "acme", project: "support" });\n';
+
+  it("ends at the linked project on the server signed in to, with its token and organization", () => {
+    const dir = linkedProject("linked", linked);
+    const target = resolveTarget({ env: {}, cwd: join(dir, "src"), credentials });
+    expect(target).toEqual({
+      url: team,
+      source: `the project linked in ${join(dir, "keystroke.config.ts")}`,
+      token: "ses_ada",
+      email: "ada@example.com",
+      organization: "acme",
+      project: "support",
+    });
+    expect(describeTarget(target)).toBe(
+      `${team} (organization acme, project support, as ada@example.com; from the project linked in ${join(dir, "keystroke.config.ts")})`,
+    );
+    expect(describeTarget(target)).not.toContain("ses_ada");
+  });
+
+  it("lets --organization and --project override the link, and stand in for one", () => {
+    const dir = linkedProject("overridden", linked);
+    const scope = { organization: "initech", project: "billing" };
+    expect(resolveTarget({ env: {}, cwd: dir, credentials, scope })).toMatchObject({
+      url: team,
+      source: "--organization",
+      organization: "initech",
+      project: "billing",
+    });
+    const bare = join(root, "bare");
+    mkdirSync(bare);
+    expect(resolveTarget({ env: {}, cwd: bare, credentials, scope: { organization: "acme" } })).toMatchObject({
+      url: team,
+      organization: "acme",
+      token: "ses_ada",
+    });
+  });
+
+  it("falls back to the default without a sign-in or without a linked organization", () => {
+    const dir = linkedProject("unsigned", linked);
+    expect(resolveTarget({ env: {}, cwd: dir, credentials: { servers: {} } })).toEqual({
+      url: DEFAULT_URL,
+      source: "the default",
+    });
+    const solo = linkedProject("solo", 'export default defineConfig({ project: "solo" });\n');
+    expect(resolveTarget({ env: {}, cwd: solo, credentials })).toEqual({ url: DEFAULT_URL, source: "the default" });
+  });
+
+  it("prefers a running dev server, which never gets the token", () => {
+    const dir = linkedProject("dev", linked, JSON.stringify({ url: team }));
+    expect(resolveTarget({ env: {}, cwd: dir, credentials })).toEqual({
+      url: team,
+      source: join(dir, ".keystroke", "dev.json"),
+    });
+  });
+
+  it("gives --url and KEYSTROKE_URL the stored sign-in of the server they name", () => {
+    expect(resolveTarget({ env: { KEYSTROKE_URL: `${team}/` }, cwd: root, credentials })).toEqual({
+      url: `${team}/`,
+      source: "KEYSTROKE_URL",
+      token: "ses_ada",
+      email: "ada@example.com",
+      organization: "globex",
+    });
+    expect(resolveTarget({ flag: "http://127.0.0.1:4300", env: {}, cwd: root, credentials })).toEqual({
+      url: "http://127.0.0.1:4300",
+      source: "--url",
+    });
+  });
+
+  it("sends account commands to --url, KEYSTROKE_URL, else the server signed in to last", () => {
+    expect(resolveAccountTarget({ env: {}, credentials, scope: { organization: "acme" } })).toEqual({
+      url: team,
+      source: "the last `keystroke auth login`",
+      token: "ses_ada",
+      email: "ada@example.com",
+      organization: "acme",
+    });
+    expect(resolveAccountTarget({ env: { KEYSTROKE_URL: "http://127.0.0.1:4200" }, credentials })).toEqual({
+      url: "http://127.0.0.1:4200",
+      source: "KEYSTROKE_URL",
+    });
+    expect(() => resolveAccountTarget({ env: {}, credentials: { servers: {} } })).toThrow(
+      "Not signed in to any Keystroke server",
+    );
   });
 });
 

@@ -15,7 +15,18 @@ export {
   type RunSummary,
   type StoredEvent,
 } from "@keystroke/core";
+export type {
+  CreatedApiKey,
+  DeviceLogin,
+  DeviceLoginPoll,
+  MeReply,
+  OrganizationMembership,
+  OrganizationRole,
+  ProjectInfo,
+} from "./account-replies.js";
 export {
+  type CreateApiKeyRequest,
+  type CreateProjectRequest,
   type InvokeTriggerRequest,
   KeystrokeClient,
   type KeystrokeClientOptions,

@@ -1,7 +1,7 @@
 /**
- * KeystrokeClient: the HTTP API of a Keystroke server (docs/http-api.md) as typed methods, over
- * the global fetch. Every failure is a KeystrokeError: `unreachable` when no server answered,
- * otherwise the error the server sent.
+ * KeystrokeClient: the HTTP API of a Keystroke server (docs/http-api.md, and docs/auth.md for a
+ * team server's accounts) as typed methods, over the global fetch. Every failure is a
+ * KeystrokeError: `unreachable` when no server answered, otherwise the error the server sent.
  */
 import {
   fromErrorBody,
@@ -12,6 +12,20 @@ import {
   runFilterToParams,
   type StoredEvent,
 } from "@keystroke/core";
+import {
+  type CreatedApiKey,
+  type DeviceLogin,
+  type DeviceLoginPoll,
+  type MeReply,
+  type ProjectInfo,
+  readCreatedApiKey,
+  readDeviceLogin,
+  readMe,
+  readProject,
+  readProjects,
+  readToken,
+} from "./account-replies.js";
+import { includeParams, jsonPost, normalizeBaseUrl, orgPath, parseEvent, setPage } from "./request-parts.js";
 import type {
   AgentList,
   HealthReply,
@@ -28,7 +42,7 @@ import type {
   WorkflowRunStarted,
 } from "./responses.js";
 import { readServerSentEvents } from "./server-sent-events.js";
-import { type HttpFetch, send, sendJson } from "./transport.js";
+import { type Endpoint, type HttpFetch, readBody, request, send, sendJson } from "./transport.js";
 
 /** How to reach the server. */
 export interface KeystrokeClientOptions {
@@ -36,6 +50,22 @@ export interface KeystrokeClientOptions {
   baseUrl: string;
   /** How requests are sent; the global fetch by default (the CLI passes a lighter node:http one). */
   fetch?: HttpFetch;
+  /** A session token (`keystroke auth login`) or an API key, sent as `Authorization: Bearer` on every request. */
+  token?: string | undefined;
+  /** The organization to act in, sent as `x-keystroke-organization` (an API key always acts in its own). */
+  organization?: string | undefined;
+}
+
+/** A new project of an organization. */
+export interface CreateProjectRequest {
+  slug: string;
+  name: string;
+}
+
+/** A new API key: its name, and the project it is bound to (the OTLP receiver needs one). */
+export interface CreateApiKeyRequest {
+  name: string;
+  project?: string | undefined;
 }
 
 /** Which sessions of an agent to list, and which page. */
@@ -89,24 +119,82 @@ export interface PromptRequest {
  * @example
  * const client = new KeystrokeClient({ baseUrl: "http://127.0.0.1:3400" });
  * const { runs } = await client.listRuns({ status: ["failed"] }, { limit: 20 });
+ * const team = new KeystrokeClient({ baseUrl: "https://keystroke.example.com", token: process.env.KEYSTROKE_API_KEY });
  */
 export class KeystrokeClient {
   readonly baseUrl: string;
   readonly fetch: HttpFetch | undefined;
+  /** The organization requests act in, when one was given. */
+  readonly organization: string | undefined;
+  /** Private, so that printing the client never shows its token. */
+  readonly #endpoint: Endpoint;
 
   constructor(options: KeystrokeClientOptions) {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     this.fetch = options.fetch;
+    this.organization = options.organization;
+    const headers: Record<string, string> = {};
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.organization) headers["x-keystroke-organization"] = options.organization;
+    this.#endpoint = { baseUrl: this.baseUrl, fetch: this.fetch, headers };
+  }
+
+  /** `GET /api/auth/me`: who the token acts as, their organizations and the one requests act in. */
+  me(): Promise<MeReply> {
+    return this.account("GET", "/api/auth/me", readMe);
+  }
+
+  /** `POST /api/auth/device`: starts a CLI sign-in; a person approves `userCode` at `verificationUrl`. */
+  startDeviceLogin(): Promise<DeviceLogin> {
+    return this.account("POST", "/api/auth/device", readDeviceLogin, {});
+  }
+
+  /**
+   * `POST /api/auth/device/token`: `pending` until the code is approved, then the session token.
+   * An expired code rejects with `gone`.
+   *
+   * @example
+   * const poll = await client.pollDeviceLogin(login.deviceCode);
+   * if (poll.status === "approved") save(poll.token);
+   */
+  async pollDeviceLogin(deviceCode: string): Promise<DeviceLoginPoll> {
+    const path = "/api/auth/device/token";
+    const response = await request(this.#endpoint, this.url(path), jsonPost({ deviceCode }));
+    const body = await readBody(response);
+    if (response.ok) return { status: "approved", token: readToken(body, `POST ${this.baseUrl}${path}`) };
+    const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+    if (response.status === 428 || code === "authorization_pending") return { status: "pending" };
+    throw fromErrorBody(body, response.status);
+  }
+
+  /** `POST /api/auth/logout`: ends the session of this client's token. */
+  async logout(): Promise<void> {
+    await send(this.#endpoint, this.url("/api/auth/logout"), jsonPost({}));
+  }
+
+  /** `GET /api/organizations/:org/projects`: the projects of `org` the caller can access. */
+  async listProjects(org: string): Promise<{ projects: ProjectInfo[] }> {
+    return { projects: await this.account("GET", `${orgPath(org)}/projects`, readProjects) };
+  }
+
+  /** `POST /api/organizations/:org/projects`: a new project, the caller its Project Admin. */
+  createProject(org: string, project: CreateProjectRequest): Promise<ProjectInfo> {
+    return this.account("POST", `${orgPath(org)}/projects`, readProject, project);
+  }
+
+  /** `POST /api/organizations/:org/api-keys`: a new key, acting as the caller; `key` is shown this once. */
+  createApiKey(org: string, apiKey: CreateApiKeyRequest): Promise<CreatedApiKey> {
+    return this.account("POST", `${orgPath(org)}/api-keys`, readCreatedApiKey, apiKey);
   }
 
   /** `GET /api/health`. */
   health(): Promise<HealthReply> {
-    return sendJson(this, this.url("/api/health"));
+    return sendJson(this.#endpoint, this.url("/api/health"));
   }
 
   /** `POST /api/ingest`: one batch of one run's events; resolves after the server committed it. */
   ingest(batch: IngestBatchInput): Promise<IngestReply> {
-    return sendJson(this, this.url("/api/ingest"), {
+    return sendJson(this.#endpoint, this.url("/api/ingest"), {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(batch),
@@ -117,13 +205,13 @@ export class KeystrokeClient {
   listRuns(filter: RunFilter = {}, page: PageRequest = {}): Promise<RunPage> {
     const params = runFilterToParams(filter);
     setPage(params, "", page);
-    return sendJson(this, this.url("/api/history", params));
+    return sendJson(this.#endpoint, this.url("/api/history", params));
   }
 
   /** `GET /api/history/:runId` with the parts of `include` paged in. */
   getRun(runId: string, include: RunInclude = {}): Promise<RunViewReply> {
     const path = `/api/history/${encodeURIComponent(runId)}`;
-    return sendJson(this, this.url(path, includeParams(include)));
+    return sendJson(this.#endpoint, this.url(path, includeParams(include)));
   }
 
   /** `GET /api/agents/:slug/sessions`: one page of an agent's sessions, newest first. */
@@ -132,23 +220,23 @@ export class KeystrokeClient {
     if (request.status?.length) params.set("status", request.status.join(","));
     if (request.project?.length) params.set("project", request.project.join(","));
     setPage(params, "", request);
-    return sendJson(this, this.url(`/api/agents/${encodeURIComponent(slug)}/sessions`, params));
+    return sendJson(this.#endpoint, this.url(`/api/agents/${encodeURIComponent(slug)}/sessions`, params));
   }
 
   /** `GET /api/agents/:slug/sessions/:sessionId`: the session's run, like getRun. */
   getSession(slug: string, sessionId: string, include: RunInclude = {}): Promise<RunViewReply> {
     const path = `/api/agents/${encodeURIComponent(slug)}/sessions/${encodeURIComponent(sessionId)}`;
-    return sendJson(this, this.url(path, includeParams(include)));
+    return sendJson(this.#endpoint, this.url(path, includeParams(include)));
   }
 
   /** `GET /api/agents`: the agents of the project the server hosts. */
   listAgents(): Promise<AgentList> {
-    return sendJson(this, this.url("/api/agents"));
+    return sendJson(this.#endpoint, this.url("/api/agents"));
   }
 
   /** `GET /api/workflows`: the workflows of the project the server hosts, with their input and output schemas. */
   listWorkflows(): Promise<WorkflowList> {
-    return sendJson(this, this.url("/api/workflows"));
+    return sendJson(this.#endpoint, this.url("/api/workflows"));
   }
 
   /**
@@ -161,7 +249,7 @@ export class KeystrokeClient {
    * for await (const event of client.streamEvents(runId)) if (event.type === "run.finished") break;
    */
   runWorkflow(slug: string, input: unknown, options: RunWorkflowOptions = {}): Promise<WorkflowRunStarted> {
-    return sendJson(this, this.url(`/api/workflows/${encodeURIComponent(slug)}/runs`), {
+    return sendJson(this.#endpoint, this.url(`/api/workflows/${encodeURIComponent(slug)}/runs`), {
       method: "POST",
       headers: { "content-type": "application/json", ...options.headers },
       body: JSON.stringify({ input }),
@@ -173,18 +261,18 @@ export class KeystrokeClient {
     const params = new URLSearchParams();
     if (request.status?.length) params.set("status", request.status.join(","));
     setPage(params, "", request);
-    return sendJson(this, this.url(`/api/workflows/${encodeURIComponent(slug)}/runs`, params));
+    return sendJson(this.#endpoint, this.url(`/api/workflows/${encodeURIComponent(slug)}/runs`, params));
   }
 
   /** `GET /api/workflows/:slug/runs/:runId`: one run of the workflow, like getRun; not_found for another workflow's run. */
   getWorkflowRun(slug: string, runId: string, include: RunInclude = {}): Promise<RunViewReply> {
     const path = `/api/workflows/${encodeURIComponent(slug)}/runs/${encodeURIComponent(runId)}`;
-    return sendJson(this, this.url(path, includeParams(include)));
+    return sendJson(this.#endpoint, this.url(path, includeParams(include)));
   }
 
   /** `GET /api/trigger-sources`: every attachment of every trigger source of the hosted project. */
   listTriggers(): Promise<TriggerList> {
-    return sendJson(this, this.url("/api/trigger-sources"));
+    return sendJson(this.#endpoint, this.url("/api/trigger-sources"));
   }
 
   /**
@@ -210,7 +298,7 @@ export class KeystrokeClient {
   /** `GET /api/trigger-sources/:slug/runs/:runId`: a run the source started, like getRun; not_found for any other run. */
   getTriggerRun(slug: string, runId: string, include: RunInclude = {}): Promise<RunViewReply> {
     const path = `/api/trigger-sources/${encodeURIComponent(slug)}/runs/${encodeURIComponent(runId)}`;
-    return sendJson(this, this.url(path, includeParams(include)));
+    return sendJson(this.#endpoint, this.url(path, includeParams(include)));
   }
 
   /**
@@ -224,8 +312,8 @@ export class KeystrokeClient {
       ...(request.sessionId ? { sessionId: request.sessionId } : {}),
     });
     const headers = { "content-type": "application/json", ...request.headers };
-    if (!request.onEvent) return sendJson(this, url, { method: "POST", headers, body });
-    const response = await send(this, url, {
+    if (!request.onEvent) return sendJson(this.#endpoint, url, { method: "POST", headers, body });
+    const response = await send(this.#endpoint, url, {
       method: "POST",
       headers: { ...headers, accept: "text/event-stream" },
       body,
@@ -251,7 +339,7 @@ export class KeystrokeClient {
    * waiting workflow run; resolves with its final status (`conflict` when it already finished).
    */
   cancelRun(runId: string): Promise<{ runId: string; status: RunStatus }> {
-    return sendJson(this, this.url(`/api/runs/${encodeURIComponent(runId)}/cancel`), { method: "POST" });
+    return sendJson(this.#endpoint, this.url(`/api/runs/${encodeURIComponent(runId)}/cancel`), { method: "POST" });
   }
 
   /**
@@ -266,7 +354,7 @@ export class KeystrokeClient {
     const url = this.url(`/api/runs/${encodeURIComponent(runId)}/events`, params);
     const { signal } = options;
     try {
-      const response = await send(this, url, { headers: { accept: "text/event-stream" }, signal });
+      const response = await send(this.#endpoint, url, { headers: { accept: "text/event-stream" }, signal });
       if (response.body === null) return;
       for await (const message of readServerSentEvents(response.body)) {
         yield parseEvent(message.data, url);
@@ -277,8 +365,18 @@ export class KeystrokeClient {
     }
   }
 
+  private async account<T>(
+    method: "GET" | "POST",
+    path: string,
+    read: (body: unknown, where: string) => T,
+    body?: unknown,
+  ): Promise<T> {
+    const init = body === undefined ? { method } : jsonPost(body);
+    return read(await sendJson(this.#endpoint, this.url(path), init), `${method} ${this.baseUrl}${path}`);
+  }
+
   private postTrigger<T>(slug: string, action: string, body: Record<string, unknown>): Promise<T> {
-    return sendJson(this, this.url(`/api/trigger-sources/${encodeURIComponent(slug)}/${action}`), {
+    return sendJson(this.#endpoint, this.url(`/api/trigger-sources/${encodeURIComponent(slug)}/${action}`), {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
@@ -289,61 +387,5 @@ export class KeystrokeClient {
     const url = new URL(`${this.baseUrl}${path}`);
     if (params) url.search = params.toString();
     return url;
-  }
-}
-
-function normalizeBaseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw invalidBaseUrl(value);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw invalidBaseUrl(value);
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
-}
-
-function invalidBaseUrl(value: string): KeystrokeError {
-  return new KeystrokeError("invalid_input", `Invalid server URL "${value}": expected an http(s) URL`, {
-    hint: "Use a URL such as http://127.0.0.1:3400",
-    details: { problems: [{ path: "baseUrl", message: "expected an http(s) URL" }] },
-  });
-}
-
-function setPage(params: URLSearchParams, prefix: string, page: PageRequest): void {
-  if (page.cursor !== undefined) params.set(prefix ? `${prefix}Cursor` : "cursor", page.cursor);
-  if (page.limit !== undefined) params.set(prefix ? `${prefix}Limit` : "limit", String(page.limit));
-}
-
-function includeParams(include: RunInclude): URLSearchParams {
-  const params = new URLSearchParams();
-  const parts: string[] = [];
-  if (include.messages) {
-    parts.push("messages");
-    if (include.messages !== true) setPage(params, "messages", include.messages);
-  }
-  if (include.trace) {
-    parts.push("trace");
-    if (include.trace !== true) {
-      setPage(params, "spans", include.trace.spans ?? {});
-      setPage(params, "logs", include.trace.logs ?? {});
-    }
-  }
-  if (include.steps) {
-    parts.push("steps");
-    if (include.steps !== true) setPage(params, "steps", include.steps);
-  }
-  if (parts.length > 0) params.set("include", parts.join(","));
-  return params;
-}
-
-function parseEvent(data: string, url: URL): StoredEvent {
-  try {
-    return JSON.parse(data) as StoredEvent;
-  } catch (thrown) {
-    throw new KeystrokeError("internal", `The event stream ${url.pathname} sent data that is not JSON`, {
-      details: { data: data.slice(0, 200) },
-      cause: thrown,
-    });
   }
 }

@@ -39,34 +39,42 @@ export interface HttpResponse {
 /** How the client sends a request: the global fetch by default. */
 export type HttpFetch = (url: URL, init: SendInit) => Promise<HttpResponse>;
 
-/** A destination and the way to reach it. */
+/** A destination, the way to reach it and the headers every request to it carries (credentials). */
 export interface Endpoint {
   baseUrl: string;
   fetch?: HttpFetch | undefined;
+  headers?: Record<string, string> | undefined;
 }
 
 /**
- * Sends one request. Resolves with a 2xx response; rejects with `unreachable` when nothing
- * answered, with the server's error (via fromErrorBody) otherwise, and with the abort reason
- * when `init.signal` aborted it.
+ * Sends one request and resolves with whatever the server answered; rejects with `unreachable`
+ * when nothing answered, and with the abort reason when `init.signal` aborted it.
  */
-export async function send(
-  { baseUrl, fetch: http = fetch }: Endpoint,
+export async function request(
+  { baseUrl, fetch: http = fetch, headers }: Endpoint,
   url: URL,
   init: SendInit = {},
 ): Promise<HttpResponse> {
-  let response: HttpResponse;
   try {
-    response = await http(url, init);
+    return await http(url, headers ? { ...init, headers: { ...headers, ...init.headers } } : init);
   } catch (thrown) {
     if (init.signal?.aborted) throw thrown;
     throw unreachable(baseUrl, thrown);
   }
+}
+
+/**
+ * Sends one request. Resolves with a 2xx response; rejects like `request`, and with the server's
+ * error (via fromErrorBody) for any other status.
+ */
+export async function send(endpoint: Endpoint, url: URL, init: SendInit = {}): Promise<HttpResponse> {
+  const response = await request(endpoint, url, init);
   if (!response.ok) throw fromErrorBody(await readBody(response), response.status);
   return response;
 }
 
-async function readBody(response: HttpResponse): Promise<unknown> {
+/** The JSON body of an answer, or undefined when it has none. */
+export async function readBody(response: HttpResponse): Promise<unknown> {
   try {
     return JSON.parse(await response.text());
   } catch {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { ApiError, getJson, isAbort, postJson } from "./api";
+import { ApiError, getJson, isAbort, onUnauthorized, parseRetryAfter, postJson, sendJson } from "./api";
 
 describe("getJson", () => {
   let server: Server | undefined;
@@ -86,5 +86,70 @@ describe("postJson", () => {
       status: 409,
       hint: "Only queued, running, sleeping or waiting runs can be canceled",
     });
+  });
+});
+
+describe("the session's end and other answers", () => {
+  let server: Server | undefined;
+  afterEach(() => {
+    server?.closeAllConnections();
+    server?.close();
+  });
+
+  async function answering(status: number, body: string, headers: Record<string, string> = {}) {
+    server = createServer((_request, response) => {
+      response.writeHead(status, { "content-type": "application/json", ...headers });
+      response.end(body);
+    });
+    await new Promise<void>((listening) => server?.listen(0, "127.0.0.1", listening));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  const unauthorized = JSON.stringify({ error: { code: "unauthorized", message: "Sign in first" } });
+
+  it("tells the page on a 401 of a request made with the session", async () => {
+    const url = await answering(401, unauthorized);
+    let heard = 0;
+    const stop = onUnauthorized(() => {
+      heard += 1;
+    });
+    await expect(getJson(`${url}/api/history`)).rejects.toMatchObject({ status: 401, code: "unauthorized" });
+    expect(heard).toBe(1);
+    stop();
+    await expect(getJson(`${url}/api/history`)).rejects.toBeInstanceOf(ApiError);
+    expect(heard).toBe(1);
+  });
+
+  it("keeps quiet on a 401 answering the credential the request carried (a wrong password)", async () => {
+    const url = await answering(401, unauthorized);
+    let heard = 0;
+    const stop = onUnauthorized(() => {
+      heard += 1;
+    });
+    await expect(
+      sendJson("POST", `${url}/api/auth/login`, { email: "a@b.c", password: "x" }, { checksCredential: true }),
+    ).rejects.toMatchObject({ status: 401, message: "Sign in first" });
+    expect(heard).toBe(0);
+    stop();
+  });
+
+  it("says how long a rate-limited caller waits", async () => {
+    const url = await answering(
+      429,
+      JSON.stringify({ error: { code: "rate_limited", message: "Too many sign-in attempts" } }),
+      { "retry-after": "900" },
+    );
+    await expect(sendJson("POST", `${url}/api/auth/login`, {}, { checksCredential: true })).rejects.toMatchObject({
+      status: 429,
+      code: "rate_limited",
+      retryAfterSeconds: 900,
+    });
+    expect(parseRetryAfter("Thu, 01 Jan 1970 00:00:10 GMT", 0)).toBe(10);
+    expect(parseRetryAfter(null)).toBeUndefined();
+  });
+
+  it("reads an answer without a body as nothing", async () => {
+    const url = await answering(204, "");
+    await expect(sendJson("DELETE", `${url}/api/organizations/acme/api-keys/key_1`)).resolves.toBeUndefined();
   });
 });

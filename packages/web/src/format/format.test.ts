@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCost, formatDuration, formatInline, formatRelative, formatUntil } from "./format";
+import { formatCost, formatDuration, formatInline, formatRelative, formatUntil, formatWait } from "./format";
 
 describe("formatting for the page", () => {
   it("reads durations at the scale they have", () => {
@@ -40,5 +40,13 @@ describe("formatting for the page", () => {
     expect(formatInline({ command: "keystroke" })).toBe('{"command":"keystroke"}');
     expect(formatInline("0 9 * * *")).toBe("0 9 * * *");
     expect(formatInline(null)).toBe("—");
+  });
+
+  it("says how long to wait before trying again", () => {
+    expect(formatWait(0)).toBe("1 s");
+    expect(formatWait(42)).toBe("42 s");
+    expect(formatWait(900)).toBe("15 min");
+    expect(formatWait(61)).toBe("2 min");
+    expect(formatWait(7200)).toBe("2 h");
   });
 });

@@ -54,3 +54,14 @@ export function formatInline(value: unknown): string {
   if (typeof value === "string") return value;
   return JSON.stringify(value);
 }
+
+/**
+ * How long to wait, from a Retry-After's seconds, rounded up.
+ *
+ * @example formatWait(900) // "15 min"
+ */
+export function formatWait(seconds: number): string {
+  if (seconds < 60) return `${Math.max(1, Math.ceil(seconds))} s`;
+  if (seconds < 3600) return `${Math.ceil(seconds / 60)} min`;
+  return `${Math.ceil(seconds / 3600)} h`;
+}
