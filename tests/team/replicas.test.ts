@@ -100,7 +100,9 @@ describe("three replicas and two workers on one PostgreSQL database", () => {
       const { rows } = await client.query<{ version: number; n: string }>(
         `SELECT version, count(*) AS n FROM ${schema}.schema_migrations GROUP BY version ORDER BY version`,
       );
-      expect(rows.map((row) => row.version)).toEqual([1, 2, 3]);
+      // Every migration of the store, each applied once.
+      expect(rows.map((row) => row.version)).toEqual(rows.map((_, i) => i + 1));
+      expect(rows.length).toBeGreaterThanOrEqual(5);
       expect(rows.every((row) => Number(row.n) === 1)).toBe(true);
     } finally {
       await client.end();

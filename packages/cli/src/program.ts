@@ -10,6 +10,7 @@ import * as apiKey from "./commands/api-key/index.js";
 import * as auth from "./commands/auth/index.js";
 import * as config from "./commands/config/index.js";
 import * as db from "./commands/db/index.js";
+import * as deploy from "./commands/deploy/index.js";
 import * as dev from "./commands/dev.js";
 import * as history from "./commands/history/index.js";
 import * as init from "./commands/init/index.js";
@@ -56,6 +57,7 @@ export function createProgram(): Command {
   config.configure(program);
   projects.configure(program);
   apiKey.configure(program);
+  deploy.configure(program);
   addScopeFlags(program, ["init", "dev", "serve", "worker", "db"]);
   return program;
 }

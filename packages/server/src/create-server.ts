@@ -22,6 +22,7 @@ import { organizationRoutes } from "./auth/org-routes.js";
 import { scopedStore } from "./auth/scoped-store.js";
 import { useAuth } from "./auth/use-auth.js";
 import { closeIdleConnectionsOnClose } from "./close-idle-connections.js";
+import { type DeployService, useDeploys } from "./deploys/index.js";
 import { useErrorHandler } from "./errors/error-handler.js";
 import { useJsonBodyParser } from "./errors/json-body-parser.js";
 import { eventRoutes } from "./events/events.js";
@@ -98,6 +99,8 @@ export interface CreateServerOptions {
   auth?: { identity: IdentityStore; secret: Uint8Array; init?: AuthInit };
   /** Triggers: where their state is kept (by default the SQLite store's file) and the webhook body cap (1 MiB). */
   triggers?: { state?: TriggerStateStore; webhookBodyLimitBytes?: number };
+  /** With auth, where deploy folders are written (by default KEYSTROKE_DEPLOY_DIR, or beside the SQLite file). */
+  deployDir?: string;
 }
 
 /** A Fastify instance with the Keystroke routes, and `bus`: where ingest publishes committed events. */
@@ -111,6 +114,8 @@ export type KeystrokeServer = FastifyInstance & {
   triggers: TriggerService;
   /** Sign-in and identity, when the server has auth. */
   auth?: AuthService;
+  /** `keystroke deploy`: swaps the hosted project for an uploaded one, when the server has auth. */
+  deploys?: DeployService;
 };
 
 /**
@@ -173,11 +178,18 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
   useJsonBodyParser(app);
   useErrorHandler(app, bodyLimitBytes);
   useRequestGuards(app, { allowedHosts: options.allowedHosts, inFlight: options.inFlight }, bodyLimitBytes);
+  let deploys: DeployService | undefined;
   if (auth && options.auth) {
     const publicUrl = () => options.publicUrl ?? listeningUrl(app);
     useAuth(app, auth, options.auth.secret, options.store, () => agents.projectSlug || undefined);
     authRoutes(app, auth, publicUrl);
     organizationRoutes(app, auth, publicUrl);
+    deploys = useDeploys(app, {
+      store: options.store,
+      identity: options.auth.identity,
+      host: { agents, workflows, triggers, auth },
+      dir: options.deployDir,
+    });
   }
   for (const routes of [
     healthRoutes,
@@ -206,7 +218,14 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
     await workflows.close();
     await agents.close();
   });
-  return Object.assign(app, { bus, agents, workflows, triggers, ...(auth ? { auth } : {}) });
+  return Object.assign(app, {
+    bus,
+    agents,
+    workflows,
+    triggers,
+    ...(auth ? { auth } : {}),
+    ...(deploys ? { deploys } : {}),
+  });
 }
 
 function defaultScheduler(store: RunStore): Scheduler {

@@ -1,4 +1,5 @@
 import {
+  type DeployRecord,
   describeTarget,
   type IdentityStore,
   loadSharedSecret,
@@ -69,6 +70,10 @@ export interface RunningServer {
   store: RunStore;
   /** The hosted project, when `projectDir` was given. */
   project?: HostedProject;
+  /** Without `projectDir`, on a server with auth: the newest live deploy, hosted at start. */
+  deploy?: DeployRecord;
+  /** Why that deploy did not load at start (the server then hosts no project). */
+  deployError?: unknown;
   /** Stops accepting requests, ends open event streams, then closes the store. */
   close(): Promise<void>;
 }
@@ -126,12 +131,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let project: HostedProject | undefined;
   const listen = options.listen ?? true;
   let setupToken: string | undefined;
+  let deploy: DeployRecord | undefined;
+  let deployError: unknown;
   try {
     // Ready first: on PostgreSQL that starts the live event relay before the project's runs resume.
     await server.ready();
     if (server.auth) setupToken = (await server.auth.firstStart(options.auth?.init)).setupToken;
     if (options.projectDir) {
       project = await hostProject(server, options.projectDir, { watch: options.watch, ...options.projectEvents });
+    } else if (server.deploys) {
+      // A restarted replica serves what was deployed; one that cannot load it serves nothing but says why.
+      deploy = await server.deploys.restore().catch((error: unknown) => {
+        server.log.error({ err: error }, "the newest live deploy did not load");
+        deployError = error;
+        return undefined;
+      });
     }
     if (listen) await server.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 3400 });
   } catch (error) {
@@ -155,6 +169,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     server,
     store,
     ...(project ? { project } : {}),
+    ...(deploy ? { deploy } : {}),
+    ...(deployError ? { deployError } : {}),
     close: async () => {
       project?.close();
       await server.close();

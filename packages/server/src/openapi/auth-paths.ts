@@ -192,6 +192,38 @@ export const authPaths = {
       responses: { "200": answer("The key, shown once", object({ key: str, apiKey: { type: "object" } })), ...denied },
     },
   },
+  "/api/organizations/{org}/projects/{project}/deploys": {
+    get: {
+      summary: "The project's deploys, newest first: time, author, content hash, status (live or failed) and error",
+      parameters: [org, path("project", "Project slug")],
+      responses: { "200": answer("Deploys"), ...denied },
+    },
+    post: {
+      summary:
+        "Upload the project's files and promote them as its live runtime once they load (the previous version serves until then); with `filter`, one module laid over the live deploy",
+      parameters: [org, path("project", "Project slug")],
+      requestBody: body(
+        object(
+          {
+            files: {
+              type: "object",
+              additionalProperties: str,
+              description: "path → text: keystroke.config.ts, package.json, src/…",
+            },
+            hash: { ...str, description: "SHA-256 over the sorted paths and contents" },
+            filter: { ...str, description: "e.g. agents/support" },
+          },
+          ["files", "hash"],
+        ),
+      ),
+      responses: {
+        "200": answer("Live"),
+        "400": error("A path or the hash is not valid, or the project did not load (its error; the old version stays)"),
+        "409": error("This server hosts another project"),
+        ...denied,
+      },
+    },
+  },
   "/api/organizations/{org}/api-keys/{keyId}": {
     delete: {
       summary: "Revoke a key (its creator, or an Owner or Admin): it fails at once",

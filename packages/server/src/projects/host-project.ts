@@ -32,9 +32,7 @@ export async function hostProject(
   options: { watch?: boolean } & ProjectEvents = {},
 ): Promise<HostedProject> {
   let project = await forServer(server, await loadProject(dir));
-  server.agents.use(project);
-  server.workflows.use(project);
-  server.triggers.use(project);
+  useProject(server, project);
   const interrupted = await server.agents.failInterruptedRuns();
   await server.workflows.startRuns();
   await server.triggers.start();
@@ -49,9 +47,7 @@ export async function hostProject(
     reloading = reloading.then(async () => {
       try {
         project = await forServer(server, await loadProject(dir));
-        server.agents.use(project);
-        server.workflows.use(project);
-        server.triggers.use(project);
+        useProject(server, project);
         options.onReload?.(project, files);
       } catch (error) {
         options.onReloadError?.(error, files);
@@ -83,12 +79,19 @@ export async function hostProject(
   };
 }
 
+/** Serves `project`'s agents, workflows and triggers from now on, in place of the last one. */
+export function useProject(server: Pick<KeystrokeServer, "agents" | "workflows" | "triggers">, project: LoadedProject) {
+  server.agents.use(project);
+  server.workflows.use(project);
+  server.triggers.use(project);
+}
+
 /**
  * On a server with auth, a project belongs to an organization: its runs are recorded under
  * `<organization>/<project>`, and the project is created in the organization when it is new
  * (its first Owner its creator). The organization must exist and be named in keystroke.config.ts.
  */
-async function forServer(server: KeystrokeServer, project: LoadedProject): Promise<LoadedProject> {
+export async function forServer(server: Pick<KeystrokeServer, "auth">, project: LoadedProject): Promise<LoadedProject> {
   const auth = server.auth;
   if (!auth) return project;
   const { organization, project: slug } = project.config;

@@ -22,6 +22,7 @@
  * (jsonb rejects the \u0000 escape a recorded message may hold) and costs no conversion.
  */
 import type pg from "pg";
+import { deployMigration } from "./deploy-migration.js";
 import { identityMigration } from "./identity-migration.js";
 import { schedulerMigration } from "./scheduler-migration.js";
 import { triggerStateMigration } from "./trigger-state-migration.js";
@@ -145,6 +146,7 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   schedulerMigration,
   triggerStateMigration,
   identityMigration,
+  deployMigration,
 ];
 
 /** The parent tables partitioned by month (see partitions.ts). */

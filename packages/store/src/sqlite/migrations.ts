@@ -299,6 +299,30 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX device_codes_expiry ON device_codes (expires_at);
     `,
   },
+  {
+    version: 7,
+    name: "deploys",
+    sql: `
+      CREATE TABLE deploys (
+        no INTEGER PRIMARY KEY,
+        deploy_id TEXT NOT NULL UNIQUE,
+        organization TEXT NOT NULL,
+        project TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        author_id TEXT NOT NULL,
+        author_email TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        filter TEXT,
+        agents TEXT NOT NULL,
+        workflows TEXT NOT NULL,
+        error TEXT,
+        files TEXT
+      );
+      CREATE INDEX deploys_project ON deploys (organization, project, no DESC);
+      CREATE INDEX deploys_live ON deploys (status, no DESC);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

@@ -1,0 +1,115 @@
+/**
+ * The files of a deploy: which paths an upload may carry, the content hash both the CLI and the
+ * server compute, and the folder a deploy is written to. The folder is content-addressed
+ * (`<root>/<org>/<project>/<hash>/`) and gets a `node_modules` link to the folder this server
+ * resolves `keystroke` from, so a project's `keystroke/*` and `zod` imports load the server's own
+ * copies: a deploy brings no dependencies of its own.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { KeystrokeError } from "@keystroke/core";
+
+/** The cap on a deploy's files, together: 5 MiB of text. */
+export const MAX_DEPLOY_BYTES = 5 * 1024 * 1024;
+export const MAX_DEPLOY_FILES = 2000;
+
+const ROOT_FILES = new Set(["keystroke.config.ts", "package.json"]);
+const SOURCE_PATH = /^src\/(?:[A-Za-z0-9_@.-]+\/)*[A-Za-z0-9_@.-]+\.(?:ts|js|json|mjs|md)$/;
+
+/** Why `path` may not be deployed, or undefined when it may. */
+function refusalOf(path: string): string | undefined {
+  if (ROOT_FILES.has(path)) return undefined;
+  if (path.split("/").some((part) => part === "." || part === ".." || part === "")) {
+    return "expected a relative path without . or .. segments";
+  }
+  if (!SOURCE_PATH.test(path)) {
+    return "expected keystroke.config.ts, package.json, or a .ts, .js, .mjs, .json or .md file under src/";
+  }
+  return undefined;
+}
+
+/** `files` when every path may be deployed and the whole fits the cap; else `invalid_input` naming them. */
+export function checkDeployFiles(value: unknown): Record<string, string> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new KeystrokeError("invalid_input", "files: expected an object of path → text", {
+      details: { problems: [{ path: "files", message: "expected an object of path → text" }] },
+    });
+  }
+  const entries = Object.entries(value);
+  const problems = entries.flatMap(([path, text]) => {
+    const refusal = typeof text === "string" ? refusalOf(path) : "expected the file's text";
+    return refusal ? [{ path: `files.${path}`, message: refusal }] : [];
+  });
+  if (problems.length > 0) {
+    throw new KeystrokeError("invalid_input", `files: ${problems[0]?.path} — ${problems[0]?.message}`, {
+      hint: "A deploy carries keystroke.config.ts, package.json and the source files under src/",
+      details: { problems },
+    });
+  }
+  const bytes = entries.reduce((sum, [, text]) => sum + Buffer.byteLength(text as string), 0);
+  if (bytes > MAX_DEPLOY_BYTES || entries.length > MAX_DEPLOY_FILES) {
+    throw new KeystrokeError(
+      "invalid_input",
+      `files: ${entries.length} files of ${bytes} bytes; a deploy holds at most ${MAX_DEPLOY_FILES} files and ${MAX_DEPLOY_BYTES} bytes`,
+      { hint: "Keep data files out of src/", details: { files: entries.length, bytes } },
+    );
+  }
+  return value as Record<string, string>;
+}
+
+/**
+ * SHA-256 (hex) over the files sorted by path, each as `path NUL text NUL` — the same function as
+ * the CLI's, so the server can check what arrived.
+ *
+ * @example contentHash({ "keystroke.config.ts": "…" }); // "9f86d0…"
+ */
+export function contentHash(files: Record<string, string>): string {
+  const hash = createHash("sha256");
+  for (const path of Object.keys(files).sort())
+    hash
+      .update(path)
+      .update("\0")
+      .update(files[path] as string)
+      .update("\0");
+  return hash.digest("hex");
+}
+
+/** The `node_modules` folder this server resolves `keystroke` (and its `zod`) from. */
+export function serverModulesDir(from = dirname(fileURLToPath(import.meta.url))): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "node_modules", "keystroke", "package.json"))) return join(dir, "node_modules");
+    if (dirname(dir) === dir) {
+      throw new KeystrokeError("internal", "The server cannot find the keystroke package to link deploys to");
+    }
+  }
+}
+
+/**
+ * Writes `files` to `<root>/<org>/<project>/<hash>/` unless that folder exists (same hash, same
+ * files), through a temporary folder renamed into place. Returns the folder, and whether this
+ * call created it.
+ */
+export function writeDeployFolder(
+  root: string,
+  at: { organization: string; project: string; hash: string },
+  files: Record<string, string>,
+): { dir: string; created: boolean } {
+  const dir = join(root, at.organization, at.project, at.hash);
+  if (existsSync(dir)) return { dir, created: false };
+  const staging = `${dir}.${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(staging, path)), { recursive: true });
+      writeFileSync(join(staging, path), text);
+    }
+    symlinkSync(serverModulesDir(), join(staging, "node_modules"), "dir");
+    renameSync(staging, dir);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (existsSync(dir)) return { dir, created: false };
+    throw error;
+  }
+  return { dir, created: true };
+}

@@ -1,0 +1,157 @@
+/**
+ * Deploys a project to this server: checks the upload, writes it to its folder, loads it, and
+ * only then swaps it in for the live runtime, so the previous version serves until the new one
+ * has loaded and keeps serving when it does not. A server hosts one project at a time (its agent,
+ * workflow and trigger services each serve one), so a deploy of any other project is refused.
+ * Deploys run one after another; every one is recorded, live or failed.
+ */
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { KeystrokeError, toKeystrokeError } from "@keystroke/core";
+import type { DeployRecord, DeployStore } from "@keystroke/store";
+import type { KeystrokeServer } from "../create-server.js";
+import { forServer, useProject } from "../projects/host-project.js";
+import { CONFIG_FILE, type LoadedProject, loadProject } from "../projects/load-project.js";
+import { checkDeployFiles, contentHash, writeDeployFolder } from "./deploy-files.js";
+
+/** What a deploy swaps: the services of the one hosted project, and sign-in for its organization. */
+export type DeployHost = Pick<KeystrokeServer, "agents" | "workflows" | "triggers" | "auth">;
+
+export interface DeployUpload {
+  organization: string;
+  project: string;
+  /** Path → text, checked by checkDeployFiles. */
+  files: unknown;
+  /** contentHash of `files`, as the CLI computed it. */
+  hash: string;
+  /** `agents/support`: the files replace that module's in the live deploy's. */
+  filter?: string;
+  author: { userId: string; email: string };
+}
+
+export class DeployService {
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly host: DeployHost,
+    private readonly store: DeployStore,
+    /** Where deploy folders are written: `<root>/<org>/<project>/<hash>/`. */
+    readonly root: string,
+  ) {}
+
+  /** Deploys `upload` once the deploys before it finished; resolves with its live record. */
+  deploy(upload: DeployUpload): Promise<DeployRecord> {
+    const next = this.#queue.then(() => this.#deploy(upload));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The project's deploys, newest first. */
+  list(organization: string, project: string): Promise<DeployRecord[]> {
+    return this.store.list(organization, project);
+  }
+
+  /** Hosts the newest live deploy, as a server started without a project folder does; undefined when there is none. */
+  async restore(): Promise<DeployRecord | undefined> {
+    const newest = await this.store.newestLive();
+    if (!newest) return undefined;
+    const { dir } = writeDeployFolder(this.root, newest, newest.files);
+    await this.#promote(await this.#load(dir, newest.organization, newest.project));
+    const { files: _, ...record } = newest;
+    return record;
+  }
+
+  async #deploy(upload: DeployUpload): Promise<DeployRecord> {
+    const { organization, project } = upload;
+    const hosted = this.host.agents.projectSlug;
+    if (hosted && hosted !== `${organization}/${project}`) {
+      throw new KeystrokeError(
+        "conflict",
+        `This server hosts ${hosted}; it cannot host ${organization}/${project} too`,
+        {
+          hint: "A server serves one live project: run one server per project, and deploy each project to its own",
+          details: { hosted },
+        },
+      );
+    }
+    const files = await this.#filesOf(upload);
+    const hash = contentHash(files);
+    const base = {
+      deployId: `dep_${randomBytes(10).toString("hex")}`,
+      organization,
+      project,
+      hash,
+      authorId: upload.author.userId,
+      authorEmail: upload.author.email,
+      createdAt: Date.now(),
+      filter: upload.filter ?? null,
+    };
+    const { dir, created } = writeDeployFolder(this.root, base, files);
+    let loaded: LoadedProject;
+    try {
+      loaded = await this.#load(dir, organization, project);
+    } catch (thrown) {
+      if (created) rmSync(dir, { recursive: true, force: true });
+      const error = toKeystrokeError(thrown);
+      const reason = { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+      await this.store.record({ ...base, status: "failed", agents: [], workflows: [], error: reason });
+      throw new KeystrokeError("invalid_input", `The deploy did not load: ${error.message}`, {
+        hint: `${error.hint ? `${error.hint}. ` : ""}The live version keeps serving`,
+        details: { deployId: base.deployId, hash, error: reason },
+      });
+    }
+    await this.#promote(loaded);
+    const record: DeployRecord = {
+      ...base,
+      status: "live",
+      agents: [...loaded.agents.keys()],
+      workflows: [...loaded.workflows.keys()],
+      error: null,
+    };
+    await this.store.record(record, files);
+    return record;
+  }
+
+  /** The upload's files, checked against its hash; with a filter, laid over the live deploy's. */
+  async #filesOf(upload: DeployUpload): Promise<Record<string, string>> {
+    const uploaded = checkDeployFiles(upload.files);
+    if (contentHash(uploaded) !== upload.hash) {
+      throw new KeystrokeError("invalid_input", "hash: does not match the files received", {
+        hint: "The upload was changed on its way; deploy again",
+        details: { problems: [{ path: "hash", message: "expected the SHA-256 of the files sent" }] },
+      });
+    }
+    if (!upload.filter) {
+      if (uploaded[CONFIG_FILE] === undefined) {
+        throw new KeystrokeError("invalid_input", `files: a deploy needs ${CONFIG_FILE}`, {
+          details: { problems: [{ path: `files.${CONFIG_FILE}`, message: "expected the project's config" }] },
+        });
+      }
+      return uploaded;
+    }
+    const live = await this.store.latestLive(upload.organization, upload.project);
+    if (!live) {
+      throw new KeystrokeError(
+        "invalid_input",
+        `--filter ${upload.filter}: ${upload.organization}/${upload.project} has no live deploy to lay it over`,
+        { hint: "Deploy the whole project first: `keystroke deploy`" },
+      );
+    }
+    return { ...live.files, ...uploaded };
+  }
+
+  /** Loads the folder as the project of the route (whatever its config names), qualified for this server. */
+  async #load(dir: string, organization: string, project: string): Promise<LoadedProject> {
+    const loaded = await loadProject(dir);
+    return forServer(this.host, { ...loaded, config: { ...loaded.config, organization, project } });
+  }
+
+  async #promote(project: LoadedProject): Promise<void> {
+    const first = this.host.agents.current === undefined;
+    useProject(this.host, project);
+    if (!first) return;
+    await this.host.agents.failInterruptedRuns();
+    await this.host.workflows.startRuns();
+    await this.host.triggers.start();
+  }
+}
