@@ -14,12 +14,10 @@
  * contract, in the same database as the runs.
  */
 import type pg from "pg";
+import { DeliveryLoop } from "../scheduler/delivery-loop.js";
 import type { DueTimer, HookInput, HookRecord, HookTake, Scheduler, TimerInput } from "../scheduler/scheduler.js";
 
-const PAGE = 500;
-const IN_FLIGHT = 64;
 const LEASE_MS = 30_000;
-const RETRY_MS = 1_000;
 
 export interface PgSchedulerOptions {
   /** The longest the loop sleeps before looking for timers another process scheduled; 1 s by default. */
@@ -68,18 +66,13 @@ const toDue = (row: TimerRow): DueTimer => ({
 
 /** @example const scheduler = new PgScheduler(store.pool); scheduler.start(handler); */
 export class PgScheduler implements Scheduler {
-  private readonly pollMs: number;
-  private handler: ((timer: DueTimer) => Promise<void>) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private armedFor = Number.POSITIVE_INFINITY;
-  private ticking: Promise<void> | undefined;
-  private tickAgain = false;
+  private readonly loop: DeliveryLoop;
 
   constructor(
     private readonly pool: pg.Pool,
     options: PgSchedulerOptions = {},
   ) {
-    this.pollMs = options.pollMs ?? 1000;
+    this.loop = new DeliveryLoop(this, { maxSleepMs: options.pollMs ?? 1000, leaseMs: LEASE_MS });
   }
 
   async schedule(timer: TimerInput): Promise<void> {
@@ -88,7 +81,7 @@ export class PgScheduler implements Scheduler {
        ON CONFLICT (run_id, key) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at, lease_until = 0, attempts = 0`,
       [timer.runId, timer.key, timer.kind, Math.floor(timer.dueAt)],
     );
-    if (this.handler && timer.dueAt < this.armedFor) this.arm(timer.dueAt - Date.now());
+    this.loop.scheduled(timer.dueAt);
   }
 
   async unschedule(runId: string, key?: string): Promise<void> {
@@ -134,15 +127,11 @@ export class PgScheduler implements Scheduler {
 
   start(handler: (timer: DueTimer) => Promise<void>): void {
     // Unlike the embedded scheduler, leases held here may belong to live processes: they run out.
-    this.handler = handler;
-    this.arm(0);
+    this.loop.start(handler);
   }
 
-  async stop(): Promise<void> {
-    this.handler = undefined;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.ticking;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   async createHook(hook: HookInput): Promise<void> {
@@ -193,58 +182,5 @@ export class PgScheduler implements Scheduler {
       [runId],
     );
     return rows.map((row) => ({ stepId: row.step_id, payload: row.payload ?? null }));
-  }
-
-  private arm(delayMs: number): void {
-    if (!this.handler) return;
-    clearTimeout(this.timer);
-    const wait = Math.max(0, Math.min(this.pollMs, delayMs));
-    this.armedFor = Date.now() + wait;
-    this.timer = setTimeout(() => void this.tick(), wait);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    if (this.ticking) {
-      this.tickAgain = true;
-      return;
-    }
-    this.armedFor = Number.POSITIVE_INFINITY;
-    this.ticking = this.deliver().catch(() => undefined);
-    await this.ticking;
-    this.ticking = undefined;
-    if (!this.handler) return;
-    if (this.tickAgain) {
-      this.tickAgain = false;
-      this.arm(0);
-      return;
-    }
-    const next = await this.nextDue().catch(() => Date.now() + this.pollMs);
-    this.arm(next === null ? this.pollMs : next - Date.now());
-  }
-
-  /** Claims and handles due timers page by page until none is due. */
-  private async deliver(): Promise<void> {
-    for (;;) {
-      const handler = this.handler;
-      if (!handler) return;
-      const due = await this.claimDue(Date.now(), PAGE, LEASE_MS);
-      let next = 0;
-      const worker = async () => {
-        while (next < due.length) {
-          const timer = due[next++] as DueTimer;
-          try {
-            await handler(timer);
-            await this.complete(timer);
-          } catch {
-            await this.fail(timer, Date.now() + RETRY_MS * Math.min(60, 2 ** (timer.attempt - 1))).catch(
-              () => undefined,
-            );
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, due.length) }, worker));
-      if (due.length < PAGE) return;
-    }
   }
 }

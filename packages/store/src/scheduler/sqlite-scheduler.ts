@@ -1,19 +1,16 @@
 /**
  * The embedded scheduler, in the store's SQLite file: a `timers` table indexed by due time and a
- * `hooks` table keyed by the token's hash. One loop per process sleeps until the earliest due
- * time (at most a minute), claims what is due in pages, and hands each timer to the handler with
- * a bounded number in flight, so ten thousand sleepers due at once wake without a stampede.
+ * `hooks` table keyed by the token's hash, delivered by the shared loop (delivery-loop.ts), which
+ * here sleeps up to a minute: nothing but this process schedules into the file.
  * The file has one server, so the loop that starts releases the leases a killed process left:
  * what it had claimed but not handled is delivered at once, not when those leases run out.
  */
 import type Database from "better-sqlite3";
+import { DeliveryLoop } from "./delivery-loop.js";
 import type { DueTimer, HookInput, HookRecord, HookTake, Scheduler, TimerInput } from "./scheduler.js";
 
-const PAGE = 500;
-const IN_FLIGHT = 64;
 const LEASE_MS = 60_000;
 const MAX_SLEEP_MS = 60_000;
-const RETRY_MS = 1_000;
 
 interface TimerRow {
   run_id: string;
@@ -52,11 +49,7 @@ export class SqliteScheduler implements Scheduler {
   private readonly statements;
   private readonly claimTx: (now: number, limit: number, leaseMs: number) => DueTimer[];
   private readonly takeTx: (tokenHash: string, payload: unknown, now: number) => HookTake;
-  private handler: ((timer: DueTimer) => Promise<void>) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private armedFor = Number.POSITIVE_INFINITY;
-  private ticking: Promise<void> | undefined;
-  private tickAgain = false;
+  private readonly loop = new DeliveryLoop(this, { maxSleepMs: MAX_SLEEP_MS, leaseMs: LEASE_MS });
 
   constructor(readonly db: Database.Database) {
     this.statements = {
@@ -111,7 +104,7 @@ export class SqliteScheduler implements Scheduler {
 
   async schedule(timer: TimerInput): Promise<void> {
     this.statements.upsert.run(timer.runId, timer.key, timer.kind, Math.floor(timer.dueAt));
-    if (this.handler && timer.dueAt < this.armedFor) this.arm(timer.dueAt - Date.now());
+    this.loop.scheduled(timer.dueAt);
   }
 
   async unschedule(runId: string, key?: string): Promise<void> {
@@ -138,15 +131,11 @@ export class SqliteScheduler implements Scheduler {
   start(handler: (timer: DueTimer) => Promise<void>): void {
     // Leases here were taken by a process that is gone (this file has one server): deliver now.
     this.statements.releaseLeases.run();
-    this.handler = handler;
-    this.arm(0);
+    this.loop.start(handler);
   }
 
-  async stop(): Promise<void> {
-    this.handler = undefined;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.ticking;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   async createHook(hook: HookInput): Promise<void> {
@@ -176,56 +165,5 @@ export class SqliteScheduler implements Scheduler {
   async usedHooks(runId: string): Promise<{ stepId: string; payload: unknown }[]> {
     const rows = this.statements.usedHooks.all(runId) as { step_id: string; payload: string | null }[];
     return rows.map((row) => ({ stepId: row.step_id, payload: row.payload === null ? null : JSON.parse(row.payload) }));
-  }
-
-  private arm(delayMs: number): void {
-    if (!this.handler) return;
-    clearTimeout(this.timer);
-    const wait = Math.max(0, Math.min(MAX_SLEEP_MS, delayMs));
-    this.armedFor = Date.now() + wait;
-    this.timer = setTimeout(() => void this.tick(), wait);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    if (this.ticking) {
-      this.tickAgain = true;
-      return;
-    }
-    this.armedFor = Number.POSITIVE_INFINITY;
-    this.ticking = this.deliver();
-    await this.ticking;
-    this.ticking = undefined;
-    if (!this.handler) return;
-    if (this.tickAgain) {
-      this.tickAgain = false;
-      this.arm(0);
-      return;
-    }
-    const next = await this.nextDue();
-    if (next !== null) this.arm(next - Date.now());
-  }
-
-  /** Claims and handles due timers page by page until none is due. */
-  private async deliver(): Promise<void> {
-    for (;;) {
-      const handler = this.handler;
-      if (!handler) return;
-      const due = await this.claimDue(Date.now(), PAGE, LEASE_MS);
-      let next = 0;
-      const worker = async () => {
-        while (next < due.length) {
-          const timer = due[next++] as DueTimer;
-          try {
-            await handler(timer);
-            await this.complete(timer);
-          } catch {
-            await this.fail(timer, Date.now() + RETRY_MS * Math.min(60, 2 ** (timer.attempt - 1)));
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, due.length) }, worker));
-      if (due.length < PAGE) return;
-    }
   }
 }
