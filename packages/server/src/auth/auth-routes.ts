@@ -105,7 +105,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, publicUrl: (
   });
 
   app.post("/api/auth/invites/accept", async (request, reply) => {
-    const { token, user } = await auth.acceptInvite(bodyOf(request));
+    const { token, user } = await auth.acceptInvite(bodyOf(request), request.ip);
     setSessionCookie(request, reply, token);
     return { user };
   });

@@ -150,27 +150,37 @@ export class AuthService {
     kind: "web" | "cli",
   ): Promise<{ token: string; user: User }> {
     const email = typeof emailInput === "string" ? emailInput.trim().toLowerCase() : "";
+    const user = await this.checkPassword(email, password, client);
+    if (!user) throw new KeystrokeError("unauthorized", "Wrong email or password");
+    return { token: await this.newSession(user.userId, kind), user };
+  }
+
+  /**
+   * The user whose password this is, or undefined. Every check — a sign-in, an invite accepted by
+   * an existing user — counts against the same limits per email and per client, attempts in
+   * flight included.
+   */
+  private async checkPassword(email: string, password: unknown, client: string): Promise<User | undefined> {
     const keys = [`email:${email}`, `client:${client}`];
-    const wait = this.limiter.retryAfter(keys);
+    const wait = this.limiter.begin(keys);
     if (wait > 0) {
       throw new KeystrokeError("rate_limited", "Too many failed sign-ins; wait before trying again", {
         hint: `Try again in ${Math.ceil(wait / 60)} minute(s)`,
         details: { retryAfterSeconds: wait },
       });
     }
-    const found = email ? await this.identity.findUserByEmail(email) : undefined;
-    // An unknown email costs a hash too, so its answer takes as long as a wrong password's.
-    const ok = await argonVerify(
-      found?.passwordHash ?? (await unknownUserHash()),
-      typeof password === "string" ? password : "",
-    ).catch(() => false);
-    if (!found || !ok) {
-      this.limiter.failed(keys);
-      throw new KeystrokeError("unauthorized", "Wrong email or password");
+    let ok = false;
+    try {
+      const found = email ? await this.identity.findUserByEmail(email) : undefined;
+      // An unknown email costs a hash too, so its answer takes as long as a wrong password's.
+      const hash = found?.passwordHash ?? (await unknownUserHash());
+      ok = (await argonVerify(hash, typeof password === "string" ? password : "").catch(() => false)) && !!found;
+      if (!ok || !found) return undefined;
+      const { passwordHash: _hidden, ...user } = found;
+      return user;
+    } finally {
+      this.limiter.settle(keys, ok);
     }
-    this.limiter.succeeded(`email:${email}`);
-    const { passwordHash: _hidden, ...user } = found;
-    return { token: await this.newSession(user.userId, kind), user };
   }
 
   async logout(sessionHash: string | undefined): Promise<void> {
@@ -197,7 +207,7 @@ export class AuthService {
   }
 
   /** Joins the invite's organization, creating the user when the email is new. */
-  async acceptInvite(input: Record<string, unknown>): Promise<{ token: string; user: User }> {
+  async acceptInvite(input: Record<string, unknown>, client: string): Promise<{ token: string; user: User }> {
     const email = checkEmail(input.email);
     const invite =
       typeof input.token === "string" ? await this.identity.takeInvite(this.hash(input.token), Date.now()) : undefined;
@@ -208,15 +218,10 @@ export class AuthService {
     const existing = await this.identity.findUserByEmail(email);
     let user: User;
     if (existing) {
-      if (
-        !(await argonVerify(existing.passwordHash, typeof input.password === "string" ? input.password : "").catch(
-          () => false,
-        ))
-      ) {
-        throw new KeystrokeError("unauthorized", "Wrong password for this email");
-      }
-      const { passwordHash: _hidden, ...rest } = existing;
-      user = rest;
+      // An invite is no way around the sign-in limits.
+      const checked = await this.checkPassword(email, input.password, client);
+      if (!checked) throw new KeystrokeError("unauthorized", "Wrong password for this email");
+      user = checked;
     } else {
       user = await this.createUser(email, input.password, text("name", input.name, ""));
     }

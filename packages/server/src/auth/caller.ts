@@ -111,6 +111,9 @@ async function withProjects(
   if (!active) return { ...caller, projects: new Set(), projectRecords: [] };
   const all = await identity.listProjects(active.organization.orgId);
   let visible = all;
+  // A key bound to a project (an exporter's, say) reaches that project only.
+  const bound = caller.apiKey?.projectId;
+  if (bound) visible = visible.filter((project) => project.projectId === bound);
   if (active.role === "builder") {
     const mine = new Set(await identity.projectsOfMember(active.organization.orgId, caller.user.userId));
     visible = all.filter((project) => mine.has(project.projectId));

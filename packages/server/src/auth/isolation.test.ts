@@ -159,7 +159,7 @@ describe.each(stores)("team server isolation on $name", ({ postgres }) => {
     const globex = client(url, { key: globexKey });
     const first = await acme("POST", "/api/ingest", runBatch(acmeRun, "support", "acme secret plan"));
     expect(first.status, JSON.stringify(first.body)).toBe(200);
-    expect((await acme("POST", "/api/ingest", runBatch(hiddenRun, "finance", "acme payroll"))).status).toBe(200);
+    expect((await owner("POST", "/api/ingest", runBatch(hiddenRun, "finance", "acme payroll"))).status).toBe(200);
     expect((await globex("POST", "/api/ingest", runBatch(globexRun, "ops", "globex secret plan"))).status).toBe(200);
   }, 60_000);
 
@@ -374,15 +374,42 @@ describe.each(stores)("team server isolation on $name", ({ postgres }) => {
     expect(document.body.components.securitySchemes).toBeDefined();
   });
 
-  it("rate-limits sign-in: 5 failures lock the email for 15 minutes (429 with Retry-After)", async () => {
+  it("judges a path written another way as the route it reaches", async () => {
     const anonymous = client(url);
-    for (let i = 0; i < 5; i++) {
-      const wrong = await anonymous("POST", "/api/auth/login", {
-        email: "admin@acme.test",
-        password: "wrong password!",
-      });
-      expect(wrong.status).toBe(401);
-    }
+    expect((await anonymous("GET", "/%61pi/history")).status).toBe(401);
+    expect((await anonymous("GET", "/api/%68istory")).status).toBe(401);
+    expect((await anonymous("POST", "/%61pi/ingest", runBatch(newRunId(), "support", "x"))).status).toBe(401);
+    expect(ids(await builder("GET", "/%61pi/history"))).toEqual([]);
+  });
+
+  it("a batch that names another organization's run in its events is refused too", async () => {
+    const acme = client(url, { key: acmeKey });
+    const event = {
+      runId: globexRun,
+      eventId: "sneaky-2",
+      type: "run.finished",
+      time: new Date().toISOString(),
+      status: "failed",
+    };
+    expect((await acme("POST", "/api/ingest", { events: [event] })).status).toBe(404);
+    const after = await stranger<{ run: { status: string } }>("GET", `/api/history/${globexRun}`);
+    expect(after.body.run.status).toBe("running");
+  });
+
+  it("a key bound to a project reaches that project only, and manages nothing", async () => {
+    const bound = client(url, { key: acmeKey });
+    expect(ids(await bound("GET", "/api/history"))).toEqual([acmeRun]);
+    expect((await bound("GET", `/api/history/${hiddenRun}`)).status).toBe(404);
+    expect((await bound("POST", "/api/organizations/acme/api-keys", { name: "escalate" })).status).toBe(403);
+    expect((await bound("POST", "/api/organizations/acme/invites", { role: "builder" })).status).toBe(403);
+  });
+
+  it("rate-limits sign-in: 5 failures lock the email for 15 minutes (429 with Retry-After), parallel guesses included", async () => {
+    const anonymous = client(url);
+    const guess = () => anonymous("POST", "/api/auth/login", { email: "admin@acme.test", password: "wrong password!" });
+    const statuses = (await Promise.all(Array.from({ length: 20 }, guess))).map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((status) => status !== 401).every((status) => status === 429)).toBe(true);
     const locked = await anonymous("POST", "/api/auth/login", { email: "admin@acme.test", password: PASSWORD });
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(800);

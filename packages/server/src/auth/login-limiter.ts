@@ -11,6 +11,8 @@ const MAX_KEYS = 100_000;
 interface Entry {
   failures: number[];
   lockedUntil: number;
+  /** Attempts being checked now: they count, so parallel guesses cannot outrun the limit. */
+  pending: number;
 }
 
 export class LoginLimiter {
@@ -22,14 +24,51 @@ export class LoginLimiter {
   retryAfter(keys: readonly string[]): number {
     const now = this.now();
     let until = 0;
-    for (const key of keys) until = Math.max(until, this.entries.get(key)?.lockedUntil ?? 0);
+    for (const key of keys) {
+      const entry = this.entries.get(key);
+      if (!entry) continue;
+      until = Math.max(until, entry.lockedUntil);
+      // Failures so far plus the attempts in flight reach the limit: wait like a lock would.
+      const recent = entry.failures.filter((at) => at > now - WINDOW_MS).length;
+      if (recent + entry.pending >= MAX_FAILURES) until = Math.max(until, now + 1000);
+    }
     return until > now ? Math.ceil((until - now) / 1000) : 0;
+  }
+
+  /**
+   * Starts an attempt: 0 when it may go on (then `settle` must follow), or the seconds to wait.
+   * Counting the attempt while it is checked keeps parallel guesses within the limit.
+   */
+  begin(keys: readonly string[]): number {
+    const wait = this.retryAfter(keys);
+    if (wait > 0) return wait;
+    for (const key of keys) this.entryOf(key).pending++;
+    return 0;
+  }
+
+  /** Ends an attempt `begin` let through. */
+  settle(keys: readonly string[], ok: boolean): void {
+    for (const key of keys) {
+      const entry = this.entries.get(key);
+      if (entry) entry.pending = Math.max(0, entry.pending - 1);
+    }
+    if (ok) this.succeeded(keys[0] as string);
+    else this.failed(keys);
+  }
+
+  private entryOf(key: string): Entry {
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = { failures: [], lockedUntil: 0, pending: 0 };
+      this.entries.set(key, entry);
+    }
+    return entry;
   }
 
   failed(keys: readonly string[]): void {
     const now = this.now();
     for (const key of keys) {
-      const entry = this.entries.get(key) ?? { failures: [], lockedUntil: 0 };
+      const entry = this.entries.get(key) ?? { failures: [], lockedUntil: 0, pending: 0 };
       entry.failures = [...entry.failures.filter((at) => at > now - WINDOW_MS), now];
       if (entry.failures.length >= MAX_FAILURES) {
         entry.lockedUntil = now + WINDOW_MS;
@@ -43,6 +82,8 @@ export class LoginLimiter {
   }
 
   succeeded(key: string): void {
-    this.entries.delete(key);
+    const entry = this.entries.get(key);
+    if (entry?.pending) entry.failures = [];
+    else this.entries.delete(key);
   }
 }

@@ -40,6 +40,14 @@ async function inOrg(request: FastifyRequest<{ Params: { org: string } }>): Prom
   return { caller, org: membership.organization, role: membership.role };
 }
 
+/** Managing an organization (members, invites, keys, projects) is not for a key bound to one project. */
+function manager(here: InOrg): InOrg {
+  if (here.caller.apiKey?.projectId) {
+    throw forbidden("A key bound to a project cannot manage the organization");
+  }
+  return here;
+}
+
 async function visibleProjects(auth: AuthService, { caller, org, role }: InOrg): Promise<Project[]> {
   const all = await auth.identity.listProjects(org.orgId);
   if (MANAGERS.includes(role)) return all;
@@ -97,7 +105,7 @@ export function organizationRoutes(app: FastifyInstance, auth: AuthService, publ
   app.patch(
     "/api/organizations/:org/members/:userId",
     async (request: FastifyRequest<{ Params: { org: string; userId: string } }>) => {
-      const here = await inOrg(request);
+      const here = manager(await inOrg(request));
       const role = checkRole(bodyOf(request).role);
       const current = await identity.roleOf(here.org.orgId, request.params.userId);
       if (!current) throw notFound("Member");
@@ -113,13 +121,17 @@ export function organizationRoutes(app: FastifyInstance, auth: AuthService, publ
   app.delete(
     "/api/organizations/:org/members/:userId",
     async (request: FastifyRequest<{ Params: { org: string; userId: string } }>) => {
-      const here = await inOrg(request);
+      const here = manager(await inOrg(request));
       const current = await identity.roleOf(here.org.orgId, request.params.userId);
       if (!current) throw notFound("Member");
       if (!MANAGERS.includes(here.role)) throw forbidden("Only Owners and Admins remove members");
       if (current === "owner" && here.role !== "owner") throw forbidden("Only an Owner removes an Owner");
       if (current === "owner") await keepAnOwner(here.org.orgId, request.params.userId);
       await identity.removeMember(here.org.orgId, request.params.userId);
+      // Their keys go with them, and stay gone if they are invited back.
+      for (const key of await identity.listApiKeys(here.org.orgId, request.params.userId)) {
+        if (key.revokedAt === null) await identity.revokeApiKey(key.keyId, Date.now());
+      }
       return { removed: true };
     },
   );
@@ -134,7 +146,7 @@ export function organizationRoutes(app: FastifyInstance, auth: AuthService, publ
   }
 
   app.post("/api/organizations/:org/invites", async (request: OrgRequest) => {
-    const here = await inOrg(request);
+    const here = manager(await inOrg(request));
     const body = bodyOf(request);
     const role = checkRole(body.role ?? "builder");
     if (role === "owner") throw invalid("role", "invite as admin or builder; make an Owner from the members list");
@@ -154,7 +166,7 @@ export function organizationRoutes(app: FastifyInstance, auth: AuthService, publ
   });
 
   app.post("/api/organizations/:org/projects", async (request: OrgRequest) => {
-    const here = await inOrg(request);
+    const here = manager(await inOrg(request));
     const body = bodyOf(request);
     const slug = checkSlug("slug", body.slug);
     const name = typeof body.name === "string" && body.name.trim() ? body.name.trim() : slug;
@@ -170,7 +182,7 @@ export function organizationRoutes(app: FastifyInstance, auth: AuthService, publ
   });
 
   app.post("/api/organizations/:org/api-keys", async (request: OrgRequest) => {
-    const here = await inOrg(request);
+    const here = manager(await inOrg(request));
     const body = bodyOf(request);
     let projectId: string | null = null;
     if (body.project !== undefined && body.project !== null && body.project !== "") {
@@ -192,7 +204,7 @@ export function organizationRoutes(app: FastifyInstance, auth: AuthService, publ
   app.delete(
     "/api/organizations/:org/api-keys/:keyId",
     async (request: FastifyRequest<{ Params: { org: string; keyId: string } }>) => {
-      const here = await inOrg(request);
+      const here = manager(await inOrg(request));
       const key = await identity.getApiKey(request.params.keyId);
       const mayRevoke =
         key && key.orgId === here.org.orgId && (MANAGERS.includes(here.role) || key.userId === here.caller.user.userId);

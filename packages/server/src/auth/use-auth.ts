@@ -19,6 +19,22 @@ const HOSTED = ["/api/agents", "/api/workflows", "/api/trigger-sources"];
 
 type Need = "none" | "optional" | "required" | "project_key";
 
+/**
+ * The path the router matched, as the route declares it (`/api/history/:runId`), so that a path
+ * written another way (`/%61pi/history`) is judged as the route it reaches; for a path no route
+ * matches, the decoded path.
+ */
+function routePath(request: FastifyRequest): string {
+  const pattern = request.routeOptions.url;
+  if (pattern) return pattern;
+  const raw = request.url.split("?")[0] ?? "";
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 function needOf(path: string): Need {
   if (path === "/api/health") return "none";
   if (OWN_CREDENTIAL.some((prefix) => path.startsWith(prefix))) return "none";
@@ -50,7 +66,7 @@ export function useAuth(
   hostedProject: () => string | undefined,
 ): void {
   app.addHook("onRequest", (request, reply, done) => {
-    const path = request.url.split("?")[0] ?? "";
+    const path = routePath(request);
     const need = needOf(path);
     if (need === "none") {
       done();
@@ -94,7 +110,7 @@ export function useAuth(
   app.addHook("preHandler", async (request: FastifyRequest) => {
     const caller = request.caller;
     if (!caller) return;
-    const path = request.url.split("?")[0] ?? "";
+    const path = routePath(request);
     if (HOSTED.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) {
       const hosted = hostedProject();
       if (hosted !== undefined && !caller.projects.has(hosted)) {
@@ -105,11 +121,19 @@ export function useAuth(
     }
     if (path === "/api/ingest" && request.method === "POST") {
       qualifyIngest(request.body, caller);
-      // Appending to a run that exists: only to one of the caller's projects.
-      const runId = (request.body as { runId?: unknown } | undefined)?.runId;
-      const existing = typeof runId === "string" ? await store.getRun(runId) : undefined;
-      if (existing && !caller.projects.has(existing.run.project)) {
-        throw new KeystrokeError("not_found", `No run ${String(runId)}`);
+      // Appending to a run that exists: only to one of the caller's projects. The run may be
+      // named by the batch or by its events.
+      const batch = request.body as { runId?: unknown; events?: { runId?: unknown }[] } | undefined;
+      const named = new Set<string>();
+      if (typeof batch?.runId === "string") named.add(batch.runId);
+      for (const event of Array.isArray(batch?.events) ? batch.events : []) {
+        if (typeof event?.runId === "string") named.add(event.runId);
+      }
+      for (const runId of named) {
+        const existing = await store.getRun(runId);
+        if (existing && !caller.projects.has(existing.run.project)) {
+          throw new KeystrokeError("not_found", `No run ${runId}`);
+        }
       }
     }
   });

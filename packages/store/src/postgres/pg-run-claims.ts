@@ -91,11 +91,17 @@ export class PgRunClaims {
     this.wake();
   }
 
+  /**
+   * Holds the run while this process executes it. A live lease of another process is left alone
+   * (two follow-ups of one session on two replicas): this process renews nothing it does not own,
+   * and that process's renewals keep the run.
+   */
   async hold(runId: string): Promise<void> {
     this.holds.add(runId);
     await this.pool.query(
       `INSERT INTO run_work (run_id, ready_at, owner, lease_until) VALUES ($1, ${NOW}, $2, ${NOW} + $3)
-       ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until, cancel = false`,
+       ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until, cancel = false
+       WHERE run_work.owner IS NULL OR run_work.owner = excluded.owner OR run_work.lease_until <= ${NOW}`,
       [runId, this.owner, this.leaseMs],
     );
   }
