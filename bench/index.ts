@@ -8,6 +8,8 @@ import { benchCliColdStart } from "./cli-cold-start.js";
 import { benchHistoryQueries } from "./history-queries.js";
 import { benchHttpIngest } from "./http-ingest.js";
 import { benchOtlpIngest } from "./otlp-ingest.js";
+import { benchPgHistory } from "./pg-history.js";
+import { benchPgTeam } from "./pg-team.js";
 import { benchStoreIngest } from "./store-ingest.js";
 import { benchTriggers } from "./triggers.js";
 import { benchWebHistory } from "./web-history.js";
@@ -27,3 +29,6 @@ if (want("cli")) await benchCliColdStart();
 if (want("web")) await benchWebHistory();
 if (want("workflows")) await benchWorkflows();
 if (want("triggers")) await benchTriggers();
+// These need a PostgreSQL server and take minutes: only when named.
+if (only.includes("pg-history")) await benchPgHistory();
+if (only.includes("pg-team")) await benchPgTeam();

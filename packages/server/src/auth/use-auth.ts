@@ -47,6 +47,8 @@ function needOf(path: string): Need {
 declare module "fastify" {
   interface FastifyRequest {
     caller?: Caller;
+    /** Whether the request's credential still holds (a long stream asks it now and then). */
+    recheckCaller?: () => Promise<boolean>;
   }
 }
 
@@ -101,6 +103,11 @@ export function useAuth(
           request.headers["x-keystroke-project"] = qualifiedProject(caller.active.organization.slug, project.slug);
         }
         request.caller = caller;
+        request.recheckCaller = () =>
+          resolveCaller(request, auth.identity, secret).then(
+            (again) => again !== undefined,
+            () => true,
+          );
         callerStorage.run(caller, done);
       },
       (error: unknown) => done(error as Error),

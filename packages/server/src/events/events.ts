@@ -68,7 +68,13 @@ export function eventRoutes(app: FastifyInstance, { store, bus }: ServerContext)
         response.end(sseMessage("run.moved", { type: "run.moved", runId, intoRunId }));
       },
     });
-    const heartbeat = setInterval(() => response.write(sseHeartbeat), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => {
+      response.write(sseHeartbeat);
+      // A key revoked or a session ended while the stream is open ends the stream.
+      void request.recheckCaller?.().then((ok) => {
+        if (!ok) response.end();
+      });
+    }, HEARTBEAT_MS);
     response.on("close", () => {
       clearInterval(heartbeat);
       feed.stop();

@@ -121,7 +121,13 @@ export function historyLiveRoutes(app: FastifyInstance, { store, bus }: ServerCo
       else removed.delete(batch.runId);
       timer ??= setTimeout(flush, LIVE_COALESCE_MS);
     });
-    const heartbeat = setInterval(() => response.write(sseHeartbeat), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => {
+      response.write(sseHeartbeat);
+      // A key revoked or a session ended while the feed is open ends the feed.
+      void request.recheckCaller?.().then((ok) => {
+        if (!ok) response.end();
+      });
+    }, HEARTBEAT_MS);
     response.on("close", () => {
       unsubscribe();
       clearInterval(heartbeat);

@@ -42,7 +42,9 @@ export function createPool(options: PostgresStoreOptions, schema: string): pg.Po
     connectionString: options.connectionString,
     types: { getTypeParser },
     max: options.maxConnections ?? 10,
-    options: `-c search_path=${checkSchemaName(schema)}`,
+    // History pages are small: starting parallel workers costs more than they save (a filtered
+    // search measured 41 ms with them, 1 ms without).
+    options: `-c search_path=${checkSchemaName(schema)} -c max_parallel_workers_per_gather=0`,
     application_name: "keystroke",
   });
   // An idle connection that the server closes must not crash the process; the next query reconnects.

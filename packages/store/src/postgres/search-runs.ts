@@ -16,7 +16,7 @@ const MONTHS = `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c
                  WHERE i.inhparent = 'messages'::regclass`;
 
 /** How many of the newest runs the first step probes before turning to the index. */
-const WALK_RUNS = 500;
+const WALK_RUNS = 2000;
 
 const WALK = `
   SELECT r.summary, r.triggered_at AS t, r.run_id AS id FROM (
