@@ -55,7 +55,7 @@ function moduleFiles(dir: string, filter: string): string[] {
 /**
  * Collects the upload of the project in `dir`.
  *
- * @example collectUpload("/work/my-app").files["keystroke.config.ts"];
+ * @example collectUpload("./my-app").files["keystroke.config.ts"];
  */
 export function collectUpload(dir: string, filter?: string): Upload {
   const paths = filter
