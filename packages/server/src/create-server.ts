@@ -245,16 +245,21 @@ function claimsOption(options: CreateServerOptions, onError: (error: unknown) =>
   if (options.claims) return { claims: options.claims };
   const { store } = options;
   if (!(store instanceof PostgresRunStore)) return {};
-  const connectionString = (store.pool.options as { connectionString?: string }).connectionString;
+  const connectionString = connectionStringOf(store);
   if (!connectionString) return {};
   return { claims: new PgRunClaims(store.pool, { connectionString, schema: store.schema, onError }) };
+}
+
+/** The URL the store's pool connects with: the LISTEN connections of the claims and the relay use it too. */
+function connectionStringOf(store: PostgresRunStore): string | undefined {
+  return (store.pool.options as { connectionString?: string }).connectionString;
 }
 
 /** Starts the live event relay when the server gets ready, and stops it after the server closed. */
 function useEventRelay(app: FastifyInstance, bus: RunEventBus, store: PostgresRunStore): void {
   let relay: PgEventRelay | undefined;
   app.addHook("onReady", async () => {
-    const connectionString = (store.pool.options as { connectionString?: string }).connectionString;
+    const connectionString = connectionStringOf(store);
     if (!connectionString) return;
     relay = await startPgEventRelay({
       bus,

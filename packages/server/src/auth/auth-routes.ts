@@ -8,11 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AuthService } from "./auth-service.js";
 import { CLI_SESSION_MS, WEB_SESSION_MS } from "./auth-service.js";
 import { type Caller, SESSION_COOKIE } from "./caller.js";
-
-type Body = Record<string, unknown>;
-
-const bodyOf = (request: FastifyRequest): Body =>
-  request.body && typeof request.body === "object" ? (request.body as Body) : {};
+import { bodyOf } from "./request-body.js";
 
 function isHttps(request: FastifyRequest): boolean {
   return request.protocol === "https" || request.headers["x-forwarded-proto"] === "https";

@@ -9,10 +9,7 @@ import type { ApiKeyRecord, Organization, OrgRole, Project } from "@keystroke/st
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { type AuthService, checkRole, checkSlug, invalid } from "./auth-service.js";
 import type { Caller } from "./caller.js";
-
-type Body = Record<string, unknown>;
-const bodyOf = (request: FastifyRequest): Body =>
-  request.body && typeof request.body === "object" ? (request.body as Body) : {};
+import { bodyOf } from "./request-body.js";
 
 const MANAGERS: readonly OrgRole[] = ["owner", "admin"];
 
