@@ -6,6 +6,8 @@
  * number is delivered once, in order. The target of both is an agent: its
  * session runs in the process that started it, so each server's overlap gate sees its runs end
  * (a workflow run may be executed by the other replica, which this test does not wire up).
+ * A poll whose source takes longer than its period runs one tick at a time between them: each
+ * tick reads the state the one before it committed.
  */
 import { join } from "node:path";
 import {
@@ -46,6 +48,21 @@ export default definePollSource<{ n: number }, { n: number }>({
 }).attach({ agent: support, prompt: (item) => \`Item \${item.n}\` });
 `;
 
+const slowCounter = `import { definePollSource } from "keystroke/trigger";
+import { support } from "../agents/support.js";
+
+export default definePollSource<{ n: number }, { n: number }>({
+  slug: "slow-counter", name: "Slow counter", description: "Takes longer than its period",
+  schedule: "1s",
+  async run({ state, setState }) {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const n = (state?.n ?? 0) + 1;
+    setState({ n });
+    return [{ n }];
+  },
+}).attach({ agent: support, prompt: (item) => \`Item \${item.n}\` });
+`;
+
 /** A server on the shared store and trigger state; its scheduler (workflow timers) is its own file. */
 async function startReplica(store: PostgresRunStore, state: PgTriggerStateStore, dir: string, name: string) {
   const timers = openSqliteStore(join(dir, ".keystroke", `${name}.sqlite`));
@@ -76,9 +93,6 @@ describe("a scheduled tick across replicas", () => {
     const store = await openPostgresStore({ connectionString: testDatabaseUrl, schema, maxConnections: 8 });
     cleanups.push(() => store.close());
     const state = new PgTriggerStateStore(store.pool);
-    // The poll has ticked before: its next tick is in the store. (Replicas that start a poll never
-    // ticked before at the same moment may each run its first tick: they share no due time yet.)
-    await state.update([{ id: "poll/counter", patch: { nextFireAt: Date.now() } }]);
 
     const replicas = await Promise.all(["a", "b"].map((name) => startReplica(store, state, project.dir, name)));
     const running = Date.now();
@@ -103,9 +117,31 @@ describe("a scheduled tick across replicas", () => {
     const polled = await store.listRuns({ actor: ["counter:support"] }, { limit: 500 });
     const numbers = polled.runs.map((run) => (run.triggerValue as { n: number }).n).sort((x, y) => x - y);
     expect(numbers).toEqual(numbers.map((_, i) => i + 1));
-    // One tick a second between them: the first at once (it was due), then one per second.
+    // One tick a second between them: the first at once (it never ticked), then one per second.
     const polling = stopping - Math.min(...polled.runs.map((run) => Date.parse(run.triggeredAt)));
     expect(numbers.length).toBeGreaterThanOrEqual(3);
     expect(numbers.length).toBeLessThanOrEqual(Math.floor(polling / 1000) + 2);
+  }, 20_000);
+
+  it("runs a poll slower than its period one tick at a time between two servers", async () => {
+    const project = triggerProject({ "slow-counter.ts": slowCounter });
+    cleanups.push(() => project.remove());
+    const schema = testSchemaName();
+    cleanups.push(() => dropTestSchema(schema));
+    const store = await openPostgresStore({ connectionString: testDatabaseUrl, schema, maxConnections: 8 });
+    cleanups.push(() => store.close());
+    const state = new PgTriggerStateStore(store.pool);
+
+    const replicas = await Promise.all(["a", "b"].map((name) => startReplica(store, state, project.dir, name)));
+    await sleep(5200);
+    await Promise.all(replicas.map((replica) => replica.close()));
+
+    const { runs } = await store.listRuns({ actor: ["slow-counter:support"] }, { limit: 500 });
+    const numbers = runs.map((run) => (run.triggerValue as { n: number }).n).sort((x, y) => x - y);
+    // Each tick took 1.5 s: overlapping ticks would have read the same state and repeated a number.
+    expect(numbers.length).toBeGreaterThanOrEqual(2);
+    expect(numbers).toEqual(numbers.map((_, i) => i + 1));
+    const record = (await state.get(["poll/slow-counter"])).get("poll/slow-counter");
+    expect((record?.state as { n: number } | undefined)?.n).toBeGreaterThanOrEqual(numbers.length);
   }, 20_000);
 });

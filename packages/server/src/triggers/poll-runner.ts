@@ -6,12 +6,17 @@
  * flight can be delivered twice. A poll that throws is recorded (lastError) and its next tick is
  * pushed back by an exponential backoff (2 s, 4 s … 5 min) beyond its schedule.
  *
- * Replicas sharing the store run a scheduled tick once: each claims the tick it is at
- * (claimScheduledPoll), and which tick that is comes from the store where it can, not from the
- * replica's own clock — a duration schedule ("30s") counts from the last tick committed, which
- * every replica reads alike, and a backoff one replica committed holds the others back too.
+ * Replicas sharing the store run a scheduled tick once, and one tick at a time: each claims the
+ * tick it is at (claimScheduledPoll) under a lease on the poll, and which tick that is comes from
+ * the store where it can, not from the replica's own clock — a duration schedule ("30s") counts
+ * from the last tick committed, which every replica reads alike, and a backoff one replica
+ * committed holds the others back too. The lease is what keeps two ticks from reading the same
+ * state: while one is in flight (its source still running, its runs still starting), no other
+ * process starts the next, so the next reads the state this one commits. The holder renews it
+ * while it works; a holder killed mid-tick lets it run out (POLL_LEASE_MS) and another process
+ * takes the poll over, and runs the tick that was in flight again (at least once).
  */
-import type { TriggerRecord, TriggerStateStore } from "@keystroke/store";
+import type { LeaseClaim, TriggerRecord, TriggerStateStore } from "@keystroke/store";
 import type { PollSource, TriggerAttachment } from "keystroke/trigger";
 import { commitOutcomes, messageOf, notStarted, type Outcome } from "./trigger-delivery.js";
 import type { Schedule } from "./trigger-schedule.js";
@@ -20,15 +25,20 @@ import type { Schedule } from "./trigger-schedule.js";
 export const pollStateId = (slug: string): string => `poll/${slug}`;
 
 const MAX_BACKOFF_MS = 5 * 60_000;
-/** The key the first tick ever of a poll is claimed under, and how soon a replica that lost it looks again. */
-const FIRST_TICK = 0;
-const FIRST_TICK_RETRY_MS = 1000;
+/** How long a claimed tick holds the poll without a renewal; renewed every third of it while it runs. */
+export const POLL_LEASE_MS = 60_000;
+/** How soon a process that found the poll leased (or lost the claim) looks again. */
+const BUSY_RETRY_MS = 1000;
+/** How long "tick now" waits for a tick in flight in another process before it gives up. */
+const TICK_NOW_WAIT_MS = 10_000;
 /** Periods a stored tick is moved on at most in one claim (a poll down for long catches up in steps). */
 const MAX_TICKS_SKIPPED = 1000;
 
 export interface PollTickDeps {
   state: TriggerStateStore;
   deliver(attachment: TriggerAttachment, payload: unknown, value: unknown): Promise<Outcome>;
+  /** The lease this tick holds: its renewals stop before the commit, which clears it. */
+  lease?: HeldLease;
 }
 
 /** What the tick did: its outcomes and when the next tick is due. */
@@ -68,7 +78,10 @@ export async function pollTick(
     const backoff = Math.min(1000 * 2 ** failures, MAX_BACKOFF_MS);
     const nextFireAt = Math.max(next ?? 0, at + backoff);
     const message = `Poll failed: ${messageOf(error)}`;
-    await deps.state.update([{ id, patch: { failures, lastError: { message, at }, lastFireAt: at, nextFireAt } }]);
+    await deps.lease?.stop();
+    await deps.state.update([
+      { id, patch: { failures, lastError: { message, at }, lastFireAt: at, nextFireAt, leaseUntil: null } },
+    ]);
     return { outcomes: [], error: message, nextFireAt };
   }
   const outcomes: Outcome[] = [];
@@ -87,20 +100,21 @@ export async function pollTick(
     }
     for (const attachment of attachments) outcomes.push(await deps.deliver(attachment, item, item));
   }
+  await deps.lease?.stop();
   await commitOutcomes(deps.state, outcomes, [
-    { id, patch: { state: pending, failures: 0, lastError: null, lastFireAt: at, nextFireAt: next } },
+    { id, patch: { state: pending, failures: 0, lastError: null, lastFireAt: at, nextFireAt: next, leaseUntil: null } },
   ]);
   return { outcomes, nextFireAt: next };
 }
 
 /**
- * Claims the tick a scheduled wake of `slug` is at, for this process alone. The tick is the
- * stored next tick once it is due, moved on by whole periods while the following one is due too
- * (a tick whose claimant died does not hold back the ones after it); a stored tick still ahead —
- * committed by another process, or a backoff — is waited for; a poll that never ticked claims its
- * first tick under one fixed key. The winner commits the next tick at once, before the tick's
- * work, so the others read it instead of computing their own from their clocks. Answers the tick
- * won, or when to wake again.
+ * Claims the tick a scheduled wake of `slug` is at, for this process alone, with the lease on the
+ * poll. The tick is the stored next tick once it is due, moved on by whole periods while the
+ * following one is due too (a tick whose claimant died does not hold back the ones after it); a
+ * stored tick still ahead — committed by another process, or a backoff — is waited for, and so is
+ * a tick in flight elsewhere; a poll that never ticked claims the tick it woke for. The claim
+ * commits the next tick at once, before the tick's work, so the others read it instead of
+ * computing their own from their clocks. Answers the tick and its lease, or when to look again.
  *
  * @example
  * const claim = await claimScheduledPoll(state, "tickets", schedule, dueAt, Date.now());
@@ -111,26 +125,79 @@ export async function claimScheduledPoll(
   schedule: Schedule,
   due: number,
   now: number,
-): Promise<{ tick: number } | { wakeAt: number | null }> {
+): Promise<{ tick: number; lease: LeaseClaim } | { wakeAt: number | null }> {
   const id = pollStateId(slug);
   const record = (await state.get([id])).get(id);
   const stored = record?.nextFireAt ?? null;
   // Another process committed the next tick (or a backoff): wait for it rather than guess one.
   if (stored !== null && stored > now) return { wakeAt: stored };
-  if (stored === null) {
-    // The first tick ever: every replica claims it under the same key, whatever its clock says.
-    if (!(await state.claimTick(id, FIRST_TICK))) return { wakeAt: now + FIRST_TICK_RETRY_MS };
-    await state.update([{ id, patch: { nextFireAt: schedule.next(due) } }]);
-    return { tick: due };
-  }
-  let tick = stored;
-  for (let skipped = 0; skipped < MAX_TICKS_SKIPPED; skipped++) {
+  const leased = record?.leaseUntil ?? null;
+  if (leased !== null && leased > now) return { wakeAt: Math.min(leased, now + BUSY_RETRY_MS) };
+  let tick = stored ?? due;
+  for (let skipped = 0; stored !== null && skipped < MAX_TICKS_SKIPPED; skipped++) {
     const next = schedule.next(tick);
     if (next === null || next > now) break;
     tick = next;
   }
-  if (!(await state.claimTick(id, tick))) return { wakeAt: schedule.next(tick) };
-  // Say at once which tick is next, so a replica that reads the record now waits for it.
-  await state.update([{ id, patch: { nextFireAt: schedule.next(tick) } }]);
-  return { tick };
+  const lease: LeaseClaim = { expected: stored, next: schedule.next(tick), leaseUntil: now + POLL_LEASE_MS, now };
+  if (!(await state.claimLease(id, lease))) return { wakeAt: now + BUSY_RETRY_MS };
+  return { tick, lease };
+}
+
+/**
+ * The lease for a tick asked for now (not scheduled): the stored next tick stays as it is. Waits
+ * for a tick in flight in another process, up to TICK_NOW_WAIT_MS; undefined when it never ended.
+ *
+ * @example
+ * const lease = await claimPollNow(state, "tickets");
+ */
+export async function claimPollNow(state: TriggerStateStore, slug: string): Promise<LeaseClaim | undefined> {
+  const id = pollStateId(slug);
+  for (const giveUp = Date.now() + TICK_NOW_WAIT_MS; Date.now() < giveUp; ) {
+    const record = (await state.get([id])).get(id);
+    const stored = record?.nextFireAt ?? null;
+    const now = Date.now();
+    const lease: LeaseClaim = { expected: stored, next: stored, leaseUntil: now + POLL_LEASE_MS, now };
+    if (await state.claimLease(id, lease)) return lease;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return undefined;
+}
+
+/** A lease this process holds while its tick runs. */
+export interface HeldLease {
+  /** Ends the renewals, after any renewal in flight has landed. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Renews `lease` on `slug` every third of POLL_LEASE_MS until stopped (or until a renewal finds it
+ * lost: the tick took longer than a lease without renewing, and another process took over).
+ *
+ * @example
+ * const held = holdLease(state, "tickets", claim.lease);
+ * await pollTick({ state, deliver, lease: held }, source, attachments, next);
+ */
+export function holdLease(state: TriggerStateStore, slug: string, lease: LeaseClaim): HeldLease {
+  const id = pollStateId(slug);
+  let held = lease.leaseUntil;
+  let renewing: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    const until = now + POLL_LEASE_MS;
+    renewing = state
+      .claimLease(id, { expected: lease.next, next: lease.next, leaseUntil: until, now, held })
+      .then((renewed) => {
+        if (renewed) held = until;
+        else clearInterval(timer);
+      })
+      .catch(() => undefined);
+  }, POLL_LEASE_MS / 3);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await renewing;
+    },
+  };
 }

@@ -10,15 +10,17 @@
  * Replicas sharing the trigger state each keep this clock, and a scheduled tick is delivered by
  * the one that claims it first (`claimTick`): a cron tick is known by its due time, the same on
  * every replica, a catch-up by the stored tick it stands for, a poll tick as poll-runner.ts says.
- * The winner of a tick that dies before delivering it loses that tick: at most once. Deliveries
- * asked for (a webhook, an invoke, a poll ticked from the API) are not claimed.
+ * The winner of a cron tick that dies before delivering it loses that tick: at most once. A poll
+ * ticks under a lease, one tick at a time across processes, and a tick whose holder died runs
+ * again elsewhere: at least once. Deliveries asked for (a webhook, an invoke) are not claimed; a
+ * poll ticked from the API takes the poll's lease like a scheduled tick.
  */
 import type { TriggerInfo } from "@keystroke/core";
-import type { RunStore, TriggerStateStore } from "@keystroke/store";
+import type { LeaseClaim, RunStore, TriggerStateStore } from "@keystroke/store";
 import type { TriggerAttachment } from "keystroke/trigger";
 import type { LoadedProject } from "../projects/load-project.js";
 import { OverlapGate } from "./overlap-gate.js";
-import { claimScheduledPoll, pollStateId, pollTick } from "./poll-runner.js";
+import { claimPollNow, claimScheduledPoll, holdLease, pollStateId, pollTick } from "./poll-runner.js";
 import { cronKey, planSchedule, pollKey } from "./schedule-plan.js";
 import type { TargetDeps } from "./start-target.js";
 import { TriggerClock } from "./trigger-clock.js";
@@ -35,6 +37,8 @@ export interface TriggerServiceOptions extends TargetDeps {
 }
 
 const CLOSE_WAIT_MS = 5000;
+/** How soon a poll whose scheduled tick failed in the store (not in its source) is tried again. */
+const POLL_ERROR_RETRY_MS = 5000;
 const ACTIVE = new Set(["queued", "running", "sleeping", "waiting_on_hook"]);
 
 export class TriggerService {
@@ -226,44 +230,66 @@ export class TriggerService {
       if (source?.kind !== "poll" || !schedule) return [];
       const attachments = only ?? (await this.enabled(this.registry.bySource.get(slug) ?? []));
       if (attachments.length === 0) return [];
+      const { state } = this.options;
       let next = schedule.next(Date.now());
+      let lease: LeaseClaim | undefined;
       if (due !== undefined) {
-        const claim = await claimScheduledPoll(this.options.state, slug, schedule, due, Date.now());
+        const claim = await claimScheduledPoll(state, slug, schedule, due, Date.now());
         if ("wakeAt" in claim) {
           if (!this.closed && claim.wakeAt !== null) this.clock.set(pollKey(slug), claim.wakeAt);
           return [];
         }
         next = schedule.next(claim.tick);
+        lease = claim.lease;
+      } else {
+        lease = await claimPollNow(state, slug);
+        if (!lease) {
+          const reason = "another process is running a tick of this poll; try again when it ends";
+          return attachments.map((a) => notStarted(a.id, "skipped", reason));
+        }
       }
-      const busy =
-        due !== undefined ? attachments.filter((a) => a.overlap === "skip" && this.gate.activeRun(a.id)) : [];
-      if (busy.length) {
-        // Nothing is lost: the state stays, so the next tick finds these items again.
-        await this.recordNotStarted(
-          busy,
-          "skipped",
-          "the previous run is still active; the items wait for the next tick",
+      const held = holdLease(state, slug, lease);
+      try {
+        const busy =
+          due !== undefined ? attachments.filter((a) => a.overlap === "skip" && this.gate.activeRun(a.id)) : [];
+        if (busy.length) {
+          // Nothing is lost: the state stays, so the next tick finds these items again.
+          await this.recordNotStarted(
+            busy,
+            "skipped",
+            "the previous run is still active; the items wait for the next tick",
+          );
+          await held.stop();
+          await state.update([{ id: pollStateId(slug), patch: { nextFireAt: next, leaseUntil: null } }]);
+          if (!this.closed && next !== null) this.clock.set(pollKey(slug), next);
+          return [];
+        }
+        const result = await pollTick(
+          {
+            state,
+            // Overlap was settled for the whole tick above: each item of the tick starts its run.
+            deliver: (a, payload, value) => startDelivery(this.options, this.gate, a, payload, value),
+            lease: held,
+          },
+          source,
+          attachments,
+          next,
         );
-        await this.options.state.update([{ id: pollStateId(slug), patch: { nextFireAt: next } }]);
-        if (!this.closed && next !== null) this.clock.set(pollKey(slug), next);
-        return [];
+        if (!this.closed && result.nextFireAt !== null && !only) this.clock.set(pollKey(slug), result.nextFireAt);
+        return result.outcomes;
+      } finally {
+        await held.stop();
       }
-      const result = await pollTick(
-        {
-          state: this.options.state,
-          // Overlap was settled for the whole tick above: each item of the tick starts its run.
-          deliver: (a, payload, value) => startDelivery(this.options, this.gate, a, payload, value),
-        },
-        source,
-        attachments,
-        next,
-      );
-      if (!this.closed && result.nextFireAt !== null && !only) this.clock.set(pollKey(slug), result.nextFireAt);
-      return result.outcomes;
     })();
-    const tracked = run.finally(() => {
-      if (this.polling.get(slug) === tracked) this.polling.delete(slug);
-    });
+    const tracked = run
+      .catch((error) => {
+        // A tick the store failed under (claim, read or commit) is looked at again, not dropped.
+        if (due !== undefined && !this.closed) this.clock.set(pollKey(slug), Date.now() + POLL_ERROR_RETRY_MS);
+        throw error;
+      })
+      .finally(() => {
+        if (this.polling.get(slug) === tracked) this.polling.delete(slug);
+      });
     this.polling.set(slug, tracked);
     return tracked;
   }

@@ -2,7 +2,7 @@
  * The TriggerStateStore conformance suite: records patched and read back across a reopen, a
  * poll's state and its deliveries committed together, the delivery history bounded, the trigger
  * of a run found, a webhook signature accepted once, and a scheduled tick claimed once however
- * many callers race for it.
+ * many callers race for it, and a poll's lease held by one process at a time.
  *
  * @example
  * describeTriggerStateStore("sqlite", async () => ({ triggers, reopen, destroy }));
@@ -56,6 +56,7 @@ export function describeTriggerStateStore(name: string, factory: () => Promise<T
         state: undefined,
         lastError: { message: "boom", at: 950 },
         failures: 0,
+        leaseUntil: null,
       });
       await again.update([{ id: "nightly:report", patch: { disabled: false, lastError: null } }]);
       const cleared = (await again.get(["nightly:report"])).get("nightly:report");
@@ -115,6 +116,40 @@ export function describeTriggerStateStore(name: string, factory: () => Promise<T
       const again = await under().reopen();
       expect(await again.claimTick("nightly:report", tick)).toBe(false);
       expect(await again.claimTick("poll/tickets", tick)).toBe(false);
+    });
+
+    it("leases a poll's tick to one process at a time, until it is committed or runs out", async () => {
+      const { triggers } = under();
+      const id = "poll/tickets";
+      const now = Date.parse("2026-03-05T10:00:00Z");
+      // The first tick ever: one of 20 racing claims takes it, the record is created.
+      const first = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          triggers.claimLease(id, { expected: null, next: now + 1000, leaseUntil: now + 60_000, now }),
+        ),
+      );
+      expect(first.filter(Boolean)).toHaveLength(1);
+      expect((await triggers.get([id])).get(id)).toMatchObject({ nextFireAt: now + 1000, leaseUntil: now + 60_000 });
+      // The next tick is due, but the lease is live: nobody else takes it; its holder renews it.
+      const later = now + 1500;
+      const next = { expected: now + 1000, next: now + 2000, leaseUntil: later + 60_000, now: later };
+      expect(await triggers.claimLease(id, next)).toBe(false);
+      expect(await triggers.claimLease(id, { ...next, next: now + 1000, held: now + 60_000 })).toBe(true);
+      // The commit clears the lease: the next claim that read this tick takes it, a stale one does not.
+      await triggers.update([{ id, patch: { state: { cursor: 1 }, leaseUntil: null } }]);
+      expect(await triggers.claimLease(id, { ...next, expected: now })).toBe(false);
+      expect(await triggers.claimLease(id, next)).toBe(true);
+      // A holder that died: its lease runs out and another process takes the tick after it.
+      const expired = later + 60_000;
+      const afterDeath = { expected: now + 2000, next: now + 3000, leaseUntil: expired + 60_000, now: expired - 1 };
+      expect(await triggers.claimLease(id, afterDeath)).toBe(false);
+      expect(await triggers.claimLease(id, { ...afterDeath, now: expired })).toBe(true);
+      const again = await under().reopen();
+      expect((await again.get([id])).get(id)).toMatchObject({
+        nextFireAt: now + 3000,
+        leaseUntil: expired + 60_000,
+        state: { cursor: 1 },
+      });
     });
 
     it("gives a tick to exactly one of 20 concurrent claims", async () => {

@@ -147,6 +147,11 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   triggerStateMigration,
   identityMigration,
   deployMigration,
+  {
+    version: 6,
+    name: "triggers: the lease on a poll's tick in flight",
+    sql: "ALTER TABLE trigger_state ADD COLUMN lease_until bigint;",
+  },
 ];
 
 /** The parent tables partitioned by month (see partitions.ts). */

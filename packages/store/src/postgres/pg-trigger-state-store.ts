@@ -14,6 +14,7 @@ import type pg from "pg";
 import {
   DELIVERY_HISTORY,
   type Delivery,
+  type LeaseClaim,
   TICK_MEMORY_MS,
   type TriggerPatch,
   type TriggerRecord,
@@ -35,6 +36,7 @@ interface Row {
   last_error: string | null;
   last_error_at: Bigint | null;
   failures: number;
+  lease_until: Bigint | null;
 }
 
 const columns: Record<keyof TriggerPatch, string> = {
@@ -45,6 +47,7 @@ const columns: Record<keyof TriggerPatch, string> = {
   state: "state",
   lastError: "last_error",
   failures: "failures",
+  leaseUntil: "lease_until",
 };
 
 const ATTEMPTS = 3;
@@ -55,7 +58,7 @@ const TICK_PRUNE_BATCH = 100;
 
 const SELECT_RECORDS = `
   SELECT id, disabled, next_fire_at, last_fire_at, last_run_id, state::text AS state, last_error, last_error_at,
-         failures
+         failures, lease_until
     FROM trigger_state WHERE id = ANY($1::text[])`;
 
 const INSERT_DELIVERIES = `
@@ -86,6 +89,13 @@ const CLAIM_TICK = `
   )
   INSERT INTO trigger_ticks (id, tick) VALUES ($1, $2) ON CONFLICT DO NOTHING`;
 
+const CLAIM_LEASE = `
+  INSERT INTO trigger_state (id, next_fire_at, lease_until) VALUES ($1, $2, $3)
+  ON CONFLICT (id) DO UPDATE SET next_fire_at = excluded.next_fire_at, lease_until = excluded.lease_until
+   WHERE trigger_state.next_fire_at IS NOT DISTINCT FROM $4::bigint
+     AND (trigger_state.lease_until IS NULL OR trigger_state.lease_until <= $5
+          OR trigger_state.lease_until IS NOT DISTINCT FROM $6::bigint)`;
+
 const millis = (value: Bigint | null): number | null => (value === null ? null : Number(value));
 
 function toRecord(row: Row): TriggerRecord {
@@ -98,6 +108,7 @@ function toRecord(row: Row): TriggerRecord {
     state: row.state === null ? undefined : JSON.parse(row.state),
     lastError: row.last_error === null ? null : { message: row.last_error, at: millis(row.last_error_at) ?? 0 },
     failures: row.failures,
+    leaseUntil: millis(row.lease_until),
   };
 }
 
@@ -198,6 +209,12 @@ export class PgTriggerStateStore implements TriggerStateStore {
 
   async claimTick(id: string, tick: number): Promise<boolean> {
     const { rowCount } = await this.pool.query(CLAIM_TICK, [id, tick, tick - TICK_MEMORY_MS]);
+    return rowCount === 1;
+  }
+
+  async claimLease(id: string, claim: LeaseClaim): Promise<boolean> {
+    const { expected, next, leaseUntil, now, held } = claim;
+    const { rowCount } = await this.pool.query(CLAIM_LEASE, [id, next, leaseUntil, expected, now, held ?? null]);
     return rowCount === 1;
   }
 

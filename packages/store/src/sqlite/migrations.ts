@@ -323,6 +323,11 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX deploys_live ON deploys (status, no DESC);
     `,
   },
+  {
+    version: 8,
+    name: "triggers: the lease on a poll's tick in flight",
+    sql: "ALTER TABLE trigger_state ADD COLUMN lease_until INTEGER;",
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

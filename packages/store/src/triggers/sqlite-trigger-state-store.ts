@@ -7,6 +7,7 @@ import type Database from "better-sqlite3";
 import {
   DELIVERY_HISTORY,
   type Delivery,
+  type LeaseClaim,
   TICK_MEMORY_MS,
   type TriggerPatch,
   type TriggerRecord,
@@ -23,6 +24,7 @@ interface Row {
   last_error: string | null;
   last_error_at: number | null;
   failures: number;
+  lease_until: number | null;
 }
 
 const columns: Record<keyof TriggerPatch, string> = {
@@ -33,6 +35,7 @@ const columns: Record<keyof TriggerPatch, string> = {
   state: "state",
   lastError: "last_error",
   failures: "failures",
+  leaseUntil: "lease_until",
 };
 
 function toRecord(row: Row): TriggerRecord {
@@ -45,6 +48,7 @@ function toRecord(row: Row): TriggerRecord {
     state: row.state === null ? undefined : JSON.parse(row.state),
     lastError: row.last_error === null ? null : { message: row.last_error, at: row.last_error_at ?? 0 },
     failures: row.failures,
+    leaseUntil: row.lease_until,
   };
 }
 
@@ -106,6 +110,12 @@ export class SqliteTriggerStateStore implements TriggerStateStore {
            SELECT id, tick FROM trigger_ticks WHERE tick < ? ORDER BY tick LIMIT ${TICK_PRUNE_BATCH})`,
       ),
       claimTick: db.prepare("INSERT INTO trigger_ticks (id, tick) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+      claimLease: db.prepare(
+        `INSERT INTO trigger_state (id, next_fire_at, lease_until) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET next_fire_at = excluded.next_fire_at, lease_until = excluded.lease_until
+          WHERE trigger_state.next_fire_at IS ?
+            AND (trigger_state.lease_until IS NULL OR trigger_state.lease_until <= ? OR trigger_state.lease_until IS ?)`,
+      ),
     };
     this.updateTx = db.transaction((patches, deliveries) => {
       for (const { id, patch } of patches) this.upsert(id, patch);
@@ -154,6 +164,11 @@ export class SqliteTriggerStateStore implements TriggerStateStore {
   async claimTick(id: string, tick: number): Promise<boolean> {
     this.statements.forgetTicks.run(tick - TICK_MEMORY_MS);
     return this.statements.claimTick.run(id, tick).changes === 1;
+  }
+
+  async claimLease(id: string, claim: LeaseClaim): Promise<boolean> {
+    const { expected, next, leaseUntil, now, held } = claim;
+    return this.statements.claimLease.run(id, next, leaseUntil, expected, now, held ?? null).changes === 1;
   }
 
   /** INSERT … ON CONFLICT DO UPDATE of the patched columns; one prepared statement per column set. */

@@ -28,6 +28,11 @@ export interface TriggerRecord {
   lastError: { message: string; at: number } | null;
   /** Failed ticks in a row (a poll's backoff). */
   failures: number;
+  /**
+   * Epoch milliseconds until which a poll's tick is in flight in some process (claimLease); null
+   * or past when none is. The tick's commit clears it.
+   */
+  leaseUntil: number | null;
 }
 
 /** Fields of a record to change; absent ones are kept. */
@@ -65,4 +70,19 @@ export interface TriggerStateStore {
    * more than TICK_MEMORY_MS older than the one claimed may be forgotten (and claimed again).
    */
   claimTick(id: string, tick: number): Promise<boolean>;
+  /**
+   * Takes (or renews) the lease on the tick of `id` for one process: sets `nextFireAt` to `next`
+   * and `leaseUntil`, only while the record's `nextFireAt` is still `expected` and no lease is live
+   * at `now` other than `held` (the lease this caller holds, when it renews). True for the one
+   * caller it succeeds for; a record that does not exist is created.
+   */
+  claimLease(id: string, claim: LeaseClaim): Promise<boolean>;
+}
+
+export interface LeaseClaim {
+  expected: number | null;
+  next: number | null;
+  leaseUntil: number;
+  now: number;
+  held?: number;
 }
