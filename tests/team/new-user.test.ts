@@ -3,13 +3,14 @@
  * on PostgreSQL whose first start created the organization acme, its Owner and an API key;
  * `auth login --token` with that key, `projects create`, `init`, `projects link`, `deploy`; then
  * `agents prompt` reaches the deployed project (the cloud target), `history list` shows the run
- * under acme/support, and the web page, signed in through Chromium, lists it in History.
+ * under acme/support, and the web page, signed in through Chromium, lists it in History. A
+ * worker started without a project folder runs the live deploy.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { assertBuilt, runCli, type ServeProcess, startServeProcess } from "@keystroke/cli/testing";
+import { assertBuilt, runCli, type ServeProcess, startServeProcess, startWorkerProcess } from "@keystroke/cli/testing";
 import { dropTestSchema, requireTestDatabase, testDatabaseUrl, testSchemaName } from "@keystroke/store/testing";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -35,6 +36,7 @@ describe("a new user deploys a project to a team server", { timeout: 90_000 }, (
   let app: string;
   let schema: string;
   let server: ServeProcess;
+  let worker: ServeProcess | undefined;
   let browser: Browser | undefined;
   let cli: (args: string[], cwd?: string) => ReturnType<typeof runCli>;
 
@@ -58,6 +60,10 @@ describe("a new user deploys a project to a team server", { timeout: 90_000 }, (
 
   afterAll(async () => {
     await browser?.close();
+    if (worker) {
+      worker.child.kill("SIGTERM");
+      await worker.exited;
+    }
     if (server) {
       server.child.kill("SIGTERM");
       await server.exited;
@@ -104,12 +110,26 @@ describe("a new user deploys a project to a team server", { timeout: 90_000 }, (
     expect(JSON.parse(deploys.stdout).deploys).toMatchObject([{ status: "live", authorEmail: EMAIL }]);
   });
 
+  it("starts a worker without --dir that runs the live deploy", async () => {
+    worker = await startWorkerProcess(["--database-url", `${testDatabaseUrl}?schema=${schema}`], {
+      env: { KEYSTROKE_DEPLOY_DIR: join(home, "worker-deploys") },
+      timeoutMs: 30_000,
+    });
+    await expect
+      .poll(() => worker?.output().stdout, { timeout: 10_000 })
+      .toMatch(/Deploy [0-9a-f]{12} of acme\/support: .*; new deploys are followed/);
+  });
+
   it("deploys one module with --filter over the live deploy", async () => {
     writeFileSync(join(app, "src/agents/support.ts"), supportAgent.replace("their orders", "orders and refunds"));
     const deployed = await cli(["deploy", "--filter", "agents/support", "--json"], app);
     expect(deployed.code, deployed.stderr).toBe(0);
     expect(deployed.stderr).toContain("Uploading 2 files");
     expect(JSON.parse(deployed.stdout)).toMatchObject({ filter: "agents/support", status: "live" });
+    // The worker took it up from the database, without a restart.
+    await expect
+      .poll(() => worker?.output().stdout, { timeout: 10_000 })
+      .toMatch(/Now serving Deploy [0-9a-f]{12} of acme\/support/);
     const agents = await cli(["agents", "list"], app);
     expect(agents.stdout).toContain("orders and refunds");
   });

@@ -1,3 +1,4 @@
+import { KeystrokeError } from "@keystroke/core";
 import {
   type DeployRecord,
   describeTarget,
@@ -55,6 +56,10 @@ export interface StartServerOptions {
    * (a DNS name, a LAN address, a tunnel's host) must be given here.
    */
   allowedHosts?: readonly string[];
+  /** Where deploy folders are written (else KEYSTROKE_DEPLOY_DIR, else beside the store). */
+  deployDir?: string;
+  /** Hears of each deploy made through another process that this one took up, or could not load. */
+  onDeploy?: (taken: { deploy: DeployRecord } | { deployId: string; error: unknown }) => void;
   /** The budgets of requests with a body in flight. */
   inFlight?: CreateServerOptions["inFlight"];
 }
@@ -109,6 +114,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
   const server = createServer({
     allowedHosts,
+    ...(options.deployDir ? { deployDir: options.deployDir } : {}),
     inFlight: options.inFlight,
     store,
     hookSecret,
@@ -146,6 +152,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         deployError = error;
         return undefined;
       });
+      // Deploys made through the other replicas (or this one, restarted meanwhile) are taken up here too.
+      const log = server.log;
+      server.deploys.follow({
+        everyMs: followInterval(process.env.KEYSTROKE_DEPLOY_FOLLOW_MS),
+        onSwap: (taken) => {
+          log.info({ deployId: taken.deployId, hash: taken.hash }, "serving a new deploy");
+          options.onDeploy?.({ deploy: taken });
+        },
+        onError: (error, deployId) => {
+          log.error(
+            { err: error, deployId },
+            deployId ? "a new deploy did not load" : "looking for new deploys failed",
+          );
+          if (deployId) options.onDeploy?.({ deployId, error });
+        },
+      });
     }
     if (listen) await server.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 3400 });
   } catch (error) {
@@ -177,6 +199,19 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       await store.close();
     },
   };
+}
+
+/** KEYSTROKE_DEPLOY_FOLLOW_MS as a positive number of milliseconds; the default when unset. */
+function followInterval(value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const ms = Number(value);
+  if (!Number.isFinite(ms) || ms < 10) {
+    throw new KeystrokeError(
+      "invalid_input",
+      `KEYSTROKE_DEPLOY_FOLLOW_MS: expected milliseconds (10 or more), got "${value}"`,
+    );
+  }
+  return ms;
 }
 
 /** Where the store keeps users, organizations and keys: beside its runs. */

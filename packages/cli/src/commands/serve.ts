@@ -13,6 +13,7 @@ import { agentSettingsFromEnv } from "../lifecycle/agent-settings.js";
 import { addAllowedHostOption, allowedHostFlags, allowedHostsNote } from "../lifecycle/allowed-host-options.js";
 import { initFromEnv } from "../lifecycle/auth-init.js";
 import { addDatabaseOptions, databaseFlags, databaseUrlFrom, projectDirFrom } from "../lifecycle/database-options.js";
+import { deployLine, followedDeployLine } from "../lifecycle/deploy-lines.js";
 import { listenError } from "../lifecycle/listen-error.js";
 import { addOtlpOptions, otlpFlags, otlpServerOptions } from "../lifecycle/otlp-options.js";
 import { nextStopSignal } from "../lifecycle/stop-signal.js";
@@ -57,6 +58,7 @@ export function configure(program: Command): void {
         allowedHosts,
         ...(flags.auth ? { auth: { ...initFromEnv() } } : {}),
         ...otlp,
+        onDeploy: (taken) => context.say(followedDeployLine(taken)),
       }).catch((thrown: unknown) => {
         throw listenError(thrown, host, port);
       });
@@ -68,6 +70,8 @@ export function configure(program: Command): void {
       if (project) {
         const parts = [...project.agents.keys(), ...project.workflows.keys()];
         context.say(`Project ${project.config.project}: ${parts.join(", ") || "no agents or workflows yet"}`);
+      } else if (server.deploy) {
+        context.say(deployLine(server.deploy));
       }
       const hostsNote = allowedHostsNote(host, allowedHosts);
       if (hostsNote) context.say(hostsNote);

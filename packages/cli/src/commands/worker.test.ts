@@ -1,6 +1,6 @@
 /**
  * `keystroke worker` and `serve --database-url` refuse what cannot work, before opening anything:
- * a URL that is not PostgreSQL, a worker without a database or a project, a database that is not
+ * a URL that is not PostgreSQL, a worker without a database (or, with --no-auth, a project), a database that is not
  * there (its message names host and database, never the password). A worker that runs is covered
  * by tests/team, with replicas beside it.
  */
@@ -37,9 +37,10 @@ describe("keystroke worker and serve --database-url", () => {
     expect(noDatabase.code).not.toBe(0);
     expect(noDatabase.stderr).toMatch(/needs --database-url/);
 
-    const noProject = await runCli(["worker", "--database-url", "postgres://127.0.0.1:1/none"]);
+    // Without --dir a worker runs what was deployed, which needs the replicas' auth.
+    const noProject = await runCli(["worker", "--no-auth", "--database-url", "postgres://127.0.0.1:1/none"]);
     expect(noProject.code).not.toBe(0);
-    expect(noProject.stderr).toMatch(/needs --dir/);
+    expect(noProject.stderr).toMatch(/--no-auth needs --dir/);
 
     const notAProject = await runCli(["worker", "--database-url", "postgres://127.0.0.1:1/none", "--dir", dir]);
     expect(notAProject.code).not.toBe(0);

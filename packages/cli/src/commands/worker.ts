@@ -1,7 +1,8 @@
 /**
- * `keystroke worker --database-url postgres://… --dir <project>`: executes runs for the replicas
+ * `keystroke worker --database-url postgres://… [--dir <project>]`: executes runs for the replicas
  * on one PostgreSQL database — workflow runs claimed under a lease, sleeps woken, hook timeouts,
- * cron and poll ticks — and serves no HTTP. Replicas execute runs too; workers add capacity that
+ * cron and poll ticks — and serves no HTTP. With --dir it runs that project, as replicas started
+ * with --dir do; without, it runs what was deployed (`keystroke deploy`) and follows new deploys. Replicas execute runs too; workers add capacity that
  * takes no HTTP traffic. Stops on SIGINT or SIGTERM, handing the runs it held back at once.
  */
 import { KeystrokeError } from "@keystroke/core";
@@ -9,6 +10,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { agentSettingsFromEnv } from "../lifecycle/agent-settings.js";
 import { addDatabaseOptions, databaseFlags, databaseUrlFrom, projectDirFrom } from "../lifecycle/database-options.js";
+import { deployLine, followedDeployLine } from "../lifecycle/deploy-lines.js";
 import { nextStopSignal } from "../lifecycle/stop-signal.js";
 import { parseOptions } from "../options/parse-options.js";
 import { commandAction } from "../output/command-action.js";
@@ -32,25 +34,36 @@ export function configure(program: Command): void {
         });
       }
       const projectDir = projectDirFrom(flags.dir);
-      if (!projectDir) {
-        throw new KeystrokeError("invalid_input", "keystroke worker needs --dir, the project the replicas host", {
-          details: { problems: [{ path: "dir", message: "required" }] },
-        });
+      if (!projectDir && !flags.auth) {
+        throw new KeystrokeError(
+          "invalid_input",
+          "keystroke worker --no-auth needs --dir, the project the replicas host",
+          {
+            hint: "Replicas with auth host what `keystroke deploy` sent them, and a worker without --dir follows it",
+            details: { problems: [{ path: "dir", message: "required with --no-auth" }] },
+          },
+        );
       }
       const { startServer } = await import("@keystroke/server");
       // Like the replicas: with auth, runs are recorded under the project's organization.
       const running = await startServer({
         databaseUrl,
-        projectDir,
+        ...(projectDir ? { projectDir } : {}),
         listen: false,
         agents: agentSettingsFromEnv(),
         ...(flags.auth ? { auth: {} } : {}),
+        onDeploy: (taken) => context.say(followedDeployLine(taken)),
       });
       const project = running.project?.current();
       context.say(`Keystroke worker on ${running.database}`);
-      context.say(
-        `Project ${project?.config.project}: ${[...(project?.workflows.keys() ?? [])].join(", ") || "no workflows"}`,
-      );
+      if (project) {
+        const workflows = [...project.workflows.keys()].join(", ") || "no workflows";
+        context.say(`Project ${project.config.project}: ${workflows}`);
+      } else if (running.deploy) {
+        context.say(`${deployLine(running.deploy)}; new deploys are followed`);
+      } else {
+        context.say("Nothing deployed yet: the first deploy is taken up when it comes");
+      }
       if (!running.url) {
         context.say("KEYSTROKE_PUBLIC_URL is not set: hook URLs made here point at http://127.0.0.1");
       }

@@ -4,11 +4,18 @@
  * has loaded and keeps serving when it does not. A server hosts one project at a time (its agent,
  * workflow and trigger services each serve one), so a deploy of any other project is refused.
  * Deploys run one after another; every one is recorded, live or failed.
+ *
+ * Replicas and workers on one database host the same deploy: a deploy reaches one replica, which
+ * records it live with its files, and every other process follows (`follow`): it looks at the id
+ * of the newest live deploy every second (one indexed row, no files), and when that is not the
+ * one it hosts, loads it from the store and swaps it in the same way — the old version serving
+ * until the new one has loaded. A deploy a follower cannot load is logged once and skipped; the
+ * follower keeps its version until a newer deploy comes.
  */
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { KeystrokeError, toKeystrokeError } from "@keystroke/core";
-import type { DeployRecord, DeployStore } from "@keystroke/store";
+import type { DeployRecord, DeployStore, DeployWithFiles } from "@keystroke/store";
 import type { KeystrokeServer } from "../create-server.js";
 import { forServer, useProject } from "../projects/host-project.js";
 import { CONFIG_FILE, type LoadedProject, loadProject } from "../projects/load-project.js";
@@ -29,8 +36,15 @@ export interface DeployUpload {
   author: { userId: string; email: string };
 }
 
+/** How often a process looks for a deploy made through another process (KEYSTROKE_DEPLOY_FOLLOW_MS). */
+export const DEPLOY_FOLLOW_MS = 1000;
+
 export class DeployService {
   #queue: Promise<unknown> = Promise.resolve();
+  /** The deploy this process hosts, and the deploys it could not load (not tried again). */
+  #hosted: string | undefined;
+  readonly #unloadable = new Set<string>();
+  #following: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly host: DeployHost,
@@ -52,12 +66,66 @@ export class DeployService {
   }
 
   /** Hosts the newest live deploy, as a server started without a project folder does; undefined when there is none. */
-  async restore(): Promise<DeployRecord | undefined> {
+  restore(): Promise<DeployRecord | undefined> {
+    const next = this.#queue.then(() => this.#restore());
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Follows the deploys other processes make: every `everyMs`, hosts the newest live deploy when
+   * it is not the one hosted here. `onSwap` hears of each deploy taken up, `onError` of each that
+   * did not load (once) and of a failed look. Stopped by `stopFollowing` (and on close).
+   *
+   * @example
+   * server.deploys.follow({ onSwap: (d) => log(d.hash), onError: (e) => log(e) });
+   */
+  follow(options: {
+    everyMs?: number;
+    onSwap?: (deploy: DeployRecord) => void;
+    onError: (error: unknown, deployId?: string) => void;
+  }): void {
+    this.stopFollowing();
+    const look = () => {
+      this.#queue = this.#queue.then(() => this.#catchUp(options)).catch((error: unknown) => options.onError(error));
+    };
+    this.#following = setInterval(look, options.everyMs ?? DEPLOY_FOLLOW_MS);
+    this.#following.unref();
+  }
+
+  /** Stops following, and waits for a swap in flight. */
+  async stopFollowing(): Promise<void> {
+    clearInterval(this.#following);
+    this.#following = undefined;
+    await this.#queue;
+  }
+
+  async #catchUp(options: Parameters<DeployService["follow"]>[0]): Promise<void> {
+    if (this.#following === undefined) return;
+    const newest = await this.store.newestLiveId();
+    if (newest === undefined || newest === this.#hosted || this.#unloadable.has(newest)) return;
+    // A failed read is tried again at the next look; a deploy that does not load is not.
+    const deploy = await this.store.newestLive();
+    if (!deploy || deploy.deployId === this.#hosted) return;
+    try {
+      options.onSwap?.(await this.#host(deploy));
+    } catch (error) {
+      this.#unloadable.add(deploy.deployId);
+      options.onError(error, deploy.deployId);
+    }
+  }
+
+  async #restore(): Promise<DeployRecord | undefined> {
     const newest = await this.store.newestLive();
-    if (!newest) return undefined;
-    const { dir } = writeDeployFolder(this.root, newest, newest.files);
-    await this.#promote(await this.#load(dir, newest.organization, newest.project));
-    const { files: _, ...record } = newest;
+    return newest ? this.#host(newest) : undefined;
+  }
+
+  /** Writes the deploy's folder from its stored files, loads it and swaps it in. */
+  async #host(deploy: DeployWithFiles): Promise<DeployRecord> {
+    const { dir } = writeDeployFolder(this.root, deploy, deploy.files);
+    await this.#promote(await this.#load(dir, deploy.organization, deploy.project));
+    this.#hosted = deploy.deployId;
+    const { files: _, ...record } = deploy;
     return record;
   }
 
@@ -109,6 +177,7 @@ export class DeployService {
       error: null,
     };
     await this.store.record(record, files);
+    this.#hosted = record.deployId;
     return record;
   }
 

@@ -9,67 +9,13 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DeployRecord } from "@keystroke/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "../start-server.js";
+import { agentFile, client, deployedProject as project, upload } from "../testing/deploy-fixtures.js";
 import { contentHash } from "./deploy-files.js";
 
 const PASSWORD = "correct horse battery staple";
 const KEY = `ks_${randomBytes(32).toString("base64url")}`;
-
-/** The fields the tests read, from whichever answer has them. */
-interface Reply {
-  deploy: DeployRecord;
-  deploys: DeployRecord[];
-  status: string;
-  runId: string;
-  runs: { runId: string; project: string }[];
-  error: { message: string; hint: string };
-  url: string;
-  token: string;
-  members: { userId: string; email: string }[];
-}
-
-type Answer = { status: number; body: Reply };
-
-function client(url: string, credential: { key?: string; token?: string; org?: string }) {
-  return async (method: string, path: string, body?: unknown): Promise<Answer> => {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers["content-type"] = "application/json";
-    if (credential.key) headers["x-api-key"] = credential.key;
-    if (credential.token) headers.authorization = `Bearer ${credential.token}`;
-    if (credential.org) headers["x-keystroke-organization"] = credential.org;
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: response.status, body: JSON.parse((await response.text()) || "{}") };
-  };
-}
-
-const agentFile = (slug: string, reply = "") => `import { defineAgent } from "keystroke/agent";
-
-export const ${slug} = defineAgent({
-  slug: "${slug}",
-  name: "${slug}",
-  description: "Answers ${slug} questions${reply}",
-  systemPrompt: "You help customers.",
-  model: "demo/${slug}",
-});
-`;
-
-const project = {
-  "keystroke.config.ts": `import { defineConfig } from "keystroke/config";\nexport default defineConfig({ organization: "acme", project: "support" });\n`,
-  "package.json": `${JSON.stringify({ name: "support", type: "module" })}\n`,
-  "src/agents/support.ts": agentFile("support"),
-};
-
-const upload = (files: Record<string, string>, filter?: string) => ({
-  files,
-  hash: contentHash(files),
-  ...(filter ? { filter } : {}),
-});
 
 describe("deploys on a team server", () => {
   let dir: string;

@@ -45,5 +45,6 @@ export function useDeploys(
   if (!store) return undefined;
   const deploys = new DeployService(options.host, store, deployRoot(options.store, options.dir));
   deployRoutes(app, deploys, options.identity);
+  app.addHook("preClose", () => deploys.stopFollowing());
   return deploys;
 }

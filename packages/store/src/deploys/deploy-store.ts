@@ -42,6 +42,8 @@ export interface DeployStore {
   latestLive(organization: string, project: string): Promise<DeployWithFiles | undefined>;
   /** The newest live deploy of any project, with its files: what a restarted server hosts. */
   newestLive(): Promise<DeployWithFiles | undefined>;
+  /** The id of the newest live deploy of any project, without reading its files. */
+  newestLiveId(): Promise<string | undefined>;
 }
 
 /** The row shape both stores read (`created_at` may come back as a string from PostgreSQL). */

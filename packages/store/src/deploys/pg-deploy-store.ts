@@ -50,4 +50,11 @@ export class PgDeployStore implements DeployStore {
     );
     return rows[0] ? withFiles(rows[0]) : undefined;
   }
+
+  async newestLiveId(): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ deploy_id: string }>(
+      "SELECT deploy_id FROM deploys WHERE status = 'live' ORDER BY no DESC LIMIT 1",
+    );
+    return rows[0]?.deploy_id;
+  }
 }

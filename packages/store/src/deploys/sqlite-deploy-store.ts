@@ -46,4 +46,11 @@ export class SqliteDeployStore implements DeployStore {
       | undefined;
     return row ? withFiles(row) : undefined;
   }
+
+  async newestLiveId(): Promise<string | undefined> {
+    const row = this.db.prepare("SELECT deploy_id FROM deploys WHERE status = 'live' ORDER BY no DESC LIMIT 1").get() as
+      | { deploy_id: string }
+      | undefined;
+    return row?.deploy_id;
+  }
 }

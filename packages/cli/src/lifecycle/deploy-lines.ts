@@ -1,0 +1,18 @@
+/**
+ * What `serve` and `worker` print about deploys they did not receive themselves: the one a
+ * process started on, and each one it took up later from another replica (or could not load).
+ */
+import type { DeployRecord } from "@keystroke/store";
+
+/** `Deploy 3f2a9c1e0b7d of acme/support: support, billing`. */
+export function deployLine(deploy: DeployRecord): string {
+  const parts = [...deploy.agents, ...deploy.workflows];
+  return `Deploy ${deploy.hash.slice(0, 12)} of ${deploy.organization}/${deploy.project}: ${parts.join(", ") || "no agents or workflows"}`;
+}
+
+/** The line for a deploy made through another process: taken up, or refused with its reason. */
+export function followedDeployLine(taken: { deploy: DeployRecord } | { deployId: string; error: unknown }): string {
+  if ("deploy" in taken) return `Now serving ${deployLine(taken.deploy)}`;
+  const reason = taken.error instanceof Error ? taken.error.message : String(taken.error);
+  return `Deploy ${taken.deployId} did not load here, the previous version keeps serving: ${reason}`;
+}
