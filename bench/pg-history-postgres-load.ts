@@ -5,6 +5,7 @@
 import type pg from "pg";
 import { toTsVector } from "../packages/store/src/postgres/full-text.js";
 import { monthOf, Partitions } from "../packages/store/src/postgres/partitions.js";
+import { runFacets } from "../packages/store/src/postgres/run-facets.js";
 import type { RunRows } from "./pg-history-rows.js";
 
 type Field = string | number | null;
@@ -17,6 +18,11 @@ function copyField(field: Field): string {
   if (field === null) return "\\N";
   if (typeof field === "number") return String(field);
   return SPECIAL.test(field) ? field.replace(SPECIALS, (c) => ESCAPED[c] ?? c) : field;
+}
+
+/** A text[] literal: every element quoted, its quotes and backslashes escaped (then COPY's own escapes apply). */
+function arrayLiteral(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(",")}}`;
 }
 
 /** One row in COPY's text format: tab-separated, `\N` for null, backslash escapes. */
@@ -114,6 +120,7 @@ export class PgBulkWriter {
           d.lastSeq,
           summary,
           payload,
+          arrayLiteral(runFacets(d)),
         ]),
       );
       for (const e of rows.events) lines.events.push(copyLine([triggeredAt, runNo, e.seq, e.eventId, e.body]));
@@ -135,7 +142,7 @@ export class PgBulkWriter {
         client,
         "runs",
         `run_no, run_id, kind, slug, status, project, session_id, source, trigger, actor_id, parent_run_id,
-         triggered_at, total_cost, message_count, step_count, last_seq, summary, payload`,
+         triggered_at, total_cost, message_count, step_count, last_seq, summary, payload, facets`,
         lines.runs,
       );
       await copy(client, "events", "triggered_at, run_no, seq, event_id, body", lines.events);

@@ -110,6 +110,23 @@ export function describeList(get: () => StoreUnderTest): void {
       ["model and status", { model: ["openai/gpt-5"], status: ["success"] }, ["refund"]],
       ["service and project", { service: ["stripe"], project: ["acme"] }, ["failed-tool"]],
       ["status, kind and time", { status: ["success"], kind: ["agent"], from: T0 - HOUR }, ["refund"]],
+      [
+        "two statuses and a project",
+        { status: ["failed", "canceled"], project: ["acme"] },
+        ["research", "failed-tool"],
+      ],
+      [
+        "model, service and status",
+        { model: ["anthropic/claude-sonnet-4.6"], service: ["stripe"], status: ["failed"] },
+        ["failed-tool"],
+      ],
+      [
+        "two models and two statuses",
+        { model: ["openai/gpt-5", "anthropic/claude-sonnet-4.6"], status: ["failed", "canceled"] },
+        ["research", "failed-tool"],
+      ],
+      ["project, source and actor", { project: ["beta"], source: ["gateway"], actor: ["slack:U123"] }, ["slack"]],
+      ["an empty list with another filter", { status: [], project: ["acme"] }, []],
       ["nothing matches", { status: ["sleeping"] }, []],
     ])("filters by %s", async (_name, filter, expected) => {
       const { store } = get();

@@ -23,6 +23,7 @@
  */
 import type pg from "pg";
 import { deployMigration } from "./deploy-migration.js";
+import { facetsMigration } from "./facets-migration.js";
 import { identityMigration } from "./identity-migration.js";
 import { schedulerMigration } from "./scheduler-migration.js";
 import { triggerStateMigration } from "./trigger-state-migration.js";
@@ -152,6 +153,7 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     name: "triggers: the lease on a poll's tick in flight",
     sql: "ALTER TABLE trigger_state ADD COLUMN lease_until bigint;",
   },
+  facetsMigration,
 ];
 
 /** The parent tables partitioned by month (see partitions.ts). */

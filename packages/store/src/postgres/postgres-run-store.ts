@@ -60,8 +60,8 @@ export class PostgresRunStore implements RunStore {
     const query = buildListQuery(filter, page.cursor, limit);
     if (query === undefined) return { runs: [], nextCursor: null };
     const rows =
-      query.mode === "search-only"
-        ? await searchRuns(this.pool, query.tsquery, query.after, limit + 1)
+      query.mode === "search"
+        ? await searchRuns(this.pool, query.tsquery, query.after, limit + 1, query.filter)
         : (await this.pool.query<{ summary: RunSummary; t: number; id: string }>(query.text, query.values)).rows;
     const more = rows.length > limit;
     const pageRows = more ? rows.slice(0, limit) : rows;

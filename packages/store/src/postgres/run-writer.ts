@@ -10,9 +10,10 @@
 import { type RunDetail, toMillis } from "@keystroke/core";
 import type pg from "pg";
 import type { BatchRows } from "./batch-rows.js";
+import { runFacets } from "./run-facets.js";
 import { payloadChanged, splitDetail } from "./run-rows.js";
 
-/** The rows of a batch, the run's columns being $1…$17 and `run` the CTE naming the run's row. */
+/** The rows of a batch, the run's columns being $1…$17 and $40, and `run` the CTE naming the run's row. */
 const CHILD_ROWS = `
   ev AS (
     INSERT INTO events (triggered_at, run_no, seq, event_id, body)
@@ -57,8 +58,8 @@ const CHILD_ROWS = `
 const INSERT_RUN = `
   WITH run AS (
     INSERT INTO runs (run_id, kind, slug, status, project, session_id, source, trigger, actor_id, parent_run_id,
-                      triggered_at, total_cost, message_count, step_count, last_seq, summary, payload)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                      triggered_at, total_cost, message_count, step_count, last_seq, summary, payload, facets)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $40)
     ON CONFLICT (run_id) DO NOTHING
     RETURNING run_no, run_id, triggered_at
   ),${CHILD_ROWS}`;
@@ -67,8 +68,8 @@ const UPDATE_RUN = `
   WITH run AS (
     UPDATE runs SET kind = $2, slug = $3, status = $4, project = $5, session_id = $6, source = $7, trigger = $8,
                     actor_id = $9, parent_run_id = $10, total_cost = $12, message_count = $13, step_count = $14,
-                    last_seq = $15, summary = $16, payload = COALESCE($17::json, payload)
-     WHERE run_no = $40 AND run_id = $1
+                    last_seq = $15, summary = $16, payload = COALESCE($17::json, payload), facets = $40
+     WHERE run_no = $41 AND run_id = $1
     RETURNING run_no, run_id, triggered_at
   ),${CHILD_ROWS}`;
 
@@ -121,6 +122,7 @@ export async function writeBatch(
     ...steps,
     modelsChanged ? after.models : [],
     servicesChanged ? after.services : [],
+    runFacets(after),
   ];
   const result =
     runNo === undefined

@@ -55,3 +55,54 @@ describe("search without other filters", () => {
     }
   });
 });
+
+describe("search with other filters", () => {
+  it("finds old matches of a filter past the newest 2,000 runs, paged whole in History order", async () => {
+    await requireTestDatabase();
+    schema = testSchemaName();
+    store = await openPostgresStore({ connectionString: testDatabaseUrl, schema, maxConnections: 2 });
+    const start = Date.parse("2025-10-01T00:00:00Z");
+    // 60 old runs over two months, of two projects and two statuses, some asking for a refund;
+    // then 2,100 newer runs of acme that fail and never say it, so the first step walks past them.
+    const old = Array.from({ length: 60 }, (_, i) => ({
+      batch: runEvents({
+        at: start + i * DAY,
+        project: i % 3 === 0 ? "beta" : "acme",
+        status: i % 2 === 0 ? "failed" : "success",
+        messages: [i % 4 === 1 ? "hello" : "I want a refund for my order"],
+      }),
+      i,
+    }));
+    const recent = Array.from({ length: 2100 }, (_, i) =>
+      runEvents({ at: start + 70 * DAY + i * 1000, project: "acme", status: "failed", messages: ["hello again"] }),
+    );
+    for (let i = 0; i < recent.length; i += 500) await store.append(recent.slice(i, i + 500));
+    await store.append(old.map((o) => o.batch));
+    const expected = old
+      .filter(({ i }) => i % 3 !== 0 && i % 2 === 0 && i % 4 !== 1)
+      .map(({ batch }) => batch.runId)
+      .reverse();
+    expect(expected.length).toBeGreaterThan(10);
+    for (const filter of [
+      { search: "refund", project: ["acme"], status: ["failed" as const] },
+      { search: "refund", project: ["acme"], status: ["failed" as const, "queued" as const] },
+    ]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listRuns(filter, { cursor, limit: 7 });
+        seen.push(...page.runs.map((r) => r.runId));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen, JSON.stringify(filter)).toEqual(expected);
+    }
+    // A filter with fewer runs than the walk is searched whole by it.
+    const beta = await store.listRuns({ search: "refund", project: ["beta"] }, { limit: 50 });
+    expect(beta.runs.map((r) => r.runId)).toEqual(
+      old
+        .filter(({ i }) => i % 3 === 0 && i % 4 !== 1)
+        .map(({ batch }) => batch.runId)
+        .reverse(),
+    );
+  }, 60_000);
+});
