@@ -209,22 +209,27 @@ export class AuthService {
   /** Joins the invite's organization, creating the user when the email is new. */
   async acceptInvite(input: Record<string, unknown>, client: string): Promise<{ token: string; user: User }> {
     const email = checkEmail(input.email);
-    const invite =
-      typeof input.token === "string" ? await this.identity.takeInvite(this.hash(input.token), Date.now()) : undefined;
-    if (!invite) throw new KeystrokeError("not_found", "This invite was used already, expired or is not valid");
-    if (invite.email && invite.email.toLowerCase() !== email) {
+    const tokenHash = typeof input.token === "string" ? this.hash(input.token) : undefined;
+    const gone = () => new KeystrokeError("not_found", "This invite was used already, expired or is not valid");
+    // Everything that can be wrong with the request is checked before the invite is taken, so a
+    // mistyped email or password leaves the invite to be accepted again.
+    const found = tokenHash === undefined ? undefined : await this.identity.findInvite(tokenHash, Date.now());
+    if (!found) throw gone();
+    if (found.email && found.email.toLowerCase() !== email) {
       throw invalid("email", "this invite is for another email address");
     }
     const existing = await this.identity.findUserByEmail(email);
-    let user: User;
+    let user: User | undefined;
     if (existing) {
       // An invite is no way around the sign-in limits.
-      const checked = await this.checkPassword(email, input.password, client);
-      if (!checked) throw new KeystrokeError("unauthorized", "Wrong password for this email");
-      user = checked;
-    } else {
-      user = await this.createUser(email, input.password, text("name", input.name, ""));
+      user = await this.checkPassword(email, input.password, client);
+      if (!user) throw new KeystrokeError("unauthorized", "Wrong password for this email");
     }
+    const name = text("name", input.name, "");
+    if (!user) checkPassword(input.password);
+    const invite = tokenHash === undefined ? undefined : await this.identity.takeInvite(tokenHash, Date.now());
+    if (!invite) throw gone();
+    user ??= await this.createUser(email, input.password, name);
     if (!(await this.identity.roleOf(invite.orgId, user.userId)))
       await this.identity.setMember(invite.orgId, user.userId, invite.role);
     return { token: await this.newSession(user.userId, "web"), user };

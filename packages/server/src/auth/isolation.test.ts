@@ -291,6 +291,27 @@ describe.each(stores)("team server isolation on $name", ({ postgres }) => {
     expect(demoted.status).toBe(409);
   });
 
+  it("an invite survives a mistaken acceptance (wrong email, short password), and is used once", async () => {
+    const invite = await owner<{ url: string }>("POST", "/api/organizations/acme/invites", {
+      role: "builder",
+      email: "late@acme.test",
+    });
+    const token = new URL(invite.body.url).hash.slice(1);
+    const accept = (body: Record<string, unknown>) =>
+      client(url)<{ error: { message: string } }>("POST", "/api/auth/invites/accept", { token, ...body });
+    const otherEmail = await accept({ email: "someone@acme.test", password: PASSWORD });
+    expect(otherEmail.status).toBe(400);
+    expect(otherEmail.body.error.message).toContain("another email address");
+    const short = await accept({ email: "late@acme.test", password: "short" });
+    expect(short.status).toBe(400);
+    expect(short.body.error.message).toContain("password");
+    expect((await accept({ email: "late@acme.test", password: PASSWORD })).status).toBe(200);
+    expect((await accept({ email: "late@acme.test", password: PASSWORD })).status).toBe(404);
+    expect(
+      (await client(url)("POST", "/api/auth/login?cli=1", { email: "late@acme.test", password: PASSWORD })).status,
+    ).toBe(200);
+  });
+
   it("a revoked key fails at once", async () => {
     const created = await owner<{ key: string; apiKey: { keyId: string } }>(
       "POST",

@@ -282,12 +282,21 @@ export function describeIdentityStore(name: string, factory: () => Promise<Ident
       const invite = { orgId: "org_a", role: "builder" as const, email: "Grace@Example.com", createdBy: "usr_a" };
       await identity.createInvite("invite-1", { ...invite, expiresAt: T + HOUR });
       await identity.createInvite("invite-2", { ...invite, email: null, expiresAt: T + HOUR });
+      // Looking at an invite leaves it to be taken.
+      expect(await identity.findInvite("invite-1", T)).toEqual({
+        ...invite,
+        email: "grace@example.com",
+        expiresAt: T + HOUR,
+        usedAt: null,
+      });
       expect(await identity.takeInvite("invite-1", T)).toEqual({
         ...invite,
         email: "grace@example.com",
         expiresAt: T + HOUR,
         usedAt: T,
       });
+      expect(await identity.findInvite("invite-1", T + 1)).toBeUndefined();
+      expect(await identity.findInvite("invite-2", T + HOUR)).toBeUndefined();
       expect(await identity.takeInvite("invite-1", T + 1)).toBeUndefined();
       expect(await identity.takeInvite("invite-2", T + HOUR)).toBeUndefined();
       expect(await identity.takeInvite("invite-unknown", T)).toBeUndefined();

@@ -156,6 +156,8 @@ export interface IdentityStore {
 
   /** Stores the invite (its email lowercased). */
   createInvite(tokenHash: string, invite: Omit<InviteRecord, "usedAt">): Promise<void>;
+  /** The invite if it is unused and unexpired at `now`, without taking it. */
+  findInvite(tokenHash: string, now: number): Promise<InviteRecord | undefined>;
   /** Marks the invite used, once: the first caller gets it; later ones, and expired ones, undefined. */
   takeInvite(tokenHash: string, now: number): Promise<InviteRecord | undefined>;
 

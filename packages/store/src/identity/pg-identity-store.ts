@@ -432,6 +432,15 @@ export class PgIdentityStore implements IdentityStore {
     );
   }
 
+  async findInvite(tokenHash: string, now: number): Promise<InviteRecord | undefined> {
+    const { rows } = await this.pool.query<InviteRow>(
+      `SELECT org_id, role, email, created_by, expires_at, used_at FROM invites
+        WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`,
+      [tokenHash, now],
+    );
+    return rows[0] && toInvite(rows[0]);
+  }
+
   async takeInvite(tokenHash: string, now: number): Promise<InviteRecord | undefined> {
     const { rows } = await this.pool.query<InviteRow>(
       `UPDATE invites SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2

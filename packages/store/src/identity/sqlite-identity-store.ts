@@ -195,6 +195,10 @@ function prepare(db: Database.Database) {
     insertInvite: db.prepare(
       `INSERT INTO invites (token_hash, org_id, role, email, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
     ),
+    findInvite: db.prepare(
+      `SELECT org_id, role, email, created_by, expires_at, used_at FROM invites
+        WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?`,
+    ),
     takeInvite: db.prepare(
       `UPDATE invites SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
        RETURNING org_id, role, email, created_by, expires_at, used_at`,
@@ -443,6 +447,11 @@ export class SqliteIdentityStore implements IdentityStore {
   async createInvite(tokenHash: string, invite: Omit<InviteRecord, "usedAt">): Promise<void> {
     const email = invite.email === null ? null : emailKey(invite.email);
     this.statements.insertInvite.run(tokenHash, invite.orgId, invite.role, email, invite.createdBy, invite.expiresAt);
+  }
+
+  async findInvite(tokenHash: string, now: number): Promise<InviteRecord | undefined> {
+    const row = this.statements.findInvite.get(tokenHash, now) as InviteRow | undefined;
+    return row && toInvite(row);
   }
 
   async takeInvite(tokenHash: string, now: number): Promise<InviteRecord | undefined> {
