@@ -109,8 +109,7 @@ export function organizationRoutes(app: FastifyInstance, auth: AuthService, publ
       if (!MANAGERS.includes(here.role)) throw forbidden("Only Owners and Admins change roles");
       if ((role === "owner" || current === "owner") && here.role !== "owner")
         throw forbidden("Only an Owner makes or unmakes an Owner");
-      if (current === "owner" && role !== "owner") await keepAnOwner(here.org.orgId, request.params.userId);
-      await identity.setMember(here.org.orgId, request.params.userId, role);
+      await identity.setMember(here.org.orgId, request.params.userId, role, { keepAnOwner: true });
       return { userId: request.params.userId, role };
     },
   );
@@ -123,8 +122,7 @@ export function organizationRoutes(app: FastifyInstance, auth: AuthService, publ
       if (!current) throw notFound("Member");
       if (!MANAGERS.includes(here.role)) throw forbidden("Only Owners and Admins remove members");
       if (current === "owner" && here.role !== "owner") throw forbidden("Only an Owner removes an Owner");
-      if (current === "owner") await keepAnOwner(here.org.orgId, request.params.userId);
-      await identity.removeMember(here.org.orgId, request.params.userId);
+      await identity.removeMember(here.org.orgId, request.params.userId, { keepAnOwner: true });
       // Their keys go with them, and stay gone if they are invited back.
       for (const key of await identity.listApiKeys(here.org.orgId, request.params.userId)) {
         if (key.revokedAt === null) await identity.revokeApiKey(key.keyId, Date.now());
@@ -132,15 +130,6 @@ export function organizationRoutes(app: FastifyInstance, auth: AuthService, publ
       return { removed: true };
     },
   );
-
-  async function keepAnOwner(orgId: string, leaving: string): Promise<void> {
-    const owners = (await identity.listMembers(orgId)).filter((m) => m.role === "owner" && m.user.userId !== leaving);
-    if (owners.length === 0) {
-      throw new KeystrokeError("conflict", "The organization's last Owner stays an Owner", {
-        hint: "Make another member an Owner first",
-      });
-    }
-  }
 
   app.post("/api/organizations/:org/invites", async (request: OrgRequest) => {
     const here = manager(await inOrg(request));

@@ -126,6 +126,42 @@ export function describeIdentityStore(name: string, factory: () => Promise<Ident
       expect(await identity.roleOf(acme.orgId, "usr_unknown")).toBeUndefined();
     });
 
+    it("keeps an Owner: the last one is neither demoted nor removed, even by two Owners at once", async () => {
+      const { identity } = under();
+      const ada = await user("ada@example.com");
+      const grace = await user("grace@example.com");
+      const acme = await identity.createOrganization({ slug: "acme", name: "Acme" }, ada.userId);
+      const keep = { keepAnOwner: true };
+      await expectKeystrokeError(identity.setMember(acme.orgId, ada.userId, "admin", keep), "conflict");
+      await expectKeystrokeError(identity.removeMember(acme.orgId, ada.userId, keep), "conflict");
+      expect(await identity.roleOf(acme.orgId, ada.userId)).toBe("owner");
+      for (let round = 0; round < 5; round++) {
+        await identity.setMember(acme.orgId, ada.userId, "owner");
+        await identity.setMember(acme.orgId, grace.userId, "owner");
+        // Each demotes the other at the same moment (or removes them): one change wins.
+        const changes = await Promise.allSettled(
+          round % 2 === 0
+            ? [
+                identity.setMember(acme.orgId, ada.userId, "admin", keep),
+                identity.setMember(acme.orgId, grace.userId, "builder", keep),
+              ]
+            : [
+                identity.removeMember(acme.orgId, ada.userId, keep),
+                identity.removeMember(acme.orgId, grace.userId, keep),
+              ],
+        );
+        expect(changes.filter((change) => change.status === "fulfilled")).toHaveLength(1);
+        const owners = (await identity.listMembers(acme.orgId)).filter((member) => member.role === "owner");
+        expect(owners).toHaveLength(1);
+        const loser = (owners[0]?.user.userId === ada.userId ? grace : ada).userId;
+        if (round % 2 === 1) await identity.setMember(acme.orgId, loser, "builder");
+      }
+      // With another Owner beside them, an Owner may become an Admin.
+      await identity.setMember(acme.orgId, grace.userId, "owner");
+      await identity.setMember(acme.orgId, ada.userId, "admin", keep);
+      expect(await identity.roleOf(acme.orgId, ada.userId)).toBe("admin");
+    });
+
     it("removes a member with their project memberships in that organization only", async () => {
       const { identity } = under();
       const ada = await user("ada@example.com");

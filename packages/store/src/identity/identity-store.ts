@@ -110,13 +110,18 @@ export interface IdentityStore {
   memberships(userId: string): Promise<Membership[]>;
   roleOf(orgId: string, userId: string): Promise<OrgRole | undefined>;
   listMembers(orgId: string): Promise<Member[]>;
-  /** Adds the user, or changes their role when they are a member already. */
-  setMember(orgId: string, userId: string, role: OrgRole): Promise<void>;
+  /**
+   * Adds the user, or changes their role when they are a member already. With `keepAnOwner`, an
+   * Owner made something else must leave another Owner: else nothing changes and it throws
+   * `lastOwner()` — checked under a lock, so two Owners demoting each other at once leave one.
+   */
+  setMember(orgId: string, userId: string, role: OrgRole, options?: KeepAnOwner): Promise<void>;
   /**
    * Removes the member and their memberships of the org's projects; false when they were not a
    * member. Their API keys stay, but stop resolving: `roleOf` no longer finds a role for them.
+   * `keepAnOwner` as for setMember.
    */
-  removeMember(orgId: string, userId: string): Promise<boolean>;
+  removeMember(orgId: string, userId: string, options?: KeepAnOwner): Promise<boolean>;
 
   /** Creates the project with `createdBy` its Project Admin, in one transaction; `conflict` on a taken slug. */
   createProject(orgId: string, input: { slug: string; name: string }, createdBy: string): Promise<Project>;
@@ -218,6 +223,17 @@ const conflicts = {
   apiKey: (preview: string) => `The API key ${preview} exists already`,
   userCode: (userCode: string) => `The user code ${userCode} is in use`,
 };
+
+export interface KeepAnOwner {
+  keepAnOwner?: boolean;
+}
+
+/** The `conflict` of a change that would leave an organization without an Owner. */
+export function lastOwner(): KeystrokeError {
+  return new KeystrokeError("conflict", "The organization's last Owner stays an Owner", {
+    hint: "Make another member an Owner first",
+  });
+}
 
 /**
  * The `conflict` a store throws for a taken email, slug, key or user code; `details` name it.

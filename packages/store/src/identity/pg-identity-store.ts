@@ -18,6 +18,8 @@ import {
   type IdentityStore,
   type InviteRecord,
   identityConflict,
+  type KeepAnOwner,
+  lastOwner,
   type Member,
   type Membership,
   newIdentityId,
@@ -130,6 +132,19 @@ const SET_MEMBER = `
   INSERT INTO org_members (org_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)
   ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role`;
 
+/**
+ * Locks the organization's Owners (in one order, so concurrent changes queue instead of
+ * deadlocking) and throws lastOwner() when `userId` is an Owner and the only one. A change
+ * waiting on the lock re-reads the rows it locked, so it sees an Owner demoted meanwhile.
+ */
+async function keepAnOwner(client: pg.PoolClient, orgId: string, userId: string): Promise<void> {
+  const { rows } = await client.query<{ user_id: string }>(
+    "SELECT user_id FROM org_members WHERE org_id = $1 AND role = 'owner' ORDER BY user_id FOR UPDATE",
+    [orgId],
+  );
+  if (rows.some((row) => row.user_id === userId) && rows.every((row) => row.user_id === userId)) throw lastOwner();
+}
+
 const SET_PROJECT_MEMBER = `
   INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3)
   ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role`;
@@ -237,12 +252,20 @@ export class PgIdentityStore implements IdentityStore {
     return rows.map((row) => ({ user: toUser(row), role: row.role, joinedAt: Number(row.joined_at) }));
   }
 
-  async setMember(orgId: string, userId: string, role: OrgRole): Promise<void> {
-    await this.pool.query(SET_MEMBER, [orgId, userId, role, Date.now()]);
+  async setMember(orgId: string, userId: string, role: OrgRole, options: KeepAnOwner = {}): Promise<void> {
+    if (!options.keepAnOwner || role === "owner") {
+      await this.pool.query(SET_MEMBER, [orgId, userId, role, Date.now()]);
+      return;
+    }
+    await this.transaction(async (client) => {
+      await keepAnOwner(client, orgId, userId);
+      await client.query(SET_MEMBER, [orgId, userId, role, Date.now()]);
+    });
   }
 
-  async removeMember(orgId: string, userId: string): Promise<boolean> {
+  async removeMember(orgId: string, userId: string, options: KeepAnOwner = {}): Promise<boolean> {
     return this.transaction(async (client) => {
+      if (options.keepAnOwner) await keepAnOwner(client, orgId, userId);
       await client.query(
         `DELETE FROM project_members
           WHERE user_id = $1 AND project_id IN (SELECT project_id FROM projects WHERE org_id = $2)`,

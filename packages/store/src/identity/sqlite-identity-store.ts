@@ -14,6 +14,8 @@ import {
   type IdentityStore,
   type InviteRecord,
   identityConflict,
+  type KeepAnOwner,
+  lastOwner,
   type Member,
   type Membership,
   newIdentityId,
@@ -152,6 +154,7 @@ function prepare(db: Database.Database) {
        ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role`,
     ),
     removeMember: db.prepare("DELETE FROM org_members WHERE org_id = ? AND user_id = ?"),
+    owners: db.prepare("SELECT user_id FROM org_members WHERE org_id = ? AND role = 'owner'"),
     removeProjectMemberships: db.prepare(
       `DELETE FROM project_members
         WHERE user_id = ? AND project_id IN (SELECT project_id FROM projects WHERE org_id = ?)`,
@@ -326,12 +329,27 @@ export class SqliteIdentityStore implements IdentityStore {
     return rows.map((row) => ({ user: toUser(row), role: row.role, joinedAt: row.joined_at }));
   }
 
-  async setMember(orgId: string, userId: string, role: OrgRole): Promise<void> {
-    this.statements.setMember.run(orgId, userId, role, Date.now());
+  async setMember(orgId: string, userId: string, role: OrgRole, options: KeepAnOwner = {}): Promise<void> {
+    // One writer at a time: the check and the change are one transaction.
+    this.db.transaction(() => {
+      if (options.keepAnOwner && role !== "owner") this.keepAnOwner(orgId, userId);
+      this.statements.setMember.run(orgId, userId, role, Date.now());
+    })();
   }
 
-  async removeMember(orgId: string, userId: string): Promise<boolean> {
-    return this.removeMemberTx(orgId, userId);
+  async removeMember(orgId: string, userId: string, options: KeepAnOwner = {}): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (options.keepAnOwner) this.keepAnOwner(orgId, userId);
+      return this.removeMemberTx(orgId, userId);
+    })();
+  }
+
+  /** Throws lastOwner() when `userId` is the organization's only Owner. */
+  private keepAnOwner(orgId: string, userId: string): void {
+    const owners = this.statements.owners.all(orgId) as { user_id: string }[];
+    if (owners.some((row) => row.user_id === userId) && owners.every((row) => row.user_id === userId)) {
+      throw lastOwner();
+    }
   }
 
   async createProject(orgId: string, input: { slug: string; name: string }, createdBy: string): Promise<Project> {
