@@ -85,16 +85,21 @@ describe("a scheduled tick across replicas", () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it("starts one run per tick between two servers sharing the store, and loses none", async () => {
-    const project = triggerProject({ "every-second.ts": everySecond, "counter.ts": counter });
+  /** A project of these trigger files, a fresh schema, and two servers on it. */
+  async function twoReplicas(files: Record<string, string>) {
+    const project = triggerProject(files);
     cleanups.push(() => project.remove());
     const schema = testSchemaName();
     cleanups.push(() => dropTestSchema(schema));
     const store = await openPostgresStore({ connectionString: testDatabaseUrl, schema, maxConnections: 8 });
     cleanups.push(() => store.close());
     const state = new PgTriggerStateStore(store.pool);
-
     const replicas = await Promise.all(["a", "b"].map((name) => startReplica(store, state, project.dir, name)));
+    return { store, state, replicas };
+  }
+
+  it("starts one run per tick between two servers sharing the store, and loses none", async () => {
+    const { store, state, replicas } = await twoReplicas({ "every-second.ts": everySecond, "counter.ts": counter });
     const running = Date.now();
     await sleep(3600);
     const stopping = Date.now();
@@ -124,15 +129,7 @@ describe("a scheduled tick across replicas", () => {
   }, 20_000);
 
   it("runs a poll slower than its period one tick at a time between two servers", async () => {
-    const project = triggerProject({ "slow-counter.ts": slowCounter });
-    cleanups.push(() => project.remove());
-    const schema = testSchemaName();
-    cleanups.push(() => dropTestSchema(schema));
-    const store = await openPostgresStore({ connectionString: testDatabaseUrl, schema, maxConnections: 8 });
-    cleanups.push(() => store.close());
-    const state = new PgTriggerStateStore(store.pool);
-
-    const replicas = await Promise.all(["a", "b"].map((name) => startReplica(store, state, project.dir, name)));
+    const { store, state, replicas } = await twoReplicas({ "slow-counter.ts": slowCounter });
     await sleep(5200);
     await Promise.all(replicas.map((replica) => replica.close()));
 
