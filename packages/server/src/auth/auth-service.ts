@@ -8,7 +8,6 @@
 import { KeystrokeError } from "@keystroke/core";
 import type { ApiKeyRecord, IdentityStore, OrgRole, User } from "@keystroke/store";
 import { hash as argonHash, verify as argonVerify } from "@node-rs/argon2";
-import { LoginLimiter } from "./login-limiter.js";
 import { hashSecret, keyPreview, newApiKey, newToken, newUserCode, sameSecret } from "./secrets.js";
 
 export const WEB_SESSION_MS = 14 * 24 * 3600_000;
@@ -80,7 +79,6 @@ export function checkRole(value: unknown): OrgRole {
 export class AuthService {
   readonly identity: IdentityStore;
   private readonly secret: Uint8Array;
-  private readonly limiter = new LoginLimiter();
   /** The one-time setup token, while the server has no user. */
   private setupToken: string | undefined;
 
@@ -162,7 +160,8 @@ export class AuthService {
    */
   private async checkPassword(email: string, password: unknown, client: string): Promise<User | undefined> {
     const keys = [`email:${email}`, `client:${client}`];
-    const wait = this.limiter.begin(keys);
+    // The limits live in the store, so replicas count one another's attempts.
+    const wait = Math.ceil((await this.identity.beginLogin(keys, Date.now())) / 1000);
     if (wait > 0) {
       throw new KeystrokeError("rate_limited", "Too many failed sign-ins; wait before trying again", {
         hint: `Try again in ${Math.ceil(wait / 60)} minute(s)`,
@@ -179,7 +178,7 @@ export class AuthService {
       const { passwordHash: _hidden, ...user } = found;
       return user;
     } finally {
-      this.limiter.settle(keys, ok);
+      await this.identity.settleLogin(keys, ok, Date.now());
     }
   }
 

@@ -386,6 +386,29 @@ export function describeIdentityStore(name: string, factory: () => Promise<Ident
       expect(await identity.pollDeviceCode("device-3", T)).toMatchObject({ status: "pending", userCode: "abcd-efgh" });
     });
 
+    it("limits sign-in attempts per key: five failures lock it, attempts in flight count, a success clears the email", async () => {
+      const { identity } = under();
+      const keys = ["email:ada@example.com", "client:10.0.0.1"];
+      // Four failures, then a success on the email from elsewhere: the email's count starts over.
+      for (let i = 0; i < 4; i++) {
+        expect(await identity.beginLogin(keys, T + i)).toBe(0);
+        await identity.settleLogin(keys, false, T + i);
+      }
+      expect(await identity.beginLogin(["email:ada@example.com", "client:10.0.0.2"], T + 10)).toBe(0);
+      await identity.settleLogin(["email:ada@example.com", "client:10.0.0.2"], true, T + 10);
+      // The client's count did not: its fifth failure locks it for 15 minutes.
+      expect(await identity.beginLogin(keys, T + 20)).toBe(0);
+      await identity.settleLogin(keys, false, T + 20);
+      expect(await identity.beginLogin(["email:grace@example.com", "client:10.0.0.1"], T + 30)).toBe(15 * 60_000 - 10);
+      expect(await identity.beginLogin(["email:grace@example.com", "client:10.0.0.9"], T + 30)).toBe(0);
+      await identity.settleLogin(["email:grace@example.com", "client:10.0.0.9"], true, T + 30);
+      // Five attempts in flight at once hold back a sixth until they settle, or until a minute passes.
+      const linus = (n: number) => ["email:linus@example.com", `client:10.1.0.${n}`];
+      for (let n = 0; n < 5; n++) expect(await identity.beginLogin(linus(n), T + 40)).toBe(0);
+      expect(await identity.beginLogin(linus(5), T + 41)).toBeGreaterThan(0);
+      expect(await identity.beginLogin(linus(5), T + 40 + 60_001)).toBe(0);
+    });
+
     it("keeps everything across a reopen", async () => {
       const { identity } = under();
       const ada = await user("ada@example.com");

@@ -123,6 +123,14 @@ export interface IdentityStore {
    */
   removeMember(orgId: string, userId: string, options?: KeepAnOwner): Promise<boolean>;
 
+  /**
+   * Starts a sign-in attempt for `keys` (login-limits.ts), across every process on the store: 0
+   * when it may go on (then `settleLogin` must follow), else the milliseconds to wait.
+   */
+  beginLogin(keys: readonly string[], now: number): Promise<number>;
+  /** Ends an attempt `beginLogin` let through: a success clears the first key's failures; a failure counts on each key. */
+  settleLogin(keys: readonly string[], ok: boolean, now: number): Promise<void>;
+
   /** Creates the project with `createdBy` its Project Admin, in one transaction; `conflict` on a taken slug. */
   createProject(orgId: string, input: { slug: string; name: string }, createdBy: string): Promise<Project>;
   getProject(orgId: string, slug: string): Promise<Project | undefined>;

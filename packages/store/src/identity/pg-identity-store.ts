@@ -31,6 +31,15 @@ import {
   type User,
   userCodeKey,
 } from "./identity-store.js";
+import {
+  emptyLoginRow,
+  type LoginRow,
+  loginBegun,
+  loginIdleAt,
+  loginSettled,
+  loginWait,
+  settleOutcome,
+} from "./login-limits.js";
 
 /** bigint columns come back as strings from a pool without the store's type parser. */
 type Bigint = number | string;
@@ -143,6 +152,40 @@ async function keepAnOwner(client: pg.PoolClient, orgId: string, userId: string)
     [orgId],
   );
   if (rows.some((row) => row.user_id === userId) && rows.every((row) => row.user_id === userId)) throw lastOwner();
+}
+
+const FORGET_LOGINS = `
+  DELETE FROM login_limits WHERE key IN (
+    SELECT key FROM login_limits WHERE idle_at < $1 ORDER BY idle_at LIMIT 100 FOR UPDATE SKIP LOCKED)`;
+
+/** The rows of `keys`, created when missing and locked in key order, for one attempt's change. */
+async function lockLoginRows(client: pg.PoolClient, keys: readonly string[]): Promise<Map<string, LoginRow>> {
+  await client.query("INSERT INTO login_limits (key) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING", [[...keys]]);
+  const { rows } = await client.query<Record<string, string | number>>(
+    `SELECT key, failures, window_start, locked_until, pending, pending_at FROM login_limits
+      WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE`,
+    [[...keys]],
+  );
+  return new Map(
+    rows.map((row) => [
+      String(row.key),
+      {
+        failures: Number(row.failures),
+        windowStart: Number(row.window_start),
+        lockedUntil: Number(row.locked_until),
+        pending: Number(row.pending),
+        pendingAt: Number(row.pending_at),
+      },
+    ]),
+  );
+}
+
+async function writeLoginRow(client: pg.PoolClient, key: string, row: LoginRow): Promise<void> {
+  await client.query(
+    `UPDATE login_limits SET failures = $2, window_start = $3, locked_until = $4, pending = $5, pending_at = $6,
+            idle_at = $7 WHERE key = $1`,
+    [key, row.failures, row.windowStart, row.lockedUntil, row.pending, row.pendingAt, loginIdleAt(row)],
+  );
 }
 
 const SET_PROJECT_MEMBER = `
@@ -276,6 +319,27 @@ export class PgIdentityStore implements IdentityStore {
         userId,
       ]);
       return rowCount === 1;
+    });
+  }
+
+  async beginLogin(keys: readonly string[], now: number): Promise<number> {
+    await this.pool.query(FORGET_LOGINS, [now]);
+    return this.transaction(async (client) => {
+      const rows = await lockLoginRows(client, keys);
+      const wait = Math.max(0, ...keys.map((key) => loginWait(rows.get(key) ?? emptyLoginRow(), now)));
+      if (wait > 0) return wait;
+      for (const key of keys) await writeLoginRow(client, key, loginBegun(rows.get(key) ?? emptyLoginRow(), now));
+      return 0;
+    });
+  }
+
+  async settleLogin(keys: readonly string[], ok: boolean, now: number): Promise<void> {
+    await this.transaction(async (client) => {
+      const rows = await lockLoginRows(client, keys);
+      for (const [index, key] of keys.entries()) {
+        const row = rows.get(key) ?? emptyLoginRow();
+        await writeLoginRow(client, key, loginSettled(row, settleOutcome(index, ok), now));
+      }
     });
   }
 

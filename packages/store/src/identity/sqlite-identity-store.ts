@@ -27,6 +27,15 @@ import {
   type User,
   userCodeKey,
 } from "./identity-store.js";
+import {
+  emptyLoginRow,
+  type LoginRow,
+  loginBegun,
+  loginIdleAt,
+  loginSettled,
+  loginWait,
+  settleOutcome,
+} from "./login-limits.js";
 
 interface UserRow {
   user_id: string;
@@ -155,6 +164,20 @@ function prepare(db: Database.Database) {
     ),
     removeMember: db.prepare("DELETE FROM org_members WHERE org_id = ? AND user_id = ?"),
     owners: db.prepare("SELECT user_id FROM org_members WHERE org_id = ? AND role = 'owner'"),
+    forgetLogins: db.prepare(
+      "DELETE FROM login_limits WHERE key IN (SELECT key FROM login_limits WHERE idle_at < ? ORDER BY idle_at LIMIT 100)",
+    ),
+    loginRow: db.prepare(
+      `SELECT failures, window_start AS windowStart, locked_until AS lockedUntil, pending, pending_at AS pendingAt
+         FROM login_limits WHERE key = ?`,
+    ),
+    writeLoginRow: db.prepare(
+      `INSERT INTO login_limits (key, failures, window_start, locked_until, pending, pending_at, idle_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start,
+         locked_until = excluded.locked_until, pending = excluded.pending, pending_at = excluded.pending_at,
+         idle_at = excluded.idle_at`,
+    ),
     removeProjectMemberships: db.prepare(
       `DELETE FROM project_members
         WHERE user_id = ? AND project_id IN (SELECT project_id FROM projects WHERE org_id = ?)`,
@@ -350,6 +373,34 @@ export class SqliteIdentityStore implements IdentityStore {
     if (owners.some((row) => row.user_id === userId) && owners.every((row) => row.user_id === userId)) {
       throw lastOwner();
     }
+  }
+
+  async beginLogin(keys: readonly string[], now: number): Promise<number> {
+    return this.db.transaction(() => {
+      this.statements.forgetLogins.run(now);
+      const rows = keys.map((key) => this.loginRow(key));
+      const wait = Math.max(0, ...rows.map((row) => loginWait(row, now)));
+      if (wait > 0) return wait;
+      for (const [i, key] of keys.entries()) this.writeLoginRow(key, loginBegun(rows[i] as LoginRow, now));
+      return 0;
+    })();
+  }
+
+  async settleLogin(keys: readonly string[], ok: boolean, now: number): Promise<void> {
+    this.db.transaction(() => {
+      for (const [index, key] of keys.entries()) {
+        this.writeLoginRow(key, loginSettled(this.loginRow(key), settleOutcome(index, ok), now));
+      }
+    })();
+  }
+
+  private loginRow(key: string): LoginRow {
+    return (this.statements.loginRow.get(key) as LoginRow | undefined) ?? emptyLoginRow();
+  }
+
+  private writeLoginRow(key: string, row: LoginRow): void {
+    const { failures, windowStart, lockedUntil, pending, pendingAt } = row;
+    this.statements.writeLoginRow.run(key, failures, windowStart, lockedUntil, pending, pendingAt, loginIdleAt(row));
   }
 
   async createProject(orgId: string, input: { slug: string; name: string }, createdBy: string): Promise<Project> {

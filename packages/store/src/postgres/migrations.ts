@@ -154,6 +154,22 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     sql: "ALTER TABLE trigger_state ADD COLUMN lease_until bigint;",
   },
   facetsMigration,
+  {
+    version: 8,
+    name: "identity: sign-in attempts per email and client",
+    sql: `
+      CREATE TABLE login_limits (
+        key text COLLATE "C" PRIMARY KEY,
+        failures integer NOT NULL DEFAULT 0,
+        window_start bigint NOT NULL DEFAULT 0,
+        locked_until bigint NOT NULL DEFAULT 0,
+        pending integer NOT NULL DEFAULT 0,
+        pending_at bigint NOT NULL DEFAULT 0,
+        idle_at bigint NOT NULL DEFAULT 0
+      );
+      CREATE INDEX login_limits_idle ON login_limits (idle_at);
+    `,
+  },
 ];
 
 /** The parent tables partitioned by month (see partitions.ts). */

@@ -328,6 +328,22 @@ export const migrations: readonly Migration[] = [
     name: "triggers: the lease on a poll's tick in flight",
     sql: "ALTER TABLE trigger_state ADD COLUMN lease_until INTEGER;",
   },
+  {
+    version: 9,
+    name: "identity: sign-in attempts per email and client",
+    sql: `
+      CREATE TABLE login_limits (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL DEFAULT 0,
+        window_start INTEGER NOT NULL DEFAULT 0,
+        locked_until INTEGER NOT NULL DEFAULT 0,
+        pending INTEGER NOT NULL DEFAULT 0,
+        pending_at INTEGER NOT NULL DEFAULT 0,
+        idle_at INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+      CREATE INDEX login_limits_idle ON login_limits (idle_at);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */
