@@ -14,7 +14,8 @@
  * state: while one is in flight (its source still running, its runs still starting), no other
  * process starts the next, so the next reads the state this one commits. The holder renews it
  * while it works; a holder killed mid-tick lets it run out (POLL_LEASE_MS) and another process
- * takes the poll over, and runs the tick that was in flight again (at least once).
+ * takes the poll over, and runs the tick that was in flight again (at least once). On SQLite,
+ * which one process uses, a restarted server drops the lease its predecessor left at once.
  */
 import type { LeaseClaim, TriggerRecord, TriggerStateStore } from "@keystroke/store";
 import type { PollSource, TriggerAttachment } from "keystroke/trigger";
@@ -26,7 +27,7 @@ export const pollStateId = (slug: string): string => `poll/${slug}`;
 
 const MAX_BACKOFF_MS = 5 * 60_000;
 /** How long a claimed tick holds the poll without a renewal; renewed every third of it while it runs. */
-export const POLL_LEASE_MS = 60_000;
+export const POLL_LEASE_MS = 15_000;
 /** How soon a process that found the poll leased (or lost the claim) looks again. */
 const BUSY_RETRY_MS = 1000;
 /** How long "tick now" waits for a tick in flight in another process before it gives up. */

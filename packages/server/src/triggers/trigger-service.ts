@@ -81,6 +81,8 @@ export class TriggerService {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    // A poll's tick cut off by a crash left its lease: on a store of one process it goes now.
+    await this.options.state.releaseLeases();
     await this.trackActiveRuns();
     this.clock.start();
     this.reconcile(true);

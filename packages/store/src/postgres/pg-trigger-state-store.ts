@@ -212,6 +212,9 @@ export class PgTriggerStateStore implements TriggerStateStore {
     return rowCount === 1;
   }
 
+  /** Replicas share this store: a lease may be another live process's, so leases run out instead. */
+  async releaseLeases(): Promise<void> {}
+
   async claimLease(id: string, claim: LeaseClaim): Promise<boolean> {
     const { expected, next, leaseUntil, now, held } = claim;
     const { rowCount } = await this.pool.query(CLAIM_LEASE, [id, next, leaseUntil, expected, now, held ?? null]);

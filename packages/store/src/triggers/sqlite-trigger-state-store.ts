@@ -166,6 +166,10 @@ export class SqliteTriggerStateStore implements TriggerStateStore {
     return this.statements.claimTick.run(id, tick).changes === 1;
   }
 
+  async releaseLeases(): Promise<void> {
+    this.db.prepare("UPDATE trigger_state SET lease_until = NULL WHERE lease_until IS NOT NULL").run();
+  }
+
   async claimLease(id: string, claim: LeaseClaim): Promise<boolean> {
     const { expected, next, leaseUntil, now, held } = claim;
     return this.statements.claimLease.run(id, next, leaseUntil, expected, now, held ?? null).changes === 1;

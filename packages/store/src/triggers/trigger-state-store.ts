@@ -77,6 +77,12 @@ export interface TriggerStateStore {
    * caller it succeeds for; a record that does not exist is created.
    */
   claimLease(id: string, claim: LeaseClaim): Promise<boolean>;
+  /**
+   * Forgets the leases no live process can hold, at a process's start: on a store one process
+   * uses (SQLite), every lease, left by a process that died mid-tick; on a store processes share
+   * (PostgreSQL), none, since another process may be ticking: those run out.
+   */
+  releaseLeases(): Promise<void>;
 }
 
 export interface LeaseClaim {
