@@ -2,8 +2,9 @@
  * `keystroke worker --database-url postgres://… [--dir <project>]`: executes runs for the replicas
  * on one PostgreSQL database — workflow runs claimed under a lease, sleeps woken, hook timeouts,
  * cron and poll ticks — and serves no HTTP. With --dir it runs that project, as replicas started
- * with --dir do; without, it runs what was deployed (`keystroke deploy`) and follows new deploys. Replicas execute runs too; workers add capacity that
- * takes no HTTP traffic. Stops on SIGINT or SIGTERM, handing the runs it held back at once.
+ * with --dir do; without, it runs what was deployed (`keystroke deploy`) and follows new deploys.
+ * Replicas execute runs too; workers add capacity that takes no HTTP traffic. Stops on SIGINT or
+ * SIGTERM, handing the runs it held back at once.
  */
 import { KeystrokeError } from "@keystroke/core";
 import type { Command } from "commander";
