@@ -4,18 +4,16 @@
  * signed the reader in, History opens; otherwise the page says they joined and offers sign-in.
  */
 import { useCallback, useState } from "react";
-import { Field } from "../ui/field";
-import { FormError } from "../ui/form-error";
 import { NavLink } from "../ui/nav-link";
-import { EmptyState } from "../ui/states";
 import { useSubmit } from "../ui/use-submit";
 import { navigate } from "../url/use-url";
 import { acceptInvite } from "./account-api";
+import { EmailField, MissingToken, NameField, PasswordField, SubmitRow, useFragmentToken } from "./account-fields";
 import { loadAccount } from "./account-store";
 import { AuthCard } from "./auth-card";
 
 export function InvitePage() {
-  const [token] = useState(() => decodeURIComponent(window.location.hash.slice(1)));
+  const token = useFragmentToken();
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
@@ -31,11 +29,9 @@ export function InvitePage() {
 
   if (token === "") {
     return (
-      <main className="auth-page">
-        <EmptyState title="This invite link has no token">
-          <p className="muted">Open the whole link you were sent; it ends with #…</p>
-        </EmptyState>
-      </main>
+      <MissingToken title="This invite link has no token">
+        <p className="muted">Open the whole link you were sent; it ends with #…</p>
+      </MissingToken>
     );
   }
   if (joined) {
@@ -55,35 +51,10 @@ export function InvitePage() {
       lead="You were invited to Keystroke. An existing account joins with its password; a new email creates one."
     >
       <form onSubmit={submit} aria-busy={pending}>
-        <Field
-          label="Email"
-          type="email"
-          name="email"
-          autoComplete="username"
-          required
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-        />
-        <Field
-          label="Your name"
-          name="name"
-          autoComplete="name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
-        <Field
-          label="Password"
-          type="password"
-          name="password"
-          autoComplete="new-password"
-          required
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
-        <FormError error={error} />
-        <button type="submit" className="primary" disabled={pending}>
-          {pending ? "Joining…" : "Join"}
-        </button>
+        <EmailField value={email} onChange={setEmail} />
+        <NameField value={name} onChange={setName} />
+        <PasswordField value={password} onChange={setPassword} autoComplete="new-password" />
+        <SubmitRow error={error} pending={pending} label="Join" working="Joining…" />
       </form>
     </AuthCard>
   );

@@ -6,16 +6,15 @@
 import { useCallback, useState } from "react";
 import { slugFromName, slugPattern } from "../settings/slug";
 import { Field } from "../ui/field";
-import { FormError } from "../ui/form-error";
-import { EmptyState } from "../ui/states";
 import { useSubmit } from "../ui/use-submit";
 import { navigate } from "../url/use-url";
 import { setUp } from "./account-api";
+import { EmailField, MissingToken, NameField, PasswordField, SubmitRow, useFragmentToken } from "./account-fields";
 import { loadAccount } from "./account-store";
 import { AuthCard } from "./auth-card";
 
 export function SetupPage() {
-  const [token] = useState(() => decodeURIComponent(window.location.hash.slice(1)));
+  const token = useFragmentToken();
   const [organization, setOrganization] = useState("");
   const [organizationName, setOrganizationName] = useState("");
   const [name, setName] = useState("");
@@ -40,13 +39,11 @@ export function SetupPage() {
 
   if (token === "") {
     return (
-      <main className="auth-page">
-        <EmptyState title="This setup link has no token">
-          <p className="muted">
-            Open the <code>/setup#…</code> link the server printed on its first start, whole.
-          </p>
-        </EmptyState>
-      </main>
+      <MissingToken title="This setup link has no token">
+        <p className="muted">
+          Open the <code>/setup#…</code> link the server printed on its first start, whole.
+        </p>
+      </MissingToken>
     );
   }
   return (
@@ -73,35 +70,10 @@ export function SetupPage() {
           value={organization}
           onChange={(event) => setOrganization(event.target.value)}
         />
-        <Field
-          label="Your name"
-          name="name"
-          autoComplete="name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
-        <Field
-          label="Email"
-          type="email"
-          name="email"
-          autoComplete="username"
-          required
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-        />
-        <Field
-          label="Password"
-          type="password"
-          name="password"
-          autoComplete="new-password"
-          required
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
-        <FormError error={error} />
-        <button type="submit" className="primary" disabled={pending}>
-          {pending ? "Creating…" : "Create organization"}
-        </button>
+        <NameField value={name} onChange={setName} />
+        <EmailField value={email} onChange={setEmail} />
+        <PasswordField value={password} onChange={setPassword} autoComplete="new-password" />
+        <SubmitRow error={error} pending={pending} label="Create organization" working="Creating…" />
       </form>
     </AuthCard>
   );

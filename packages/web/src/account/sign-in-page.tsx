@@ -5,11 +5,10 @@
  */
 import { useCallback, useEffect, useState } from "react";
 import { ApiError } from "../api/api";
-import { Field } from "../ui/field";
-import { FormError } from "../ui/form-error";
 import { useSubmit } from "../ui/use-submit";
 import { navigate, useUrl } from "../url/use-url";
 import { signIn } from "./account-api";
+import { EmailField, PasswordField, SubmitRow } from "./account-fields";
 import { safeNext } from "./account-routes";
 import { loadAccount, useAccount } from "./account-store";
 import { AuthCard } from "./auth-card";
@@ -43,28 +42,9 @@ export function SignInPage() {
   return (
     <AuthCard title="Sign in to Keystroke" lead="Use the email and password of your Keystroke account.">
       <form onSubmit={submit} aria-busy={pending}>
-        <Field
-          label="Email"
-          type="email"
-          name="email"
-          autoComplete="username"
-          required
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-        />
-        <Field
-          label="Password"
-          type="password"
-          name="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
-        <FormError error={error} />
-        <button type="submit" className="primary" disabled={pending}>
-          {pending ? "Signing in…" : "Sign in"}
-        </button>
+        <EmailField value={email} onChange={setEmail} />
+        <PasswordField value={password} onChange={setPassword} autoComplete="current-password" />
+        <SubmitRow error={error} pending={pending} label="Sign in" working="Signing in…" />
       </form>
     </AuthCard>
   );
