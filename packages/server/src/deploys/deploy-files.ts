@@ -1,11 +1,11 @@
 /**
- * The files of a deploy: which paths an upload may carry, the content hash both the CLI and the
- * server compute, and the folder a deploy is written to. The folder is content-addressed
+ * The files of a deploy: which paths an upload may carry, and the folder a deploy is written to
+ * (its content hash, which the CLI computes alike, is `@keystroke/core/content-hash`). The folder is content-addressed
  * (`<root>/<org>/<project>/<hash>/`) and gets a `node_modules` link to the folder this server
  * resolves `keystroke` from, so a project's `keystroke/*` and `zod` imports load the server's own
  * copies: a deploy brings no dependencies of its own.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,23 +57,6 @@ export function checkDeployFiles(value: unknown): Record<string, string> {
     );
   }
   return value as Record<string, string>;
-}
-
-/**
- * SHA-256 (hex) over the files sorted by path, each as `path NUL text NUL` — the same function as
- * the CLI's, so the server can check what arrived.
- *
- * @example contentHash({ "keystroke.config.ts": "…" }); // "9f86d0…"
- */
-export function contentHash(files: Record<string, string>): string {
-  const hash = createHash("sha256");
-  for (const path of Object.keys(files).sort())
-    hash
-      .update(path)
-      .update("\0")
-      .update(files[path] as string)
-      .update("\0");
-  return hash.digest("hex");
 }
 
 /** The `node_modules` folder this server resolves `keystroke` (and its `zod`) from. */

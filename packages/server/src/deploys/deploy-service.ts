@@ -15,11 +15,12 @@
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { KeystrokeError, toKeystrokeError } from "@keystroke/core";
+import { contentHash } from "@keystroke/core/content-hash";
 import type { DeployRecord, DeployStore, DeployWithFiles } from "@keystroke/store";
 import type { KeystrokeServer } from "../create-server.js";
 import { forServer, useProject } from "../projects/host-project.js";
 import { CONFIG_FILE, type LoadedProject, loadProject } from "../projects/load-project.js";
-import { checkDeployFiles, contentHash, writeDeployFolder } from "./deploy-files.js";
+import { checkDeployFiles, writeDeployFolder } from "./deploy-files.js";
 
 /** What a deploy swaps: the services of the one hosted project, and sign-in for its organization. */
 export type DeployHost = Pick<KeystrokeServer, "agents" | "workflows" | "triggers" | "auth">;

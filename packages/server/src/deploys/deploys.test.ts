@@ -9,10 +9,10 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { contentHash } from "@keystroke/core/content-hash";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "../start-server.js";
 import { agentFile, client, deployedProject as project, upload } from "../testing/deploy-fixtures.js";
-import { contentHash } from "./deploy-files.js";
 
 const PASSWORD = "correct horse battery staple";
 const KEY = `ks_${randomBytes(32).toString("base64url")}`;

@@ -2,8 +2,9 @@
  * What the deploy tests share: an HTTP client that carries a key or a session, an agent file, a
  * small project (acme/support) and the body of a deploy upload.
  */
+
+import { contentHash } from "@keystroke/core/content-hash";
 import type { DeployRecord } from "@keystroke/store";
-import { contentHash } from "../deploys/deploy-files.js";
 
 /** The fields the tests read, from whichever answer has them. */
 export interface Reply {

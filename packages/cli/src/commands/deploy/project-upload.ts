@@ -4,10 +4,10 @@
  * the config. The content hash is the server's own function (packages/server deploy-files.ts):
  * SHA-256 over the files sorted by path, each as `path NUL text NUL`.
  */
-import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { KeystrokeError } from "@keystroke/core";
+import { contentHash } from "@keystroke/core/content-hash";
 
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 
@@ -20,18 +20,6 @@ export interface Upload {
   files: Record<string, string>;
   hash: string;
   bytes: number;
-}
-
-/** @example contentHash({ "keystroke.config.ts": "…" }); // "9f86d0…" */
-export function contentHash(files: Record<string, string>): string {
-  const hash = createHash("sha256");
-  for (const path of Object.keys(files).sort())
-    hash
-      .update(path)
-      .update("\0")
-      .update(files[path] as string)
-      .update("\0");
-  return hash.digest("hex");
 }
 
 function sourceFiles(dir: string, under: string): string[] {
