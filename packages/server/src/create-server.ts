@@ -43,6 +43,8 @@ import { useRequestGuards } from "./request-guards/use-request-guards.js";
 import { cancelRunRoutes } from "./runs/cancel-run.js";
 import type { ServerContext } from "./server-context.js";
 import { sessionRoutes } from "./sessions/sessions.js";
+import { projectTriggerState, releaseLeasesOnce } from "./triggers/project-trigger-state.js";
+import { ProjectTriggers } from "./triggers/project-triggers.js";
 import { triggerControlRoutes } from "./triggers/trigger-control-routes.js";
 import { TriggerService } from "./triggers/trigger-service.js";
 import { webhookRoutes } from "./triggers/webhook-routes.js";
@@ -110,8 +112,10 @@ export type KeystrokeServer = FastifyInstance & {
   workflows: WorkflowService;
   /** The hosted agents: `agents.use(await loadProject(dir))` serves a project. */
   agents: AgentService;
-  /** The hosted trigger attachments; `triggers.start()` once the project is loaded. */
+  /** The trigger attachments of the project served from a folder; `triggers.start()` once it is loaded. */
   triggers: TriggerService;
+  /** The trigger engines of the projects deployed to this server, one per project. */
+  deployedTriggers: ProjectTriggers;
   /** Sign-in and identity, when the server has auth. */
   auth?: AuthService;
   /** `keystroke deploy`: swaps the hosted project for an uploaded one, when the server has auth. */
@@ -149,15 +153,26 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
     baseUrl: () => options.publicUrl ?? listeningUrl(app),
     onError: (error, runId) => app.log.error({ err: error, runId }, "workflow execution failed"),
   });
-  const triggers = new TriggerService({
-    state: options.triggers?.state ?? defaultTriggerState(options.store),
+  const triggerState = options.triggers?.state ?? defaultTriggerState(options.store);
+  const triggerOptions = {
     store: options.store,
     bus,
     agents,
     workflows,
     baseUrl: () => options.publicUrl ?? listeningUrl(app),
-    onError: (error, id) => app.log.error({ err: error, trigger: id }, "trigger delivery failed"),
-  });
+    releaseLeases: releaseLeasesOnce(triggerState),
+    onError: (error: unknown, id: string) => app.log.error({ err: error, trigger: id }, "trigger delivery failed"),
+  };
+  const triggers = new TriggerService({ ...triggerOptions, state: triggerState });
+  const deployedTriggers = new ProjectTriggers(
+    (project) =>
+      new TriggerService({
+        ...triggerOptions,
+        state: projectTriggerState(triggerState, project, triggerOptions.releaseLeases),
+        project,
+        webhookPath: `/api/triggers/${project}`,
+      }),
+  );
   bus.subscribeAll((batch) => workflows.onBatch(batch));
   const auth = options.auth
     ? new AuthService({ identity: options.auth.identity, secret: options.auth.secret })
@@ -170,6 +185,7 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
     agents,
     workflows,
     triggers,
+    deployedTriggers,
     version: options.version ?? serverVersion,
     auth: auth !== undefined,
     startedAt: Date.now(),
@@ -181,13 +197,13 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
   let deploys: DeployService | undefined;
   if (auth && options.auth) {
     const publicUrl = () => options.publicUrl ?? listeningUrl(app);
-    useAuth(app, auth, options.auth.secret, options.store, () => agents.projectSlug || undefined);
+    useAuth(app, auth, options.auth.secret, options.store);
     authRoutes(app, auth, publicUrl);
     organizationRoutes(app, auth, publicUrl);
     deploys = useDeploys(app, {
       store: options.store,
       identity: options.auth.identity,
-      host: { agents, workflows, triggers, auth },
+      host: { agents, workflows, deployedTriggers, auth },
       dir: options.deployDir,
     });
   }
@@ -209,12 +225,13 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
     routes(app, context);
   }
   otlpRoutes(app, context, options.otlp);
-  webhookRoutes(app, triggers, { bodyLimitBytes: options.triggers?.webhookBodyLimitBytes });
+  webhookRoutes(app, triggers, deployedTriggers, { bodyLimitBytes: options.triggers?.webhookBodyLimitBytes });
   if (options.otlpExport) useOtlpExport(app, bus, options.otlpExport);
   if (options.store instanceof PostgresRunStore && options.relay !== false) useEventRelay(app, bus, options.store);
   webAppRoutes(app);
   app.addHook("preClose", async () => {
     await triggers.close();
+    await deployedTriggers.close();
     await workflows.close();
     await agents.close();
   });
@@ -223,6 +240,7 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
     agents,
     workflows,
     triggers,
+    deployedTriggers,
     ...(auth ? { auth } : {}),
     ...(deploys ? { deploys } : {}),
   });

@@ -75,10 +75,10 @@ export interface RunningServer {
   store: RunStore;
   /** The hosted project, when `projectDir` was given. */
   project?: HostedProject;
-  /** Without `projectDir`, on a server with auth: the newest live deploy, hosted at start. */
-  deploy?: DeployRecord;
-  /** Why that deploy did not load at start (the server then hosts no project). */
-  deployError?: unknown;
+  /** On a server with auth: the live deploy of each project, hosted at start. */
+  deploys: DeployRecord[];
+  /** The live deploys that did not load at start, and why (their projects are not served here). */
+  deployErrors: { deployId?: string; error: unknown }[];
   /** Stops accepting requests, ends open event streams, then closes the store. */
   close(): Promise<void>;
 }
@@ -137,21 +137,26 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let project: HostedProject | undefined;
   const listen = options.listen ?? true;
   let setupToken: string | undefined;
-  let deploy: DeployRecord | undefined;
-  let deployError: unknown;
+  let deploys: DeployRecord[] = [];
+  let deployErrors: { deployId?: string; error: unknown }[] = [];
   try {
     // Ready first: on PostgreSQL that starts the live event relay before the project's runs resume.
     await server.ready();
     if (server.auth) setupToken = (await server.auth.firstStart(options.auth?.init)).setupToken;
     if (options.projectDir) {
       project = await hostProject(server, options.projectDir, { watch: options.watch, ...options.projectEvents });
-    } else if (server.deploys) {
-      // A restarted replica serves what was deployed; one that cannot load it serves nothing but says why.
-      deploy = await server.deploys.restore().catch((error: unknown) => {
-        server.log.error({ err: error }, "the newest live deploy did not load");
-        deployError = error;
-        return undefined;
-      });
+    }
+    if (server.deploys) {
+      // A restarted replica serves what was deployed; a project whose deploy does not load is not served, and says why.
+      const restored = await server.deploys.restore().catch((error: unknown) => ({
+        hosted: [],
+        failed: [{ error }],
+      }));
+      deploys = restored.hosted;
+      deployErrors = restored.failed;
+      for (const { deployId, error } of deployErrors) {
+        server.log.error({ err: error, deployId }, "a live deploy did not load");
+      }
       // Deploys made through the other replicas (or this one, restarted meanwhile) are taken up here too.
       const log = server.log;
       server.deploys.follow({
@@ -191,8 +196,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     server,
     store,
     ...(project ? { project } : {}),
-    ...(deploy ? { deploy } : {}),
-    ...(deployError ? { deployError } : {}),
+    deploys,
+    deployErrors,
     close: async () => {
       project?.close();
       await server.close();

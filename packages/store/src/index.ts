@@ -6,7 +6,7 @@ export {
   copyRuns,
 } from "./copy/copy-runs.js";
 export { describeStore, openExistingStore, sameStore } from "./copy/store-location.js";
-export type { DeployRecord, DeployStatus, DeployStore, DeployWithFiles } from "./deploys/deploy-store.js";
+export type { DeployRecord, DeployStatus, DeployStore, DeployWithFiles, LiveDeploy } from "./deploys/deploy-store.js";
 export { PgDeployStore } from "./deploys/pg-deploy-store.js";
 export { SqliteDeployStore } from "./deploys/sqlite-deploy-store.js";
 export * from "./identity/identity-store.js";

@@ -13,7 +13,7 @@ import { agentSettingsFromEnv } from "../lifecycle/agent-settings.js";
 import { addAllowedHostOption, allowedHostFlags, allowedHostsNote } from "../lifecycle/allowed-host-options.js";
 import { initFromEnv } from "../lifecycle/auth-init.js";
 import { addDatabaseOptions, databaseFlags, databaseUrlFrom, projectDirFrom } from "../lifecycle/database-options.js";
-import { deployLine, followedDeployLine } from "../lifecycle/deploy-lines.js";
+import { deployLine, failedDeployLine, followedDeployLine } from "../lifecycle/deploy-lines.js";
 import { listenError } from "../lifecycle/listen-error.js";
 import { addOtlpOptions, otlpFlags, otlpServerOptions } from "../lifecycle/otlp-options.js";
 import { nextStopSignal } from "../lifecycle/stop-signal.js";
@@ -70,9 +70,9 @@ export function configure(program: Command): void {
       if (project) {
         const parts = [...project.agents.keys(), ...project.workflows.keys()];
         context.say(`Project ${project.config.project}: ${parts.join(", ") || "no agents or workflows yet"}`);
-      } else if (server.deploy) {
-        context.say(deployLine(server.deploy));
       }
+      for (const deploy of server.deploys) context.say(deployLine(deploy));
+      for (const failed of server.deployErrors) context.say(failedDeployLine(failed));
       const hostsNote = allowedHostsNote(host, allowedHosts);
       if (hostsNote) context.say(hostsNote);
       if (flags.otlpExportUrl) context.say(`Sending runs as OTLP to ${flags.otlpExportUrl}`);

@@ -11,7 +11,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { agentSettingsFromEnv } from "../lifecycle/agent-settings.js";
 import { addDatabaseOptions, databaseFlags, databaseUrlFrom, projectDirFrom } from "../lifecycle/database-options.js";
-import { deployLine, followedDeployLine } from "../lifecycle/deploy-lines.js";
+import { deployLine, failedDeployLine, followedDeployLine } from "../lifecycle/deploy-lines.js";
 import { nextStopSignal } from "../lifecycle/stop-signal.js";
 import { parseOptions } from "../options/parse-options.js";
 import { commandAction } from "../output/command-action.js";
@@ -60,9 +60,10 @@ export function configure(program: Command): void {
       if (project) {
         const workflows = [...project.workflows.keys()].join(", ") || "no workflows";
         context.say(`Project ${project.config.project}: ${workflows}`);
-      } else if (running.deploy) {
-        context.say(`${deployLine(running.deploy)}; new deploys are followed`);
-      } else {
+      }
+      for (const deploy of running.deploys) context.say(`${deployLine(deploy)}; new deploys are followed`);
+      for (const failed of running.deployErrors) context.say(failedDeployLine(failed));
+      if (!project && running.deploys.length === 0) {
         context.say("Nothing deployed yet: the first deploy is taken up when it comes");
       }
       if (!running.url) {

@@ -16,3 +16,10 @@ export function followedDeployLine(taken: { deploy: DeployRecord } | { deployId:
   const reason = taken.error instanceof Error ? taken.error.message : String(taken.error);
   return `Deploy ${taken.deployId} did not load here, the previous version keeps serving: ${reason}`;
 }
+
+/** The line for a live deploy that did not load at start, or for live deploys that could not be read. */
+export function failedDeployLine(failed: { deployId?: string; error: unknown }): string {
+  if (failed.deployId) return followedDeployLine({ deployId: failed.deployId, error: failed.error });
+  const reason = failed.error instanceof Error ? failed.error.message : String(failed.error);
+  return `The live deploys could not be read, no deployed project is served yet: ${reason}`;
+}

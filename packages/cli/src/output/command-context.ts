@@ -60,8 +60,8 @@ export class CommandContext {
   use(target: Target): KeystrokeClient {
     if (this.flags.verbose && !this.target) process.stderr.write(`Target: ${describeTarget(target)}\n`);
     this.target = target;
-    const { url, token, organization } = target;
-    this.#client = new KeystrokeClient({ baseUrl: url, fetch: nodeHttpFetch, token, organization });
+    const { url, token, organization, project } = target;
+    this.#client = new KeystrokeClient({ baseUrl: url, fetch: nodeHttpFetch, token, organization, project });
     return this.#client;
   }
 

@@ -32,6 +32,10 @@ export type TriggerSourceInfo = z.infer<typeof triggerSourceInfoSchema>;
 /** One attachment of a source to a workflow or an agent; its id is `sourceSlug:targetSlug`. */
 export const triggerInfoSchema = z.object({
   id: z.string().describe("The attachment id, `<source slug>:<target slug>`"),
+  project: z
+    .string()
+    .optional()
+    .describe("The project of the attachment, on a server hosting several (`<organization>/<project>`)"),
   source: triggerSourceInfoSchema,
   target: z.object({ kind: z.enum(["workflow", "agent"]), slug: z.string() }),
   enabled: z.boolean(),

@@ -54,6 +54,12 @@ export interface KeystrokeClientOptions {
   token?: string | undefined;
   /** The organization to act in, sent as `x-keystroke-organization` (an API key always acts in its own). */
   organization?: string | undefined;
+  /**
+   * The hosted project that agent, workflow and trigger requests act on, sent as
+   * `x-keystroke-project` (a slug of the organization, or `<organization>/<project>`); needed on
+   * a server hosting several projects the caller can access.
+   */
+  project?: string | undefined;
 }
 
 /** A new project of an organization. */
@@ -136,6 +142,7 @@ export class KeystrokeClient {
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.organization) headers["x-keystroke-organization"] = options.organization;
+    if (options.project) headers["x-keystroke-project"] = options.project;
     this.#endpoint = { baseUrl: this.baseUrl, fetch: this.fetch, headers };
   }
 

@@ -1,8 +1,10 @@
 /**
- * The agents a server hosts: the loaded project's agents, the runtime that runs their prompts
+ * The agents a server hosts: each hosted project's agents, the runtime that runs their prompts
  * (recording through the server's ingest queue, the one write path) and the sessions it reads
- * back from the store. A reload swaps the project; prompts already running finish on the code
- * they started with.
+ * back from the store. A server hosts one project (`dev`, `serve --dir`) or, on a team server,
+ * every project deployed to it, each with a runtime of its own; a method that names no project
+ * acts on the one used last. A reload swaps a project's code; prompts already running finish on
+ * the code they started with.
  */
 import { type Actor, KeystrokeError, type Message, type RunSource, statusCatalog } from "@keystroke/core";
 import type { RunStore } from "@keystroke/store";
@@ -30,43 +32,64 @@ export interface AgentServiceOptions {
 
 const PAGE = 1000;
 
+interface Hosted {
+  project: LoadedProject;
+  runtime: AgentRuntime;
+}
+
 export class AgentService {
-  private project: LoadedProject | undefined;
-  private runtime: AgentRuntime | undefined;
+  /** Run `project` value (`org/project` on a team server) → the project and its runtime. */
+  private readonly hosted = new Map<string, Hosted>();
+  private last: string | undefined;
   private uninstall: (() => void) | undefined;
 
   constructor(private readonly options: AgentServiceOptions) {}
 
+  /** The project used last (the one `dev` serves), or undefined before one is loaded. */
   get projectSlug(): string | undefined {
-    return this.project?.config.project;
+    return this.last;
   }
 
-  /** The project served now (a reload replaces it), or undefined before one is loaded. */
+  /** The project used last (a reload replaces it), or undefined before one is loaded. */
   get current(): LoadedProject | undefined {
-    return this.project;
+    return this.last === undefined ? undefined : this.hosted.get(this.last)?.project;
   }
 
-  /** Serves `project` from now on (a reload keeps the one runtime, so sessions stay in order). */
+  /** The run `project` values of every hosted project. */
+  projects(): string[] {
+    return [...this.hosted.keys()];
+  }
+
+  /** A hosted project by its run `project` value. */
+  project(key: string): LoadedProject | undefined {
+    return this.hosted.get(key)?.project;
+  }
+
+  /** Serves `project` from now on, beside the others (a reload keeps its runtime, so sessions stay in order). */
   use(project: LoadedProject): void {
-    this.project = project;
-    const settings = { project: project.config.project, providers: project.config.providers ?? {} };
-    if (this.runtime) {
-      this.runtime.reconfigure(settings);
+    const key = project.config.project;
+    this.last = key;
+    const settings = { project: key, providers: project.config.providers ?? {} };
+    const known = this.hosted.get(key);
+    if (known) {
+      known.project = project;
+      known.runtime.reconfigure(settings);
       return;
     }
-    this.runtime = new AgentRuntime({
+    const runtime = new AgentRuntime({
       ...settings,
       sink: { append: (batch) => this.options.ingest.submit(batch) },
-      sessions: { find: (key) => this.findSession(key) },
+      sessions: { find: (session) => this.findSession(session) },
       env: this.options.env ?? process.env,
       maxRetries: this.options.maxRetries,
       ...(this.options.claims ? { leases: this.options.claims } : {}),
       stepTimeoutMs: this.options.stepTimeoutMs,
     });
-    const runtime = this.runtime;
-    this.uninstall = installAgentHost({
+    this.hosted.set(key, { project, runtime });
+    // Project code calling `agent.prompt()` reaches the runtime of the project the agent is from.
+    this.uninstall ??= installAgentHost({
       prompt: (agent, { step, ...input }) =>
-        runtime.prompt(
+        this.runtimeOf(agent).prompt(
           agent,
           step
             ? {
@@ -82,14 +105,21 @@ export class AgentService {
     });
   }
 
-  list(): Agent[] {
-    return [...(this.project?.agents.values() ?? [])].sort((a, b) => a.slug.localeCompare(b.slug));
+  /** Stops serving a project that was replaced (renamed in its config); sessions running finish. */
+  drop(key: string): void {
+    this.hosted.delete(key);
+    if (this.last === key) this.last = this.hosted.keys().next().value;
   }
 
-  get(slug: string): Agent {
-    const agent = this.project?.agents.get(slug);
-    if (agent && this.runtime) return agent;
-    const known = this.list().map((a) => a.slug);
+  list(key = this.last): Agent[] {
+    const hosted = key === undefined ? undefined : this.hosted.get(key);
+    return [...(hosted?.project.agents.values() ?? [])].sort((a, b) => a.slug.localeCompare(b.slug));
+  }
+
+  get(slug: string, key = this.last): Agent {
+    const agent = key === undefined ? undefined : this.hosted.get(key)?.project.agents.get(slug);
+    if (agent) return agent;
+    const known = this.list(key).map((a) => a.slug);
     throw new KeystrokeError("not_found", `No agent "${slug}" in this project`, {
       hint: known.length
         ? `Known agents: ${known.join(", ")}`
@@ -102,15 +132,27 @@ export class AgentService {
     slug: string,
     input: { message: string; sessionId?: string; runId?: string },
     origin: PromptOrigin,
-    signal?: AbortSignal,
+    options: { signal?: AbortSignal; project?: string } = {},
   ): Promise<PromptResult> {
-    const agent = this.get(slug);
-    return (this.runtime as AgentRuntime).prompt(agent, { ...input, ...origin, ...(signal ? { signal } : {}) });
+    const key = options.project ?? this.last;
+    const agent = this.get(slug, key);
+    const { runtime } = this.hosted.get(key as string) as Hosted;
+    return runtime.prompt(agent, { ...input, ...origin, ...(options.signal ? { signal: options.signal } : {}) });
+  }
+
+  /** The runtime of the project `agent` (the very object) is from; the last used for one from elsewhere. */
+  private runtimeOf(agent: Agent): AgentRuntime {
+    for (const hosted of this.hosted.values())
+      if (hosted.project.agents.get(agent.slug) === agent) return hosted.runtime;
+    const fallback = this.last === undefined ? undefined : this.hosted.get(this.last);
+    if (!fallback) throw new KeystrokeError("unavailable", "This server hosts no project to run the agent in");
+    return fallback.runtime;
   }
 
   /** Cancels a run executing in this process; false when none is. */
   cancel(runId: string): boolean {
-    return this.runtime?.cancel(runId) ?? false;
+    for (const { runtime } of this.hosted.values()) if (runtime.cancel(runId)) return true;
+    return false;
   }
 
   /** Cancels a run executing here or, with shared executions, in the live process holding it. */
@@ -132,19 +174,19 @@ export class AgentService {
    * With shared executions nothing is assumed: other processes may be running them, and the
    * sessions of a process that died are recorded interrupted when its leases run out.
    */
-  failInterruptedRuns(): Promise<string[]> {
-    if (!this.project || this.options.claims) return Promise.resolve([]);
-    const slugs = [...this.project.agents.keys()];
-    return failInterruptedRuns(this.options.store, this.options.ingest, this.project.config.project, slugs);
+  failInterruptedRuns(key = this.last): Promise<string[]> {
+    const hosted = key === undefined ? undefined : this.hosted.get(key);
+    if (!hosted || this.options.claims) return Promise.resolve([]);
+    const slugs = [...hosted.project.agents.keys()];
+    return failInterruptedRuns(this.options.store, this.options.ingest, hosted.project.config.project, slugs);
   }
 
   /** Cancels every running prompt and waits for their runs to be recorded as canceled. */
   async close(): Promise<void> {
     this.uninstall?.();
-    const runtime = this.runtime;
-    if (!runtime) return;
-    for (const runId of runtime.activeRunIds()) runtime.cancel(runId);
-    await runtime.settled();
+    const runtimes = [...this.hosted.values()].map((hosted) => hosted.runtime);
+    for (const runtime of runtimes) for (const runId of runtime.activeRunIds()) runtime.cancel(runId);
+    await Promise.all(runtimes.map((runtime) => runtime.settled()));
   }
 
   private async findSession(key: {

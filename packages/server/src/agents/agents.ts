@@ -1,7 +1,8 @@
 /**
  * The hosted agents: `GET /api/agents` lists them, `POST /api/agents/:slug/prompt` prompts one
  * and answers when the turn is recorded, or — asked with `Accept: text/event-stream` — streams
- * the session's run events (its subagents' too) as they commit, then the result.
+ * the session's run events (its subagents' too) as they commit, then the result. On a server
+ * hosting several projects the request names its project (request-project.ts).
  */
 import type { ServerResponse } from "node:http";
 import { type AgentList, type StoredEvent, toKeystrokeError } from "@keystroke/core";
@@ -10,6 +11,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { isAgent } from "keystroke/agent";
 import { sseMessage } from "../events/sse-frame.js";
 import { openSseResponse } from "../events/sse-response.js";
+import { requestProject, requireProject } from "../projects/request-project.js";
 import type { ServerContext } from "../server-context.js";
 import { parsePromptBody } from "./prompt-body.js";
 import { promptOrigin } from "./prompt-origin.js";
@@ -24,11 +26,11 @@ export function agentRoutes(app: FastifyInstance, { agents, bus }: ServerContext
     done();
   });
 
-  app.get(
-    "/api/agents",
-    async (): Promise<AgentList> => ({
-      project: agents.projectSlug ?? null,
-      agents: agents.list().map((agent) => ({
+  app.get("/api/agents", async (request): Promise<AgentList> => {
+    const project = requestProject(request, agents);
+    return {
+      project: project ?? null,
+      agents: (project === undefined ? [] : agents.list(project)).map((agent) => ({
         slug: agent.slug,
         name: agent.name,
         description: agent.description,
@@ -41,15 +43,17 @@ export function agentRoutes(app: FastifyInstance, { agents, bus }: ServerContext
           kind: isAgent(tool) ? "agent" : "action",
         })),
       })),
-    }),
-  );
+    };
+  });
 
   app.post<{ Params: { slug: string } }>("/api/agents/:slug/prompt", async (request, reply) => {
     const { slug } = request.params;
     const body = parsePromptBody(request.body);
-    agents.get(slug);
+    const project = requireProject(request, agents);
+    agents.get(slug, project);
     const origin = promptOrigin(request, slug);
-    if (!wantsStream(request)) return agents.prompt(slug, body, origin);
+    const where = { project };
+    if (!wantsStream(request)) return agents.prompt(slug, body, origin, where);
 
     const sessionId = body.sessionId ?? newSessionId();
     const runs = new Set<string>();
@@ -57,7 +61,7 @@ export function agentRoutes(app: FastifyInstance, { agents, bus }: ServerContext
     open.add(response);
     const unsubscribe = bus.subscribeAll(({ runId, events, run }) => {
       const ours =
-        (run.slug === slug && run.sessionId === sessionId && run.parentRunId === null) ||
+        (run.project === project && run.slug === slug && run.sessionId === sessionId && run.parentRunId === null) ||
         (run.parentRunId !== null && runs.has(run.parentRunId));
       if (!ours) return;
       runs.add(runId);
@@ -69,7 +73,7 @@ export function agentRoutes(app: FastifyInstance, { agents, bus }: ServerContext
     });
     try {
       // The session goes on if the client leaves: it is recorded either way.
-      const result = await agents.prompt(slug, { ...body, sessionId }, origin);
+      const result = await agents.prompt(slug, { ...body, sessionId }, origin, where);
       response.write(sseMessage("result", result));
     } catch (error) {
       response.write(sseMessage("error", toKeystrokeError(error).toBody()));

@@ -14,8 +14,6 @@ import { type Caller, callerStorage, qualifiedProject, resolveCaller } from "./c
 
 const OWN_CREDENTIAL = ["/api/hooks/", "/api/triggers/", "/api/gateways/"];
 const OTLP = ["/v1/traces", "/v1/logs"];
-/** Routes that act on the hosted project: a caller who cannot access it finds nothing there. */
-const HOSTED = ["/api/agents", "/api/workflows", "/api/trigger-sources"];
 
 type Need = "none" | "optional" | "required" | "project_key";
 
@@ -59,14 +57,11 @@ function refuse(reply: FastifyReply, status: 401 | 403, message: string, hint: s
     .send({ error: { code: status === 401 ? "unauthorized" : "forbidden", message, hint } });
 }
 
-/** Adds authentication to `app`; `hostedProject` names the project the server hosts (`org/project`). */
-export function useAuth(
-  app: FastifyInstance,
-  auth: AuthService,
-  secret: Uint8Array,
-  store: RunStore,
-  hostedProject: () => string | undefined,
-): void {
+/**
+ * Adds authentication to `app`. The routes of hosted projects (agents, workflows, triggers) act
+ * only on projects the caller can access (projects/request-project.ts).
+ */
+export function useAuth(app: FastifyInstance, auth: AuthService, secret: Uint8Array, store: RunStore): void {
   app.addHook("onRequest", (request, reply, done) => {
     const path = routePath(request);
     const need = needOf(path);
@@ -118,14 +113,6 @@ export function useAuth(
     const caller = request.caller;
     if (!caller) return;
     const path = routePath(request);
-    if (HOSTED.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) {
-      const hosted = hostedProject();
-      if (hosted !== undefined && !caller.projects.has(hosted)) {
-        throw new KeystrokeError("not_found", "This server hosts no project you can access here", {
-          hint: "Switch organization, or ask an Admin to add you to the project",
-        });
-      }
-    }
     if (path === "/api/ingest" && request.method === "POST") {
       qualifyIngest(request.body, caller);
       // Appending to a run that exists: only to one of the caller's projects. The run may be

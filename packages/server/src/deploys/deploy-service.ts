@@ -1,29 +1,31 @@
 /**
- * Deploys a project to this server: checks the upload, writes it to its folder, loads it, and
- * only then swaps it in for the live runtime, so the previous version serves until the new one
- * has loaded and keeps serving when it does not. A server hosts one project at a time (its agent,
- * workflow and trigger services each serve one), so a deploy of any other project is refused.
- * Deploys run one after another; every one is recorded, live or failed.
+ * Deploys projects to this server: checks the upload, writes it to its folder, loads it, and
+ * only then swaps it in for the project's live runtime, so the previous version serves until the
+ * new one has loaded and keeps serving when it does not. The server hosts every project deployed
+ * to it side by side, each with its own agents, workflows and trigger engine; a project the
+ * server serves from its folder (`serve --dir`) is not deployed over. Deploys run one after
+ * another; every one is recorded, live or failed.
  *
- * Replicas and workers on one database host the same deploy: a deploy reaches one replica, which
- * records it live with its files, and every other process follows (`follow`): it looks at the id
- * of the newest live deploy every second (one indexed row, no files), and when that is not the
- * one it hosts, loads it from the store and swaps it in the same way — the old version serving
- * until the new one has loaded. A deploy a follower cannot load is logged once and skipped; the
- * follower keeps its version until a newer deploy comes.
+ * Replicas and workers on one database host the same deploys: a deploy reaches one replica, which
+ * records it live with its files, and every other process follows (`follow`): it reads which
+ * deploy of each project is live every second (one small indexed query, no files), and loads and
+ * swaps in each that it does not host yet in the same way — the old version serving until the
+ * new one has loaded. A deploy a follower cannot load is logged once and skipped; the follower
+ * keeps that project's version until a newer deploy comes.
  */
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { KeystrokeError, toKeystrokeError } from "@keystroke/core";
 import { contentHash } from "@keystroke/core/content-hash";
-import type { DeployRecord, DeployStore, DeployWithFiles } from "@keystroke/store";
+import type { DeployRecord, DeployStore, DeployWithFiles, LiveDeploy } from "@keystroke/store";
+import { qualifiedProject } from "../auth/caller.js";
 import type { KeystrokeServer } from "../create-server.js";
-import { forServer, useProject } from "../projects/host-project.js";
+import { forServer } from "../projects/host-project.js";
 import { CONFIG_FILE, type LoadedProject, loadProject } from "../projects/load-project.js";
 import { checkDeployFiles, writeDeployFolder } from "./deploy-files.js";
 
-/** What a deploy swaps: the services of the one hosted project, and sign-in for its organization. */
-export type DeployHost = Pick<KeystrokeServer, "agents" | "workflows" | "triggers" | "auth">;
+/** What a deploy swaps: the services of the hosted projects, and sign-in for their organizations. */
+export type DeployHost = Pick<KeystrokeServer, "agents" | "workflows" | "deployedTriggers" | "auth">;
 
 export interface DeployUpload {
   organization: string;
@@ -37,13 +39,22 @@ export interface DeployUpload {
   author: { userId: string; email: string };
 }
 
+/** What `restore` hosted, and the deploys that did not load. */
+export interface Restored {
+  hosted: DeployRecord[];
+  failed: { deployId: string; error: unknown }[];
+}
+
 /** How often a process looks for a deploy made through another process (KEYSTROKE_DEPLOY_FOLLOW_MS). */
 export const DEPLOY_FOLLOW_MS = 1000;
 
+const keyOf = (deploy: { organization: string; project: string }) =>
+  qualifiedProject(deploy.organization, deploy.project);
+
 export class DeployService {
   #queue: Promise<unknown> = Promise.resolve();
-  /** The deploy this process hosts, and the deploys it could not load (not tried again). */
-  #hosted: string | undefined;
+  /** Project (`org/project`) → the deploy of it this process hosts; and deploys that did not load here. */
+  readonly #hosted = new Map<string, string>();
   readonly #unloadable = new Set<string>();
   #following: NodeJS.Timeout | undefined;
 
@@ -56,9 +67,7 @@ export class DeployService {
 
   /** Deploys `upload` once the deploys before it finished; resolves with its live record. */
   deploy(upload: DeployUpload): Promise<DeployRecord> {
-    const next = this.#queue.then(() => this.#deploy(upload));
-    this.#queue = next.catch(() => undefined);
-    return next;
+    return this.#serially(() => this.#deploy(upload));
   }
 
   /** The project's deploys, newest first. */
@@ -66,17 +75,15 @@ export class DeployService {
     return this.store.list(organization, project);
   }
 
-  /** Hosts the newest live deploy, as a server started without a project folder does; undefined when there is none. */
-  restore(): Promise<DeployRecord | undefined> {
-    const next = this.#queue.then(() => this.#restore());
-    this.#queue = next.catch(() => undefined);
-    return next;
+  /** Hosts the live deploy of every project, as a server starting does. */
+  restore(): Promise<Restored> {
+    return this.#serially(() => this.#restore());
   }
 
   /**
-   * Follows the deploys other processes make: every `everyMs`, hosts the newest live deploy when
-   * it is not the one hosted here. `onSwap` hears of each deploy taken up, `onError` of each that
-   * did not load (once) and of a failed look. Stopped by `stopFollowing` (and on close).
+   * Follows the deploys other processes make: every `everyMs`, hosts each project's live deploy
+   * when it is not the one hosted here. `onSwap` hears of each deploy taken up, `onError` of each
+   * that did not load (once) and of a failed look. Stopped by `stopFollowing` (and on close).
    *
    * @example
    * server.deploys.follow({ onSwap: (d) => log(d.hash), onError: (e) => log(e) });
@@ -101,47 +108,65 @@ export class DeployService {
     await this.#queue;
   }
 
+  #serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(work);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The live deploys this process does not host yet (nor failed to load). */
+  async #behind(): Promise<LiveDeploy[]> {
+    const live = await this.store.liveDeploys();
+    return live.filter((d) => this.#hosted.get(keyOf(d)) !== d.deployId && !this.#unloadable.has(d.deployId));
+  }
+
   async #catchUp(options: Parameters<DeployService["follow"]>[0]): Promise<void> {
     if (this.#following === undefined) return;
-    const newest = await this.store.newestLiveId();
-    if (newest === undefined || newest === this.#hosted || this.#unloadable.has(newest)) return;
-    // A failed read is tried again at the next look; a deploy that does not load is not.
-    const deploy = await this.store.newestLive();
-    if (!deploy || deploy.deployId === this.#hosted) return;
-    try {
-      options.onSwap?.(await this.#host(deploy));
-    } catch (error) {
-      this.#unloadable.add(deploy.deployId);
-      options.onError(error, deploy.deployId);
+    for (const live of await this.#behind()) {
+      // A failed read is tried again at the next look; a deploy that does not load is not.
+      const deploy = await this.store.latestLive(live.organization, live.project);
+      if (!deploy || this.#hosted.get(keyOf(deploy)) === deploy.deployId) continue;
+      try {
+        options.onSwap?.(await this.#host(deploy));
+      } catch (error) {
+        this.#unloadable.add(deploy.deployId);
+        options.onError(error, deploy.deployId);
+      }
     }
   }
 
-  async #restore(): Promise<DeployRecord | undefined> {
-    const newest = await this.store.newestLive();
-    return newest ? this.#host(newest) : undefined;
+  async #restore(): Promise<Restored> {
+    const restored: Restored = { hosted: [], failed: [] };
+    for (const live of await this.#behind()) {
+      const deploy = await this.store.latestLive(live.organization, live.project);
+      if (!deploy) continue;
+      try {
+        restored.hosted.push(await this.#host(deploy));
+      } catch (error) {
+        this.#unloadable.add(deploy.deployId);
+        restored.failed.push({ deployId: deploy.deployId, error });
+      }
+    }
+    return restored;
   }
 
   /** Writes the deploy's folder from its stored files, loads it and swaps it in. */
   async #host(deploy: DeployWithFiles): Promise<DeployRecord> {
     const { dir } = writeDeployFolder(this.root, deploy, deploy.files);
     await this.#promote(await this.#load(dir, deploy.organization, deploy.project));
-    this.#hosted = deploy.deployId;
+    this.#hosted.set(keyOf(deploy), deploy.deployId);
     const { files: _, ...record } = deploy;
     return record;
   }
 
   async #deploy(upload: DeployUpload): Promise<DeployRecord> {
     const { organization, project } = upload;
-    const hosted = this.host.agents.projectSlug;
-    if (hosted && hosted !== `${organization}/${project}`) {
-      throw new KeystrokeError(
-        "conflict",
-        `This server hosts ${hosted}; it cannot host ${organization}/${project} too`,
-        {
-          hint: "A server serves one live project: run one server per project, and deploy each project to its own",
-          details: { hosted },
-        },
-      );
+    const key = keyOf(upload);
+    if (this.host.agents.project(key) && !this.#hosted.has(key)) {
+      throw new KeystrokeError("conflict", `This server serves ${key} from its folder; it cannot be deployed over`, {
+        hint: "Restart the server without --dir to host what is deployed, or change the files in its folder",
+        details: { project: key },
+      });
     }
     const files = await this.#filesOf(upload);
     const hash = contentHash(files);
@@ -178,7 +203,7 @@ export class DeployService {
       error: null,
     };
     await this.store.record(record, files);
-    this.#hosted = record.deployId;
+    this.#hosted.set(key, record.deployId);
     return record;
   }
 
@@ -216,12 +241,17 @@ export class DeployService {
     return forServer(this.host, { ...loaded, config: { ...loaded.config, organization, project } });
   }
 
+  /** Serves a deployed project's new version; a project new to this process starts its runs and triggers. */
   async #promote(project: LoadedProject): Promise<void> {
-    const first = this.host.agents.current === undefined;
-    useProject(this.host, project);
+    const key = project.config.project;
+    const first = this.host.agents.project(key) === undefined;
+    this.host.agents.use(project);
+    this.host.workflows.use(project);
+    const triggers = this.host.deployedTriggers.of(key);
+    triggers.use(project);
     if (!first) return;
-    await this.host.agents.failInterruptedRuns();
+    await this.host.agents.failInterruptedRuns(key);
     await this.host.workflows.startRuns();
-    await this.host.triggers.start();
+    await triggers.start();
   }
 }

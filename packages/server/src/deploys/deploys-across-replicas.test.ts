@@ -1,8 +1,9 @@
 /**
  * A deploy on a team server of two replicas on one PostgreSQL database, over real HTTP: the
  * project deployed through replica A is served by replica B without a restart, a later deploy
- * through B reaches A, and a deploy that does not load changes neither. A replica started after
- * the deploys serves the newest one at once.
+ * through B reaches A, and a deploy that does not load changes neither; a second project deployed
+ * through A is served beside the first on B. A replica started after the deploys serves the
+ * newest of each project at once.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -31,9 +32,9 @@ describe("deploys across replicas", () => {
       auth: { init: { organization: "acme", email: "owner@acme.test", password: PASSWORD, apiKey: KEY } },
     });
 
-  /** The agents a replica serves, with their descriptions, once they are `expected` (or after 10 s). */
-  async function agentsOf(replica: RunningServer, expected: string[]): Promise<string[]> {
-    const api = client(replica.url, { key: KEY });
+  /** The agents a replica serves (of `project`), with their descriptions, once they are `expected` (or after 10 s). */
+  async function agentsOf(replica: RunningServer, expected: string[], project = "support"): Promise<string[]> {
+    const api = client(replica.url, { key: KEY, project });
     let seen: string[] = [];
     for (const giveUp = Date.now() + 10_000; Date.now() < giveUp; ) {
       const listed = await api("GET", "/api/agents");
@@ -90,11 +91,35 @@ describe("deploys across replicas", () => {
     expect(await agentsOf(b, both)).toEqual(both);
     expect(await agentsOf(a, both)).toEqual(both);
 
-    // A replica started now serves the newest live deploy from the start.
+    // Another project deployed through A is served beside the first on B.
+    const api = client(a.url, { key: KEY });
+    expect((await api("POST", "/api/organizations/acme/projects", { slug: "ops", name: "Ops" })).status).toBe(200);
+    const ops = {
+      ...deployedProject,
+      "keystroke.config.ts": deployedProject["keystroke.config.ts"].replace('"support"', '"ops"'),
+      "src/agents/support.ts": agentFile("support", " for ops"),
+    };
+    const deployedOps = await api("POST", "/api/organizations/acme/projects/ops/deploys", upload(ops));
+    expect(deployedOps.status, JSON.stringify(deployedOps.body)).toBe(200);
+    expect(await agentsOf(b, ["support: Answers support questions for ops"], "ops")).toEqual([
+      "support: Answers support questions for ops",
+    ]);
+    expect(await agentsOf(b, both)).toEqual(both);
+    const opsOnB = await client(b.url, { key: KEY, project: "ops" })("POST", "/api/agents/support/prompt", {
+      message: "Deploy?",
+    });
+    expect(opsOnB.body.status).toBe("success");
+
+    // A replica started now serves the newest live deploy of each project from the start.
     const c = await start("c");
     replicas.push(c);
-    expect(c.deploy?.hash).toBe(upload(second).hash);
-    const onC = await client(c.url, { key: KEY })("POST", "/api/agents/billing/prompt", { message: "Refund?" });
+    expect(c.deploys.map((d) => [d.project, d.hash])).toEqual([
+      ["support", upload(second).hash],
+      ["ops", upload(ops).hash],
+    ]);
+    const onC = await client(c.url, { key: KEY, project: "support" })("POST", "/api/agents/billing/prompt", {
+      message: "Refund?",
+    });
     expect(onC.body.status).toBe("success");
   }, 60_000);
 });

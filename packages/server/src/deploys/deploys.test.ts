@@ -2,8 +2,8 @@
  * `keystroke deploy` as the server sees it, over real HTTP on a SQLite team server: a project
  * uploaded with an API key goes live and its agent answers, recorded under acme/support; a
  * broken upload is refused with its error while the live one keeps answering; a module can be
- * laid over the live deploy; another organization's user finds no project; another project is
- * refused (one project per server); the list shows every deploy; a restart serves the newest.
+ * laid over the live deploy; another organization's user finds no project, and their own project
+ * is served beside it; the list shows every deploy; a restart serves the newest of each project.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -11,10 +11,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { contentHash } from "@keystroke/core/content-hash";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startServer } from "../start-server.js";
-import { agentFile, client, deployedProject as project, upload } from "../testing/deploy-fixtures.js";
+import type { RunningServer } from "../start-server.js";
+import {
+  agentFile,
+  client,
+  PASSWORD,
+  deployedProject as project,
+  startAcmeServer,
+  upload,
+} from "../testing/deploy-fixtures.js";
 
-const PASSWORD = "correct horse battery staple";
 const KEY = `ks_${randomBytes(32).toString("base64url")}`;
 
 describe("deploys on a team server", () => {
@@ -22,12 +28,7 @@ describe("deploys on a team server", () => {
   let running: RunningServer;
   let acme: ReturnType<typeof client>;
 
-  const start = () =>
-    startServer({
-      port: 0,
-      dbPath: join(dir, "keystroke.db"),
-      auth: { init: { organization: "acme", email: "owner@acme.test", password: PASSWORD, apiKey: KEY } },
-    });
+  const start = () => startAcmeServer(dir, KEY);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "keystroke-deploys-"));
@@ -106,7 +107,7 @@ describe("deploys on a team server", () => {
     expect(outside.status).toBe(400);
   });
 
-  it("answers 404 to another organization's user and 409 for another project", async () => {
+  it("answers 404 to another organization's user, and serves their own project beside", async () => {
     const owner = client(running.url, { token: await login(running.url, "owner@acme.test") });
     const invite = await owner("POST", "/api/organizations/acme/invites", { role: "builder" });
     const token = new URL(invite.body.url).hash.slice(1);
@@ -125,9 +126,20 @@ describe("deploys on a team server", () => {
     expect((await globex("GET", "/api/organizations/acme/projects/support/deploys")).status).toBe(404);
     expect((await globex("POST", "/api/organizations/globex/projects", { slug: "ops", name: "Ops" })).status).toBe(200);
     const other = await globex("POST", "/api/organizations/globex/projects/ops/deploys", upload(project));
-    expect(other.status).toBe(409);
-    expect(other.body.error.message).toContain("This server hosts acme/support");
-    expect(other.body.error.hint).toContain("run one server per project");
+    expect(other.status, JSON.stringify(other.body)).toBe(200);
+    // Each caller reaches the one project they can access, without naming it.
+    const theirs = await globex("POST", "/api/agents/support/prompt", { message: "Globex order?" });
+    expect(theirs.body.status).toBe("success");
+    const ours = await acme("POST", "/api/agents/support/prompt", { message: "Acme order?" });
+    expect(ours.body.status).toBe("success");
+    const projects = new Map(
+      [...(await globex("GET", "/api/history")).body.runs, ...(await acme("GET", "/api/history")).body.runs].map(
+        (run) => [run.runId, run.project],
+      ),
+    );
+    expect(projects.get(theirs.body.runId)).toBe("globex/ops");
+    expect(projects.get(ours.body.runId)).toBe("acme/support");
+    expect((await globex("GET", `/api/history/${ours.body.runId}`)).status).toBe(404);
   });
 
   it("lists the deploys newest first with time, author and hash; a restart serves the newest live one", async () => {
@@ -143,7 +155,12 @@ describe("deploys on a team server", () => {
     await running.close();
     running = await start();
     acme = client(running.url, { key: KEY });
-    expect(running.deploy?.hash).toBe(deploys[0]?.hash);
+    expect(running.deploys.map((d) => [`${d.organization}/${d.project}`, d.hash]).sort()).toEqual(
+      [
+        ["acme/support", deploys[0]?.hash],
+        ["globex/ops", upload(project).hash],
+      ].sort(),
+    );
     expect((await acme("POST", "/api/agents/billing/prompt", { message: "After restart?" })).body.status).toBe(
       "success",
     );

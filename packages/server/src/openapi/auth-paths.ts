@@ -219,7 +219,7 @@ export const authPaths = {
       responses: {
         "200": answer("Live"),
         "400": error("A path or the hash is not valid, or the project did not load (its error; the old version stays)"),
-        "409": error("This server hosts another project"),
+        "409": error("This server serves the project from its folder"),
         ...denied,
       },
     },

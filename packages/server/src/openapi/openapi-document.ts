@@ -23,6 +23,15 @@ interface Parameter {
   schema: JsonSchema;
 }
 
+/** The hosted project a request acts on, on a server hosting several (docs/auth.md). */
+const projectHeader: Parameter = {
+  name: "x-keystroke-project",
+  in: "header",
+  description:
+    "The hosted project to act on: `<organization>/<project>` or a project slug of the caller's organization; needed when the caller can access several",
+  schema: { type: "string" },
+};
+
 type InputSchemaName =
   | "RunEventInput"
   | "IngestBatchInput"
@@ -193,14 +202,18 @@ export function buildOpenApiDocument(version: string, options: { auth?: boolean 
         },
       },
       "/api/agents": {
-        get: { summary: "The agents of the project this server hosts", responses: ok("The agents", ref("AgentList")) },
+        get: {
+          summary: "The agents of the project this server hosts",
+          parameters: [projectHeader],
+          responses: ok("The agents", ref("AgentList")),
+        },
       },
       "/api/agents/{slug}/prompt": {
         post: {
           summary: "Prompt an agent; the session is recorded as an agent run",
           description:
             "Answers when the turn is recorded. With Accept: text/event-stream, streams the session's run events (its subagents' too) as they commit, then an event `result` with the PromptResult.",
-          parameters: [pathParameter("slug", "Agent slug")],
+          parameters: [pathParameter("slug", "Agent slug"), projectHeader],
           requestBody: { required: true, ...json(ref("PromptInput")) },
           responses: {
             "200": {
@@ -219,6 +232,7 @@ export function buildOpenApiDocument(version: string, options: { auth?: boolean 
       "/api/workflows": {
         get: {
           summary: "The workflows of the project this server hosts, with their input and output schemas",
+          parameters: [projectHeader],
           responses: ok("The workflows", ref("WorkflowList")),
         },
       },
@@ -227,7 +241,7 @@ export function buildOpenApiDocument(version: string, options: { auth?: boolean 
           summary: "Start a run of a workflow",
           description:
             "Checks the input against the workflow's input schema (400 naming the field, and no run), records the run Queued and answers 202; it starts at once unless the workflow's concurrency limit is reached. POST /api/workflows/{slug} does the same.",
-          parameters: [pathParameter("slug", "Workflow slug")],
+          parameters: [pathParameter("slug", "Workflow slug"), projectHeader],
           requestBody: { required: true, ...json(ref("WorkflowRunInput")) },
           responses: {
             "202": {
@@ -327,7 +341,8 @@ export function buildOpenApiDocument(version: string, options: { auth?: boolean 
       "/api/trigger-sources": {
         get: {
           summary:
-            "The hosted project's trigger attachments: source, target, enabled, next fire, last error, recent deliveries",
+            "The hosted project's trigger attachments: source, target, enabled, next fire, last error, recent deliveries (without x-keystroke-project, those of every project the caller can access)",
+          parameters: [projectHeader],
           responses: ok("The attachments", ref("TriggerList")),
         },
       },
@@ -336,7 +351,7 @@ export function buildOpenApiDocument(version: string, options: { auth?: boolean 
           summary: "Fire a trigger source now, as a real delivery",
           description:
             "Webhook: `input` is the body (checked against the source's request schema, then filtered); cron: `input`, or the source's payload; poll: runs one tick. `workflow` or `agent` picks one attachment. Disabled attachments fire too.",
-          parameters: [pathParameter("slug", "Trigger source slug")],
+          parameters: [pathParameter("slug", "Trigger source slug"), projectHeader],
           requestBody: { ...json(ref("TriggerInvokeInput")) },
           responses: {
             "202": { description: "The runs started", ...json(ref("TriggerInvoked")) },
@@ -347,7 +362,7 @@ export function buildOpenApiDocument(version: string, options: { auth?: boolean 
       "/api/trigger-sources/{slug}/disable": {
         post: {
           summary: "Disable a source's attachments (one with `workflow` or `agent`); kept across reloads and restarts",
-          parameters: [pathParameter("slug", "Trigger source slug")],
+          parameters: [pathParameter("slug", "Trigger source slug"), projectHeader],
           requestBody: { ...json(ref("TriggerTargetInput")) },
           responses: { ...ok("The affected attachments", ref("TriggerList")), ...errors(400, 404) },
         },
@@ -355,7 +370,7 @@ export function buildOpenApiDocument(version: string, options: { auth?: boolean 
       "/api/trigger-sources/{slug}/enable": {
         post: {
           summary: "Enable a source's attachments again; a cron's next tick is computed from now (no catch-up)",
-          parameters: [pathParameter("slug", "Trigger source slug")],
+          parameters: [pathParameter("slug", "Trigger source slug"), projectHeader],
           requestBody: { ...json(ref("TriggerTargetInput")) },
           responses: { ...ok("The affected attachments", ref("TriggerList")), ...errors(400, 404) },
         },

@@ -46,8 +46,14 @@ export async function hostProject(
     changed = new Set();
     reloading = reloading.then(async () => {
       try {
+        const before = project.config.project;
         project = await forServer(server, await loadProject(dir));
         useProject(server, project);
+        if (project.config.project !== before) {
+          // Renamed in its config: the old name is served no more.
+          server.agents.drop(before);
+          server.workflows.drop(before);
+        }
         options.onReload?.(project, files);
       } catch (error) {
         options.onReloadError?.(error, files);
@@ -79,7 +85,7 @@ export async function hostProject(
   };
 }
 
-/** Serves `project`'s agents, workflows and triggers from now on, in place of the last one. */
+/** Serves the folder project's agents, workflows and triggers from now on, in place of its last version. */
 export function useProject(server: Pick<KeystrokeServer, "agents" | "workflows" | "triggers">, project: LoadedProject) {
   server.agents.use(project);
   server.workflows.use(project);

@@ -3,8 +3,21 @@
  * small project (acme/support) and the body of a deploy upload.
  */
 
+import { join } from "node:path";
 import { contentHash } from "@keystroke/core/content-hash";
 import type { DeployRecord } from "@keystroke/store";
+import { type RunningServer, startServer } from "../start-server.js";
+
+export const PASSWORD = "correct horse battery staple";
+
+/** A team server on a SQLite file in `dir`, whose first start creates acme, its Owner and the key `apiKey`. */
+export function startAcmeServer(dir: string, apiKey: string): Promise<RunningServer> {
+  return startServer({
+    port: 0,
+    dbPath: join(dir, "keystroke.db"),
+    auth: { init: { organization: "acme", email: "owner@acme.test", password: PASSWORD, apiKey } },
+  });
+}
 
 /** The fields the tests read, from whichever answer has them. */
 export interface Reply {
@@ -22,14 +35,15 @@ export interface Reply {
 
 export type Answer = { status: number; body: Reply };
 
-/** A JSON client of `url` that sends an API key, a session token and an organization when given. */
-export function client(url: string, credential: { key?: string; token?: string; org?: string }) {
+/** A JSON client of `url` that sends an API key, a session token, an organization and a project when given. */
+export function client(url: string, credential: { key?: string; token?: string; org?: string; project?: string }) {
   return async (method: string, path: string, body?: unknown): Promise<Answer> => {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers["content-type"] = "application/json";
     if (credential.key) headers["x-api-key"] = credential.key;
     if (credential.token) headers.authorization = `Bearer ${credential.token}`;
     if (credential.org) headers["x-keystroke-organization"] = credential.org;
+    if (credential.project) headers["x-keystroke-project"] = credential.project;
     const response = await fetch(`${url}${path}`, {
       method,
       headers,

@@ -18,6 +18,8 @@ export interface TargetDeps {
   agents: AgentService;
   workflows: WorkflowService;
   bus: RunEventBus;
+  /** The run `project` value of the project whose attachments these are (the last used when absent). */
+  project?: string;
 }
 
 export interface StartedRun {
@@ -56,7 +58,10 @@ export async function startTarget(
   if (attachment.target.kind === "workflow") {
     const { transform } = attachment;
     const input = transform ? userCode("transform", () => transform(payload)) : payload;
-    const { runId } = await deps.workflows.runtime.start(attachment.target.workflow.slug, input, origin);
+    const { runId } = await deps.workflows.runtime.start(attachment.target.workflow.slug, input, {
+      ...origin,
+      ...(deps.project ? { project: deps.project } : {}),
+    });
     return { runId, done: deps.workflows.runtime.outcome(runId).then(noop, noop) };
   }
   const { prompt } = attachment;
@@ -73,7 +78,12 @@ export async function startTarget(
     unsubscribe = deps.bus.subscribe(runId, () => resolve());
   });
   try {
-    const turn = deps.agents.prompt(attachment.target.agent.slug, { message, runId }, origin);
+    const turn = deps.agents.prompt(
+      attachment.target.agent.slug,
+      { message, runId },
+      origin,
+      deps.project ? { project: deps.project } : {},
+    );
     await Promise.race([recorded, turn]);
     return { runId, done: turn.then(noop, noop) };
   } finally {

@@ -8,15 +8,20 @@
  *   poll: one tick) → 202 `{ runIds, deliveries }`. Disabled attachments fire too: it is explicit.
  * - `POST /api/trigger-sources/:slug/disable` and `/enable` `{ workflow?, agent? }` → `{ triggers }`
  * - `GET  /api/trigger-sources/:slug/runs/:runId` — the run, when that source started it
+ *
+ * On a server hosting several projects a request names its project (request-project.ts); the
+ * list without one shows every project the caller can access, each attachment with its project.
  */
 import { KeystrokeError, type QueryParams, type TriggerList } from "@keystroke/core";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { namedProject, requireProject, visibleProjects } from "../projects/request-project.js";
 import { parseRunViewQuery } from "../run-view/run-view-query.js";
 import { toRunViewReply } from "../run-view/run-view-reply.js";
 import { parseRunIdParam } from "../runs/run-id-param.js";
 import type { ServerContext } from "../server-context.js";
 import type { Outcome } from "./trigger-delivery.js";
+import type { TriggerService } from "./trigger-service.js";
 
 /** The body of `/disable` and `/enable`: which attachments (all of the source without one). */
 export const triggerTargetBodySchema = z
@@ -50,19 +55,32 @@ const shown = (o: Outcome) => ({
 });
 
 /** Registers the `/api/trigger-sources` routes. */
-export function triggerControlRoutes(app: FastifyInstance, { triggers, store, workflows }: ServerContext): void {
-  app.get("/api/trigger-sources", async (): Promise<TriggerList> => ({ triggers: await triggers.list() }));
+export function triggerControlRoutes(app: FastifyInstance, context: ServerContext): void {
+  const { store, workflows, agents } = context;
+  /** The engine of a hosted project: a deployed project's own, else the folder project's. */
+  const engineOf = (project: string): TriggerService => context.deployedTriggers.get(project) ?? context.triggers;
+  const engine = (request: FastifyRequest) => engineOf(requireProject(request, agents));
+
+  app.get("/api/trigger-sources", async (request): Promise<TriggerList> => {
+    const visible = visibleProjects(request, agents);
+    if (namedProject(request) !== undefined || visible.length <= 1) {
+      return { triggers: visible.length === 0 ? [] : await engine(request).list() };
+    }
+    const lists = await Promise.all(visible.map((project) => engineOf(project).list()));
+    return { triggers: lists.flat() };
+  });
 
   for (const action of ["enable", "disable"] as const) {
     app.post<{ Params: { slug: string } }>(`/api/trigger-sources/:slug/${action}`, async (request) => {
       const flags = parseBody(triggerTargetBodySchema, request.body);
-      return { triggers: await triggers.setEnabled(request.params.slug, flags, action === "enable") };
+      return { triggers: await engine(request).setEnabled(request.params.slug, flags, action === "enable") };
     });
   }
 
   app.post<{ Params: { slug: string } }>("/api/trigger-sources/:slug/invoke", async (request, reply) => {
     const { input, ...flags } = parseBody(triggerInvokeBodySchema, request.body);
     const { slug } = request.params;
+    const triggers = engine(request);
     const source = triggers.current.source(slug);
     const attachments = triggers.current.attachments(slug, flags);
     let outcomes: Outcome[];
@@ -101,7 +119,7 @@ export function triggerControlRoutes(app: FastifyInstance, { triggers, store, wo
 
   app.get<{ Params: { slug: string; runId: string } }>("/api/trigger-sources/:slug/runs/:runId", async (request) => {
     const { slug } = request.params;
-    triggers.current.source(slug);
+    engine(request).current.source(slug);
     const runId = parseRunIdParam(request.params.runId);
     const { parts, include } = parseRunViewQuery(request.query as QueryParams);
     const view = await store.getRun(runId, include);

@@ -33,6 +33,13 @@ export interface TriggerServiceOptions extends TargetDeps {
   store: RunStore;
   /** The server's public base URL (webhook URLs start with it). */
   baseUrl(): string;
+  /**
+   * The path the project's webhook endpoints are under: `/api/triggers` (the default), or on a
+   * server hosting several projects `/api/triggers/<organization>/<project>`.
+   */
+  webhookPath?: string;
+  /** Drops the leases a killed process left, once per process (by default the state's own `releaseLeases`). */
+  releaseLeases?: () => Promise<void>;
   onError?(error: unknown, id: string): void;
 }
 
@@ -82,7 +89,7 @@ export class TriggerService {
     if (this.started) return;
     this.started = true;
     // A poll's tick cut off by a crash left its lease: on a store of one process it goes now.
-    await this.options.state.releaseLeases();
+    await (this.options.releaseLeases ?? (() => this.options.state.releaseLeases()))();
     await this.trackActiveRuns();
     this.clock.start();
     this.reconcile(true);
@@ -108,12 +115,13 @@ export class TriggerService {
 
   /** Every attachment with its state, newest deliveries first. */
   list(): Promise<TriggerInfo[]> {
-    return listTriggers(this.options.state, this.options.baseUrl(), [...this.registry.byId.values()]);
+    return this.view([...this.registry.byId.values()]);
   }
 
   /** Views of some attachments. */
   view(attachments: TriggerAttachment[]): Promise<TriggerInfo[]> {
-    return listTriggers(this.options.state, this.options.baseUrl(), attachments);
+    const webhookBase = `${this.options.baseUrl().replace(/\/$/, "")}${this.options.webhookPath ?? "/api/triggers"}`;
+    return listTriggers(this.options.state, webhookBase, attachments, this.options.project);
   }
 
   /** Disables or enables the flagged attachments of a source; kept in the store. */

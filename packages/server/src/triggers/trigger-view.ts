@@ -15,13 +15,17 @@ export const RECENT_DELIVERIES = 20;
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
 /**
+ * `webhookBase` is the URL webhook endpoints are under; `project` tags each view, on a server
+ * hosting several projects.
+ *
  * @example
- * const triggers = await listTriggers(state, "http://127.0.0.1:3400", attachments);
+ * const triggers = await listTriggers(state, "http://127.0.0.1:3400/api/triggers", attachments);
  */
 export async function listTriggers(
   state: TriggerStateStore,
-  baseUrl: string,
+  webhookBase: string,
   attachments: readonly TriggerAttachment[],
+  project?: string,
 ): Promise<TriggerInfo[]> {
   const ids = attachments.map((a) => a.id);
   const polls = attachments.filter((a) => a.source.kind === "poll").map((a) => pollStateId(a.source.slug));
@@ -38,6 +42,7 @@ export async function listTriggers(
     const next = !enabled ? null : source.kind === "poll" ? poll?.nextFireAt : record?.nextFireAt;
     views.push({
       id: attachment.id,
+      ...(project ? { project } : {}),
       source: {
         slug: source.slug,
         name: source.name,
@@ -53,7 +58,7 @@ export async function listTriggers(
       lastFireAt: iso(lastFire),
       nextFireAt: iso(next),
       lastError: lastError ? { message: lastError.message, at: new Date(lastError.at).toISOString() } : null,
-      ...(source.kind === "webhook" ? { url: `${baseUrl.replace(/\/$/, "")}/api/triggers${source.endpoint}` } : {}),
+      ...(source.kind === "webhook" ? { url: `${webhookBase}${source.endpoint}` } : {}),
       deliveries: (await state.deliveries(attachment.id, RECENT_DELIVERIES)).map((d) => ({
         at: new Date(d.at).toISOString(),
         outcome: d.outcome,

@@ -1,5 +1,7 @@
 /**
- * `POST /api/triggers/<endpoint>`: a webhook source's endpoint (`/orders` ↔ `/api/triggers/orders`).
+ * `POST /api/triggers/<endpoint>`: a webhook source's endpoint (`/orders` ↔ `/api/triggers/orders`);
+ * a project deployed to a team server has its endpoints under its name
+ * (`/api/triggers/<organization>/<project>/orders`).
  * It carries its own credential (the signature when the source has a secret), so it is exempt
  * from the same-origin check; the route lives in its own Fastify scope whose parser keeps the
  * raw bytes the signature covers, capped (1 MiB by default).
@@ -15,6 +17,7 @@ import { KeystrokeError, MAX_NESTING_DEPTH } from "@keystroke/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { parseJsonBody } from "../errors/json-body-parser.js";
 import { toApiError } from "../errors/to-api-error.js";
+import type { ProjectTriggers } from "./project-triggers.js";
 import type { TriggerService } from "./trigger-service.js";
 import { SIGNATURE_HEADER, SIGNATURE_TOLERANCE_MS, verifyWebhookSignature } from "./webhook-signature.js";
 import { webhookValue } from "./webhook-value.js";
@@ -26,11 +29,12 @@ const header = (value: string | string[] | undefined) => (Array.isArray(value) ?
 
 /**
  * @example
- * webhookRoutes(app, triggers, { bodyLimitBytes: 256 * 1024 });
+ * webhookRoutes(app, triggers, deployedTriggers, { bodyLimitBytes: 256 * 1024 });
  */
 export function webhookRoutes(
   app: FastifyInstance,
-  triggers: TriggerService,
+  folderTriggers: TriggerService,
+  deployed: ProjectTriggers,
   options: { bodyLimitBytes?: number } = {},
 ): void {
   const limit = options.bodyLimitBytes ?? WEBHOOK_MAX_BODY_BYTES;
@@ -53,7 +57,8 @@ export function webhookRoutes(
       request: FastifyRequest<{ Params: { endpoint?: string; "*"?: string } }>,
       reply: FastifyReply,
     ) => {
-      const endpoint = `/${request.params.endpoint ?? request.params["*"] ?? ""}`.replace(/\/+$/, "");
+      const path = `/${request.params.endpoint ?? request.params["*"] ?? ""}`.replace(/\/+$/, "");
+      const { triggers, endpoint } = deployed.forWebhook(path) ?? { triggers: folderTriggers, endpoint: path };
       const source = triggers.current.byEndpoint.get(endpoint);
       if (source?.kind !== "webhook") {
         const known = [...triggers.current.byEndpoint.keys()].sort();

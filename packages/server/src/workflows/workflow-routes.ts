@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { resolveRetry } from "keystroke/workflow";
 import { z } from "zod";
 import { runListPage, runListPageParams } from "../paging/run-list-page.js";
+import { requestProject, requireProject } from "../projects/request-project.js";
 import { parseRunViewQuery } from "../run-view/run-view-query.js";
 import { toRunViewReply } from "../run-view/run-view-reply.js";
 import { requestOrigin } from "../runs/request-origin.js";
@@ -41,12 +42,12 @@ function parseRunBody(body: unknown): unknown {
 }
 
 /** Registers the `/api/workflows` routes. */
-export function workflowRoutes(app: FastifyInstance, { store, workflows }: ServerContext): void {
-  app.get(
-    "/api/workflows",
-    async (): Promise<WorkflowList> => ({
-      project: workflows.runtime.project || null,
-      workflows: workflows.list().map((workflow) => ({
+export function workflowRoutes(app: FastifyInstance, { store, workflows, agents }: ServerContext): void {
+  app.get("/api/workflows", async (request): Promise<WorkflowList> => {
+    const project = requestProject(request, agents);
+    return {
+      project: project ?? null,
+      workflows: (project === undefined ? [] : workflows.list(project)).map((workflow) => ({
         slug: workflow.slug,
         name: workflow.name,
         description: workflow.description,
@@ -55,8 +56,8 @@ export function workflowRoutes(app: FastifyInstance, { store, workflows }: Serve
         retries: resolveRetry(workflow.retries).attempts - 1,
         concurrency: workflow.concurrency ?? null,
       })),
-    }),
-  );
+    };
+  });
 
   const start = async (request: FastifyRequest<{ Params: { slug: string } }>, reply: FastifyReply) => {
     const { slug } = request.params;
@@ -66,7 +67,8 @@ export function workflowRoutes(app: FastifyInstance, { store, workflows }: Serve
       api: "API run",
       command: `keystroke workflows run ${slug}`,
     });
-    const { runId } = await workflows.runtime.start(slug, input, origin);
+    const project = requireProject(request, agents);
+    const { runId } = await workflows.runtime.start(slug, input, { ...origin, project });
     reply.code(202);
     return { runId, status: "queued" as const };
   };

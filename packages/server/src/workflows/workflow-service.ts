@@ -1,6 +1,6 @@
 /**
- * The workflows a server hosts: the loaded project's workflow definitions, the runtime that runs
- * them by replay (recording through the ingest queue, the one write path; reading journals back
+ * The workflows a server hosts: each hosted project's workflow definitions, the one runtime that
+ * runs them all by replay (each run on the definitions of its own project) (recording through the ingest queue, the one write path; reading journals back
  * from the store), and the scheduler loop that wakes sleepers and times out hooks. It also
  * installs the host that `workflow.run()` and `promptLlm()` reach from project code.
  */
@@ -43,7 +43,8 @@ const PAGE = 1000;
 
 export class WorkflowService {
   readonly runtime: WorkflowRuntime;
-  private project: LoadedProject | undefined;
+  /** Run `project` value → the hosted project (for its model providers). */
+  private readonly projects = new Map<string, LoadedProject>();
   private uninstall: (() => void) | undefined;
   private started = false;
 
@@ -65,16 +66,26 @@ export class WorkflowService {
     });
   }
 
-  /** Serves `project`'s workflows from now on; the first call starts the scheduler loop. */
+  /**
+   * Serves `project`'s workflows from now on, beside the other hosted projects'; once runs are
+   * started (`startRuns`), a project served for the first time has its runs picked up.
+   */
   use(project: LoadedProject): void {
-    this.project = project;
-    this.runtime.use(project.workflows.values(), project.config.project);
+    const key = project.config.project;
+    const first = !this.projects.has(key);
+    this.projects.set(key, project);
+    this.runtime.use(project.workflows.values(), key);
+    if (first && this.started) {
+      void this.runtime.recover(key).catch((error) => this.options.onError?.(error, key));
+    }
     if (!this.uninstall) {
       this.uninstall = installWorkflowHost({
         run: async (workflow, input) => {
+          const project = this.runtime.projectOf(workflow);
           const { runId } = await this.runtime.start(workflow.slug, input, {
             source: "api",
             trigger: { label: "Project code" },
+            ...(project ? { project } : {}),
           });
           return this.outputOf(runId);
         },
@@ -88,8 +99,14 @@ export class WorkflowService {
     return this.options.scheduler;
   }
 
-  list(): Workflow[] {
-    return this.runtime.list();
+  /** Stops serving a project that was replaced (renamed in its config). */
+  drop(key: string): void {
+    this.projects.delete(key);
+    this.runtime.drop(key);
+  }
+
+  list(project?: string): Workflow[] {
+    return this.runtime.list(project);
   }
 
   /** The run's status now, or undefined for an unknown run. */
@@ -101,7 +118,7 @@ export class WorkflowService {
   async startRuns(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    await this.runtime.recover();
+    for (const project of this.projects.keys()) await this.runtime.recover(project);
     this.runtime.startClaiming(this.options.others);
     this.options.scheduler.start((timer) => this.runtime.onTimer(timer));
   }
@@ -140,8 +157,10 @@ export class WorkflowService {
     const existing = await this.options.store.getRun(childRunId);
     if (!existing) {
       const parent = await this.options.store.getRun(step.runId);
+      const project = this.runtime.projectOf(workflow) ?? parent?.run.project;
       await this.runtime.start(workflow.slug, input, {
         runId: childRunId,
+        ...(project ? { project } : {}),
         source: "workflow",
         trigger: {
           label: `Step of ${parent?.run.name ?? "a workflow"}`,
@@ -177,7 +196,9 @@ export class WorkflowService {
   }
 
   private async callModel(request: LlmRequest, step: RunningStep | undefined): Promise<string> {
-    const resolved = resolveModel(request.model, this.project?.config.providers ?? {}, this.options.env ?? process.env);
+    const key = (step && this.runtime.projectOfRun(step.runId)) ?? this.runtime.project;
+    const providers = this.projects.get(key)?.config.providers ?? {};
+    const resolved = resolveModel(request.model, providers, this.options.env ?? process.env);
     const recorder = step ? this.runtime.recorderOf(step.runId) : undefined;
     return callModel(request, {
       resolved,

@@ -40,11 +40,25 @@ export interface DeployStore {
   list(organization: string, project: string, limit?: number): Promise<DeployRecord[]>;
   /** The project's newest live deploy, with its files. */
   latestLive(organization: string, project: string): Promise<DeployWithFiles | undefined>;
-  /** The newest live deploy of any project, with its files: what a restarted server hosts. */
-  newestLive(): Promise<DeployWithFiles | undefined>;
-  /** The id of the newest live deploy of any project, without reading its files. */
-  newestLiveId(): Promise<string | undefined>;
+  /**
+   * The newest live deploy of every project, without files (what a server hosts), oldest
+   * project first.
+   */
+  liveDeploys(): Promise<LiveDeploy[]>;
 }
+
+/** Which deploy of a project is live. */
+export interface LiveDeploy {
+  deployId: string;
+  organization: string;
+  project: string;
+}
+
+/** The newest live deploy of each project (both stores run it as it is). */
+export const LIVE_DEPLOYS_SQL = `SELECT deploy_id, organization, project FROM deploys d
+  WHERE status = 'live' AND no = (SELECT max(no) FROM deploys e
+    WHERE e.organization = d.organization AND e.project = d.project AND e.status = 'live')
+  ORDER BY no`;
 
 /** The row shape both stores read (`created_at` may come back as a string from PostgreSQL). */
 export interface DeployRow {

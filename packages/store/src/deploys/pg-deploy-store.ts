@@ -9,6 +9,8 @@ import {
   type DeployWithFiles,
   deployOfRow,
   deployValues,
+  LIVE_DEPLOYS_SQL,
+  type LiveDeploy,
   withFiles,
 } from "./deploy-store.js";
 
@@ -44,17 +46,10 @@ export class PgDeployStore implements DeployStore {
     return rows[0] ? withFiles(rows[0]) : undefined;
   }
 
-  async newestLive(): Promise<DeployWithFiles | undefined> {
-    const { rows } = await this.pool.query<DeployRow>(
-      "SELECT * FROM deploys WHERE status = 'live' ORDER BY no DESC LIMIT 1",
+  async liveDeploys(): Promise<LiveDeploy[]> {
+    const { rows } = await this.pool.query<{ deploy_id: string; organization: string; project: string }>(
+      LIVE_DEPLOYS_SQL,
     );
-    return rows[0] ? withFiles(rows[0]) : undefined;
-  }
-
-  async newestLiveId(): Promise<string | undefined> {
-    const { rows } = await this.pool.query<{ deploy_id: string }>(
-      "SELECT deploy_id FROM deploys WHERE status = 'live' ORDER BY no DESC LIMIT 1",
-    );
-    return rows[0]?.deploy_id;
+    return rows.map((row) => ({ deployId: row.deploy_id, organization: row.organization, project: row.project }));
   }
 }

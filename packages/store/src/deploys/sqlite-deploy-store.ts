@@ -9,6 +9,8 @@ import {
   type DeployWithFiles,
   deployOfRow,
   deployValues,
+  LIVE_DEPLOYS_SQL,
+  type LiveDeploy,
   withFiles,
 } from "./deploy-store.js";
 
@@ -40,17 +42,12 @@ export class SqliteDeployStore implements DeployStore {
     return row ? withFiles(row) : undefined;
   }
 
-  async newestLive(): Promise<DeployWithFiles | undefined> {
-    const row = this.db.prepare("SELECT * FROM deploys WHERE status = 'live' ORDER BY no DESC LIMIT 1").get() as
-      | DeployRow
-      | undefined;
-    return row ? withFiles(row) : undefined;
-  }
-
-  async newestLiveId(): Promise<string | undefined> {
-    const row = this.db.prepare("SELECT deploy_id FROM deploys WHERE status = 'live' ORDER BY no DESC LIMIT 1").get() as
-      | { deploy_id: string }
-      | undefined;
-    return row?.deploy_id;
+  async liveDeploys(): Promise<LiveDeploy[]> {
+    const rows = this.db.prepare(LIVE_DEPLOYS_SQL).all() as {
+      deploy_id: string;
+      organization: string;
+      project: string;
+    }[];
+    return rows.map((row) => ({ deployId: row.deploy_id, organization: row.organization, project: row.project }));
   }
 }

@@ -55,6 +55,8 @@ export interface RequestOptions {
    * its 401 is an answer to show, not a sign that the session ended.
    */
   checksCredential?: boolean;
+  /** Headers of the request besides accept and content-type (the hosted project a change acts on). */
+  headers?: Record<string, string>;
 }
 
 const unauthorizedListeners = new Set<() => void>();
@@ -140,8 +142,12 @@ export function sendJson<T>(
 ): Promise<T> {
   const init: RequestInit =
     body === undefined
-      ? { method }
-      : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+      ? { method, headers: { ...options.headers } }
+      : {
+          method,
+          headers: { "content-type": "application/json", ...options.headers },
+          body: JSON.stringify(body),
+        };
   return requestJson<T>(path, init, options);
 }
 

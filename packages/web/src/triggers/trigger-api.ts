@@ -3,7 +3,7 @@
  * one on or off. The shapes are core's reply schemas of `GET /api/trigger-sources`.
  */
 import type { TriggerDelivery, TriggerInfo, TriggerList } from "@keystroke/core";
-import { postJson } from "../api/api";
+import { sendJson } from "../api/api";
 
 export type { TriggerDelivery, TriggerInfo, TriggerList };
 
@@ -18,12 +18,20 @@ export const triggerListPath = "/api/trigger-sources";
  */
 export function setTriggerEnabled(trigger: TriggerInfo, enabled: boolean): Promise<TriggerList> {
   const action = enabled ? "enable" : "disable";
-  return postJson<TriggerList>(`/api/trigger-sources/${encodeURIComponent(trigger.source.slug)}/${action}`, {
-    [trigger.target.kind]: trigger.target.slug,
-  });
+  // On a server hosting several projects, the change goes to the attachment's own.
+  return sendJson<TriggerList>(
+    "POST",
+    `/api/trigger-sources/${encodeURIComponent(trigger.source.slug)}/${action}`,
+    { [trigger.target.kind]: trigger.target.slug },
+    trigger.project ? { headers: { "x-keystroke-project": trigger.project } } : {},
+  );
 }
+
+/** An attachment's key on the page: its id, within its project on a server hosting several. */
+export const triggerKey = (trigger: TriggerInfo): string =>
+  trigger.project ? `${trigger.project} ${trigger.id}` : trigger.id;
 
 /** The History view of the runs one attachment started: they carry its id as their actor. */
 export function triggerRunsHref(trigger: TriggerInfo): string {
-  return `/?${new URLSearchParams({ actor: trigger.id })}`;
+  return `/?${new URLSearchParams({ actor: trigger.id, ...(trigger.project ? { project: trigger.project } : {}) })}`;
 }

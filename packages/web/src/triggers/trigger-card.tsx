@@ -29,11 +29,14 @@ export function TriggerCard({
   const { source, target } = trigger;
   const runsHref = triggerRunsHref(trigger);
   return (
-    <li className={trigger.enabled ? "trigger-card" : "trigger-card is-disabled"} aria-label={trigger.id}>
+    <li
+      className={trigger.enabled ? "trigger-card" : "trigger-card is-disabled"}
+      aria-label={trigger.project ? `${trigger.project} ${trigger.id}` : trigger.id}
+    >
       <div className="trigger-head">
         <span className={`trigger-kind kind-${source.kind}`}>{kindLabels[source.kind]}</span>
         <h2 title={source.description}>{source.name}</h2>
-        <code className="muted small">{trigger.id}</code>
+        <code className="muted small">{trigger.project ? `${trigger.project} · ${trigger.id}` : trigger.id}</code>
         <span className="spacer" />
         <EnabledSwitch trigger={trigger} onChanged={onChanged} />
       </div>

@@ -3,6 +3,7 @@
  * poll sources, each with what fires it, when it fired and fires next, and a switch.
  */
 import { EmptyState, ErrorState } from "../ui/states";
+import { triggerKey } from "./trigger-api";
 import { TriggerCard } from "./trigger-card";
 import { useNow } from "./use-now";
 import { useTriggers } from "./use-triggers";
@@ -37,7 +38,7 @@ export function TriggersPage() {
       ) : (
         <ul className="trigger-list">
           {triggers.map((trigger) => (
-            <TriggerCard key={trigger.id} trigger={trigger} now={now} onChanged={replace} />
+            <TriggerCard key={triggerKey(trigger)} trigger={trigger} now={now} onChanged={replace} />
           ))}
         </ul>
       )}

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { getJson, isAbort } from "../api/api";
-import { type TriggerInfo, type TriggerList, triggerListPath } from "./trigger-api";
+import { type TriggerInfo, type TriggerList, triggerKey, triggerListPath } from "./trigger-api";
 
 const REFRESH_MS = 5000;
 
@@ -55,8 +55,8 @@ export function useTriggers(): TriggersState {
   }, []);
   const replace = useCallback((changed: readonly TriggerInfo[]) => {
     changes.current += 1;
-    const byId = new Map(changed.map((t) => [t.id, t]));
-    setTriggers((current) => current?.map((t) => byId.get(t.id) ?? t));
+    const byKey = new Map(changed.map((t) => [triggerKey(t), t]));
+    setTriggers((current) => current?.map((t) => byKey.get(triggerKey(t)) ?? t));
   }, []);
   return { triggers, error, reload, replace };
 }

@@ -19,6 +19,8 @@ export interface JournalStep {
 
 export interface Journal {
   runId: string;
+  /** The project the run was recorded under (its `run.created`). */
+  project: string;
   slug: string;
   input: unknown;
   status: RunStatus;
@@ -37,6 +39,7 @@ export function readJournal(events: readonly StoredEvent[]): Journal {
   if (first?.type !== "run.created") throw new Error("A workflow run's first event is run.created");
   const journal: Journal = {
     runId: first.runId,
+    project: first.project,
     slug: first.slug,
     input: first.input,
     status: first.status,

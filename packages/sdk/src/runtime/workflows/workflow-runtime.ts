@@ -33,6 +33,7 @@ export interface WorkflowRunSource {
 }
 
 export interface WorkflowRuntimeOptions extends ExecutionDeps {
+  /** The project runs start under when `start` names none (the last one `use` served). */
   project: string;
   sink: RunEventSink;
   runs: WorkflowRunSource;
@@ -53,6 +54,8 @@ export interface WorkflowStartOptions {
   parent?: { runId: string; stepId?: string };
   /** The run's id, when the caller chose it (a child run journaled by its parent's step). */
   runId?: string;
+  /** The project whose workflow `slug` is; by default the runtime's project. */
+  project?: string;
 }
 
 export type RunOutcome = { status: "success"; output: unknown } | { status: "failed" | "canceled"; error: Error };
@@ -73,6 +76,9 @@ const PAGE = 5000;
 /** How long a cancel waits for the process executing the run to record it canceled. */
 const REMOTE_CANCEL_MS = 30_000;
 
+const QUEUE_KEY_SEPARATOR = "\u0000";
+const queueKey = (project: string, slug: string) => `${project}${QUEUE_KEY_SEPARATOR}${slug}`;
+
 /** The input's first problem as `field: message`, for the error that names it. */
 function firstProblem(issues: readonly { path: PropertyKey[]; message: string }[]): { field: string; message: string } {
   const issue = issues[0];
@@ -80,7 +86,10 @@ function firstProblem(issues: readonly { path: PropertyKey[]; message: string }[
 }
 
 export class WorkflowRuntime {
-  private workflows = new Map<string, Workflow>();
+  /** Project → slug → definition. */
+  private readonly workflows = new Map<string, Map<string, Workflow>>();
+  /** Runs executing here → their project. */
+  private readonly running = new Map<string, string>();
   private readonly executing = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly controllers = new Map<string, AbortController>();
@@ -92,24 +101,39 @@ export class WorkflowRuntime {
 
   constructor(private options: WorkflowRuntimeOptions) {}
 
-  /** Serves a (re)loaded project: later executions use these definitions. */
+  /**
+   * Serves a (re)loaded project: later executions of its runs use these definitions. A runtime
+   * serves several projects side by side (a team server hosts each deployed project), each run
+   * executing on the definitions of the project it was recorded under.
+   */
   use(workflows: Iterable<Workflow>, project = this.options.project): void {
-    this.workflows = new Map([...workflows].map((w) => [w.slug, w]));
+    this.workflows.set(project, new Map([...workflows].map((w) => [w.slug, w])));
     this.options = { ...this.options, project };
   }
 
+  /** Stops serving a project: its runs wait, unexecuted, until it is served again. */
+  drop(project: string): void {
+    this.workflows.delete(project);
+  }
+
+  /** The project `start` uses when it names none. */
   get project(): string {
     return this.options.project;
   }
 
-  list(): Workflow[] {
-    return [...this.workflows.values()].sort((a, b) => a.slug.localeCompare(b.slug));
+  /** The projects served. */
+  projects(): string[] {
+    return [...this.workflows.keys()];
   }
 
-  get(slug: string): Workflow {
-    const workflow = this.workflows.get(slug);
+  list(project = this.options.project): Workflow[] {
+    return [...(this.workflows.get(project)?.values() ?? [])].sort((a, b) => a.slug.localeCompare(b.slug));
+  }
+
+  get(slug: string, project = this.options.project): Workflow {
+    const workflow = this.workflows.get(project)?.get(slug);
     if (workflow) return workflow;
-    const known = this.list().map((w) => w.slug);
+    const known = this.list(project).map((w) => w.slug);
     throw new KeystrokeError("not_found", `No workflow "${slug}" in this project`, {
       hint: known.length
         ? `Known workflows: ${known.join(", ")}`
@@ -118,13 +142,25 @@ export class WorkflowRuntime {
     });
   }
 
+  /** The project whose definitions `workflow` is (the very object), if one served here is. */
+  projectOf(workflow: Workflow): string | undefined {
+    for (const [project, workflows] of this.workflows) if (workflows.get(workflow.slug) === workflow) return project;
+    return undefined;
+  }
+
+  /** The project of a run executing here now. */
+  projectOfRun(runId: string): string | undefined {
+    return this.running.get(runId);
+  }
+
   /**
    * Validates `input` and records a new run, Queued; it starts at once unless the workflow's
    * concurrency limit is reached. Bad input throws `invalid_input` naming the field, and no run
    * is recorded.
    */
   async start(slug: string, input: unknown, options: WorkflowStartOptions = {}): Promise<{ runId: string }> {
-    const workflow = this.get(slug);
+    const project = options.project ?? this.options.project;
+    const workflow = this.get(slug, project);
     const parsed = workflow.input.safeParse(input);
     if (!parsed.success) {
       const problem = firstProblem(parsed.error.issues);
@@ -144,7 +180,7 @@ export class WorkflowRuntime {
       kind: "workflow",
       slug: workflow.slug,
       name: workflow.name,
-      project: this.options.project,
+      project,
       source: options.source ?? "api",
       trigger: options.trigger ?? { label: "API" },
       actor: options.actor ?? localActor,
@@ -153,7 +189,7 @@ export class WorkflowRuntime {
       input: input === undefined ? null : input,
     });
     await recorder.flush();
-    this.enqueue(workflow.slug, runId);
+    this.enqueue(queueKey(project, workflow.slug), runId);
     return { runId };
   }
 
@@ -251,8 +287,8 @@ export class WorkflowRuntime {
    * After a restart: running runs resume by replay, queued ones start in order, hooks resumed
    * just before the stop are delivered; sleeping and waiting runs wait for their timers.
    */
-  async recover(): Promise<{ resumed: number; queued: number }> {
-    const runs = await this.options.runs.listRuns(this.options.project, ["running", "queued", "waiting_on_hook"]);
+  async recover(project = this.options.project): Promise<{ resumed: number; queued: number }> {
+    const runs = await this.options.runs.listRuns(project, ["running", "queued", "waiting_on_hook"]);
     let resumed = 0;
     let queued = 0;
     const claims = this.options.claims;
@@ -263,7 +299,7 @@ export class WorkflowRuntime {
         // Shared executions: make sure one is pending, without re-running what another process holds.
         if (claims) await claims.request(run.runId, { again: false });
         else if (run.status === "running") this.resume(run.runId);
-        else this.enqueue(run.slug, run.runId);
+        else this.enqueue(queueKey(project, run.slug), run.runId);
       } else {
         const detail = await this.options.runs.getRun(run.runId);
         const used = await this.options.timers.usedHooks(run.runId);
@@ -337,26 +373,28 @@ export class WorkflowRuntime {
     while (this.executing.size > 0) await Promise.allSettled([...this.executing.values()]);
   }
 
-  private enqueue(slug: string, runId: string): void {
+  /** `key` is queueKey(project, slug): a workflow's concurrency counts per project. */
+  private enqueue(key: string, runId: string): void {
     if (this.options.claims) {
       void this.resume(runId);
       return;
     }
-    const queue = this.queues.get(slug) ?? [];
+    const queue = this.queues.get(key) ?? [];
     if (!queue.includes(runId)) queue.push(runId);
-    this.queues.set(slug, queue);
-    this.pump(slug);
+    this.queues.set(key, queue);
+    this.pump(key);
   }
 
-  private pump(slug: string): void {
-    const queue = this.queues.get(slug);
-    const limit = this.workflows.get(slug)?.concurrency ?? Number.POSITIVE_INFINITY;
-    while (!this.closed && queue && queue.length > 0 && (this.active.get(slug) ?? 0) < limit) {
+  private pump(key: string): void {
+    const queue = this.queues.get(key);
+    const [project, slug] = key.split(QUEUE_KEY_SEPARATOR) as [string, string];
+    const limit = this.workflows.get(project)?.get(slug)?.concurrency ?? Number.POSITIVE_INFINITY;
+    while (!this.closed && queue && queue.length > 0 && (this.active.get(key) ?? 0) < limit) {
       const runId = queue.shift() as string;
-      this.active.set(slug, (this.active.get(slug) ?? 0) + 1);
+      this.active.set(key, (this.active.get(key) ?? 0) + 1);
       void this.resume(runId).finally(() => {
-        this.active.set(slug, (this.active.get(slug) ?? 1) - 1);
-        this.pump(slug);
+        this.active.set(key, (this.active.get(key) ?? 1) - 1);
+        this.pump(key);
       });
     }
   }
@@ -435,7 +473,11 @@ export class WorkflowRuntime {
       if (!waited || waited.status === "running") return "done";
       recorder.emit({ type: "run.status_changed", status: "running", reason: `Resumed: ${waited.stepId}` });
     }
-    const workflow = this.workflows.get(journal.slug);
+    const workflow = this.workflows.get(journal.project)?.get(journal.slug);
+    if (!workflow && !this.workflows.has(journal.project)) {
+      // A project not served here (yet): another process serving it, or this one later, executes it.
+      return "retry";
+    }
     if (!workflow) {
       recorder.emit({
         type: "run.finished",
@@ -448,19 +490,21 @@ export class WorkflowRuntime {
     // A first execution holds the slot pump gave it; a resumed one is let through but counts too.
     // Claimed executions have no pump: a queued run waits while this process is at the limit.
     const claimed = this.options.claims !== undefined;
+    const key = queueKey(journal.project, workflow.slug);
     if (
       claimed &&
       journal.status === "queued" &&
-      (this.active.get(workflow.slug) ?? 0) >= (workflow.concurrency ?? Number.POSITIVE_INFINITY)
+      (this.active.get(key) ?? 0) >= (workflow.concurrency ?? Number.POSITIVE_INFINITY)
     ) {
       return "retry";
     }
     if (journal.status === "queued") recorder.emit({ type: "run.started" });
     const resumed = journal.status !== "queued" || claimed;
-    if (resumed) this.active.set(workflow.slug, (this.active.get(workflow.slug) ?? 0) + 1);
+    if (resumed) this.active.set(key, (this.active.get(key) ?? 0) + 1);
     const controller = new AbortController();
     this.controllers.set(runId, controller);
     this.recorders.set(runId, recorder);
+    this.running.set(runId, journal.project);
     const execution = new WorkflowExecution(workflow, journal, recorder, controller.signal, this.options);
     const aborted = new Promise<void>((resolve) => controller.signal.addEventListener("abort", () => resolve()));
     try {
@@ -495,9 +539,10 @@ export class WorkflowRuntime {
     } finally {
       this.controllers.delete(runId);
       this.recorders.delete(runId);
+      this.running.delete(runId);
       if (resumed) {
-        this.active.set(workflow.slug, (this.active.get(workflow.slug) ?? 1) - 1);
-        this.pump(workflow.slug);
+        this.active.set(key, (this.active.get(key) ?? 1) - 1);
+        this.pump(key);
       }
     }
   }

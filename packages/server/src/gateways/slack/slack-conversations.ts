@@ -26,7 +26,7 @@ export const WORKING_REACTION = "eyes";
 /**
  * @example
  * const conversations = new SlackConversations({ agents, store }, log);
- * if (conversations.firstDelivery(envelope.event_id)) conversations.start(gateway, envelope);
+ * if (conversations.firstDelivery(envelope.event_id)) conversations.start(gateway, envelope, "acme/support");
  */
 export class SlackConversations {
   private readonly seen = new SeenKeys();
@@ -45,9 +45,9 @@ export class SlackConversations {
     return eventId === undefined || this.seen.add(`event:${eventId}`);
   }
 
-  /** Answers `envelope` in the background; failures are logged. */
-  start(gateway: SlackGateway, envelope: SlackEnvelope): void {
-    const task = this.answer(gateway, envelope)
+  /** Answers `envelope` with an agent of `project` (a run `project` value), in the background; failures are logged. */
+  start(gateway: SlackGateway, envelope: SlackEnvelope, project: string): void {
+    const task = this.answer(gateway, envelope, project)
       .catch((error: unknown) => this.log(`Slack gateway: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => this.pending.delete(task));
     this.pending.add(task);
@@ -64,12 +64,11 @@ export class SlackConversations {
     return this.client.api;
   }
 
-  private async answer(gateway: SlackGateway, envelope: SlackEnvelope): Promise<void> {
+  private async answer(gateway: SlackGateway, envelope: SlackEnvelope, project: string): Promise<void> {
     const api = this.apiFor(gateway);
     const message = readSlackMessage(envelope, await api.botUserId());
     if ("ignored" in message) return;
     const channel = await api.channel(message.channel);
-    const project = this.host.agents.projectSlug;
     const hasSession = async () =>
       this.answering.has(message.sessionId) ||
       (await this.host.store.getSession({ project, slug: gateway.agent, sessionId: message.sessionId })) !== undefined;
@@ -79,7 +78,7 @@ export class SlackConversations {
     this.answering.set(message.sessionId, (this.answering.get(message.sessionId) ?? 0) + 1);
     await api.react(message.channel, message.ts, WORKING_REACTION);
     try {
-      await api.post(message.channel, message.threadTs, await this.prompt(gateway, message, origin));
+      await api.post(message.channel, message.threadTs, await this.prompt(gateway, message, origin, project));
     } finally {
       await api.react(message.channel, message.ts, WORKING_REACTION, true);
       const left = (this.answering.get(message.sessionId) ?? 1) - 1;
@@ -92,12 +91,14 @@ export class SlackConversations {
     gateway: SlackGateway,
     message: SlackMessage,
     origin: ReturnType<typeof slackOrigin>,
+    project: string,
   ): Promise<string[]> {
     try {
       const result = await this.host.agents.prompt(
         gateway.agent,
         { message: message.text, sessionId: message.sessionId },
         origin,
+        { project },
       );
       return slackReplyTexts(result);
     } catch (error) {

@@ -4,6 +4,8 @@
  * its own Fastify scope whose body parser keeps the raw body (bounded: Slack's events are small);
  * the rest of the API parses JSON as before. A good request is acknowledged at once (Slack wants
  * an answer within 3 seconds and retries otherwise); the agent answers afterwards, in the thread.
+ * On a server hosting several projects, each with its Slack app, the project whose gateway's
+ * signing secret verifies the request answers it.
  */
 import { isAscii } from "node:buffer";
 import { KeystrokeError, MAX_NESTING_DEPTH } from "@keystroke/core";
@@ -47,24 +49,35 @@ export function slackRoutes(app: FastifyInstance, { agents, store }: ServerConte
     });
 
     slack.post(SLACK_EVENTS_PATH, async (request) => {
-      const gateway = agents.current?.gateways.slack;
-      if (!gateway) {
+      // The hosted project whose gateway's signing secret signed the request (one Slack app per project).
+      const gateways = agents.projects().flatMap((project) => {
+        const gateway = agents.project(project)?.gateways.slack;
+        return gateway ? [{ project, gateway }] : [];
+      });
+      if (gateways.length === 0) {
         throw new KeystrokeError("not_found", "This project has no Slack gateway", {
           hint: "Add gateways: { slack: { agent } } to keystroke.config.ts",
         });
       }
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const refused = verifySlackSignature(gateway.signingSecret, {
+      const signed = {
         timestamp: header(request.headers["x-slack-request-timestamp"]),
         signature: header(request.headers["x-slack-signature"]),
         body,
+      };
+      let refused: string | undefined;
+      const found = gateways.find(({ gateway }) => {
+        const why = verifySlackSignature(gateway.signingSecret, signed);
+        refused ??= why;
+        return why === undefined;
       });
-      if (refused) {
+      if (!found) {
         request.log.info(`Slack events: refused a request: ${refused}`);
         throw new KeystrokeError("unauthorized", `Not a request signed by Slack: ${refused}`, {
           hint: "Check that gateways.slack.signingSecret (or SLACK_SIGNING_SECRET) is the app's signing secret",
         });
       }
+      const { project, gateway } = found;
       const envelope = parseJsonBody(
         isAscii(body) ? body.toString("latin1") : body.toString("utf8"),
         MAX_NESTING_DEPTH,
@@ -76,7 +89,7 @@ export function slackRoutes(app: FastifyInstance, { agents, store }: ServerConte
       if (delivery.type === "url_verification") return { challenge: delivery.challenge };
       if (delivery.type === "event_callback" && conversations.firstDelivery(delivery.event_id)) {
         // After the acknowledgement: the reply is sent before the next turn of the event loop.
-        setImmediate(() => conversations.start(gateway, delivery));
+        setImmediate(() => conversations.start(gateway, delivery, project));
       }
       return { ok: true };
     });
