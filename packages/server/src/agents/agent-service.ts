@@ -41,19 +41,11 @@ export class AgentService {
   /** Run `project` value (`org/project` on a team server) → the project and its runtime. */
   private readonly hosted = new Map<string, Hosted>();
   private last: string | undefined;
+  /** Runtimes of projects no longer served, whose sessions may still run (closed with the rest). */
+  private readonly retired: AgentRuntime[] = [];
   private uninstall: (() => void) | undefined;
 
   constructor(private readonly options: AgentServiceOptions) {}
-
-  /** The project used last (the one `dev` serves), or undefined before one is loaded. */
-  get projectSlug(): string | undefined {
-    return this.last;
-  }
-
-  /** The project used last (a reload replaces it), or undefined before one is loaded. */
-  get current(): LoadedProject | undefined {
-    return this.last === undefined ? undefined : this.hosted.get(this.last)?.project;
-  }
 
   /** The run `project` values of every hosted project. */
   projects(): string[] {
@@ -107,6 +99,8 @@ export class AgentService {
 
   /** Stops serving a project that was replaced (renamed in its config); sessions running finish. */
   drop(key: string): void {
+    const hosted = this.hosted.get(key);
+    if (hosted) this.retired.push(hosted.runtime);
     this.hosted.delete(key);
     if (this.last === key) this.last = this.hosted.keys().next().value;
   }
@@ -152,7 +146,7 @@ export class AgentService {
   /** Cancels a run executing in this process; false when none is. */
   cancel(runId: string): boolean {
     for (const { runtime } of this.hosted.values()) if (runtime.cancel(runId)) return true;
-    return false;
+    return this.retired.some((runtime) => runtime.cancel(runId));
   }
 
   /** Cancels a run executing here or, with shared executions, in the live process holding it. */
@@ -184,7 +178,7 @@ export class AgentService {
   /** Cancels every running prompt and waits for their runs to be recorded as canceled. */
   async close(): Promise<void> {
     this.uninstall?.();
-    const runtimes = [...this.hosted.values()].map((hosted) => hosted.runtime);
+    const runtimes = [...[...this.hosted.values()].map((hosted) => hosted.runtime), ...this.retired];
     for (const runtime of runtimes) for (const runId of runtime.activeRunIds()) runtime.cancel(runId);
     await Promise.all(runtimes.map((runtime) => runtime.settled()));
   }

@@ -1,8 +1,9 @@
 /**
  * The workflows a server hosts: each hosted project's workflow definitions, the one runtime that
- * runs them all by replay (each run on the definitions of its own project) (recording through the ingest queue, the one write path; reading journals back
- * from the store), and the scheduler loop that wakes sleepers and times out hooks. It also
- * installs the host that `workflow.run()` and `promptLlm()` reach from project code.
+ * runs them all by replay, each run on the definitions of its own project (recording through the
+ * ingest queue, the one write path; reading journals back from the store), and the scheduler
+ * loop that wakes sleepers and times out hooks. It also installs the host that `workflow.run()`
+ * and `promptLlm()` reach from project code.
  */
 import { type RunStatus, type RunSummary, statusCatalog } from "@keystroke/core";
 import type { RunStore, Scheduler } from "@keystroke/store";
