@@ -139,6 +139,29 @@ describe("startPgEventRelay", () => {
     expect(reference).toMatchObject({ runId, fromSeq: 2, toSeq: 301 });
   });
 
+  it("brings only the History row of a large batch nobody here follows, and the events once someone does", async () => {
+    const { runId, event } = runCreated();
+    const everyRunOnA: PublishedBatch[] = [];
+    a.bus.subscribeAll((batch) => everyRunOnA.push(batch));
+    const reads = vi.spyOn(a.store, "readEvents");
+    const long = (from: number) =>
+      Array.from({ length: 100 }, (_, i) => messageAdded(from + i, `${from + i} `.padEnd(400, "lorem ipsum ")));
+
+    await submit(b, runId, [event]);
+    const unfollowed = await submit(b, runId, long(0));
+    await waitFor(() => expect(everyRunOnA).toHaveLength(2));
+    expect(everyRunOnA[1]).toEqual({ runId, events: [], run: unfollowed.run, remote: true, rowOnly: true });
+    expect(reads).not.toHaveBeenCalled();
+
+    // Followed now: the next large batch arrives with its events, read from the store.
+    const onA = collect(a.bus, runId);
+    const followed = await submit(b, runId, long(100));
+    await waitFor(() => expect(onA).toHaveLength(1));
+    expect(onA[0]?.events).toEqual(followed.events);
+    expect(reads).toHaveBeenCalled();
+    expect(a.errors).toEqual([]);
+  });
+
   it("does not bring a process its own batches back", async () => {
     const mine = runCreated();
     const theirs = runCreated();
@@ -261,13 +284,16 @@ describe("relayMessage", () => {
   const event = { runId: "run_1", seq: 1, eventId: "evt_1", type: "run.started", time: "2026-11-28T10:00:00Z" };
   const batch = { runId: "run_1", events: [event as StoredEvent], run: { runId: "run_1", triggerValue: "x" } };
 
-  it("carries a small batch whole, a large one as its range, and a large absorbed run without its trigger value", () => {
+  it("carries a small batch whole, a large one as its range with its History row when that fits, and a large absorbed run without its trigger value", () => {
     const small = batch as unknown as PublishedBatch;
     expect(JSON.parse(relayMessage("o", small) ?? "")).toEqual({ origin: "o", batch: small });
 
     const events = Array.from({ length: 100 }, (_, i) => ({ ...event, seq: i + 5, eventId: "e".repeat(80) }));
     const large = { ...batch, events } as unknown as PublishedBatch;
-    expect(JSON.parse(relayMessage("o", large) ?? "")).toEqual({ origin: "o", runId: "run_1", fromSeq: 5, toSeq: 104 });
+    const range = { origin: "o", runId: "run_1", fromSeq: 5, toSeq: 104 };
+    expect(JSON.parse(relayMessage("o", large) ?? "")).toEqual({ ...range, run: batch.run });
+    const largeRow = { ...large, run: { ...batch.run, triggerValue: "x".repeat(9000) } } as unknown as PublishedBatch;
+    expect(JSON.parse(relayMessage("o", largeRow) ?? "")).toEqual(range);
 
     const moved = { ...batch, events: [], run: { runId: "run_1", triggerValue: "x".repeat(9000) }, movedTo: "run_2" };
     const message = JSON.parse(relayMessage("o", moved as unknown as PublishedBatch) ?? "");

@@ -6,10 +6,12 @@
  * `remote` so that it is not sent again. A process knows its own notifications by their origin id.
  *
  * A NOTIFY payload stops short of 8000 bytes. A batch whose JSON fits INLINE_LIMIT travels whole;
- * a larger one travels as its run id and sequence range, and the receiver reads those events and
- * the run's History row from the store, where they are committed before they are published. The
- * remote batches of a run are published one at a time, in the order they arrived, so a small
- * batch never overtakes a large one still being read.
+ * a larger one travels as its run id, sequence range and (when it fits) History row. A receiver
+ * where someone follows that run reads those events from the store, where they are committed
+ * before they are published; one where nobody does publishes the History row alone (live History
+ * lists and waiters on the run's end need no more), so replicas do not read back every large
+ * batch the others commit. The remote batches of a run are published one at a time, in the order
+ * they arrived, so a small batch never overtakes a large one still being read.
  *
  * The store, not the channel, is the record. Notifications sent while the listening connection is
  * down are lost to this process: once it is listening again, the relay reads from the store the
@@ -37,7 +39,7 @@ const CHANNEL_PREFIX = "keystroke_events_";
 /** What one notification says: a batch whole, or where in the store to read it. */
 type RelayMessage =
   | { origin: string; batch: PublishedBatch }
-  | { origin: string; runId: string; fromSeq: number; toSeq: number };
+  | { origin: string; runId: string; fromSeq: number; toSeq: number; run?: RunSummary };
 
 export interface PgEventRelayOptions {
   /** The bus this process publishes committed batches on, and where the other processes' arrive. */
@@ -69,7 +71,10 @@ export function relayMessage(origin: string, batch: PublishedBatch): string | un
   const first = batch.events[0];
   const last = batch.events.at(-1);
   if (batch.movedTo === undefined && first !== undefined && last !== undefined) {
-    return JSON.stringify({ origin, runId: batch.runId, fromSeq: first.seq, toSeq: last.seq } satisfies RelayMessage);
+    const range = { origin, runId: batch.runId, fromSeq: first.seq, toSeq: last.seq };
+    // The History row rides along when it fits; else the receiver reads it from the store.
+    const withRun = JSON.stringify({ ...range, run: batch.run } satisfies RelayMessage);
+    return Buffer.byteLength(withRun) <= INLINE_LIMIT ? withRun : JSON.stringify(range satisfies RelayMessage);
   }
   // An absorbed run is gone from the store: its last row travels without the raw trigger value.
   const slim: PublishedBatch = { ...batch, events: [], run: { ...batch.run, triggerValue: null } };
@@ -186,7 +191,15 @@ export async function startPgEventRelay(options: PgEventRelayOptions): Promise<P
     if (message === undefined) onError(new Error(`Not a relayed batch: ${notification.payload?.slice(0, 200)}`));
     else if (message.origin === origin || closed) return;
     else if ("batch" in message) enqueue(message.batch.runId, async () => message.batch);
-    else enqueue(message.runId, () => read(message.runId, message.fromSeq - 1, message.toSeq));
+    else {
+      const { runId, fromSeq, toSeq, run } = message;
+      // Decided when the batch's turn comes: a follower who arrived meanwhile gets the events.
+      enqueue(runId, async () =>
+        run !== undefined && bus.listenerCount(runId) === 0
+          ? { runId, events: [], run, rowOnly: true }
+          : read(runId, fromSeq - 1, toSeq),
+      );
+    }
   };
 
   /** What the runs this process follows missed while it was not listening. */

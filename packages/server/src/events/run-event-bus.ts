@@ -15,6 +15,11 @@ export interface PublishedBatch {
   movedTo?: string;
   /** Committed by another process and relayed here through the database (pg-event-relay.ts); never relayed on. */
   remote?: true;
+  /**
+   * A remote batch nobody here followed the run of: its History row only, its events left in the
+   * store (a follower that comes later reads them from there by sequence number).
+   */
+  rowOnly?: true;
 }
 
 export type BatchListener = (batch: PublishedBatch) => void;
@@ -69,7 +74,7 @@ export class RunEventBus {
 
   /** Delivers a committed batch to its run's subscribers, then to subscribers of all runs. */
   publish(batch: PublishedBatch): void {
-    if (batch.events.length === 0 && batch.movedTo === undefined) return;
+    if (batch.events.length === 0 && batch.movedTo === undefined && !batch.rowOnly) return;
     const listeners = this.#byRun.get(batch.runId);
     if (listeners !== undefined) for (const listener of [...listeners]) this.#deliver(listener, batch);
     for (const listener of [...this.#all]) this.#deliver(listener, batch);
