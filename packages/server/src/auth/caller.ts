@@ -116,7 +116,7 @@ async function withProjects(
   if (bound) visible = visible.filter((project) => project.projectId === bound);
   if (active.role === "builder") {
     const mine = new Set(await identity.projectsOfMember(active.organization.orgId, caller.user.userId));
-    visible = all.filter((project) => mine.has(project.projectId));
+    visible = visible.filter((project) => mine.has(project.projectId));
   }
   return {
     ...caller,

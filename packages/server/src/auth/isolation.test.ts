@@ -425,6 +425,25 @@ describe.each(stores)("team server isolation on $name", ({ postgres }) => {
     expect((await bound("POST", "/api/organizations/acme/invites", { role: "builder" })).status).toBe(403);
   });
 
+  it("a Builder's key bound to one of their projects reaches that project only", async () => {
+    expect(
+      (await builder("POST", "/api/organizations/acme/projects", { slug: "lab-two", name: "Lab two" })).status,
+    ).toBe(200);
+    const labRun = newRunId();
+    const twoRun = newRunId();
+    expect((await builder("POST", "/api/ingest", runBatch(labRun, "lab", "lab notes"))).status).toBe(200);
+    expect((await builder("POST", "/api/ingest", runBatch(twoRun, "lab-two", "second lab notes"))).status).toBe(200);
+    const created = await builder<{ key: string }>("POST", "/api/organizations/acme/api-keys", {
+      name: "lab ci",
+      project: "lab",
+    });
+    expect(created.status).toBe(200);
+    const bound = client(url, { key: created.body.key });
+    expect(ids(await bound("GET", "/api/history"))).toEqual([labRun]);
+    expect((await bound("GET", `/api/history/${twoRun}`)).status).toBe(404);
+    expect(ids(await builder("GET", "/api/history"))).toEqual([labRun, twoRun].sort());
+  });
+
   it("rate-limits sign-in: 5 failures lock the email for 15 minutes (429 with Retry-After), parallel guesses included", async () => {
     const anonymous = client(url);
     const guess = () => anonymous("POST", "/api/auth/login", { email: "admin@acme.test", password: "wrong password!" });
