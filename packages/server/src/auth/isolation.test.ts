@@ -421,6 +421,8 @@ describe.each(stores)("team server isolation on $name", ({ postgres }) => {
     const bound = client(url, { key: acmeKey });
     expect(ids(await bound("GET", "/api/history"))).toEqual([acmeRun]);
     expect((await bound("GET", `/api/history/${hiddenRun}`)).status).toBe(404);
+    const listed = await bound<{ projects: { slug: string }[] }>("GET", "/api/organizations/acme/projects");
+    expect(listed.body.projects.map((p) => p.slug)).toEqual(["support"]);
     expect((await bound("POST", "/api/organizations/acme/api-keys", { name: "escalate" })).status).toBe(403);
     expect((await bound("POST", "/api/organizations/acme/invites", { role: "builder" })).status).toBe(403);
   });

@@ -45,8 +45,10 @@ function manager(here: InOrg): InOrg {
   return here;
 }
 
+/** The organization's projects the caller can access: a key bound to a project sees that one only. */
 async function visibleProjects(auth: AuthService, { caller, org, role }: InOrg): Promise<Project[]> {
-  const all = await auth.identity.listProjects(org.orgId);
+  const bound = caller.apiKey?.projectId;
+  const all = (await auth.identity.listProjects(org.orgId)).filter((p) => !bound || p.projectId === bound);
   if (MANAGERS.includes(role)) return all;
   const mine = new Set(await auth.identity.projectsOfMember(org.orgId, caller.user.userId));
   return all.filter((project) => mine.has(project.projectId));
