@@ -23,6 +23,7 @@ interface Body {
   key: string;
   agents: { description: string }[];
   triggers: TriggerInfo[];
+  sessions: { project: string }[];
   error: { message: string; hint: string };
 }
 type RunView = { run: { status: string; project: string; output: unknown } };
@@ -131,6 +132,9 @@ describe("projects side by side on a team server", () => {
     const prompted = await inProject("billing", "POST", "/api/agents/helper/prompt", { message: "Invoice?" });
     expect(prompted.body.status).toBe("success");
     expect((await finished(prompted.body.runId)).project).toBe("acme/billing");
+    await inProject("support", "POST", "/api/agents/helper/prompt", { message: "Ticket?" });
+    const sessions = await inProject("billing", "GET", "/api/agents/helper/sessions");
+    expect(sessions.body.sessions.map((run) => run.project)).toEqual(["acme/billing"]);
   });
 
   it("runs each project's workflow under its own project", async () => {

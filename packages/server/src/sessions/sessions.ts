@@ -1,11 +1,14 @@
 /**
  * Agent sessions: an agent's runs, one per session id. The list takes the `status` and `project`
- * filters of History; one session answers like a run's detail.
+ * filters of History; one session answers like a run's detail. A request naming a hosted project
+ * (`x-keystroke-project`, as the CLI does in a linked project) reads that project's sessions
+ * unless `project` says otherwise.
  */
 import { KeystrokeError, parseRunFilter, type QueryParams, runFilterParams } from "@keystroke/core";
 import type { FastifyInstance } from "fastify";
 import { singleParam } from "../paging/query-params.js";
 import { runListPage, runListPageParams } from "../paging/run-list-page.js";
+import { namedProject } from "../projects/request-project.js";
 import { parseRunViewQuery } from "../run-view/run-view-query.js";
 import { toRunViewReply } from "../run-view/run-view-reply.js";
 import type { ServerContext } from "../server-context.js";
@@ -30,6 +33,8 @@ export function sessionRoutes(app: FastifyInstance, { store }: ServerContext): v
   app.get<{ Params: { slug: string } }>("/api/agents/:slug/sessions", async (request) => {
     const query = request.query as QueryParams;
     const filter = parseSessionFilter(query);
+    const named = namedProject(request);
+    if (filter.project === undefined && named !== undefined) filter.project = [named];
     const page = await store.listSessions(request.params.slug, filter, runListPage(query));
     return { sessions: page.runs, nextCursor: page.nextCursor };
   });
@@ -38,7 +43,8 @@ export function sessionRoutes(app: FastifyInstance, { store }: ServerContext): v
     const { slug, sessionId } = request.params;
     const query = request.query as QueryParams;
     const { parts, include } = parseRunViewQuery(query, ["project"]);
-    const view = await store.getSession({ slug, sessionId, project: singleParam(query, "project") }, include);
+    const project = singleParam(query, "project") ?? namedProject(request);
+    const view = await store.getSession({ slug, sessionId, project }, include);
     if (view === undefined) {
       throw new KeystrokeError("not_found", `No session ${sessionId} of agent ${slug}`, {
         hint: `List sessions with \`keystroke agents sessions list ${slug}\``,
