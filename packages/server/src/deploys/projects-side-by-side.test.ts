@@ -24,6 +24,7 @@ interface Body {
   agents: { description: string }[];
   triggers: TriggerInfo[];
   sessions: { project: string }[];
+  runs: { project: string }[];
   error: { message: string; hint: string };
 }
 type RunView = { run: { status: string; project: string; output: unknown } };
@@ -149,6 +150,8 @@ describe("projects side by side on a team server", () => {
         order: "o-1",
       });
     }
+    const runs = await inProject("support", "GET", "/api/workflows/record/runs");
+    expect(runs.body.runs.map((run) => run.project)).toEqual(["acme/support"]);
   });
 
   it("gives each project's webhook its own URL and keeps their trigger state apart", async () => {

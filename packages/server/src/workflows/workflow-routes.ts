@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { resolveRetry } from "keystroke/workflow";
 import { z } from "zod";
 import { runListPage, runListPageParams } from "../paging/run-list-page.js";
-import { requestProject, requireProject } from "../projects/request-project.js";
+import { namedProject, requestProject, requireProject } from "../projects/request-project.js";
 import { parseRunViewQuery } from "../run-view/run-view-query.js";
 import { toRunViewReply } from "../run-view/run-view-reply.js";
 import { requestOrigin } from "../runs/request-origin.js";
@@ -90,8 +90,11 @@ export function workflowRoutes(app: FastifyInstance, { store, workflows, agents 
         },
       );
     }
+    // A request naming a hosted project (the CLI in a linked project) lists that project's runs.
+    const named = namedProject(request);
+    const project = filter.project ?? (named === undefined ? undefined : [named]);
     const page = await store.listRuns(
-      { kind: ["workflow"], slug: [request.params.slug], status: filter.status, project: filter.project },
+      { kind: ["workflow"], slug: [request.params.slug], status: filter.status, project },
       runListPage(query),
     );
     return { runs: page.runs, nextCursor: page.nextCursor };
