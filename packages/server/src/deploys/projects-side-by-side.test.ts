@@ -173,6 +173,9 @@ describe("projects side by side on a team server", () => {
       const { runId } = (await hooked.json()) as { runId: string };
       const run = await finished(runId);
       expect(run.project).toBe(`acme/${project}`);
+      const other = project === "support" ? "billing" : "support";
+      expect((await inProject(project, "GET", `/api/trigger-sources/orders/runs/${runId}`)).status).toBe(200);
+      expect((await inProject(other, "GET", `/api/trigger-sources/orders/runs/${runId}`)).status).toBe(404);
     }
 
     const disabled = await inProject("support", "POST", "/api/trigger-sources/orders/disable", {});

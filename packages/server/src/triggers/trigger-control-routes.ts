@@ -119,12 +119,14 @@ export function triggerControlRoutes(app: FastifyInstance, context: ServerContex
 
   app.get<{ Params: { slug: string; runId: string } }>("/api/trigger-sources/:slug/runs/:runId", async (request) => {
     const { slug } = request.params;
-    engine(request).current.source(slug);
+    const project = requireProject(request, agents);
+    engineOf(project).current.source(slug);
     const runId = parseRunIdParam(request.params.runId);
     const { parts, include } = parseRunViewQuery(request.query as QueryParams);
     const view = await store.getRun(runId, include);
     const actor = view?.run.actor;
-    if (view?.run.source !== "trigger" || actor?.type !== "trigger" || !actor.id.startsWith(`${slug}:`)) {
+    const ours = view?.run.source === "trigger" && view.run.project === project;
+    if (!ours || actor?.type !== "trigger" || !actor.id.startsWith(`${slug}:`)) {
       throw new KeystrokeError("not_found", `No run ${runId} started by trigger source "${slug}"`, {
         hint: "GET /api/trigger-sources lists each attachment's recent deliveries and their runs",
         details: { slug, runId },
