@@ -8,7 +8,16 @@
  * `projects`.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { ApiKeyRecord, IdentityStore, Membership, Organization, OrgRole, Project, User } from "@keystroke/store";
+import {
+  API_KEY_TOUCH_MS,
+  type ApiKeyRecord,
+  type IdentityStore,
+  type Membership,
+  type Organization,
+  type OrgRole,
+  type Project,
+  type User,
+} from "@keystroke/store";
 import type { FastifyRequest } from "fastify";
 import { API_KEY_PREFIX, hashSecret } from "./secrets.js";
 
@@ -82,7 +91,10 @@ export async function resolveCaller(
     const membership = organizations.find((m) => m.organization.orgId === record.orgId);
     // A key acts as its creator: one who left the organization takes its keys' access along.
     if (!membership) return undefined;
-    void identity.touchApiKey(record.keyId, now).catch(() => undefined);
+    // The store moves lastUsedAt at most once a minute: within it, the round trip is skipped.
+    if (record.lastUsedAt === null || now - record.lastUsedAt >= API_KEY_TOUCH_MS) {
+      void identity.touchApiKey(record.keyId, now).catch(() => undefined);
+    }
     return withProjects(identity, { user, via: "api_key", apiKey: record, organizations, active: membership });
   }
   const token = bearer ?? cookieOf(request, SESSION_COOKIE);
