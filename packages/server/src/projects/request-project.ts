@@ -42,14 +42,15 @@ export function requestProject(request: FastifyRequest, agents: AgentService): s
   const named = namedProject(request);
   if (named !== undefined) {
     if (visible.includes(named)) return named;
+    const shown = named.length > 200 ? `${named.slice(0, 200)}…` : named;
     throw new KeystrokeError(
       "not_found",
-      `No project "${named}" hosted on this server${request.caller ? " that you can access" : ""}`,
+      `No project "${shown}" hosted on this server${request.caller ? " that you can access" : ""}`,
       {
         hint: visible.length
           ? `Projects hosted here: ${visible.join(", ")}`
           : "Deploy it first: `keystroke deploy` in the project's folder",
-        details: { project: named, hosted: visible },
+        details: { project: shown, hosted: visible },
       },
     );
   }
