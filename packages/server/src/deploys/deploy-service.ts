@@ -114,10 +114,18 @@ export class DeployService {
     return next;
   }
 
-  /** The live deploys this process does not host yet (nor failed to load). */
+  /** A project this server serves from its folder (`serve --dir`): its deploys are not taken up here. */
+  #fromFolder(key: string): boolean {
+    return this.host.agents.project(key) !== undefined && !this.#hosted.has(key);
+  }
+
+  /** The live deploys this process does not host yet (nor failed to load, nor serves from its folder). */
   async #behind(): Promise<LiveDeploy[]> {
     const live = await this.store.liveDeploys();
-    return live.filter((d) => this.#hosted.get(keyOf(d)) !== d.deployId && !this.#unloadable.has(d.deployId));
+    return live.filter(
+      (d) =>
+        this.#hosted.get(keyOf(d)) !== d.deployId && !this.#unloadable.has(d.deployId) && !this.#fromFolder(keyOf(d)),
+    );
   }
 
   async #catchUp(options: Parameters<DeployService["follow"]>[0]): Promise<void> {
@@ -162,7 +170,7 @@ export class DeployService {
   async #deploy(upload: DeployUpload): Promise<DeployRecord> {
     const { organization, project } = upload;
     const key = keyOf(upload);
-    if (this.host.agents.project(key) && !this.#hosted.has(key)) {
+    if (this.#fromFolder(key)) {
       throw new KeystrokeError("conflict", `This server serves ${key} from its folder; it cannot be deployed over`, {
         hint: "Restart the server without --dir to host what is deployed, or change the files in its folder",
         details: { project: key },

@@ -12,8 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TriggerInfo } from "@keystroke/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../start-server.js";
+import { type RunningServer, startServer } from "../start-server.js";
 import { agentFile, client, startAcmeServer, upload } from "../testing/deploy-fixtures.js";
+import { writeProjectFiles } from "../testing/project-files.js";
 
 /** The fields of the answers the tests read. */
 interface Body {
@@ -226,5 +227,39 @@ describe("projects side by side on a team server", () => {
       ["acme/billing", true],
       ["acme/support", false],
     ]);
+  }, 30_000);
+
+  it("serves a project from its folder over its deploy, and refuses deploys of it there", async () => {
+    await running.close();
+    const folder = join(dir, "support-folder");
+    writeProjectFiles(folder, {
+      ...projectFiles("support"),
+      "src/agents/helper.ts": agentFile("helper", " from the folder"),
+    });
+    running = await startServer({
+      port: 0,
+      dbPath: join(dir, "keystroke.db"),
+      projectDir: folder,
+      auth: {},
+    });
+    acme = client(running.url, { key: KEY });
+    expect(running.deploys.map((d) => d.project)).toEqual(["billing"]);
+    const support = await inProject("support", "GET", "/api/agents");
+    expect(support.body.agents.map((a) => a.description)).toEqual(["Answers helper questions from the folder"]);
+    const billing = await inProject("billing", "GET", "/api/agents");
+    expect(billing.body.agents.map((a) => a.description)).toEqual(["Answers helper questions for billing"]);
+    // The folder's triggers run in the server's own engine, the deployed project's in its own: each once.
+    const triggers = (await inProject(undefined, "GET", "/api/trigger-sources")).body.triggers;
+    expect(triggers.map((t) => [t.project ?? "(folder)", t.url?.replace(running.url, "")]).sort()).toEqual([
+      ["(folder)", "/api/triggers/orders"],
+      ["acme/billing", "/api/triggers/acme/billing/orders"],
+    ]);
+    const refused = await acme(
+      "POST",
+      "/api/organizations/acme/projects/support/deploys",
+      upload(projectFiles("support")),
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain("from its folder");
   }, 30_000);
 });
