@@ -4,7 +4,8 @@
  * with the same slugs. Each request names its project (`x-keystroke-project`) and reaches that
  * project's code; runs are recorded under their own project; each webhook has its own URL; a
  * trigger disabled in one project stays enabled in the other; a key bound to one project sees
- * only it; a restart serves both again.
+ * only it; a restart serves both again; a server serving one of them from its folder serves the
+ * folder's version over the deploy and refuses deploys of it.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
