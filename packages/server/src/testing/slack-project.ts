@@ -19,10 +19,16 @@ export const SLACK_TEST_TOKEN = "xoxb-test-token";
  */
 export function writeSlackProject(slack: string): string {
   const dir = mkdtempSync(join(tmpdir(), "keystroke-slack-"));
-  const files: Record<string, string> = {
+  writeProjectFiles(dir, slackProjectFiles(slack));
+  return dir;
+}
+
+/** The files of that project (acme/`project`), as written or deployed. */
+export function slackProjectFiles(slack: string, project = "chat"): Record<string, string> {
+  return {
     "package.json": JSON.stringify({ name: "slack-test", private: true, type: "module" }),
     "keystroke.config.ts": `import { defineConfig } from "keystroke/config";
-export default defineConfig({ organization: "acme", project: "chat", gateways: { slack: ${slack} } });
+export default defineConfig({ organization: "acme", project: "${project}", gateways: { slack: ${slack} } });
 `,
     "src/agents/helpdesk.ts": `import { defineAgent } from "keystroke/agent";
 export const helpdesk = defineAgent({
@@ -31,11 +37,9 @@ export const helpdesk = defineAgent({
 });
 `,
   };
-  writeProjectFiles(dir, files);
-  return dir;
 }
 
 /** The gateway block most tests use: the test secrets, answering through `apiUrl`. */
-export function slackGatewaySource(apiUrl: string, extra = ""): string {
-  return `{ agent: "helpdesk", signingSecret: "${SLACK_TEST_SECRET}", botToken: "${SLACK_TEST_TOKEN}", apiUrl: "${apiUrl}"${extra ? `, ${extra}` : ""} }`;
+export function slackGatewaySource(apiUrl: string, extra = "", signingSecret = SLACK_TEST_SECRET): string {
+  return `{ agent: "helpdesk", signingSecret: "${signingSecret}", botToken: "${SLACK_TEST_TOKEN}", apiUrl: "${apiUrl}"${extra ? `, ${extra}` : ""} }`;
 }
