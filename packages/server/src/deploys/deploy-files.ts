@@ -1,12 +1,12 @@
 /**
  * The files of a deploy: which paths an upload may carry, and the folder a deploy is written to
- * (its content hash, which the CLI computes alike, is `@keystroke/core/content-hash`). The folder is content-addressed
- * (`<root>/<org>/<project>/<hash>/`) and gets a `node_modules` link to the folder this server
- * resolves `keystroke` from, so a project's `keystroke/*` and `zod` imports load the server's own
- * copies: a deploy brings no dependencies of its own.
+ * (its content hash, which the CLI computes alike, is `@keystroke/core/content-hash`). The folder
+ * is content-addressed (`<root>/<org>/<project>/<hash>/`). Its `node_modules` resolves
+ * `keystroke` and `zod` (and whatever else the server has) to the server's own copies, and the
+ * packages the project imports to the bundles the CLI uploaded under `node_modules/<package>/`.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KeystrokeError } from "@keystroke/core";
@@ -17,6 +17,11 @@ export const MAX_DEPLOY_FILES = 2000;
 
 const ROOT_FILES = new Set(["keystroke.config.ts", "package.json"]);
 const SOURCE_PATH = /^src\/(?:[A-Za-z0-9_@.-]+\/)*[A-Za-z0-9_@.-]+\.(?:ts|js|json|mjs|md)$/;
+/** A bundled package: `node_modules/<name>/…` or `node_modules/@<scope>/<name>/…`, JavaScript or JSON. */
+const PACKAGE_PATH =
+  /^node_modules\/((?:@[A-Za-z0-9_.-]+\/)?[A-Za-z0-9_.-]+)\/(?:[A-Za-z0-9_@.-]+\/)*[A-Za-z0-9_@.-]+\.(?:js|json)$/;
+/** Packages a deploy always takes from the server: a second copy would not know the server's agents and schemas. */
+const SERVER_PACKAGES = new Set(["keystroke", "zod"]);
 
 /** Why `path` may not be deployed, or undefined when it may. */
 function refusalOf(path: string): string | undefined {
@@ -24,10 +29,24 @@ function refusalOf(path: string): string | undefined {
   if (path.split("/").some((part) => part === "." || part === ".." || part === "")) {
     return "expected a relative path without . or .. segments";
   }
+  const bundled = PACKAGE_PATH.exec(path)?.[1];
+  if (bundled !== undefined) {
+    return SERVER_PACKAGES.has(bundled) ? `expected no copy of ${bundled}: deploys use the server's` : undefined;
+  }
   if (!SOURCE_PATH.test(path)) {
-    return "expected keystroke.config.ts, package.json, or a .ts, .js, .mjs, .json or .md file under src/";
+    return "expected keystroke.config.ts, package.json, a .ts, .js, .mjs, .json or .md file under src/, or a bundled package under node_modules/";
   }
   return undefined;
+}
+
+/** The packages an upload carries bundled (their names). */
+export function bundledPackages(files: Record<string, string>): string[] {
+  const names = new Set<string>();
+  for (const path of Object.keys(files)) {
+    const name = PACKAGE_PATH.exec(path)?.[1];
+    if (name !== undefined) names.add(name);
+  }
+  return [...names];
 }
 
 /** `files` when every path may be deployed and the whole fits the cap; else `invalid_input` naming them. */
@@ -44,7 +63,7 @@ export function checkDeployFiles(value: unknown): Record<string, string> {
   });
   if (problems.length > 0) {
     throw new KeystrokeError("invalid_input", `files: ${problems[0]?.path} — ${problems[0]?.message}`, {
-      hint: "A deploy carries keystroke.config.ts, package.json and the source files under src/",
+      hint: "A deploy carries keystroke.config.ts, package.json, the source files under src/ and the packages they import, bundled",
       details: { problems },
     });
   }
@@ -70,6 +89,34 @@ export function serverModulesDir(from = dirname(fileURLToPath(import.meta.url)))
 }
 
 /**
+ * Gives the deploy folder the server's packages: a link to its node_modules folder, or, when the
+ * deploy brings packages of its own, a folder of links to each of the server's packages but those.
+ */
+function linkServerModules(dir: string, bundled: readonly string[]): void {
+  const server = serverModulesDir();
+  if (bundled.length === 0) {
+    symlinkSync(server, join(dir, "node_modules"), "dir");
+    return;
+  }
+  const own = new Set(bundled);
+  const scopes = new Set(bundled.filter((name) => name.startsWith("@")).map((name) => name.split("/")[0] as string));
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
+  for (const entry of readdirSync(server)) {
+    if (entry.startsWith(".") || own.has(entry)) continue;
+    if (!scopes.has(entry)) {
+      symlinkSync(join(server, entry), join(dir, "node_modules", entry), "dir");
+      continue;
+    }
+    // A scope some of whose packages the deploy brings: link the others one by one.
+    for (const name of readdirSync(join(server, entry))) {
+      if (own.has(`${entry}/${name}`)) continue;
+      mkdirSync(join(dir, "node_modules", entry), { recursive: true });
+      symlinkSync(join(server, entry, name), join(dir, "node_modules", entry, name), "dir");
+    }
+  }
+}
+
+/**
  * Writes `files` to `<root>/<org>/<project>/<hash>/` unless that folder exists (same hash, same
  * files), through a temporary folder renamed into place. Returns the folder, and whether this
  * call created it.
@@ -87,7 +134,7 @@ export function writeDeployFolder(
       mkdirSync(dirname(join(staging, path)), { recursive: true });
       writeFileSync(join(staging, path), text);
     }
-    symlinkSync(serverModulesDir(), join(staging, "node_modules"), "dir");
+    linkServerModules(staging, bundledPackages(files));
     renameSync(staging, dir);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });

@@ -42,6 +42,7 @@ function filterOf(value: unknown, files: unknown): string | undefined {
       details: { problems: [{ path: "filter", message: "expected <agents|actions|workflows|triggers>/<name>" }] },
     });
   }
+  // The config and the packages the module imports travel along; no other module's files.
   const outside = Object.keys(typeof files === "object" && files !== null ? files : {}).filter(
     (path) => path.startsWith("src/") && !path.startsWith(`src/${value}.`) && !path.startsWith(`src/${value}/`),
   );

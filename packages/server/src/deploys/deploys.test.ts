@@ -83,6 +83,11 @@ describe("deploys on a team server", () => {
     const traversal = await acme("POST", path, upload({ ...project, "src/../../etc/x.ts": "" }));
     expect(traversal.status).toBe(400);
     expect(traversal.body.error.message).toContain("src/../../etc/x.ts");
+    const ownZod = await acme("POST", path, upload({ ...project, "node_modules/zod/index.js": "export {};" }));
+    expect(ownZod.status).toBe(400);
+    expect(ownZod.body.error.message).toContain("expected no copy of zod: deploys use the server's");
+    const strayModule = await acme("POST", path, upload({ ...project, "node_modules/left-pad": "" }));
+    expect(strayModule.status).toBe(400);
     const tampered = await acme("POST", path, { files: project, hash: contentHash({ ...project, x: "" }) });
     expect(tampered.status).toBe(400);
     expect(tampered.body.error.message).toContain("hash");

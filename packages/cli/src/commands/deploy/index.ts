@@ -1,9 +1,10 @@
 /**
  * `keystroke deploy [--filter agents/support]`: typechecks the project, uploads its config and
- * src/ to the team server it is linked to, and prints the deploy once the server serves it;
- * `keystroke deploys list`: the project's deploys, newest first. The organization and project
- * come from keystroke.config.ts (or --organization / --project); the server is --url,
- * KEYSTROKE_URL, or the one `keystroke auth login` signed in to last. A server hosts one project.
+ * src/ with the packages they import (bundled) to the team server it is linked to, and prints the
+ * deploy once the server serves it; `keystroke deploys list`: the project's deploys, newest
+ * first. The organization and project come from keystroke.config.ts (or --organization /
+ * --project); the server is --url, KEYSTROKE_URL, or the one `keystroke auth login` signed in to
+ * last. A server hosts every project deployed to it.
  */
 import { dirname } from "node:path";
 import { KeystrokeError } from "@keystroke/core";
@@ -77,8 +78,14 @@ export function configure(program: Command): void {
         say("Typechecking…");
         const checked = typecheck(dir);
         if (!checked.checked) say(`Skipped typecheck: ${checked.reason}`);
-        const upload = collectUpload(dir, filter);
+        say("Bundling the packages it imports…");
+        const upload = await collectUpload(dir, filter);
         const count = Object.keys(upload.files).length;
+        const packages = Object.keys(upload.files).filter((path) => /^node_modules\/.*package\.json$/.test(path));
+        if (packages.length > 0) {
+          const names = packages.map((path) => path.slice("node_modules/".length, -"/package.json".length));
+          say(`Packages bundled: ${names.join(", ")}`);
+        }
         say(`Uploading ${count} ${count === 1 ? "file" : "files"} (${kilobytes(upload.bytes)}) to ${target.url}…`);
         say("Loading on the server…");
         const deploy = await postDeploy(

@@ -1,13 +1,15 @@
 /**
  * What `keystroke deploy` uploads: keystroke.config.ts, package.json and the source files under
- * src/ (not tests), as text, capped at 5 MiB together; or, with a filter, one module's files and
- * the config. The content hash is the server's own function (packages/server deploy-files.ts):
+ * src/ (not tests), as text, with the packages they import bundled under node_modules/
+ * (vendor-packages.ts), capped at 5 MiB together; or, with a filter, one module's files, the
+ * config and the packages they import. The content hash is `@keystroke/core/content-hash`:
  * SHA-256 over the files sorted by path, each as `path NUL text NUL`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { KeystrokeError } from "@keystroke/core";
 import { contentHash } from "@keystroke/core/content-hash";
+import { vendorPackages } from "./vendor-packages.js";
 
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 
@@ -43,9 +45,9 @@ function moduleFiles(dir: string, filter: string): string[] {
 /**
  * Collects the upload of the project in `dir`.
  *
- * @example collectUpload("./my-app").files["keystroke.config.ts"];
+ * @example (await collectUpload("./my-app")).files["keystroke.config.ts"];
  */
-export function collectUpload(dir: string, filter?: string): Upload {
+export async function collectUpload(dir: string, filter?: string): Promise<Upload> {
   const paths = filter
     ? [CONFIG_FILE, ...moduleFiles(dir, filter)]
     : [CONFIG_FILE, "package.json", ...sourceFiles(dir, "src")];
@@ -54,17 +56,15 @@ export function collectUpload(dir: string, filter?: string): Upload {
       hint: "Name a module as agents/<name>, actions/<name>, workflows/<name> or triggers/<name>",
     });
   }
-  const files: Record<string, string> = {};
-  let bytes = 0;
+  let files: Record<string, string> = {};
   for (const path of paths) {
-    if (!existsSync(join(dir, path))) continue;
-    const text = readFileSync(join(dir, path), "utf8");
-    bytes += Buffer.byteLength(text);
-    files[path] = text;
+    if (existsSync(join(dir, path))) files[path] = readFileSync(join(dir, path), "utf8");
   }
+  files = { ...files, ...(await vendorPackages(dir, Object.keys(files))) };
+  const bytes = Object.values(files).reduce((sum, text) => sum + Buffer.byteLength(text), 0);
   if (bytes > MAX_UPLOAD_BYTES) {
     throw new KeystrokeError("invalid_input", `The project's files hold ${bytes} bytes; a deploy holds at most 5 MiB`, {
-      hint: "Keep data files out of src/",
+      hint: "Keep data files out of src/, and large packages out of what the project imports",
     });
   }
   return { files, hash: contentHash(files), bytes };
