@@ -131,7 +131,9 @@ async function bundleSpecifier(esbuild: Esbuild, dir: string, specifier: string)
 export async function vendorPackages(dir: string, entries: string[]): Promise<Record<string, string>> {
   const scripts = entries.filter((path) => /\.(ts|mts|js|mjs)$/.test(path));
   if (scripts.length === 0) return {};
-  const esbuild = await import("esbuild");
+  // esbuild is CommonJS: its API is the namespace's names, or its default export where a bundler wrapped it.
+  const loaded = (await import("esbuild")) as Esbuild & { default?: Esbuild };
+  const esbuild = typeof loaded.build === "function" ? loaded : (loaded.default as Esbuild);
   const byPackage = new Map<string, string[]>();
   for (const specifier of await importedPackages(esbuild, dir, scripts)) {
     const { name } = splitSpecifier(specifier);
