@@ -1,8 +1,8 @@
 /**
  * A project that imports packages from its own node_modules — a CommonJS one with named exports,
- * an ES module with a default export and a subpath — deploys with those packages bundled, and
- * its workflow runs on a real team server (SQLite, real HTTP) with their code: the server has
- * none of them. `keystroke` and `zod` are never uploaded. A package the project imports but
+ * an ES module with a default export and a subpath — deploys with those packages bundled
+ * (through the built CLI, as a user runs it), and its workflow runs on a real team server
+ * (SQLite, real HTTP) with their code: the server has none of them. `keystroke` and `zod` are never uploaded. A package the project imports but
  * does not have installed stops the deploy before anything is sent, naming it.
  */
 import { randomBytes } from "node:crypto";
@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { type RunningServer, startServer } from "@keystroke/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeProjectFiles } from "../../../../server/src/testing/project-files.js";
+import { assertBuilt, runCli } from "../../testing/run-cli.js";
 import { collectUpload } from "./project-upload.js";
 
 const KEY = `ks_${randomBytes(32).toString("base64url")}`;
@@ -72,6 +73,7 @@ describe("deploying a project's own packages", () => {
   let running: RunningServer;
 
   beforeAll(async () => {
+    assertBuilt();
     dir = mkdtempSync(join(tmpdir(), "keystroke-vendor-"));
     writeProjectFiles(join(dir, "app"), project);
     writeFiles(join(dir, "app"), installed);
@@ -109,14 +111,21 @@ describe("deploying a project's own packages", () => {
       exports: { ".": "./index.js", "./extra": "./subpaths/extra.js" },
     });
 
+    // Deployed the way a user does: the built CLI, signed in with the key, in the project's folder.
+    const env = { KEYSTROKE_CONFIG_DIR: join(dir, "config") };
+    const login = await runCli(["auth", "login", "--server", running.url, "--token", KEY], { env });
+    expect(login.code, login.stderr).toBe(0);
+    const deployed = await runCli(["deploy", "--json"], { cwd: join(dir, "app"), env });
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(deployed.stderr).toContain("Packages bundled: ks-test-paths, ks-test-words");
+    expect(JSON.parse(deployed.stdout)).toMatchObject({ hash: upload.hash, status: "live" });
+
     const api = (path: string, body: unknown) =>
       fetch(`${running.url}${path}`, {
         method: "POST",
         headers: { "x-api-key": KEY, "content-type": "application/json" },
         body: JSON.stringify(body),
       });
-    const deployed = await api("/api/organizations/acme/projects/vendored/deploys", upload);
-    expect(deployed.status, await deployed.clone().text()).toBe(200);
     const started = await api("/api/workflows/words/runs", { input: { name: "ada" } });
     expect(started.status).toBe(202);
     const { runId } = (await started.json()) as { runId: string };
