@@ -141,7 +141,13 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
     bus.publish({ runId: result.runId, events: result.events, run: result.run });
   });
   const shared = claimsOption(options, (error) => app.log.error({ err: error }, "run claims failed"));
-  const agents = new AgentService({ ...options.agents, store: options.store, ingest, ...shared });
+  const agents: AgentService = new AgentService({
+    ...options.agents,
+    store: options.store,
+    ingest,
+    ...shared,
+    projectOfRun: (runId: string): string | undefined => workflows.runtime.projectOfRun(runId),
+  });
   const workflows = new WorkflowService({
     ...options.agents,
     store: options.store,

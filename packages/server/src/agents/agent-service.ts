@@ -12,6 +12,7 @@ import type { Agent, PromptResult } from "keystroke/agent";
 import { AgentRuntime, installAgentHost, type RecordedSession, type RunClaims } from "keystroke/runtime";
 import type { IngestQueue } from "../ingest/ingest-queue.js";
 import type { LoadedProject } from "../projects/load-project.js";
+import { projectScope } from "../projects/project-scope.js";
 import { failInterruptedRuns, interruptedEvent } from "./interrupted-runs.js";
 
 export interface PromptOrigin {
@@ -28,6 +29,8 @@ export interface AgentServiceOptions {
   stepTimeoutMs?: number;
   /** Shared with the other processes on the database: sessions executing here are held under a lease. */
   claims?: RunClaims;
+  /** The project of a workflow run executing here: an agent prompted from one of its steps runs in that project. */
+  projectOfRun?: (runId: string) => string | undefined;
 }
 
 const PAGE = 1000;
@@ -78,22 +81,28 @@ export class AgentService {
       stepTimeoutMs: this.options.stepTimeoutMs,
     });
     this.hosted.set(key, { project, runtime });
-    // Project code calling `agent.prompt()` reaches the runtime of the project the agent is from.
+    // Project code calling `agent.prompt()` reaches the runtime of the project the call comes from:
+    // a workflow step's run's project, or the project whose code is running (project-scope.ts).
     this.uninstall ??= installAgentHost({
-      prompt: (agent, { step, ...input }) =>
-        this.runtimeOf(agent).prompt(
-          agent,
-          step
-            ? {
-                ...input,
-                source: "workflow",
-                trigger: { label: "Workflow step", value: { runId: step.runId, stepId: step.stepId } },
-                actor: { type: "workflow", id: step.runId },
-                step,
-                signal: step.signal,
-              }
-            : { ...input, source: "api", trigger: { label: "Project code" } },
-        ),
+      prompt: (agent, { step, ...input }) => {
+        const key = (step ? this.options.projectOfRun?.(step.runId) : undefined) ?? projectScope.getStore();
+        const hosted = this.callerProject(key, agent);
+        return projectScope.run(hosted.project.config.project, () =>
+          hosted.runtime.prompt(
+            agent,
+            step
+              ? {
+                  ...input,
+                  source: "workflow",
+                  trigger: { label: "Workflow step", value: { runId: step.runId, stepId: step.stepId } },
+                  actor: { type: "workflow", id: step.runId },
+                  step,
+                  signal: step.signal,
+                }
+              : { ...input, source: "api", trigger: { label: "Project code" } },
+          ),
+        );
+      },
     });
   }
 
@@ -131,16 +140,21 @@ export class AgentService {
     const key = options.project ?? this.last;
     const agent = this.get(slug, key);
     const { runtime } = this.hosted.get(key as string) as Hosted;
-    return runtime.prompt(agent, { ...input, ...origin, ...(options.signal ? { signal: options.signal } : {}) });
+    // The session's code runs in its project's scope: what its tools call back reaches this project.
+    return projectScope.run(key as string, () =>
+      runtime.prompt(agent, { ...input, ...origin, ...(options.signal ? { signal: options.signal } : {}) }),
+    );
   }
 
-  /** The runtime of the project `agent` (the very object) is from; the last used for one from elsewhere. */
-  private runtimeOf(agent: Agent): AgentRuntime {
-    for (const hosted of this.hosted.values())
-      if (hosted.project.agents.get(agent.slug) === agent) return hosted.runtime;
-    const fallback = this.last === undefined ? undefined : this.hosted.get(this.last);
+  /** The hosted project a call from project code runs in: `key` when hosted, else the one holding the agent, or the last. */
+  private callerProject(key: string | undefined, agent: Agent): Hosted {
+    const named = key === undefined ? undefined : this.hosted.get(key);
+    if (named) return named;
+    const holding = [...this.hosted.values()].filter((hosted) => hosted.project.agents.has(agent.slug));
+    const last = this.last === undefined ? undefined : this.hosted.get(this.last);
+    const fallback = holding.length === 1 ? holding[0] : last;
     if (!fallback) throw new KeystrokeError("unavailable", "This server hosts no project to run the agent in");
-    return fallback.runtime;
+    return fallback;
   }
 
   /** Cancels a run executing in this process; false when none is. */

@@ -72,7 +72,10 @@ export function checkDeployFiles(value: unknown): Record<string, string> {
     throw new KeystrokeError(
       "invalid_input",
       `files: ${entries.length} files of ${bytes} bytes; a deploy holds at most ${MAX_DEPLOY_FILES} files and ${MAX_DEPLOY_BYTES} bytes`,
-      { hint: "Keep data files out of src/", details: { files: entries.length, bytes } },
+      {
+        hint: "Keep data files out of src/, and large packages out of what the project imports",
+        details: { files: entries.length, bytes },
+      },
     );
   }
   return value as Record<string, string>;

@@ -56,6 +56,9 @@ export class DeployService {
   /** Project (`org/project`) → the deploy of it this process hosts; and deploys that did not load here. */
   readonly #hosted = new Map<string, string>();
   readonly #unloadable = new Set<string>();
+  /** Projects a deploy was promoted for here (served from a deploy, not a folder), and those whose interrupted sessions were recorded. */
+  readonly #deployed = new Set<string>();
+  readonly #swept = new Set<string>();
   #following: NodeJS.Timeout | undefined;
 
   constructor(
@@ -116,7 +119,7 @@ export class DeployService {
 
   /** A project this server serves from its folder (`serve --dir`): its deploys are not taken up here. */
   #fromFolder(key: string): boolean {
-    return this.host.agents.project(key) !== undefined && !this.#hosted.has(key);
+    return this.host.agents.project(key) !== undefined && !this.#deployed.has(key);
   }
 
   /** The live deploys this process does not host yet (nor failed to load, nor serves from its folder). */
@@ -249,16 +252,21 @@ export class DeployService {
     return forServer(this.host, { ...loaded, config: { ...loaded.config, organization, project } });
   }
 
-  /** Serves a deployed project's new version; a project new to this process starts its runs and triggers. */
+  /**
+   * Serves a deployed project's new version; a project new to this process starts its runs and
+   * triggers (tried again with its next version if that failed).
+   */
   async #promote(project: LoadedProject): Promise<void> {
     const key = project.config.project;
-    const first = this.host.agents.project(key) === undefined;
+    this.#deployed.add(key);
     this.host.agents.use(project);
     this.host.workflows.use(project);
     const triggers = this.host.deployedTriggers.of(key);
     triggers.use(project);
-    if (!first) return;
-    await this.host.agents.failInterruptedRuns(key);
+    if (!this.#swept.has(key)) {
+      await this.host.agents.failInterruptedRuns(key);
+      this.#swept.add(key);
+    }
     await this.host.workflows.startRuns();
     await triggers.start();
   }

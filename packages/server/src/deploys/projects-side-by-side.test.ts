@@ -52,6 +52,21 @@ export const record = defineWorkflow({
   },
 });
 `,
+    "src/workflows/consult.ts": `import { defineWorkflow } from "keystroke/workflow";
+import { z } from "zod";
+import { helper } from "../agents/helper.js";
+export const consult = defineWorkflow({
+  slug: "consult",
+  name: "Consult",
+  description: "Asks the helper agent",
+  input: z.object({ question: z.string() }),
+  output: z.object({ runId: z.string() }),
+  async run(input) {
+    const answer = await helper.prompt({ message: input.question });
+    return { runId: answer.runId };
+  },
+});
+`,
     "src/triggers/orders.ts": `import { defineWebhookSource } from "keystroke/trigger";
 import { z } from "zod";
 import { record } from "../workflows/record.js";
@@ -152,6 +167,13 @@ describe("projects side by side on a team server", () => {
         order: "o-1",
       });
     }
+    // An agent prompted from a workflow step runs in the workflow's project, whichever was used last.
+    const consulted = await inProject("support", "POST", "/api/workflows/consult/runs", { input: { question: "Hi?" } });
+    expect(consulted.status, JSON.stringify(consulted.body)).toBe(202);
+    const consult = await finished(consulted.body.runId);
+    expect(consult.status).toBe("success");
+    const agentRun = await finished((consult.output as { runId: string }).runId);
+    expect(agentRun.project).toBe("acme/support");
     const runs = await inProject("support", "GET", "/api/workflows/record/runs");
     expect(runs.body.runs.map((run) => run.project)).toEqual(["acme/support"]);
   });
@@ -187,6 +209,13 @@ describe("projects side by side on a team server", () => {
       ["acme/billing", true],
       ["acme/support", false],
     ]);
+    // Both projects have /orders: the URL without a project names neither.
+    const ambiguous = await fetch(`${running.url}/api/triggers/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ order: "w-?" }),
+    });
+    expect(ambiguous.status).toBe(404);
     const skipped = await fetch(`${running.url}/api/triggers/acme/support/orders`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -251,10 +280,22 @@ describe("projects side by side on a team server", () => {
     expect(billing.body.agents.map((a) => a.description)).toEqual(["Answers helper questions for billing"]);
     // The folder's triggers run in the server's own engine, the deployed project's in its own: each once.
     const triggers = (await inProject(undefined, "GET", "/api/trigger-sources")).body.triggers;
-    expect(triggers.map((t) => [t.project ?? "(folder)", t.url?.replace(running.url, "")]).sort()).toEqual([
-      ["(folder)", "/api/triggers/orders"],
+    expect(triggers.map((t) => [t.project, t.url?.replace(running.url, "")]).sort()).toEqual([
       ["acme/billing", "/api/triggers/acme/billing/orders"],
+      ["acme/support", "/api/triggers/orders"],
     ]);
+    // The folder's webhook starts the folder project's workflow, though billing was loaded after it.
+    const hooked = await fetch(`${running.url}/api/triggers/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ order: "from-folder" }),
+    });
+    expect(hooked.status).toBe(202);
+    const folderRun = await finished(((await hooked.json()) as { runId: string }).runId);
+    expect(folderRun).toMatchObject({ project: "acme/support", output: { recordedBy: "support" } });
+    // Its switch works by the project the list names (the web page sends it).
+    const switched = await inProject("acme/support", "POST", "/api/trigger-sources/orders/enable", {});
+    expect(switched.body.triggers.map((t) => [t.project, t.enabled])).toEqual([["acme/support", true]]);
     const refused = await acme(
       "POST",
       "/api/organizations/acme/projects/support/deploys",

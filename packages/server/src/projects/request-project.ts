@@ -49,7 +49,9 @@ export function requestProject(request: FastifyRequest, agents: AgentService): s
       {
         hint: visible.length
           ? `Projects hosted here: ${visible.join(", ")}`
-          : "Deploy it first: `keystroke deploy` in the project's folder",
+          : request.caller
+            ? "Deploy it first: `keystroke deploy` in the project's folder"
+            : "This server serves the project in its folder only (`keystroke dev`)",
         details: { project: shown, hosted: visible },
       },
     );

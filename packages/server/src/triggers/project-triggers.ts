@@ -35,6 +35,16 @@ export class ProjectTriggers {
     return triggers && rest.length > 0 ? { triggers, endpoint: `/${rest.join("/")}` } : undefined;
   }
 
+  /**
+   * The one deployed project with a webhook at `endpoint`, for its URL without the project
+   * (`/api/triggers/orders`, as a server hosting one deployed project served it); undefined when
+   * none or several have one.
+   */
+  soleWithEndpoint(endpoint: string): TriggerService | undefined {
+    const having = this.all().filter((triggers) => triggers.current.byEndpoint.get(endpoint)?.kind === "webhook");
+    return having.length === 1 ? having[0] : undefined;
+  }
+
   all(): TriggerService[] {
     return [...this.#byProject.values()];
   }

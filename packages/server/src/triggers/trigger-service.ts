@@ -59,6 +59,8 @@ export class TriggerService {
   private started = false;
   private closed = false;
   private reconciling: Promise<void> = Promise.resolve();
+  /** The run `project` value of the project served (its deliveries start runs there, its views name it). */
+  private hostedProject: string | undefined;
 
   constructor(readonly options: TriggerServiceOptions) {}
 
@@ -75,8 +77,15 @@ export class TriggerService {
     return this.registry;
   }
 
+  /** What deliveries start runs with: the services, and the project served. */
+  private get deps(): TriggerServiceOptions {
+    const project = this.options.project ?? this.hostedProject;
+    return project === undefined ? this.options : { ...this.options, project };
+  }
+
   /** Serves the project's attachments from now on; a reload keeps every record and due time. */
   use(project: LoadedProject): void {
+    this.hostedProject = project.config.project;
     this.registry = new TriggerRegistry(project.triggers ?? [], {
       workflows: [...project.workflows.keys()],
       agents: [...project.agents.keys()],
@@ -88,9 +97,14 @@ export class TriggerService {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    // A poll's tick cut off by a crash left its lease: on a store of one process it goes now.
-    await (this.options.releaseLeases ?? (() => this.options.state.releaseLeases()))();
-    await this.trackActiveRuns();
+    try {
+      // A poll's tick cut off by a crash left its lease: on a store of one process it goes now.
+      await (this.options.releaseLeases ?? (() => this.options.state.releaseLeases()))();
+      await this.trackActiveRuns();
+    } catch (error) {
+      this.started = false; // the next start tries again
+      throw error;
+    }
     this.clock.start();
     this.reconcile(true);
     await this.reconciling;
@@ -121,7 +135,7 @@ export class TriggerService {
   /** Views of some attachments. */
   view(attachments: TriggerAttachment[]): Promise<TriggerInfo[]> {
     const webhookBase = `${this.options.baseUrl().replace(/\/$/, "")}${this.options.webhookPath ?? "/api/triggers"}`;
-    return listTriggers(this.options.state, webhookBase, attachments, this.options.project);
+    return listTriggers(this.options.state, webhookBase, attachments, this.deps.project);
   }
 
   /** Disables or enables the flagged attachments of a source; kept in the store. */
@@ -139,9 +153,7 @@ export class TriggerService {
 
   /** Starts runs now for `attachments` (a webhook request, a manual invoke); commits their outcomes. */
   async deliverNow(attachments: readonly TriggerAttachment[], payload: unknown, value: unknown): Promise<Outcome[]> {
-    const outcomes = await Promise.all(
-      attachments.map((a) => startDelivery(this.options, this.gate, a, payload, value)),
-    );
+    const outcomes = await Promise.all(attachments.map((a) => startDelivery(this.deps, this.gate, a, payload, value)));
     await commitOutcomes(this.options.state, outcomes);
     return outcomes;
   }
@@ -219,14 +231,14 @@ export class TriggerService {
     value: unknown,
   ): Promise<Outcome | undefined> {
     const active = this.gate.activeRun(a.id);
-    if (active === undefined) return startDelivery(this.options, this.gate, a, payload, value);
+    if (active === undefined) return startDelivery(this.deps, this.gate, a, payload, value);
     if (a.overlap === "skip") return notStarted(a.id, "skipped", `the previous run ${active} is still active`);
     const turn = this.gate.enqueue(a.id);
     if (turn === false) return notStarted(a.id, "skipped", "the overlap queue is full");
     void this.track(
       turn.then(async () => {
         if (this.closed) return;
-        await commitOutcomes(this.options.state, [await startDelivery(this.options, this.gate, a, payload, value)]);
+        await commitOutcomes(this.options.state, [await startDelivery(this.deps, this.gate, a, payload, value)]);
       }),
     );
     return undefined;
@@ -278,7 +290,7 @@ export class TriggerService {
           {
             state,
             // Overlap was settled for the whole tick above: each item of the tick starts its run.
-            deliver: (a, payload, value) => startDelivery(this.options, this.gate, a, payload, value),
+            deliver: (a, payload, value) => startDelivery(this.deps, this.gate, a, payload, value),
             lease: held,
           },
           source,

@@ -58,7 +58,14 @@ export function webhookRoutes(
       reply: FastifyReply,
     ) => {
       const path = `/${request.params.endpoint ?? request.params["*"] ?? ""}`.replace(/\/+$/, "");
-      const { triggers, endpoint } = deployed.forWebhook(path) ?? { triggers: folderTriggers, endpoint: path };
+      // A deployed project's endpoint is under its name; without it, the folder project's, or the
+      // one deployed project that has it (the URL it had when it was the only one).
+      const { triggers, endpoint } = deployed.forWebhook(path) ?? {
+        triggers: folderTriggers.current.byEndpoint.has(path)
+          ? folderTriggers
+          : (deployed.soleWithEndpoint(path) ?? folderTriggers),
+        endpoint: path,
+      };
       const source = triggers.current.byEndpoint.get(endpoint);
       if (source?.kind !== "webhook") {
         const known = [...triggers.current.byEndpoint.keys()].sort();

@@ -21,6 +21,7 @@ import {
 import type { Workflow } from "keystroke/workflow";
 import type { IngestQueue } from "../ingest/ingest-queue.js";
 import type { LoadedProject } from "../projects/load-project.js";
+import { projectScope } from "../projects/project-scope.js";
 
 export interface WorkflowServiceOptions {
   store: RunStore;
@@ -82,7 +83,8 @@ export class WorkflowService {
     if (!this.uninstall) {
       this.uninstall = installWorkflowHost({
         run: async (workflow, input) => {
-          const project = this.runtime.projectOf(workflow);
+          // Outside a step: the project whose code is running (an agent's tool), see project-scope.ts.
+          const project = projectScope.getStore() ?? this.runtime.projectOf(workflow);
           const { runId } = await this.runtime.start(workflow.slug, input, {
             source: "api",
             trigger: { label: "Project code" },
@@ -118,8 +120,10 @@ export class WorkflowService {
   /** Starts the scheduler loop and picks up the runs a stopped server left. */
   async startRuns(): Promise<void> {
     if (this.started) return;
-    this.started = true;
+    // Started once everything is: a recovery that fails is tried again by the next call.
     for (const project of this.projects.keys()) await this.runtime.recover(project);
+    if (this.started) return;
+    this.started = true;
     this.runtime.startClaiming(this.options.others);
     this.options.scheduler.start((timer) => this.runtime.onTimer(timer));
   }
@@ -158,7 +162,7 @@ export class WorkflowService {
     const existing = await this.options.store.getRun(childRunId);
     if (!existing) {
       const parent = await this.options.store.getRun(step.runId);
-      const project = this.runtime.projectOf(workflow) ?? parent?.run.project;
+      const project = this.runtime.projectOfRun(step.runId) ?? parent?.run.project;
       await this.runtime.start(workflow.slug, input, {
         runId: childRunId,
         ...(project ? { project } : {}),
@@ -197,7 +201,7 @@ export class WorkflowService {
   }
 
   private async callModel(request: LlmRequest, step: RunningStep | undefined): Promise<string> {
-    const key = (step && this.runtime.projectOfRun(step.runId)) ?? this.runtime.project;
+    const key = (step && this.runtime.projectOfRun(step.runId)) ?? projectScope.getStore() ?? this.runtime.project;
     const providers = this.projects.get(key)?.config.providers ?? {};
     const resolved = resolveModel(request.model, providers, this.options.env ?? process.env);
     const recorder = step ? this.runtime.recorderOf(step.runId) : undefined;

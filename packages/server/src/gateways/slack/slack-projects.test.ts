@@ -1,7 +1,7 @@
 /**
  * Two deployed projects on one team server, each with its own Slack app (signing secret): a
  * delivery signed by one app is answered by that project's agent and recorded under that project;
- * a delivery signed by neither is refused with 401.
+ * a delivery signed by neither is refused with 401, one that two projects' secrets verify with 409.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -61,4 +61,15 @@ describe("Slack gateways of two projects on one server", () => {
     const refused = await deliverSlackEvent(running.url, "a secret of no app here", forged);
     expect(refused.status).toBe(401);
   }, 40_000);
+
+  it("refuses a delivery that the secrets of two projects verify, rather than guessing", async () => {
+    const acme = client(running.url, { key: KEY });
+    expect((await acme("POST", "/api/organizations/acme/projects", { slug: "copy", name: "Copy" })).status).toBe(200);
+    const files = slackProjectFiles(slackGatewaySource(slack.apiUrl, "", SECRETS.desk), "copy");
+    expect((await acme("POST", "/api/organizations/acme/projects/copy/deploys", upload(files))).status).toBe(200);
+    const envelope = slackEnvelope("Ev-both", { type: "app_mention", text: "<@UBOT> Who?", ts: "1700000104.000100" });
+    const answer = await deliverSlackEvent(running.url, SECRETS.desk, envelope);
+    expect(answer.status).toBe(409);
+    expect(String((answer.body.error as { message: string }).message)).toContain("acme/desk, acme/copy");
+  }, 30_000);
 });

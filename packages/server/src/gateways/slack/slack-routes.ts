@@ -5,7 +5,8 @@
  * the rest of the API parses JSON as before. A good request is acknowledged at once (Slack wants
  * an answer within 3 seconds and retries otherwise); the agent answers afterwards, in the thread.
  * On a server hosting several projects, each with its Slack app, the project whose gateway's
- * signing secret verifies the request answers it.
+ * signing secret verifies the request answers it; a request several projects' secrets verify is
+ * refused (409) rather than given to one of them.
  */
 import { isAscii } from "node:buffer";
 import { KeystrokeError, MAX_NESTING_DEPTH } from "@keystroke/core";
@@ -66,15 +67,25 @@ export function slackRoutes(app: FastifyInstance, { agents, store }: ServerConte
         body,
       };
       let refused: string | undefined;
-      const found = gateways.find(({ gateway }) => {
+      const verified = gateways.filter(({ gateway }) => {
         const why = verifySlackSignature(gateway.signingSecret, signed);
         refused ??= why;
         return why === undefined;
       });
+      const found = verified[0];
       if (!found) {
         request.log.info(`Slack events: refused a request: ${refused}`);
         throw new KeystrokeError("unauthorized", `Not a request signed by Slack: ${refused}`, {
           hint: "Check that gateways.slack.signingSecret (or SLACK_SIGNING_SECRET) is the app's signing secret",
+        });
+      }
+      if (verified.length > 1) {
+        // One Slack app answered by several projects (say, all relying on SLACK_SIGNING_SECRET): none is guessed.
+        const projects = verified.map((v) => v.project);
+        request.log.warn(`Slack events: ${projects.join(", ")} share one signing secret; the delivery was refused`);
+        throw new KeystrokeError("conflict", `Projects ${projects.join(", ")} use the same Slack signing secret`, {
+          hint: "Give each project's gateway the signing secret of its own Slack app (gateways.slack.signingSecret)",
+          details: { projects },
         });
       }
       const { project, gateway } = found;
