@@ -31,7 +31,12 @@ export function setTriggerEnabled(trigger: TriggerInfo, enabled: boolean): Promi
 export const triggerKey = (trigger: TriggerInfo): string =>
   trigger.project ? `${trigger.project} ${trigger.id}` : trigger.id;
 
-/** The History view of the runs one attachment started: they carry its id as their actor. */
-export function triggerRunsHref(trigger: TriggerInfo): string {
-  return `/?${new URLSearchParams({ actor: trigger.id, ...(trigger.project ? { project: trigger.project } : {}) })}`;
+/**
+ * The History view of the runs one attachment started: they carry its id as their actor (within
+ * its project, when the page lists several).
+ */
+export function triggerRunsHref(trigger: TriggerInfo, inProject = false): string {
+  const params: Record<string, string> = { actor: trigger.id };
+  if (inProject && trigger.project) params.project = trigger.project;
+  return `/?${new URLSearchParams(params)}`;
 }

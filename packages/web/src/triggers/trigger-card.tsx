@@ -16,27 +16,29 @@ const firingLabels: Record<TriggerInfo["source"]["kind"], string> = {
   poll: "Every",
 };
 
-/** An attachment as a list item of the Triggers page. */
+/** An attachment as a list item of the Triggers page; `showProject` when the list holds several projects. */
 export function TriggerCard({
   trigger,
   now,
   onChanged,
+  showProject = false,
 }: {
   trigger: TriggerInfo;
   now: number;
   onChanged: (changed: TriggerInfo[]) => void;
+  showProject?: boolean;
 }) {
   const { source, target } = trigger;
-  const runsHref = triggerRunsHref(trigger);
+  const runsHref = triggerRunsHref(trigger, showProject);
+  const name = showProject && trigger.project ? `${trigger.project} ${trigger.id}` : trigger.id;
   return (
-    <li
-      className={trigger.enabled ? "trigger-card" : "trigger-card is-disabled"}
-      aria-label={trigger.project ? `${trigger.project} ${trigger.id}` : trigger.id}
-    >
+    <li className={trigger.enabled ? "trigger-card" : "trigger-card is-disabled"} aria-label={name}>
       <div className="trigger-head">
         <span className={`trigger-kind kind-${source.kind}`}>{kindLabels[source.kind]}</span>
         <h2 title={source.description}>{source.name}</h2>
-        <code className="muted small">{trigger.project ? `${trigger.project} · ${trigger.id}` : trigger.id}</code>
+        <code className="muted small">
+          {showProject && trigger.project ? `${trigger.project} · ${trigger.id}` : trigger.id}
+        </code>
         <span className="spacer" />
         <EnabledSwitch trigger={trigger} onChanged={onChanged} />
       </div>

@@ -38,7 +38,13 @@ export function TriggersPage() {
       ) : (
         <ul className="trigger-list">
           {triggers.map((trigger) => (
-            <TriggerCard key={triggerKey(trigger)} trigger={trigger} now={now} onChanged={replace} />
+            <TriggerCard
+              key={triggerKey(trigger)}
+              trigger={trigger}
+              now={now}
+              onChanged={replace}
+              showProject={new Set(triggers.map((t) => t.project)).size > 1}
+            />
           ))}
         </ul>
       )}
