@@ -174,7 +174,7 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
     (project) =>
       new TriggerService({
         ...triggerOptions,
-        state: projectTriggerState(triggerState, project, triggerOptions.releaseLeases),
+        state: projectTriggerState(triggerState, project),
         project,
         webhookPath: `/api/triggers/${project}`,
       }),

@@ -40,7 +40,7 @@ function refusalOf(path: string): string | undefined {
 }
 
 /** The packages an upload carries bundled (their names). */
-export function bundledPackages(files: Record<string, string>): string[] {
+function bundledPackages(files: Record<string, string>): string[] {
   const names = new Set<string>();
   for (const path of Object.keys(files)) {
     const name = PACKAGE_PATH.exec(path)?.[1];

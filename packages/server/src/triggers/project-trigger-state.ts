@@ -2,21 +2,17 @@
  * The trigger state of one project on a server that hosts several (a team server, one project
  * per deploy): the same store, every trigger id (and webhook signature) kept under the project's
  * name, so that two projects whose sources and targets share slugs keep apart schedules, cursors,
- * leases and deliveries. Leases left by a killed process are released once per process, whichever
- * project starts first.
+ * leases and deliveries. Releasing the leases a killed process left is the store's, for every
+ * project at once (the server does it once per process: `releaseLeasesOnce`).
  */
 import type { TriggerRecord, TriggerStateStore } from "@keystroke/store";
 
 /**
  * @example
- * const state = projectTriggerState(shared, "acme/support", releaseOnce);
+ * const state = projectTriggerState(shared, "acme/support");
  * await state.claimTick("nightly:report", tick); // kept as "acme/support␟nightly:report"
  */
-export function projectTriggerState(
-  state: TriggerStateStore,
-  project: string,
-  releaseLeases: () => Promise<void>,
-): TriggerStateStore {
+export function projectTriggerState(state: TriggerStateStore, project: string): TriggerStateStore {
   const prefix = `${project}\u241f`;
   const own = (id: string) => prefix + id;
   const bare = (id: string) => (id.startsWith(prefix) ? id.slice(prefix.length) : undefined);
@@ -43,7 +39,7 @@ export function projectTriggerState(
     claimSignature: (signature, expiresAt, now) => state.claimSignature(own(signature), expiresAt, now),
     claimTick: (id, tick) => state.claimTick(own(id), tick),
     claimLease: (id, claim) => state.claimLease(own(id), claim),
-    releaseLeases,
+    releaseLeases: () => state.releaseLeases(),
   };
 }
 

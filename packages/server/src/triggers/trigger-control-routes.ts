@@ -63,10 +63,9 @@ export function triggerControlRoutes(app: FastifyInstance, context: ServerContex
 
   app.get("/api/trigger-sources", async (request): Promise<TriggerList> => {
     const visible = visibleProjects(request, agents);
-    if (namedProject(request) !== undefined || visible.length <= 1) {
-      return { triggers: visible.length === 0 ? [] : await engine(request).list() };
-    }
-    const lists = await Promise.all(visible.map((project) => engineOf(project).list()));
+    const named = namedProject(request) !== undefined && visible.length > 0;
+    const projects = named ? [requireProject(request, agents)] : visible;
+    const lists = await Promise.all(projects.map((project) => engineOf(project).list()));
     return { triggers: lists.flat() };
   });
 

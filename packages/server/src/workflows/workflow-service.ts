@@ -83,8 +83,9 @@ export class WorkflowService {
     if (!this.uninstall) {
       this.uninstall = installWorkflowHost({
         run: async (workflow, input) => {
-          // Outside a step: the project whose code is running (an agent's tool), see project-scope.ts.
-          const project = projectScope.getStore() ?? this.runtime.projectOf(workflow);
+          // Outside a step: the project whose code is running (an agent's tool, see project-scope.ts),
+          // else the only one defining the workflow — as agents do.
+          const project = projectScope.getStore() ?? this.runtime.soleProjectWith(workflow.slug);
           const { runId } = await this.runtime.start(workflow.slug, input, {
             source: "api",
             trigger: { label: "Project code" },

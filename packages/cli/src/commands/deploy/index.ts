@@ -81,11 +81,7 @@ export function configure(program: Command): void {
         say("Bundling the packages it imports…");
         const upload = await collectUpload(dir, filter);
         const count = Object.keys(upload.files).length;
-        const packages = Object.keys(upload.files).filter((path) => /^node_modules\/.*package\.json$/.test(path));
-        if (packages.length > 0) {
-          const names = packages.map((path) => path.slice("node_modules/".length, -"/package.json".length));
-          say(`Packages bundled: ${names.join(", ")}`);
-        }
+        if (upload.packages.length > 0) say(`Packages bundled: ${upload.packages.join(", ")}`);
         say(`Uploading ${count} ${count === 1 ? "file" : "files"} (${kilobytes(upload.bytes)}) to ${target.url}…`);
         say("Loading on the server…");
         const deploy = await postDeploy(

@@ -20,6 +20,8 @@ const MODULE_EXTENSIONS = ["ts", "js", "mjs"];
 
 export interface Upload {
   files: Record<string, string>;
+  /** The packages bundled into `files` (vendor-packages.ts). */
+  packages: string[];
   hash: string;
   bytes: number;
 }
@@ -60,12 +62,13 @@ export async function collectUpload(dir: string, filter?: string): Promise<Uploa
   for (const path of paths) {
     if (existsSync(join(dir, path))) files[path] = readFileSync(join(dir, path), "utf8");
   }
-  files = { ...files, ...(await vendorPackages(dir, Object.keys(files))) };
+  const vendored = await vendorPackages(dir, Object.keys(files));
+  files = { ...files, ...vendored.files };
   const bytes = Object.values(files).reduce((sum, text) => sum + Buffer.byteLength(text), 0);
   if (bytes > MAX_UPLOAD_BYTES) {
     throw new KeystrokeError("invalid_input", `The project's files hold ${bytes} bytes; a deploy holds at most 5 MiB`, {
       hint: "Keep data files out of src/, and large packages out of what the project imports",
     });
   }
-  return { files, hash: contentHash(files), bytes };
+  return { files, packages: vendored.packages, hash: contentHash(files), bytes };
 }

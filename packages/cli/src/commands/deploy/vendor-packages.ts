@@ -26,7 +26,7 @@ const REQUIRE_BANNER =
 type Esbuild = typeof import("esbuild");
 
 /** `@scope/name/sub` → `{ name: "@scope/name", subpath: "sub" }`. */
-export function splitSpecifier(specifier: string): { name: string; subpath: string } {
+function splitSpecifier(specifier: string): { name: string; subpath: string } {
   const parts = specifier.split("/");
   const size = specifier.startsWith("@") ? 2 : 1;
   return { name: parts.slice(0, size).join("/"), subpath: parts.slice(size).join("/") };
@@ -122,15 +122,18 @@ async function bundleSpecifier(esbuild: Esbuild, dir: string, specifier: string)
 }
 
 /**
- * The upload files of the packages the files `entries` (paths in `dir`) import.
+ * The upload files of the packages the files `entries` (paths in `dir`) import, and their names.
  *
  * @example
  * await vendorPackages("./my-app", ["keystroke.config.ts", "src/actions/lookup.ts"]);
- * // { "node_modules/date-fns/package.json": "…", "node_modules/date-fns/index.js": "…" }
+ * // { files: { "node_modules/date-fns/package.json": "…", "node_modules/date-fns/index.js": "…" }, packages: ["date-fns"] }
  */
-export async function vendorPackages(dir: string, entries: string[]): Promise<Record<string, string>> {
+export async function vendorPackages(
+  dir: string,
+  entries: string[],
+): Promise<{ files: Record<string, string>; packages: string[] }> {
   const scripts = entries.filter((path) => /\.(ts|mts|js|mjs)$/.test(path));
-  if (scripts.length === 0) return {};
+  if (scripts.length === 0) return { files: {}, packages: [] };
   // esbuild is CommonJS: its API is the namespace's names, or its default export where a bundler wrapped it.
   const loaded = (await import("esbuild")) as Esbuild & { default?: Esbuild };
   const esbuild = typeof loaded.build === "function" ? loaded : (loaded.default as Esbuild);
@@ -150,5 +153,5 @@ export async function vendorPackages(dir: string, entries: string[]): Promise<Re
     }
     files[`node_modules/${name}/package.json`] = `${JSON.stringify({ name, type: "module", exports }, null, 2)}\n`;
   }
-  return files;
+  return { files, packages: [...byPackage.keys()] };
 }

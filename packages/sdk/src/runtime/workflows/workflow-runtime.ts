@@ -121,11 +121,6 @@ export class WorkflowRuntime {
     return this.options.project;
   }
 
-  /** The projects served. */
-  projects(): string[] {
-    return [...this.workflows.keys()];
-  }
-
   list(project = this.options.project): Workflow[] {
     return [...(this.workflows.get(project)?.values() ?? [])].sort((a, b) => a.slug.localeCompare(b.slug));
   }
@@ -142,10 +137,10 @@ export class WorkflowRuntime {
     });
   }
 
-  /** The project whose definitions `workflow` is (the very object), if one served here is. */
-  projectOf(workflow: Workflow): string | undefined {
-    for (const [project, workflows] of this.workflows) if (workflows.get(workflow.slug) === workflow) return project;
-    return undefined;
+  /** The one project served here that defines workflow `slug`; undefined when none or several do. */
+  soleProjectWith(slug: string): string | undefined {
+    const defining = [...this.workflows].filter(([, workflows]) => workflows.has(slug));
+    return defining.length === 1 ? defining[0]?.[0] : undefined;
   }
 
   /** The project of a run executing here now. */
