@@ -105,32 +105,42 @@ export interface ContentKeys {
  * The messages of a span's content. System messages and earlier user messages are keyed by their
  * text and how often that text came before in the same input, so the history every model call
  * repeats is added once; the turn's prompt by its trace (`ContentKeys.turnPrompt`); a model's
- * replies by its span and place in the output, an agent's by its text in the trace; tool calls
- * and results by call id.
+ * replies by its span and place in the output (a per-message event's, like the replies a later
+ * call's input re-sends, by its text and how often it came before), an agent's by its text in the
+ * trace; tool calls and results by call id.
  */
 export function contentEvents(content: SpanContent, keys: ContentKeys, time: string): RunEvent[] {
   const events: RunEvent[] = [];
   const seen = new Map<string, number>();
   const prompt = keys.turnPrompt ? turnPromptIndex(content.input, keys.history === true) : -1;
+  // A model's answer re-sent as one message of a later call's input (a per-message event) is the
+  // answer itself: added under the key its own event has (below), so the conversation keeps its
+  // order when the later call arrives first.
+  const replayed = (role: string) => role === "assistant" && keys.occurrence !== undefined;
   content.input.forEach((input, index) => {
     const texts = input.parts.filter((p) => p.type === "text").slice(0, MAX_PARTS);
     const earlier = input.role === "user" && index !== prompt;
-    if (texts.length > 0 && (input.role === "system" || input.role === "user") && (!earlier || keys.history)) {
+    const kept = input.role === "system" || input.role === "user" || replayed(input.role);
+    if (texts.length > 0 && kept && (!earlier || keys.history)) {
       const text = texts.map((p) => p.text).join("\n");
       const key = `${input.role}\u0000${text}`;
       const count = seen.get(key) ?? keys.occurrence ?? 0;
       seen.set(key, count + 1);
       const id = index === prompt ? shortHash(key, "turn", keys.traceId) : shortHash(key, String(count));
-      events.push(message(time, `p-${id}`, input.role, texts));
+      events.push(message(time, `p-${id}`, input.role as "system" | "user" | "assistant", texts));
     }
     events.push(...toolEvents(input, time, keys.sourceId));
   });
   content.output.forEach((output, index) => {
     const said = output.parts.filter((p) => p.type === "text" || p.type === "thought").slice(0, MAX_PARTS);
     if (said.length > 0) {
-      const id = keys.agent
-        ? `a-${shortHash(keys.traceId, ...said.map((p) => `${p.type}:${p.text}`))}`
-        : `a-${shortHash(keys.traceId, keys.sourceId, String(index))}`;
+      const text = said.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
+      const id =
+        keys.occurrence !== undefined && text !== ""
+          ? `p-${shortHash(`assistant\u0000${text}`, String(keys.occurrence))}`
+          : keys.agent
+            ? `a-${shortHash(keys.traceId, ...said.map((p) => `${p.type}:${p.text}`))}`
+            : `a-${shortHash(keys.traceId, keys.sourceId, String(index))}`;
       events.push(message(time, id, "assistant", said));
     }
     events.push(...toolEvents(output, time, keys.sourceId));

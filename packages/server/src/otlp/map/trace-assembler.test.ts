@@ -328,6 +328,90 @@ describe("TraceAssembler", () => {
     expect(unique("message.added")).toBe(5);
   });
 
+  it("adds a reply re-sent in a later call's input in its place, when that call arrives before the reply's own", () => {
+    const assembler = new TraceAssembler();
+    const record = (traceId: string, name: string, body: unknown): OtlpLogRecord => ({
+      timeMs: T0,
+      severityNumber: 9,
+      severityText: "",
+      body: body as OtlpLogRecord["body"],
+      attributes: { "event.name": name, "gen_ai.conversation.id": "c-late" },
+      traceId,
+      spanId: "1".repeat(16),
+      eventName: "",
+      resource: {},
+    });
+    // The second call's records come first (an exporter's retry put them ahead): its input
+    // re-sends the first question and its answer.
+    const second = assembler.assemble(
+      undefined,
+      [],
+      [
+        record("2".repeat(32), "gen_ai.user.message", { content: "Is it raining?" }),
+        record("2".repeat(32), "gen_ai.assistant.message", { content: "Yes." }),
+        record("2".repeat(32), "gen_ai.user.message", { content: "Still?" }),
+        record("2".repeat(32), "gen_ai.choice", { index: 0, message: { content: "No." } }),
+      ],
+    );
+    const first = assembler.assemble(
+      undefined,
+      [],
+      [
+        record("1".repeat(32), "gen_ai.user.message", { content: "Is it raining?" }),
+        record("1".repeat(32), "gen_ai.choice", { index: 0, message: { content: "Yes." } }),
+      ],
+    );
+    const said = (result: { batches: IngestBatch[] }) =>
+      result.batches.flatMap((b) =>
+        b.events.flatMap((e) => (e.type === "message.added" ? [[e.eventId, e.message.parts[0]]] : [])),
+      );
+    const text = (t: string) => ({ type: "text", text: t });
+    const secondSaid = said(second);
+    expect(secondSaid.map(([, part]) => part)).toEqual([
+      text("Is it raining?"),
+      text("Yes."),
+      text("Still?"),
+      text("No."),
+    ]);
+    // The first call's question and answer are the messages already added (the store keeps the first).
+    expect(said(first)).toEqual([secondSaid[0], secondSaid[1]]);
+  });
+
+  it("keeps the messages of log records filed under a trace's own run until its root brings the conversation", () => {
+    const assembler = new TraceAssembler();
+    const log = (name: string, body: unknown): OtlpLogRecord => ({
+      timeMs: T0 + 5,
+      severityNumber: 9,
+      severityText: "",
+      body: body as OtlpLogRecord["body"],
+      attributes: { "event.name": name },
+      traceId: TRACE,
+      spanId: (2).toString(16).padStart(16, "0"),
+      eventName: "",
+      resource: {},
+    });
+    const early = assembler.assemble(
+      undefined,
+      [chat(2, "")],
+      [log("gen_ai.user.message", { content: "Weather?" }), log("gen_ai.choice", { message: { content: "Sunny." } })],
+    );
+    // The trace's own run has its span and log records, not yet its messages.
+    expect(types(early.batches[0]?.events ?? []).filter((t) => t === "message.added")).toEqual([]);
+    expect(types(early.batches[0]?.events ?? []).filter((t) => t === "log.recorded")).toHaveLength(2);
+    const rooted = assembler.assemble(
+      undefined,
+      [{ ...root(), attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.conversation.id": "c-1" } }],
+      [],
+    );
+    const [conversation] = rooted.batches;
+    expect(conversation?.runId).not.toBe(early.batches[0]?.runId);
+    expect(types(conversation?.events ?? [])).toContain("run.absorbed");
+    expect(conversation?.events.flatMap((e) => (e.type === "message.added" ? [e.message.parts[0]] : []))).toEqual([
+      { type: "text", text: "Weather?" },
+      { type: "text", text: "Sunny." },
+    ]);
+  });
+
   it("refuses spans without ids, and counts them", () => {
     const result = new TraceAssembler().assemble(undefined, [span(1, { traceId: "" }), span(2, { spanId: "" })], []);
     expect(result).toMatchObject({ batches: [], rejected: 2, reason: "a span without a trace_id or span_id" });

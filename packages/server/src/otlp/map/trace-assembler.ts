@@ -222,25 +222,42 @@ export class TraceAssembler {
       }
       const timed: Timed[] = [];
       for (const { span, role } of trace.spans) timed.push(...recordEvents(span, role));
-      const occurrences = messageOccurrences(trace.logs);
-      for (const log of trace.logs) timed.push(...logEvents(log, !run.conversation, occurrences.get(log)));
       const roots = trace.spans.filter(({ span }) => isRoot(span));
-      if (known.complete || roots.length > 0) {
+      const complete = known.complete || roots.length > 0;
+      const waited = complete ? this.untilRoot.take(trace.key) : undefined;
+      const waitedLogs = waited?.logs ?? [];
+      const occurrences = messageOccurrences([...waitedLogs, ...trace.logs]);
+      // The messages of log records of a trace filed under a run of its own wait for its root (or
+      // for `staleAfterMs`), as its spans' content does: the root may bring the conversation id,
+      // and written into the trace's own run they would join the conversation only when it
+      // absorbs that run, after turns that came later. Their log.recorded is written at once.
+      const logsWait = !complete && !run.conversation;
+      for (const log of trace.logs) {
+        const logged = logEvents(log, !run.conversation, occurrences.get(log));
+        timed.push(...(logsWait ? logged.filter(({ event }) => event.type === "log.recorded") : logged));
+      }
+      if (complete) {
         const agentReplies = !known.complete;
         known.complete = true;
-        const waited = this.untilRoot.take(trace.key)?.spans ?? [];
+        const waitedSpans = waited?.spans ?? [];
         if (agentReplies) {
           undo.push(() => {
             const current = this.known.get(trace.key);
             if (current) current.complete = false;
-            if (waited.length > 0) this.untilRoot.add(trace.key, trace.traceId, waited, [], run, Date.now());
+            if (waited !== undefined) {
+              this.untilRoot.add(trace.key, trace.traceId, waitedSpans, waitedLogs, run, Date.now());
+            }
           });
         }
-        timed.push(...traceMessages([...waited, ...trace.spans], { history: !run.conversation, agentReplies }));
+        timed.push(...traceMessages([...waitedSpans, ...trace.spans], { history: !run.conversation, agentReplies }));
+        timed.push(...logMessages(waitedLogs, !run.conversation, occurrences));
       } else {
         const withContent = trace.spans.filter(({ span, role }) => isAiSpan(span, role));
+        const heldLogs = logsWait ? trace.logs.filter(isAiLog) : [];
         const letGoNow =
-          withContent.length > 0 ? this.untilRoot.add(trace.key, trace.traceId, withContent, [], run, now) : [];
+          withContent.length > 0 || heldLogs.length > 0
+            ? this.untilRoot.add(trace.key, trace.traceId, withContent, heldLogs, run, now)
+            : [];
         for (const held of letGoNow) letGo.push(this.heldBatch(held));
       }
       // A message seen by several spans (every model call repeats the prompt) is sent once.
@@ -263,15 +280,28 @@ export class TraceAssembler {
 
   /** The conversation of a trace whose root did not come: its messages in the order they happened. */
   private heldBatch(held: HeldTrace<RunRef>): IngestBatch {
-    const trace: Trace = { key: "", traceId: held.traceId, spans: held.spans, logs: [] };
-    const timed = traceMessages(held.spans, { history: !held.meta.conversation, agentReplies: true });
+    const trace: Trace = { key: "", traceId: held.traceId, spans: held.spans, logs: held.logs };
+    const history = !held.meta.conversation;
+    const timed = traceMessages(held.spans, { history, agentReplies: true });
+    timed.push(...logMessages(held.logs, history, messageOccurrences(held.logs)));
     const events: RunEvent[] = [createdEvent(held.meta.project, held.meta.sessionId, [trace], runName([trace]))];
     for (const { event } of timed.sort(byTime)) events.push(event);
     const batch = { runId: held.meta.runId, events };
     const key = `${held.meta.project}\u0000${held.traceId}`;
-    this.undo.set(batch, () => this.untilRoot.add(key, held.traceId, held.spans, [], held.meta, Date.now()));
+    this.undo.set(batch, () => this.untilRoot.add(key, held.traceId, held.spans, held.logs, held.meta, Date.now()));
     return batch;
   }
+}
+
+/** The messages of log records whose log.recorded was written when they came. */
+function logMessages(
+  logs: readonly OtlpLogRecord[],
+  history: boolean,
+  occurrences: ReturnType<typeof messageOccurrences>,
+): Timed[] {
+  return logs.flatMap((log) =>
+    logEvents(log, history, occurrences.get(log)).filter(({ event }) => event.type !== "log.recorded"),
+  );
 }
 
 function projectOf(header: string | undefined, resource: Attributes): string {
