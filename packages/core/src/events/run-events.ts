@@ -231,4 +231,15 @@ export type IngestBatchInput = z.input<typeof ingestBatchSchema>;
 export interface IngestBatch {
   runId: string;
   events: RunEvent[];
+  /**
+   * Each event as the store keeps it, when the producer has serialized it already: the JSON of
+   * the event without `runId` (the OTLP receiver's mapping thread sends events this way, so the
+   * writing thread parses them instead of copying objects across threads and serializing again).
+   */
+  bodies?: readonly string[];
+}
+
+/** An event's JSON as the store keeps it: without `runId`, which its row says. */
+export function storedBody(event: RunEvent): string {
+  return JSON.stringify(event.runId === undefined ? event : { ...event, runId: undefined });
 }

@@ -2,7 +2,8 @@
  * `POST /v1/traces` and `POST /v1/logs`: the OTLP/HTTP receiver. Any OpenTelemetry exporter
  * pointed at the server sends its spans and logs here; they are decoded (protobuf or JSON, gzip
  * or not), mapped to run events (map/) and appended through the one write path, and the answer
- * follows OTLP rather than the rest of the API: in the request's encoding, 400 for what cannot
+ * follows OTLP rather than the rest of the API (decoding and mapping run on a thread of their own:
+ * mapping-thread.ts): in the request's encoding, 400 for what cannot
  * be decoded, 413 over the cap, 429 with Retry-After while too many requests are in flight, 503
  * with Retry-After when the store could not write (what the request took from memory is held
  * again and every id is derived, so the exporter's retry writes it whole and adds nothing twice),
@@ -16,8 +17,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { toApiError } from "../errors/to-api-error.js";
 import { useInFlightLimit } from "../request-guards/in-flight-limit.js";
 import type { ServerContext } from "../server-context.js";
-import { TraceAssembler } from "./map/trace-assembler.js";
-import { decodeBody, encodingOf, inflate, tooLarge } from "./otlp-body.js";
+import { type Mapped, MappingThread } from "./mapping-thread.js";
+import { encodingOf, tooLarge } from "./otlp-body.js";
 import { type OtlpEncoding, type OtlpSignal, sendExportResponse, sendStatus } from "./otlp-reply.js";
 
 /** The default cap on an OTLP body, compressed or not: 8 MiB. */
@@ -64,8 +65,35 @@ function items(events: readonly RunEvent[]): number {
 export function otlpRoutes(app: FastifyInstance, { ingest }: ServerContext, options: OtlpReceiverOptions = {}): void {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_OTLP_MAX_BODY_BYTES;
   const maxInFlight = options.maxInFlight ?? DEFAULT_OTLP_MAX_IN_FLIGHT;
-  const assembler = new TraceAssembler();
+  const mapper = new MappingThread({
+    maxBodyBytes,
+    log: (err) => app.log.error({ err }, "OTLP: the mapping thread stopped"),
+  });
   const encodingFor = (request: FastifyRequest): OtlpEncoding => encodingOf(request.headers["content-type"]) ?? "json";
+
+  /**
+   * Appends mapped batches. Those the store refused for what they hold count as rejected items;
+   * those it could not write are handed back to the mapping thread, to be written by a retry.
+   */
+  const append = async (mapped: Mapped, onFailure: (cause: unknown) => void) => {
+    const outcomes = await Promise.allSettled(mapped.batches.map((batch) => ingest.submit(batch)));
+    let rejected = 0;
+    let reason = "";
+    const giveBack: number[] = [];
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === "fulfilled") return;
+      const error = toKeystrokeError(outcome.reason);
+      if (refusals.has(error.code)) {
+        rejected += items((mapped.batches[i] as IngestBatch).events);
+        reason ||= error.message;
+      } else {
+        giveBack.push(i);
+        onFailure(outcome.reason);
+      }
+    });
+    mapper.settle(mapped.id, giveBack);
+    return { rejected, reason };
+  };
 
   const receive = (signal: OtlpSignal) => async (request: FastifyRequest, reply: FastifyReply) => {
     const encoding = encodingOf(request.headers["content-type"]);
@@ -79,43 +107,44 @@ export function otlpRoutes(app: FastifyInstance, { ingest }: ServerContext, opti
       );
     }
     if (!Buffer.isBuffer(request.body)) throw new KeystrokeError("invalid_input", "Undecodable OTLP body: no body");
-    const body = await inflate(request.body, request.headers["content-encoding"], maxBodyBytes);
-    const { spans, logs } = decodeBody(body, encoding, signal);
-    const assembled = assembler.assemble(projectHeader(request), spans, logs);
-    let rejected = assembled.rejected;
-    let reason = assembled.reason;
-    const outcomes = await Promise.allSettled(assembled.batches.map((batch) => ingest.submit(batch)));
+    const contentEncoding = request.headers["content-encoding"];
+    const mapped = await mapper.map({
+      body: request.body,
+      contentEncoding: Array.isArray(contentEncoding) ? contentEncoding.join(",") : contentEncoding,
+      encoding,
+      signal,
+      project: projectHeader(request),
+    });
     let failure: unknown;
-    outcomes.forEach((outcome, i) => {
-      if (outcome.status === "fulfilled") return;
-      const batch = assembled.batches[i] as IngestBatch;
-      const error = toKeystrokeError(outcome.reason);
-      if (refusals.has(error.code)) {
-        rejected += items(batch.events);
-        reason ||= error.message;
-      } else {
-        failure ??= outcome.reason;
-        assembler.giveBack(batch);
-      }
+    const appended = await append(mapped, (cause) => {
+      failure ??= cause;
     });
     if (failure !== undefined) throw storeFailure(request, failure);
-    return sendExportResponse(reply, encoding, signal, rejected, reason);
+    return sendExportResponse(
+      reply,
+      encoding,
+      signal,
+      mapped.rejected + appended.rejected,
+      mapped.reason || appended.reason,
+    );
   };
 
   // Conversations whose root span never came are written once quiet, and all of them at close.
   const writeWaiting = async (all: boolean) => {
-    const batches = assembler.drain(all);
-    const outcomes = await Promise.allSettled(batches.map((batch) => ingest.submit(batch)));
-    outcomes.forEach((outcome, i) => {
-      if (outcome.status === "fulfilled") return;
-      app.log.error({ err: outcome.reason }, "OTLP: a conversation waiting for its root span was not written");
-      if (!refusals.has(toKeystrokeError(outcome.reason).code)) assembler.giveBack(batches[i] as IngestBatch);
-    });
+    const mapped = await mapper.drain(all);
+    await append(mapped, (cause) =>
+      app.log.error({ err: cause }, "OTLP: a conversation waiting for its root span was not written"),
+    );
   };
-  const timer = setInterval(() => void writeWaiting(false), 5_000).unref();
+  const timer = setInterval(
+    () =>
+      void writeWaiting(false).catch((err) => app.log.error({ err }, "OTLP: conversations waiting were not written")),
+    5_000,
+  ).unref();
   app.addHook("onClose", async () => {
     clearInterval(timer);
-    await writeWaiting(true);
+    await writeWaiting(true).catch((err) => app.log.error({ err }, "OTLP: conversations waiting were not written"));
+    await mapper.close();
   });
 
   app.register(async (otlp) => {

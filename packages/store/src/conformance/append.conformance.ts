@@ -1,4 +1,4 @@
-import { parseIngestBatch } from "@keystroke/core";
+import { parseIngestBatch, type RunEvent, storedBody } from "@keystroke/core";
 import { newEventId, newRunId } from "@keystroke/core/ids";
 import { describe, expect, it } from "vitest";
 import { moreEvents, runEvents } from "./fixtures.js";
@@ -38,6 +38,26 @@ export function describeAppend(get: () => StoreUnderTest): void {
       expect(run?.totalCost).toBeCloseTo(0.006, 10);
       expect(run?.durationMs).toBe(990);
       expect(run?.error?.message).toContain("at lookup()");
+    });
+
+    it("keeps the bodies a producer serialized already, and reads them back as the events", async () => {
+      const { store } = get();
+      const batch = runEvents({ messages: ["Where is my refund?", "Let me check."], status: "success" });
+      // The same events with their keys in another order than the store's own serializing: read
+      // back in that order, they show the store kept the bodies it was given.
+      const bodies = batch.events.map(({ type, ...rest }) => storedBody({ type, ...rest } as RunEvent));
+      expect(bodies[0]).not.toBe(storedBody(batch.events[0] as RunEvent));
+      const [result] = await store.append([{ ...batch, bodies }]);
+      expect(result?.events.map((e) => e.seq)).toEqual(batch.events.map((_, i) => i + 1));
+      const read = await store.readEvents(batch.runId, 0);
+      expect(read.map(({ runId: _r, seq: _s, ...event }) => JSON.stringify(event))).toEqual(bodies);
+      expect((await store.getRun(batch.runId, { messages: {} }))?.messages?.items.map((m) => m.parts)).toEqual([
+        [{ type: "text", text: "Where is my refund?" }],
+        [{ type: "text", text: "Let me check." }],
+      ]);
+      // A retry with bodies is dropped like any other.
+      const [retry] = await store.append([{ ...batch, bodies }]);
+      expect(retry?.duplicates).toBe(batch.events.length);
     });
 
     it("drops a retried batch and keeps sequence numbers gap-free", async () => {

@@ -15,6 +15,7 @@ import {
   type RunSummary,
   reduceRun,
   type StoredEvent,
+  storedBody,
 } from "@keystroke/core";
 import type pg from "pg";
 import type { AppendResult } from "../run-store.js";
@@ -56,7 +57,7 @@ export async function appendBatch(client: pg.ClientBase, batch: IngestBatch): Pr
   let duplicates = 0;
   const absorbed: RunSummary[] = [];
 
-  const accept = async (event: RunEvent, index: number): Promise<void> => {
+  const accept = async (event: RunEvent, index: number, given?: string): Promise<void> => {
     try {
       if (rows.knownEventIds.has(event.eventId)) {
         duplicates++;
@@ -67,7 +68,7 @@ export async function appendBatch(client: pg.ClientBase, batch: IngestBatch): Pr
       const seq = (current?.lastSeq ?? 0) + 1;
       const storedEvent = { ...event, runId: batch.runId, seq } as StoredEvent;
       // The stored body leaves out what its row already says: the run.
-      const body = JSON.stringify(event.runId === undefined ? event : { ...event, runId: undefined });
+      const body = given ?? storedBody(event);
       if (current === undefined) {
         draft = reduceRun(undefined, storedEvent);
       } else {
@@ -88,7 +89,7 @@ export async function appendBatch(client: pg.ClientBase, batch: IngestBatch): Pr
       absorbed.push(moved.run);
     }
   };
-  for (const [index, event] of batch.events.entries()) await accept(event, index);
+  for (const [index, event] of batch.events.entries()) await accept(event, index, batch.bodies?.[index]);
 
   const after = draft ?? before;
   if (after === undefined) throw new KeystrokeError("internal", `Batch for ${batch.runId} produced no run`);

@@ -16,6 +16,7 @@ import {
   type RunSummary,
   reduceRun,
   type StoredEvent,
+  storedBody,
   toKeystrokeError,
   toMillis,
 } from "@keystroke/core";
@@ -130,7 +131,7 @@ export class EventAppender {
     // events can be written many rows per statement.
     const known = runNo === undefined ? new Set<string>() : this.storedEventIds(runNo, batch);
 
-    const accept = (event: RunEvent, index: number): void => {
+    const accept = (event: RunEvent, index: number, given?: string): void => {
       try {
         if (known.has(event.eventId)) {
           duplicates++;
@@ -140,8 +141,8 @@ export class EventAppender {
         const seq = ((draft ?? before)?.lastSeq ?? 0) + 1;
         const storedEvent = { ...event, runId: batch.runId, seq } as StoredEvent;
         // The stored body leaves out what its row already says: the run (the sequence number is
-        // added to storedEvent only).
-        const body = JSON.stringify(event.runId === undefined ? event : { ...event, runId: undefined });
+        // added to storedEvent only). A producer may have serialized it already (IngestBatch.bodies).
+        const body = given ?? storedBody(event);
         if (runNo === undefined) {
           draft = reduceRun(undefined, storedEvent);
           // The run's row is written once, at the end of the batch, with what the batch made of it.
@@ -175,7 +176,7 @@ export class EventAppender {
         absorbed.push(moved.run);
       }
     };
-    batch.events.forEach(accept);
+    for (const [index, event] of batch.events.entries()) accept(event, index, batch.bodies?.[index]);
 
     try {
       for (const writer of [this.events, this.newMessages, this.spans, this.logs, this.ftsQueue]) writer.flush();

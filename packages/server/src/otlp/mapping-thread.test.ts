@@ -1,0 +1,95 @@
+import { gzipSync } from "node:zlib";
+import { type KeystrokeError, storedBody } from "@keystroke/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { testSpan, tracesBody } from "../testing/otlp-test-server.js";
+import { TraceAssembler } from "./map/trace-assembler.js";
+import { MappingThread } from "./mapping-thread.js";
+import { decodeBody } from "./otlp-body.js";
+
+const logged: Error[] = [];
+let mapper: MappingThread;
+
+const traced = (body: Buffer) => ({
+  body,
+  contentEncoding: undefined,
+  encoding: "protobuf" as const,
+  signal: "traces" as const,
+  project: "shop",
+});
+
+const chat = (n: number, text: string) =>
+  testSpan(n, {
+    parentSpanId: "00000000000000ff",
+    attributes: {
+      "gen_ai.operation.name": "chat",
+      "gen_ai.request.model": "gpt-4o",
+      "gen_ai.input.messages": JSON.stringify([{ role: "user", parts: [{ type: "text", content: "Weather?" }] }]),
+      "gen_ai.output.messages": JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: text }] }]),
+    },
+  });
+const root = () =>
+  testSpan(255, { name: "invoke_agent weather", attributes: { "gen_ai.operation.name": "invoke_agent" } });
+
+afterEach(async () => {
+  await mapper.close();
+  logged.length = 0;
+});
+
+function start(maxBodyBytes = 1024 * 1024): MappingThread {
+  mapper = new MappingThread({ maxBodyBytes, log: (error) => logged.push(error) });
+  return mapper;
+}
+
+describe("MappingThread", () => {
+  it("maps on its own thread what the assembler would map here, with each event's stored JSON", async () => {
+    const requests = [tracesBody([chat(1, "Sunny.")]), tracesBody([root(), chat(2, "Still sunny.")])];
+    const here = new TraceAssembler();
+    const expected = requests.map((body) => {
+      const { spans, logs } = decodeBody(body, "protobuf", "traces");
+      return here.assemble("shop", spans, logs).batches;
+    });
+    start();
+    for (const [i, body] of requests.entries()) {
+      const mapped = await mapper.map(traced(body));
+      expect(mapped.batches.map((b) => b.runId)).toEqual(expected[i]?.map((b) => b.runId));
+      expect(mapped.batches.map((b) => b.events)).toEqual(
+        expected[i]?.map((b) => b.events.map((event) => JSON.parse(storedBody(event)))),
+      );
+      expect(mapped.batches.map((b) => b.bodies)).toEqual(expected[i]?.map((b) => b.events.map(storedBody)));
+      mapper.settle(mapped.id, []);
+    }
+    // The second request's batch carries the conversation held since the first.
+    expect(expected[1]?.[0]?.events.some((e) => e.type === "message.added")).toBe(true);
+  });
+
+  it("hands the receiver the error it answers with: what was wrong, and the hint", async () => {
+    start(2048);
+    const undecodable = mapper.map(traced(tracesBody([testSpan(1)]).subarray(0, 20)));
+    await expect(undecodable).rejects.toMatchObject({ code: "invalid_input", message: /Undecodable OTLP body/ });
+    const bomb = mapper.map({ ...traced(gzipSync(Buffer.alloc(100_000))), contentEncoding: "gzip" });
+    await expect(bomb).rejects.toMatchObject({ code: "payload_too_large", hint: /maxExportBatchSize/ });
+    // The thread goes on mapping after refusing a request.
+    expect((await mapper.map(traced(tracesBody([testSpan(2)])))).batches).toHaveLength(1);
+    expect(logged).toEqual([]);
+  });
+
+  it("holds again what a batch took from memory when the store could not write it", async () => {
+    start();
+    mapper.settle((await mapper.map(traced(tracesBody([chat(1, "Sunny.")])))).id, []);
+    const withRoot = await mapper.map(traced(tracesBody([root()])));
+    expect(withRoot.batches[0]?.events.filter((e) => e.type === "message.added")).toHaveLength(2);
+    mapper.settle(withRoot.id, [0]);
+    // What was given back waits for its root again, so closing writes the conversation.
+    const drained = await mapper.drain(true);
+    expect(drained.batches[0]?.events.filter((e) => e.type === "message.added")).toHaveLength(2);
+  });
+
+  it("refuses requests in flight and after it closed with a retryable error", async () => {
+    start();
+    const inFlight = mapper.map(traced(tracesBody([testSpan(1)])));
+    await mapper.close();
+    await expect(inFlight).rejects.toMatchObject({ code: "unavailable" } satisfies Partial<KeystrokeError>);
+    await expect(mapper.map(traced(tracesBody([testSpan(2)])))).rejects.toMatchObject({ code: "unavailable" });
+    expect(await mapper.drain(true)).toMatchObject({ batches: [] });
+  });
+});
