@@ -50,9 +50,13 @@ async function handle(message: ToMapper): Promise<void> {
       return;
     }
     case "drain": {
-      const batches = assembler.drain(message.all);
-      unsettled.set(message.id, batches);
-      reply({ type: "mapped", id: message.id, batches: serialized(batches), rejected: 0, reason: "" });
+      try {
+        const batches = assembler.drain(message.all);
+        unsettled.set(message.id, batches);
+        reply({ type: "mapped", id: message.id, batches: serialized(batches), rejected: 0, reason: "" });
+      } catch (thrown) {
+        reply({ type: "failed", id: message.id, error: mappingError(thrown) });
+      }
       return;
     }
     case "settle": {
