@@ -1,12 +1,14 @@
 /**
  * `keystroke serve` with the OTLP settings: `--otlp-max-body` caps what the receiver accepts, and
- * `--otlp-export-url` (or KEYSTROKE_OTLP_EXPORT_URL) sends the server's runs to another backend.
+ * `--otlp-export-url` (or KEYSTROKE_OTLP_EXPORT_URL) sends the server's runs to another backend;
+ * and a server stopped while a conversation waits for its root span writes it before it exits.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assertBuilt, runCli, startServeProcess } from "@keystroke/cli/testing";
 import { testSpan, tracesBody } from "@keystroke/server/testing";
+import { openSqliteStore } from "@keystroke/store";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 let dir: string;
@@ -47,4 +49,34 @@ it("refuses an export URL that is not http(s)", async () => {
   });
   expect(result.code).toBe(1);
   expect(result.stderr).toContain("expected an http(s) URL");
+});
+
+it("writes the conversations still waiting for their root span when it is stopped", async () => {
+  const db = join(dir, "c.db");
+  const serve = await startServeProcess(["--port", "0", "--db", db, "--no-auth"]);
+  const chat = testSpan(3, {
+    parentSpanId: "00000000000000ff",
+    attributes: {
+      "gen_ai.operation.name": "chat",
+      "gen_ai.request.model": "gpt-4o",
+      "gen_ai.output.messages": JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: "Sunny." }] }]),
+    },
+  });
+  try {
+    const headers = { "content-type": "application/x-protobuf" };
+    const sent = await fetch(`${serve.url}/v1/traces`, { method: "POST", headers, body: tracesBody([chat]) });
+    expect(sent.status).toBe(200);
+  } finally {
+    serve.child.kill("SIGTERM");
+  }
+  expect((await serve.exited).code).toBe(0);
+  // The reply waited in the receiver's mapping thread; the server wrote it before exiting.
+  const store = openSqliteStore(db);
+  try {
+    const [run] = (await store.listRuns({})).runs;
+    const view = await store.getRun(run?.runId ?? "", { messages: {} });
+    expect(view?.messages?.items.map((m) => m.parts)).toEqual([[{ type: "text", text: "Sunny." }]]);
+  } finally {
+    await store.close();
+  }
 });

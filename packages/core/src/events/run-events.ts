@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { runStatuses } from "../catalog/statuses.js";
+import { KeystrokeError } from "../errors/keystroke-error.js";
 import { errorPayloadSchema, messagePartSchema, messageSchema } from "./parts.js";
 import { logSchema, spanSchema, usageSchema } from "./telemetry.js";
 import { isoTime } from "./time.js";
@@ -237,6 +238,15 @@ export interface IngestBatch {
    * writing thread parses them instead of copying objects across threads and serializing again).
    */
   bodies?: readonly string[];
+}
+
+/** The bodies a producer gave with `batch` (IngestBatch.bodies), checked to be one per event. */
+export function givenBodies(batch: IngestBatch): readonly string[] | undefined {
+  if (batch.bodies === undefined || batch.bodies.length === batch.events.length) return batch.bodies;
+  throw new KeystrokeError(
+    "internal",
+    `Batch for ${batch.runId} has ${batch.bodies.length} bodies for ${batch.events.length} events`,
+  );
 }
 
 /** An event's JSON as the store keeps it: without `runId`, which its row says. */

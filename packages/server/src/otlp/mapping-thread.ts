@@ -2,10 +2,11 @@
  * The OTLP receiver maps on a thread of its own. Undoing gzip, decoding protobuf or JSON and
  * assembling spans into run events is about as much work as writing the events, and the
  * writing has to stay on the thread that owns the store; with the mapping beside it, on the
- * machine's other core, the receiver takes about half as long per request (`npm run bench --
- * otlp`). One worker thread holds the one TraceAssembler, so traces are remembered across
- * requests exactly as before; it starts with the first OTLP request, so a server that never
- * receives one never starts it.
+ * machine's other core, the receiver takes about 1.35 times as many spans a second (`npm run
+ * bench -- otlp`, docs/otlp.md). One worker thread holds the one TraceAssembler, so traces are
+ * remembered across requests as on one thread (a thread that dies forgets them, as a restart
+ * does); it starts with the first OTLP request, so a server that never receives one never
+ * starts it.
  *
  * A request's batches stay in the worker until `settle` says which of them the store could not
  * write; those are held again there (TraceAssembler.giveBack), so the exporter's retry writes them
@@ -35,7 +36,7 @@ export type ToMapper =
 /** An error thrown while mapping, as it crosses to the receiver. */
 export type MappingError =
   | { keystroke: true; code: ErrorCode; message: string; hint: string | undefined; details: unknown }
-  | { keystroke: false; name: string; message: string };
+  | { keystroke: false; name: string; message: string; stack: string | undefined };
 
 /** A run's batch as it crosses from the mapping worker: each event's stored JSON (IngestBatch.bodies). */
 export interface MappedBatch {
@@ -81,6 +82,7 @@ function rebuilt(error: MappingError): Error {
     return new KeystrokeError(error.code, error.message, { hint: error.hint, details: error.details });
   const plain = new Error(error.message);
   plain.name = error.name;
+  if (error.stack !== undefined) plain.stack = error.stack;
   return plain;
 }
 
@@ -161,9 +163,17 @@ export class MappingThread {
 
   #ask(message: (id: number) => ToMapper, transfer: ArrayBuffer[]): Promise<Mapped> {
     if (this.#closed) return Promise.reject(stopped());
-    const worker = this.#started();
+    let worker: Worker;
+    try {
+      worker = this.#started();
+    } catch (thrown) {
+      this.options.log(thrown instanceof Error ? thrown : new Error(String(thrown)));
+      return Promise.reject(stopped());
+    }
     const id = this.#nextId++;
     return new Promise<Mapped>((resolve, reject) => {
+      // While it has work, the thread keeps the process alive: a drain at close must finish.
+      if (this.#waiting.size === 0) worker.ref();
       this.#waiting.set(id, { resolve, reject });
       worker.postMessage(message(id), transfer);
     });
@@ -172,12 +182,13 @@ export class MappingThread {
   #started(): Worker {
     if (this.#worker !== undefined) return this.#worker;
     const worker = newWorker({ maxBodyBytes: this.options.maxBodyBytes });
-    // Requests in flight keep the server busy; an idle mapping thread keeps nothing alive.
+    // An idle mapping thread keeps nothing alive.
     worker.unref();
     worker.on("message", (message: FromMapper) => {
       const waiting = this.#waiting.get(message.id);
       if (waiting === undefined) return;
       this.#waiting.delete(message.id);
+      if (this.#waiting.size === 0) worker.unref();
       if (message.type === "mapped") {
         const { id, rejected, reason } = message;
         const batches = message.batches.map(
@@ -199,6 +210,7 @@ export class MappingThread {
       this.#rejectWaiting();
     };
     worker.on("error", lost);
+    worker.on("messageerror", lost);
     worker.on("exit", (code) => lost(new Error(`The OTLP mapping thread exited with code ${code}`)));
     this.#worker = worker;
     return worker;

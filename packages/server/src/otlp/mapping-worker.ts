@@ -22,7 +22,7 @@ function mappingError(thrown: unknown): MappingError {
     return { keystroke: true, code: thrown.code, message: thrown.message, hint: thrown.hint, details: thrown.details };
   }
   const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-  return { keystroke: false, name: error.name, message: error.message };
+  return { keystroke: false, name: error.name, message: error.message, stack: error.stack };
 }
 
 const reply = (message: FromMapper) => port.postMessage(message);
@@ -35,6 +35,22 @@ const reply = (message: FromMapper) => port.postMessage(message);
 const serialized = (batches: readonly IngestBatch[]): MappedBatch[] =>
   batches.map((batch) => ({ runId: batch.runId, bodies: batch.events.map(storedBody) }));
 
+/**
+ * Sends mapped batches, kept until settled. What cannot be sent is held again at once (and the
+ * error thrown), as if the store had refused to write it.
+ */
+function send(id: number, batches: IngestBatch[], rejected: number, reason: string): void {
+  let mapped: MappedBatch[];
+  try {
+    mapped = serialized(batches);
+  } catch (thrown) {
+    for (const batch of batches) assembler.giveBack(batch);
+    throw thrown;
+  }
+  unsettled.set(id, batches);
+  reply({ type: "mapped", id, batches: mapped, rejected, reason });
+}
+
 async function handle(message: ToMapper): Promise<void> {
   switch (message.type) {
     case "map": {
@@ -42,8 +58,7 @@ async function handle(message: ToMapper): Promise<void> {
         const body = await inflate(Buffer.from(message.body), message.contentEncoding, maxBodyBytes);
         const { spans, logs } = decodeBody(body, message.encoding, message.signal);
         const { batches, rejected, reason } = assembler.assemble(message.project, spans, logs);
-        unsettled.set(message.id, batches);
-        reply({ type: "mapped", id: message.id, batches: serialized(batches), rejected, reason });
+        send(message.id, batches, rejected, reason);
       } catch (thrown) {
         reply({ type: "failed", id: message.id, error: mappingError(thrown) });
       }
@@ -51,9 +66,7 @@ async function handle(message: ToMapper): Promise<void> {
     }
     case "drain": {
       try {
-        const batches = assembler.drain(message.all);
-        unsettled.set(message.id, batches);
-        reply({ type: "mapped", id: message.id, batches: serialized(batches), rejected: 0, reason: "" });
+        send(message.id, assembler.drain(message.all), 0, "");
       } catch (thrown) {
         reply({ type: "failed", id: message.id, error: mappingError(thrown) });
       }

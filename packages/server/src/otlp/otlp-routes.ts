@@ -132,9 +132,12 @@ export function otlpRoutes(app: FastifyInstance, { ingest }: ServerContext, opti
   // Conversations whose root span never came are written once quiet, and all of them at close.
   const writeWaiting = async (all: boolean) => {
     const mapped = await mapper.drain(all);
-    await append(mapped, (cause) =>
+    const { rejected, reason } = await append(mapped, (cause) =>
       app.log.error({ err: cause }, "OTLP: a conversation waiting for its root span was not written"),
     );
+    if (rejected > 0) {
+      app.log.error({ rejected, reason }, "OTLP: the store refused a conversation waiting for its root span");
+    }
   };
   const timer = setInterval(
     () =>
@@ -143,7 +146,19 @@ export function otlpRoutes(app: FastifyInstance, { ingest }: ServerContext, opti
   ).unref();
   app.addHook("onClose", async () => {
     clearInterval(timer);
-    await writeWaiting(true).catch((err) => app.log.error({ err }, "OTLP: conversations waiting were not written"));
+    // A mapping thread that does not answer does not hold up the close for long.
+    let stalled: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      stalled = setTimeout(() => {
+        app.log.error("OTLP: the mapping thread did not hand over the conversations waiting in 10 s");
+        resolve();
+      }, 10_000);
+    });
+    await Promise.race([
+      writeWaiting(true).catch((err) => app.log.error({ err }, "OTLP: conversations waiting were not written")),
+      timeout,
+    ]);
+    clearTimeout(stalled);
     await mapper.close();
   });
 

@@ -8,6 +8,7 @@
  */
 import {
   applyEvent,
+  givenBodies,
   type IngestBatch,
   KeystrokeError,
   type RunDetail,
@@ -89,7 +90,8 @@ export async function appendBatch(client: pg.ClientBase, batch: IngestBatch): Pr
       absorbed.push(moved.run);
     }
   };
-  for (const [index, event] of batch.events.entries()) await accept(event, index, batch.bodies?.[index]);
+  const bodies = givenBodies(batch);
+  for (const [index, event] of batch.events.entries()) await accept(event, index, bodies?.[index]);
 
   const after = draft ?? before;
   if (after === undefined) throw new KeystrokeError("internal", `Batch for ${batch.runId} produced no run`);

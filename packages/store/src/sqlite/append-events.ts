@@ -7,6 +7,7 @@
  */
 import {
   applyEvent,
+  givenBodies,
   type IngestBatch,
   KeystrokeError,
   type MessagePart,
@@ -176,7 +177,8 @@ export class EventAppender {
         absorbed.push(moved.run);
       }
     };
-    for (const [index, event] of batch.events.entries()) accept(event, index, batch.bodies?.[index]);
+    const bodies = givenBodies(batch);
+    for (const [index, event] of batch.events.entries()) accept(event, index, bodies?.[index]);
 
     try {
       for (const writer of [this.events, this.newMessages, this.spans, this.logs, this.ftsQueue]) writer.flush();

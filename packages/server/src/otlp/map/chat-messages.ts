@@ -122,3 +122,14 @@ export function chatMessages(value: unknown, fallbackRole = "user"): ChatMessage
   const one = chatMessage(parsed, fallbackRole);
   return one ? [one] : [];
 }
+
+/**
+ * A message's role and content: its text and the ids of its tool calls and results. Reasoning is
+ * left out, as a reply re-sent in a later call's input usually leaves it out.
+ */
+export function signatureOf(message: ChatMessage): string {
+  const parts = message.parts.flatMap((p) =>
+    p.type === "thought" ? [] : p.type === "text" ? [`text:${p.text}`] : [`${p.type}:${p.id}`],
+  );
+  return `${message.role}\u0000${parts.join("\u0001")}`;
+}

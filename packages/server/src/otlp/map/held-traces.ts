@@ -51,6 +51,22 @@ export class HeldTraces<M> {
     if (held !== undefined) held.meta = meta;
   }
 
+  /** Whether log records of the trace are held. */
+  holdsLogs(key: string): boolean {
+    return (this.traces.get(key)?.logs.length ?? 0) > 0;
+  }
+
+  /** Lets go of `logs` (the same records) from a trace's hold, as if they had not been added. */
+  forget(key: string, logs: readonly OtlpLogRecord[]): void {
+    const held = this.traces.get(key);
+    if (held === undefined) return;
+    const gone = new Set(logs);
+    const kept = held.logs.filter((log) => !gone.has(log));
+    this.count -= held.logs.length - kept.length;
+    held.logs = kept;
+    if (held.spans.length === 0 && kept.length === 0) this.traces.delete(key);
+  }
+
   take(key: string): HeldTrace<M> | undefined {
     const held = this.traces.get(key);
     if (held === undefined) return undefined;

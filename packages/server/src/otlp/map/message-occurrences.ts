@@ -10,7 +10,7 @@
  */
 import { GenAI } from "@keystroke/core";
 import type { OtlpLogRecord } from "../otlp-model.js";
-import type { ChatMessage } from "./chat-messages.js";
+import { signatureOf } from "./chat-messages.js";
 import { eventNameOf } from "./log-events.js";
 import { messageEventContent, type SpanContent } from "./span-content.js";
 
@@ -29,13 +29,6 @@ const perMessageEvents = new Set<string>([
   GenAI.toolMessageEvent,
   GenAI.choiceEvent,
 ]);
-
-function signatureOf(message: ChatMessage): string {
-  const parts = message.parts.map((p) =>
-    p.type === "text" || p.type === "thought" ? `${p.type}:${p.text}` : `${p.type}:${p.id}`,
-  );
-  return `${message.role}\u0000${parts.join("\u0001")}`;
-}
 
 /**
  * The occurrence of every per-message event among `logs` (the records of one trace, in the order

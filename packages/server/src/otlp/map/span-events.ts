@@ -9,7 +9,7 @@ import type { ErrorPayload, MessagePart, ModelCall, RunEvent, Span } from "@keys
 import { Otel, toIso } from "@keystroke/core";
 import { type Attributes, type OtlpSpan, spanKinds } from "../otlp-model.js";
 import { stringAt } from "./attribute-values.js";
-import type { ChatMessage, ChatPart } from "./chat-messages.js";
+import { type ChatMessage, type ChatPart, signatureOf } from "./chat-messages.js";
 import { costOf, modelOf, providerOf, usageOf } from "./model-usage.js";
 import type { RoledSpan } from "./run-batch.js";
 import { shortHash } from "./run-identity.js";
@@ -123,7 +123,8 @@ export function contentEvents(content: SpanContent, keys: ContentKeys, time: str
     const kept = input.role === "system" || input.role === "user" || replayed(input.role);
     if (texts.length > 0 && kept && (!earlier || keys.history)) {
       const text = texts.map((p) => p.text).join("\n");
-      const key = `${input.role}\u0000${text}`;
+      // A replayed reply is keyed as its own event keys it (below).
+      const key = replayed(input.role) ? signatureOf(input) : `${input.role}\u0000${text}`;
       const count = seen.get(key) ?? keys.occurrence ?? 0;
       seen.set(key, count + 1);
       const id = index === prompt ? shortHash(key, "turn", keys.traceId) : shortHash(key, String(count));
@@ -134,10 +135,10 @@ export function contentEvents(content: SpanContent, keys: ContentKeys, time: str
   content.output.forEach((output, index) => {
     const said = output.parts.filter((p) => p.type === "text" || p.type === "thought").slice(0, MAX_PARTS);
     if (said.length > 0) {
-      const text = said.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
+      const text = said.some((p) => p.type === "text");
       const id =
-        keys.occurrence !== undefined && text !== ""
-          ? `p-${shortHash(`assistant\u0000${text}`, String(keys.occurrence))}`
+        keys.occurrence !== undefined && text
+          ? `p-${shortHash(signatureOf({ ...output, role: "assistant" }), String(keys.occurrence))}`
           : keys.agent
             ? `a-${shortHash(keys.traceId, ...said.map((p) => `${p.type}:${p.text}`))}`
             : `a-${shortHash(keys.traceId, keys.sourceId, String(index))}`;

@@ -43,6 +43,30 @@ const root = () =>
 
 const types = (events: RunEvent[]) => events.map((e) => e.type);
 
+/** A GenAI log event of `traceId`, from span `spanId`, with `attributes` beside its name. */
+function genAiLog(
+  traceId: string,
+  name: string,
+  body: unknown,
+  {
+    spanId = "1".repeat(16),
+    attributes = {},
+    timeMs = T0,
+  }: { spanId?: string; attributes?: Record<string, string>; timeMs?: number } = {},
+): OtlpLogRecord {
+  return {
+    timeMs,
+    severityNumber: 9,
+    severityText: "",
+    body: body as OtlpLogRecord["body"],
+    attributes: { "event.name": name, ...attributes },
+    traceId,
+    spanId,
+    eventName: "",
+    resource: {},
+  };
+}
+
 describe("TraceAssembler", () => {
   it("writes the trace and model calls at once, and the conversation when the root span arrives", () => {
     const assembler = new TraceAssembler();
@@ -286,17 +310,8 @@ describe("TraceAssembler", () => {
 
   it("keeps each per-message log event once per conversation, though every call re-sends the history", () => {
     const assembler = new TraceAssembler();
-    const record = (traceId: string, spanId: string, name: string, body: unknown): OtlpLogRecord => ({
-      timeMs: T0,
-      severityNumber: 9,
-      severityText: "",
-      body: body as OtlpLogRecord["body"],
-      attributes: { "event.name": name, "gen_ai.conversation.id": "c-logs" },
-      traceId,
-      spanId,
-      eventName: "",
-      resource: {},
-    });
+    const record = (traceId: string, spanId: string, name: string, body: unknown) =>
+      genAiLog(traceId, name, body, { spanId, attributes: { "gen_ai.conversation.id": "c-logs" } });
     const callLogs = (traceId: string, history: [string, string][], answer: string) => [
       ...history.map(([role, content]) => record(traceId, "1".repeat(16), `gen_ai.${role}.message`, { content })),
       record(traceId, "1".repeat(16), "gen_ai.choice", { index: 0, message: { content: answer } }),
@@ -330,17 +345,8 @@ describe("TraceAssembler", () => {
 
   it("adds a reply re-sent in a later call's input in its place, when that call arrives before the reply's own", () => {
     const assembler = new TraceAssembler();
-    const record = (traceId: string, name: string, body: unknown): OtlpLogRecord => ({
-      timeMs: T0,
-      severityNumber: 9,
-      severityText: "",
-      body: body as OtlpLogRecord["body"],
-      attributes: { "event.name": name, "gen_ai.conversation.id": "c-late" },
-      traceId,
-      spanId: "1".repeat(16),
-      eventName: "",
-      resource: {},
-    });
+    const record = (traceId: string, name: string, body: unknown) =>
+      genAiLog(traceId, name, body, { attributes: { "gen_ai.conversation.id": "c-late" } });
     // The second call's records come first (an exporter's retry put them ahead): its input
     // re-sends the first question and its answer.
     const second = assembler.assemble(
@@ -379,17 +385,8 @@ describe("TraceAssembler", () => {
 
   it("keeps the messages of log records filed under a trace's own run until its root brings the conversation", () => {
     const assembler = new TraceAssembler();
-    const log = (name: string, body: unknown): OtlpLogRecord => ({
-      timeMs: T0 + 5,
-      severityNumber: 9,
-      severityText: "",
-      body: body as OtlpLogRecord["body"],
-      attributes: { "event.name": name },
-      traceId: TRACE,
-      spanId: (2).toString(16).padStart(16, "0"),
-      eventName: "",
-      resource: {},
-    });
+    const log = (name: string, body: unknown) =>
+      genAiLog(TRACE, name, body, { spanId: (2).toString(16).padStart(16, "0"), timeMs: T0 + 5 });
     const early = assembler.assemble(
       undefined,
       [chat(2, "")],
@@ -410,6 +407,103 @@ describe("TraceAssembler", () => {
       { type: "text", text: "Weather?" },
       { type: "text", text: "Sunny." },
     ]);
+  });
+
+  it("adds the messages of held log records once, though their request was retried or sent again", () => {
+    const assembler = new TraceAssembler();
+    const request = () => [
+      genAiLog(TRACE, "gen_ai.user.message", { content: "Weather?" }, { spanId: "0".repeat(15) + "2" }),
+      genAiLog(TRACE, "gen_ai.choice", { message: { content: "Sunny." } }, { spanId: "0".repeat(15) + "2" }),
+    ];
+    const first = assembler.assemble(undefined, [chat(2, "")], request());
+    // The store could not write it: the exporter retries, and then sends it once more.
+    assembler.giveBack(first.batches[0] as IngestBatch);
+    assembler.assemble(undefined, [chat(2, "")], request());
+    assembler.assemble(undefined, [chat(2, "")], request());
+    const rooted = assembler.assemble(
+      undefined,
+      [{ ...root(), attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.conversation.id": "c-2" } }],
+      [],
+    );
+    const added = rooted.batches[0]?.events.filter((e) => e.type === "message.added") ?? [];
+    expect(added.map((e) => (e.type === "message.added" ? e.message.parts[0] : undefined))).toEqual([
+      { type: "text", text: "Weather?" },
+      { type: "text", text: "Sunny." },
+    ]);
+  });
+
+  it("keeps later log records' messages behind those that waited, when a record brings the conversation", () => {
+    const assembler = new TraceAssembler();
+    const spanId = "0".repeat(15) + "2";
+    assembler.assemble(
+      undefined,
+      [chat(2, "")],
+      [
+        genAiLog(TRACE, "gen_ai.user.message", { content: "Weather?" }, { spanId, timeMs: T0 + 5 }),
+        genAiLog(TRACE, "gen_ai.choice", { message: { content: "Sunny." } }, { spanId, timeMs: T0 + 6 }),
+      ],
+    );
+    // A later record of the trace carries the conversation id; the root comes after it.
+    const named = assembler.assemble(
+      undefined,
+      [],
+      [
+        genAiLog(
+          TRACE,
+          "gen_ai.user.message",
+          { content: "Tomorrow?" },
+          {
+            spanId: "0".repeat(15) + "3",
+            timeMs: T0 + 7,
+            attributes: { "gen_ai.conversation.id": "c-3" },
+          },
+        ),
+      ],
+    );
+    expect(named.batches[0]?.events.filter((e) => e.type === "message.added")).toEqual([]);
+    const rooted = assembler.assemble(undefined, [root()], []);
+    expect(rooted.batches[0]?.events.flatMap((e) => (e.type === "message.added" ? [e.message.parts[0]] : []))).toEqual([
+      { type: "text", text: "Weather?" },
+      { type: "text", text: "Sunny." },
+      { type: "text", text: "Tomorrow?" },
+    ]);
+  });
+
+  it("tells apart replies of the same words with other tool calls", () => {
+    const assembler = new TraceAssembler();
+    const conversation = { attributes: { "gen_ai.conversation.id": "c-tools" } };
+    const call = (id: string) => ({ id, type: "function", function: { name: "lookup", arguments: "{}" } });
+    const logs = [
+      genAiLog("1".repeat(32), "gen_ai.user.message", { content: "Where are my orders?" }, conversation),
+      genAiLog(
+        "1".repeat(32),
+        "gen_ai.choice",
+        { message: { content: "Let me check.", tool_calls: [call("t1")] } },
+        conversation,
+      ),
+      genAiLog("2".repeat(32), "gen_ai.user.message", { content: "Where are my orders?" }, conversation),
+      genAiLog(
+        "2".repeat(32),
+        "gen_ai.assistant.message",
+        { content: "Let me check.", tool_calls: [call("t1")] },
+        conversation,
+      ),
+      genAiLog("2".repeat(32), "gen_ai.tool.message", { id: "t1", content: "shipped" }, conversation),
+      genAiLog(
+        "2".repeat(32),
+        "gen_ai.choice",
+        { message: { content: "Let me check.", tool_calls: [call("t2")] } },
+        conversation,
+      ),
+    ];
+    const events = assembler.assemble(undefined, [], logs).batches.flatMap((b) => b.events);
+    const said = new Map<string, string>();
+    for (const e of events) {
+      if (e.type !== "message.added") continue;
+      const part = e.message.parts[0];
+      said.set(e.eventId, part?.type === "text" ? part.text : (part?.type ?? ""));
+    }
+    expect([...said.values()].filter((text) => text === "Let me check.")).toHaveLength(2);
   });
 
   it("refuses spans without ids, and counts them", () => {

@@ -25,7 +25,7 @@ import { stringAt } from "./attribute-values.js";
 import { BoundedMap } from "./bounded-map.js";
 import { type HeldTrace, HeldTraces } from "./held-traces.js";
 import { isAiLog, logEvents } from "./log-events.js";
-import { messageOccurrences } from "./message-occurrences.js";
+import { type MessageOccurrence, messageOccurrences } from "./message-occurrences.js";
 import { absorbedEvent, createdEvent, earliest, finishedEvent, isRoot, startedEvent, type Trace } from "./run-batch.js";
 import { conversationIdOf, runIdFor, slugify } from "./run-identity.js";
 import { RunNames, runName } from "./run-names.js";
@@ -88,6 +88,8 @@ export class TraceAssembler {
   private readonly untilRoot: HeldTraces<RunRef>;
   private readonly staleAfterMs: number;
   private readonly names: RunNames;
+  /** Where each waiting per-message log record stood in the request it came in (message-occurrences.ts). */
+  private readonly occurrences = new WeakMap<OtlpLogRecord, MessageOccurrence>();
   /** How to hold again what a batch took from memory, should the store not write it. */
   private readonly undo = new WeakMap<IngestBatch, () => void>();
 
@@ -226,15 +228,21 @@ export class TraceAssembler {
       const complete = known.complete || roots.length > 0;
       const waited = complete ? this.untilRoot.take(trace.key) : undefined;
       const waitedLogs = waited?.logs ?? [];
-      const occurrences = messageOccurrences([...waitedLogs, ...trace.logs]);
+      const occurrences = messageOccurrences(trace.logs);
       // The messages of log records of a trace filed under a run of its own wait for its root (or
       // for `staleAfterMs`), as its spans' content does: the root may bring the conversation id,
       // and written into the trace's own run they would join the conversation only when it
-      // absorbs that run, after turns that came later. Their log.recorded is written at once.
-      const logsWait = !complete && !run.conversation;
+      // absorbs that run, after turns that came later. Once some wait, later ones wait with them.
+      // Their log.recorded is written at once.
+      const logsWait = !complete && (!run.conversation || this.untilRoot.holdsLogs(trace.key));
       for (const log of trace.logs) {
-        const logged = logEvents(log, !run.conversation, occurrences.get(log));
-        timed.push(...(logsWait ? logged.filter(({ event }) => event.type === "log.recorded") : logged));
+        const occurrence = occurrences.get(log);
+        const logged = logEvents(log, !run.conversation, occurrence);
+        if (!logsWait) timed.push(...logged);
+        else {
+          timed.push(...logged.filter(({ event }) => event.type === "log.recorded"));
+          if (occurrence !== undefined) this.occurrences.set(log, occurrence);
+        }
       }
       if (complete) {
         const agentReplies = !known.complete;
@@ -250,7 +258,7 @@ export class TraceAssembler {
           });
         }
         timed.push(...traceMessages([...waitedSpans, ...trace.spans], { history: !run.conversation, agentReplies }));
-        timed.push(...logMessages(waitedLogs, !run.conversation, occurrences));
+        timed.push(...this.logMessages(waitedLogs, !run.conversation));
       } else {
         const withContent = trace.spans.filter(({ span, role }) => isAiSpan(span, role));
         const heldLogs = logsWait ? trace.logs.filter(isAiLog) : [];
@@ -258,6 +266,10 @@ export class TraceAssembler {
           withContent.length > 0 || heldLogs.length > 0
             ? this.untilRoot.add(trace.key, trace.traceId, withContent, heldLogs, run, now)
             : [];
+        if (heldLogs.length > 0) {
+          // Should the store not write this batch, the exporter's retry brings these records again.
+          undo.push(() => this.untilRoot.forget(trace.key, heldLogs));
+        }
         for (const held of letGoNow) letGo.push(this.heldBatch(held));
       }
       // A message seen by several spans (every model call repeats the prompt) is sent once.
@@ -278,12 +290,23 @@ export class TraceAssembler {
     return batch;
   }
 
+  /**
+   * The messages of log records that waited (their log.recorded was written when they came),
+   * each keyed by its place in the request it came in, so a re-sent request's copy of a record
+   * adds nothing new.
+   */
+  private logMessages(logs: readonly OtlpLogRecord[], history: boolean): Timed[] {
+    return logs.flatMap((log) =>
+      logEvents(log, history, this.occurrences.get(log)).filter(({ event }) => event.type !== "log.recorded"),
+    );
+  }
+
   /** The conversation of a trace whose root did not come: its messages in the order they happened. */
   private heldBatch(held: HeldTrace<RunRef>): IngestBatch {
     const trace: Trace = { key: "", traceId: held.traceId, spans: held.spans, logs: held.logs };
     const history = !held.meta.conversation;
     const timed = traceMessages(held.spans, { history, agentReplies: true });
-    timed.push(...logMessages(held.logs, history, messageOccurrences(held.logs)));
+    timed.push(...this.logMessages(held.logs, history));
     const events: RunEvent[] = [createdEvent(held.meta.project, held.meta.sessionId, [trace], runName([trace]))];
     for (const { event } of timed.sort(byTime)) events.push(event);
     const batch = { runId: held.meta.runId, events };
@@ -291,17 +314,6 @@ export class TraceAssembler {
     this.undo.set(batch, () => this.untilRoot.add(key, held.traceId, held.spans, held.logs, held.meta, Date.now()));
     return batch;
   }
-}
-
-/** The messages of log records whose log.recorded was written when they came. */
-function logMessages(
-  logs: readonly OtlpLogRecord[],
-  history: boolean,
-  occurrences: ReturnType<typeof messageOccurrences>,
-): Timed[] {
-  return logs.flatMap((log) =>
-    logEvents(log, history, occurrences.get(log)).filter(({ event }) => event.type !== "log.recorded"),
-  );
 }
 
 function projectOf(header: string | undefined, resource: Attributes): string {
