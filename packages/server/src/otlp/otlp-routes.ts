@@ -2,12 +2,12 @@
  * `POST /v1/traces` and `POST /v1/logs`: the OTLP/HTTP receiver. Any OpenTelemetry exporter
  * pointed at the server sends its spans and logs here; they are decoded (protobuf or JSON, gzip
  * or not), mapped to run events (map/) and appended through the one write path, and the answer
- * follows OTLP rather than the rest of the API (decoding and mapping run on a thread of their own:
- * mapping-thread.ts): in the request's encoding, 400 for what cannot
+ * follows OTLP rather than the rest of the API: in the request's encoding, 400 for what cannot
  * be decoded, 413 over the cap, 429 with Retry-After while too many requests are in flight, 503
  * with Retry-After when the store could not write (what the request took from memory is held
  * again and every id is derived, so the exporter's retry writes it whole and adds nothing twice),
  * and partial success for items that could not be placed or that the store refused as invalid.
+ * Decoding and mapping run on a thread of their own (mapping-thread.ts).
  *
  * The routes live in an encapsulated plugin with their own body parser and error handler, so
  * the JSON parser and error format of the rest of the API do not apply to them.

@@ -42,7 +42,7 @@ export interface AssembleResult {
 export interface TraceAssemblerOptions {
   /** Traces remembered with the run they map to. Default 100,000. */
   maxKnownTraces?: number;
-  /** Spans held in memory, in all: not-yet-AI traces and conversations waiting for their root. Default 20,000 each. */
+  /** Spans and log records held in memory, in all: not-yet-AI traces and conversations waiting for their root. Default 20,000 each. */
   maxHeld?: number;
   /**
    * A conversation waiting this long without a new span of its trace is written as it is, and
