@@ -31,30 +31,38 @@ export function isAiLog(record: OtlpLogRecord): boolean {
 }
 
 /**
+ * The messages a GenAI log record carries, keyed as the same content on a span would be.
  * `history`: a record carrying a whole input adds its earlier user messages too (as spans do).
- * `occurrence`: for a per-message event, which message of the conversation it is; the record
- * is then keyed by it, so the history every call re-sends is kept once (message-occurrences.ts).
+ * `occurrence`: for a per-message event, which message of the conversation it is; its message is
+ * then keyed by it, so the history every call re-sends is kept once (message-occurrences.ts).
  *
  * @example
- * logEvents(record, false) // [message.added…, log.recorded]
+ * logMessageEvents(choiceRecord, false, { signature, count: 0 }) // [message.added]
  */
-export function logEvents(record: OtlpLogRecord, history: boolean, occurrence?: MessageOccurrence): Timed[] {
+export function logMessageEvents(record: OtlpLogRecord, history: boolean, occurrence?: MessageOccurrence): Timed[] {
+  const name = eventNameOf(record);
+  if (!name.startsWith(GenAI.prefix)) return [];
+  const time = toIso(record.timeMs || Date.now());
+  const details = name === GenAI.inferenceDetailsEvent;
+  const content: SpanContent = details ? genAiContent(record.attributes) : { input: [], output: [] };
+  messageEventContent(name, record.body, content);
+  const keys: ContentKeys = {
+    traceId: record.traceId,
+    sourceId: record.spanId || shortHash(time, name),
+    turnPrompt: details,
+    history: history || !details,
+    ...(occurrence ? { occurrence: occurrence.count } : {}),
+  };
+  return contentEvents(content, keys, time).map((event) => ({ at: record.timeMs, event }));
+}
+
+/**
+ * The record in the run's logs: keyed by its occurrence when it is a per-message event (so each
+ * message's record is kept once per conversation), else by its content.
+ */
+export function logRecordEvent(record: OtlpLogRecord, occurrence?: MessageOccurrence): Timed {
   const name = eventNameOf(record);
   const time = toIso(record.timeMs || Date.now());
-  const events: RunEvent[] = [];
-  if (name.startsWith(GenAI.prefix)) {
-    const details = name === GenAI.inferenceDetailsEvent;
-    const content: SpanContent = details ? genAiContent(record.attributes) : { input: [], output: [] };
-    messageEventContent(name, record.body, content);
-    const keys: ContentKeys = {
-      traceId: record.traceId,
-      sourceId: record.spanId || shortHash(time, name),
-      turnPrompt: details,
-      history: history || !details,
-      ...(occurrence ? { occurrence: occurrence.count } : {}),
-    };
-    events.push(...contentEvents(content, keys, time));
-  }
   const bodyText =
     typeof record.body === "string"
       ? record.body
@@ -65,7 +73,7 @@ export function logEvents(record: OtlpLogRecord, history: boolean, occurrence?: 
     name && record.attributes["event.name"] === undefined
       ? { ...record.attributes, "event.name": name }
       : record.attributes;
-  events.push({
+  const event: RunEvent = {
     eventId: occurrence
       ? `otlp:l:${shortHash("message", occurrence.signature, String(occurrence.count))}`
       : `otlp:l:${shortHash(record.traceId, record.spanId, String(record.timeMs), name, bodyText, JSON.stringify(record.attributes))}`,
@@ -78,6 +86,6 @@ export function logEvents(record: OtlpLogRecord, history: boolean, occurrence?: 
       attributes,
       ...(record.spanId ? { spanId: record.spanId } : {}),
     },
-  });
-  return events.map((event) => ({ at: record.timeMs, event }));
+  };
+  return { at: record.timeMs, event };
 }

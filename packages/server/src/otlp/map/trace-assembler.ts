@@ -24,7 +24,7 @@ import type { Attributes, OtlpLogRecord, OtlpSpan } from "../otlp-model.js";
 import { stringAt } from "./attribute-values.js";
 import { BoundedMap } from "./bounded-map.js";
 import { type HeldTrace, HeldTraces } from "./held-traces.js";
-import { isAiLog, logEvents } from "./log-events.js";
+import { isAiLog, logMessageEvents, logRecordEvent } from "./log-events.js";
 import { type MessageOccurrence, messageOccurrences } from "./message-occurrences.js";
 import { absorbedEvent, createdEvent, earliest, finishedEvent, isRoot, startedEvent, type Trace } from "./run-batch.js";
 import { conversationIdOf, runIdFor, slugify } from "./run-identity.js";
@@ -237,12 +237,9 @@ export class TraceAssembler {
       const logsWait = !complete && (!run.conversation || this.untilRoot.holdsLogs(trace.key));
       for (const log of trace.logs) {
         const occurrence = occurrences.get(log);
-        const logged = logEvents(log, !run.conversation, occurrence);
-        if (!logsWait) timed.push(...logged);
-        else {
-          timed.push(...logged.filter(({ event }) => event.type === "log.recorded"));
-          if (occurrence !== undefined) this.occurrences.set(log, occurrence);
-        }
+        if (!logsWait) timed.push(...logMessageEvents(log, !run.conversation, occurrence));
+        else if (occurrence !== undefined) this.occurrences.set(log, occurrence);
+        timed.push(logRecordEvent(log, occurrence));
       }
       if (complete) {
         const agentReplies = !known.complete;
@@ -296,9 +293,7 @@ export class TraceAssembler {
    * adds nothing new.
    */
   private logMessages(logs: readonly OtlpLogRecord[], history: boolean): Timed[] {
-    return logs.flatMap((log) =>
-      logEvents(log, history, this.occurrences.get(log)).filter(({ event }) => event.type !== "log.recorded"),
-    );
+    return logs.flatMap((log) => logMessageEvents(log, history, this.occurrences.get(log)));
   }
 
   /** The conversation of a trace whose root did not come: its messages in the order they happened. */
