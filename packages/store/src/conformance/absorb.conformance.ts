@@ -100,6 +100,31 @@ export function describeAbsorb(get: () => StoreUnderTest): void {
       expect(again?.absorbed).toBeUndefined();
     });
 
+    it("absorbs a run written earlier in the same group", async () => {
+      const { store } = get();
+      const from = runEvents({ slug: "shop-assistant", project: "acme", at: T0, status: "running" });
+      const into = runEvents({ slug: "support", project: "acme", sessionId: "conv-2", at: T0 + 1, status: "running" });
+      from.events.push(...moreEvents(from.runId, provisional(T0 + 5)).events);
+      into.events.push(
+        ...moreEvents(into.runId, [
+          { eventId: newEventId(), type: "run.absorbed", time: iso(T0 + 10), fromRunId: from.runId },
+        ]).events,
+      );
+      // The second batch takes the first's run, whose rows the group may still hold.
+      const outcomes = await store.appendEach([from, into]);
+      expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
+      const absorbed = outcomes[1];
+      expect(absorbed?.ok === true && absorbed.result.absorbed?.map((run) => run.runId)).toEqual([from.runId]);
+      expect(await store.getRun(from.runId)).toBeUndefined();
+      expect((await store.listRuns({ project: ["acme"] })).runs.map((run) => run.runId)).toEqual([into.runId]);
+      expect((await store.listRuns({ search: "Pacific" })).runs.map((r) => r.runId)).toEqual([into.runId]);
+      const view = await store.getRun(into.runId, { messages: {}, spans: {}, logs: {} });
+      expect(view?.run.models).toEqual(["openai/gpt-4o-mini"]);
+      expect(view?.messages?.items.map((m) => m.id)).toEqual(["shared", "answer"]);
+      expect(view?.spans?.items.map((s) => s.spanId)).toEqual(["b".repeat(16)]);
+      expect(view?.logs?.items.map((l) => l.message)).toEqual(["hi"]);
+    });
+
     it("leaves a run of another project, and a run that does not exist, alone", async () => {
       const { store } = get();
       const other = runEvents({ project: "elsewhere", at: T0 });

@@ -144,6 +144,58 @@ export function describeAppend(get: () => StoreUnderTest): void {
       expect((await store.listRuns({ search: "kept" })).runs.map((r) => r.runId)).toEqual([second.runId, first.runId]);
     });
 
+    it("writes a group's new runs and their follow-ups as it would one batch at a time", async () => {
+      const { store } = get();
+      const at = Date.parse("2026-11-30T08:00:00Z");
+      const first = runEvents({
+        messages: ["where is my parcel"],
+        models: [{ provider: "openai", model: "gpt-4o" }],
+        at,
+      });
+      const second = runEvents({ messages: ["refund please"], at: at + 1 });
+      const followUp = moreEvents(first.runId, [
+        first.events[2] as RunEvent,
+        {
+          eventId: newEventId(),
+          type: "message.part_added",
+          time: now(),
+          messageId: "msg_0",
+          part: { type: "text", text: "tracking 4711" },
+        },
+        { eventId: newEventId(), type: "service.used", time: now(), service: "carrier" },
+      ]);
+      const third = runEvents({ messages: ["cancel my order"], services: ["shop"], at: at + 2 });
+      const outcomes = await store.appendEach([first, second, followUp, third]);
+      expect(outcomes.map((o) => o.ok && o.result.events.length)).toEqual([
+        first.events.length,
+        second.events.length,
+        2,
+        third.events.length,
+      ]);
+      expect(outcomes[2]?.ok === true && outcomes[2].result.duplicates).toBe(1);
+
+      const view = await store.getRun(first.runId, { messages: {} });
+      expect(view?.messages?.items.map((m) => m.parts.map((p) => (p.type === "text" ? p.text : p.type)))).toEqual([
+        ["where is my parcel", "tracking 4711"],
+      ]);
+      expect(view?.run).toMatchObject({ models: ["openai/gpt-4o"], services: ["carrier"], messageCount: 1 });
+      expect((await store.listRuns({ search: "4711" })).runs.map((r) => r.runId)).toEqual([first.runId]);
+      expect((await store.listRuns({ model: ["openai/gpt-4o"] })).runs.map((r) => r.runId)).toEqual([first.runId]);
+      expect((await store.listRuns({ service: ["shop"] })).runs.map((r) => r.runId)).toEqual([third.runId]);
+      // Each run has its own row: a run appended afterwards too.
+      const later = runEvents({ messages: ["one more"], at: at + 3 });
+      await store.append([later]);
+      expect((await store.listRuns({})).runs.map((r) => r.runId)).toEqual([
+        later.runId,
+        third.runId,
+        second.runId,
+        first.runId,
+      ]);
+      for (const batch of [second, third, later]) {
+        expect((await store.getRun(batch.runId, { messages: {} }))?.messages?.items).toHaveLength(1);
+      }
+    });
+
     it("leaves an existing run untouched when a later batch is rejected", async () => {
       const { store } = get();
       const batch = runEvents({ messages: ["first"], status: "running" });

@@ -4,6 +4,12 @@
  * already stored, is written once to `events`, is keyed into its projection (messages +
  * full-text index, spans, logs; steps, which change, keep their own body), and is folded into
  * the run's detail; the History row is written once per batch.
+ *
+ * Rows go many per statement (RowWriter). A group of batches written in one transaction (say, an
+ * OTLP request: dozens of one-run batches) may leave its rows waiting until the group's end
+ * (`append(batch, true)`, then `flushAll`), so its new runs' rows share statements too; rows wait
+ * only while nothing reads them: a batch of a run whose rows wait, and an absorbed run, write
+ * everything first.
  */
 import {
   applyEvent,
@@ -34,7 +40,7 @@ interface MessageAddedBody {
 
 export class EventAppender {
   private readonly selectRun: Database.Statement<[string], RunRow>;
-  private readonly insertRun: Database.Statement;
+  private readonly runs: RowWriter;
   private readonly updateRun: Database.Statement;
   private readonly updateRunWithPayload: Database.Statement;
   private readonly events: RowWriter;
@@ -42,8 +48,8 @@ export class EventAppender {
   private readonly logs: RowWriter;
   private readonly ftsQueue: RowWriter;
   private readonly selectEventIds: Database.Statement<[number, string], { event_id: string }>;
-  private readonly insertModel: Database.Statement;
-  private readonly insertService: Database.Statement;
+  private readonly models: RowWriter;
+  private readonly services: RowWriter;
   private readonly insertMessage: Database.Statement;
   /**
    * Messages of a run created in the same batch: no row of the run can exist yet, so a message id
@@ -65,16 +71,22 @@ export class EventAppender {
   private readonly updateStep: Database.Statement;
   private readonly absorber: RunAbsorber;
   private readonly nextRunNo: Database.Statement<[], { next: number }>;
+  /** Every writer, in the order their rows are written. */
+  private readonly writers: RowWriter[];
+  /** Runs some of whose rows wait in the writers (a deferred append's). */
+  private readonly waitingRuns = new Set<string>();
+  /** The number of the last new run whose History row waits, if any. */
+  private lastWaitingRunNo: number | undefined;
 
   constructor(db: Database.Database) {
     this.absorber = new RunAbsorber(db);
     this.nextRunNo = db.prepare("SELECT COALESCE(MAX(run_no), 0) + 1 AS next FROM runs");
     this.selectRun = db.prepare("SELECT run_no, summary, payload FROM runs WHERE run_id = ?");
-    this.insertRun = db.prepare(
+    this.runs = new RowWriter(
+      db,
       `INSERT INTO runs (run_no, run_id, kind, slug, status, project, session_id, source, trigger, actor_id, parent_run_id,
-         triggered_at, total_cost, message_count, step_count, last_seq, summary, payload)
-       VALUES (@runNo, @runId, @kind, @slug, @status, @project, @sessionId, @source, @trigger, @actorId, @parentRunId,
-         @triggeredAt, @totalCost, @messageCount, @stepCount, @lastSeq, @summary, @payload)`,
+         triggered_at, total_cost, message_count, step_count, last_seq, summary, payload)`,
+      18,
     );
     const setColumns = `slug = @slug, status = @status, total_cost = @totalCost, message_count = @messageCount,
       step_count = @stepCount, last_seq = @lastSeq, summary = @summary`;
@@ -84,12 +96,8 @@ export class EventAppender {
     this.selectEventIds = db.prepare(
       "SELECT event_id FROM events WHERE run_no = ? AND event_id IN (SELECT value FROM json_each(?))",
     );
-    this.insertModel = db.prepare(
-      "INSERT OR IGNORE INTO run_models (model, triggered_at, run_id, run_no) VALUES (?, ?, ?, ?)",
-    );
-    this.insertService = db.prepare(
-      "INSERT OR IGNORE INTO run_services (service, triggered_at, run_id, run_no) VALUES (?, ?, ?, ?)",
-    );
+    this.models = new RowWriter(db, "INSERT OR IGNORE INTO run_models (model, triggered_at, run_id, run_no)", 4);
+    this.services = new RowWriter(db, "INSERT OR IGNORE INTO run_services (service, triggered_at, run_id, run_no)", 4);
     this.insertMessage = db.prepare(
       "INSERT OR IGNORE INTO messages (run_no, idx, message_id, seq) VALUES (?, ?, ?, ?)",
     );
@@ -112,10 +120,37 @@ export class EventAppender {
     this.nextStepOrd = db.prepare("SELECT COALESCE(MAX(ord), -1) + 1 AS next FROM steps WHERE run_no = ?");
     this.insertStep = db.prepare("INSERT INTO steps (run_no, step_id, ord, body) VALUES (?, ?, ?, ?)");
     this.updateStep = db.prepare("UPDATE steps SET body = ? WHERE run_no = ? AND step_id = ?");
+    this.writers = [
+      this.events,
+      this.newMessages,
+      this.spans,
+      this.logs,
+      this.ftsQueue,
+      this.runs,
+      this.models,
+      this.services,
+    ];
   }
 
-  /** Appends one batch; must run inside a transaction. */
-  append(batch: IngestBatch): AppendResult {
+  /** Writes every waiting row (the end of a group of deferred appends). */
+  flushAll(): void {
+    try {
+      for (const writer of this.writers) writer.flush();
+    } catch (thrown) {
+      this.discardRows();
+      throw thrown;
+    }
+    this.waitingRuns.clear();
+    this.lastWaitingRunNo = undefined;
+  }
+
+  /**
+   * Appends one batch; must run inside a transaction. `deferred`: its rows may wait until
+   * `flushAll`, which must then be called before the transaction commits.
+   */
+  append(batch: IngestBatch, deferred = false): AppendResult {
+    // What this batch reads of its run must be written first.
+    if (this.waitingRuns.has(batch.runId)) this.flushAll();
     const row = this.selectRun.get(batch.runId);
     const before = row ? joinDetail(row) : undefined;
     let runNo = row?.run_no;
@@ -147,7 +182,10 @@ export class EventAppender {
         if (runNo === undefined) {
           draft = reduceRun(undefined, storedEvent);
           // The run's row is written once, at the end of the batch, with what the batch made of it.
-          runNo = (this.nextRunNo.get() as { next: number }).next;
+          runNo =
+            this.lastWaitingRunNo === undefined
+              ? (this.nextRunNo.get() as { next: number }).next
+              : this.lastWaitingRunNo + 1;
           created = true;
           this.events.add(runNo, seq, event.eventId, body);
         } else {
@@ -170,6 +208,8 @@ export class EventAppender {
         throw atEvent(thrown, index, event);
       }
       if (event.type === "run.absorbed" && runNo !== undefined) {
+        // The absorbed run is read and deleted, whichever of its rows wait.
+        if (this.waitingRuns.size > 0) this.flushAll();
         const moved = this.absorber.take(event.fromRunId, runNo, (draft ?? before) as RunDetail);
         if (moved === undefined) return;
         for (const id of this.storedEventIds(runNo, { runId: batch.runId, events: moved.events })) known.add(id);
@@ -180,25 +220,29 @@ export class EventAppender {
     const bodies = givenBodies(batch);
     for (const [index, event] of batch.events.entries()) accept(event, index, bodies?.[index]);
 
-    try {
-      for (const writer of [this.events, this.newMessages, this.spans, this.logs, this.ftsQueue]) writer.flush();
-    } catch (thrown) {
-      this.discardRows();
-      throw thrown;
-    }
     const after = draft ?? before;
     if (after === undefined || runNo === undefined) {
+      this.discardRows();
       throw new KeystrokeError("internal", `Batch for ${batch.runId} produced no run`);
     }
     if (created) this.createRun(runNo, after);
     else if (draft !== undefined) this.writeRun(runNo, before, draft);
+    if (deferred) {
+      this.waitingRuns.add(batch.runId);
+      if (created) this.lastWaitingRunNo = runNo;
+    } else {
+      this.flushAll();
+    }
     const result: AppendResult = { runId: batch.runId, events: stored, duplicates, run: splitDetail(after).summary };
     if (absorbed.length > 0) result.absorbed = absorbed;
     return result;
   }
 
-  private discardRows(): void {
-    for (const writer of [this.events, this.newMessages, this.spans, this.logs, this.ftsQueue]) writer.discard();
+  /** Forgets every waiting row (the transaction is being rolled back). */
+  discardRows(): void {
+    for (const writer of this.writers) writer.discard();
+    this.waitingRuns.clear();
+    this.lastWaitingRunNo = undefined;
   }
 
   private storedEventIds(runNo: number, batch: IngestBatch): Set<string> {
@@ -208,26 +252,26 @@ export class EventAppender {
 
   private createRun(runNo: number, detail: RunDetail): void {
     const { summary, payload } = splitDetail(detail);
-    this.insertRun.run({
+    this.runs.add(
       runNo,
-      runId: detail.runId,
-      kind: detail.kind,
-      slug: detail.slug,
-      status: detail.status,
-      project: detail.project,
-      sessionId: detail.sessionId,
-      source: detail.source,
-      trigger: detail.trigger,
-      actorId: detail.actor.id,
-      parentRunId: detail.parentRunId,
-      triggeredAt: toMillis(detail.triggeredAt),
-      totalCost: detail.totalCost,
-      messageCount: detail.messageCount,
-      stepCount: detail.stepCount,
-      lastSeq: detail.lastSeq,
-      summary: JSON.stringify(summary),
-      payload: JSON.stringify(payload),
-    });
+      detail.runId,
+      detail.kind,
+      detail.slug,
+      detail.status,
+      detail.project,
+      detail.sessionId,
+      detail.source,
+      detail.trigger,
+      detail.actor.id,
+      detail.parentRunId,
+      toMillis(detail.triggeredAt),
+      detail.totalCost,
+      detail.messageCount,
+      detail.stepCount,
+      detail.lastSeq,
+      JSON.stringify(summary),
+      JSON.stringify(payload),
+    );
     this.indexModels(runNo, undefined, detail);
   }
 
@@ -255,10 +299,10 @@ export class EventAppender {
   private indexModels(runNo: number, before: RunDetail | undefined, after: RunDetail): void {
     const triggeredAt = toMillis(after.triggeredAt);
     if (before?.models !== after.models) {
-      for (const model of after.models) this.insertModel.run(model, triggeredAt, after.runId, runNo);
+      for (const model of after.models) this.models.add(model, triggeredAt, after.runId, runNo);
     }
     if (before?.services !== after.services) {
-      for (const service of after.services) this.insertService.run(service, triggeredAt, after.runId, runNo);
+      for (const service of after.services) this.services.add(service, triggeredAt, after.runId, runNo);
     }
   }
 

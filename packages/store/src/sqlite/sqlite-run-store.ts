@@ -98,9 +98,17 @@ export class SqliteRunStore implements RunStore {
     migrate(this.db);
     this.db.pragma("optimize = 0x10002");
     this.appender = new EventAppender(this.db);
-    this.appendTx = this.db.transaction((batches: readonly IngestBatch[]) =>
-      batches.map((batch) => this.appender.append(batch)),
-    );
+    // One transaction for the group, whose rows share statements (append-events.ts).
+    this.appendTx = this.db.transaction((batches: readonly IngestBatch[]) => {
+      try {
+        const results = batches.map((batch) => this.appender.append(batch, true));
+        this.appender.flushAll();
+        return results;
+      } catch (thrown) {
+        this.appender.discardRows();
+        throw thrown;
+      }
+    });
     // Nested better-sqlite3 transactions are savepoints: each batch rolls back alone.
     const appendOne = this.db.transaction((batch: IngestBatch) => this.appender.append(batch));
     this.appendEachTx = this.db.transaction((batches: readonly IngestBatch[]) =>
