@@ -149,6 +149,16 @@ export class EventAppender {
    * `flushAll`, which must then be called before the transaction commits.
    */
   append(batch: IngestBatch, deferred = false): AppendResult {
+    try {
+      return this.appendBatch(batch, deferred);
+    } catch (thrown) {
+      // The transaction (or this batch's savepoint) rolls back: no row of it may be written later.
+      this.discardRows();
+      throw thrown;
+    }
+  }
+
+  private appendBatch(batch: IngestBatch, deferred: boolean): AppendResult {
     // What this batch reads of its run must be written first.
     if (this.waitingRuns.has(batch.runId)) this.flushAll();
     const row = this.selectRun.get(batch.runId);
@@ -204,7 +214,6 @@ export class EventAppender {
         }
         stored.push(storedEvent);
       } catch (thrown) {
-        this.discardRows();
         throw atEvent(thrown, index, event);
       }
       if (event.type === "run.absorbed" && runNo !== undefined) {
@@ -222,7 +231,6 @@ export class EventAppender {
 
     const after = draft ?? before;
     if (after === undefined || runNo === undefined) {
-      this.discardRows();
       throw new KeystrokeError("internal", `Batch for ${batch.runId} produced no run`);
     }
     if (created) this.createRun(runNo, after);
@@ -239,7 +247,7 @@ export class EventAppender {
   }
 
   /** Forgets every waiting row (the transaction is being rolled back). */
-  discardRows(): void {
+  private discardRows(): void {
     for (const writer of this.writers) writer.discard();
     this.waitingRuns.clear();
     this.lastWaitingRunNo = undefined;

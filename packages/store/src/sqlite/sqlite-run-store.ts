@@ -100,14 +100,9 @@ export class SqliteRunStore implements RunStore {
     this.appender = new EventAppender(this.db);
     // One transaction for the group, whose rows share statements (append-events.ts).
     this.appendTx = this.db.transaction((batches: readonly IngestBatch[]) => {
-      try {
-        const results = batches.map((batch) => this.appender.append(batch, true));
-        this.appender.flushAll();
-        return results;
-      } catch (thrown) {
-        this.appender.discardRows();
-        throw thrown;
-      }
+      const results = batches.map((batch) => this.appender.append(batch, true));
+      this.appender.flushAll();
+      return results;
     });
     // Nested better-sqlite3 transactions are savepoints: each batch rolls back alone.
     const appendOne = this.db.transaction((batch: IngestBatch) => this.appender.append(batch));
