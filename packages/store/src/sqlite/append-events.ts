@@ -236,7 +236,8 @@ export class EventAppender {
     if (created) this.createRun(runNo, after);
     else if (draft !== undefined) this.writeRun(runNo, before, draft);
     if (deferred) {
-      this.waitingRuns.add(batch.runId);
+      // A batch that added nothing (a retry) leaves no row waiting.
+      if (stored.length > 0) this.waitingRuns.add(batch.runId);
       if (created) this.lastWaitingRunNo = runNo;
     } else {
       this.flushAll();
