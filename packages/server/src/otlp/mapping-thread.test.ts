@@ -1,9 +1,11 @@
+import { once } from "node:events";
+import { Worker } from "node:worker_threads";
 import { gzipSync } from "node:zlib";
 import { type KeystrokeError, storedBody } from "@keystroke/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { testSpan, tracesBody } from "../testing/otlp-test-server.js";
 import { TraceAssembler } from "./map/trace-assembler.js";
-import { MappingThread } from "./mapping-thread.js";
+import { MappingThread, startMappingWorker } from "./mapping-thread.js";
 import { decodeBody } from "./otlp-body.js";
 
 const logged: Error[] = [];
@@ -91,5 +93,70 @@ describe("MappingThread", () => {
     await expect(inFlight).rejects.toMatchObject({ code: "unavailable" } satisfies Partial<KeystrokeError>);
     await expect(mapper.map(traced(tracesBody([testSpan(2)])))).rejects.toMatchObject({ code: "unavailable" });
     expect(await mapper.drain(true)).toMatchObject({ batches: [] });
+  });
+
+  it("maps the next request on a new thread when its thread dies", async () => {
+    const workers: Worker[] = [];
+    mapper = new MappingThread({
+      maxBodyBytes: 1024 * 1024,
+      log: (error) => logged.push(error),
+      startWorker: (data) => {
+        const worker = startMappingWorker(data);
+        workers.push(worker);
+        return worker;
+      },
+    });
+    const first = await mapper.map(traced(tracesBody([root(), chat(1, "Sunny.")])));
+    mapper.settle(first.id, []);
+    const dead = workers[0] as Worker;
+    const exited = once(dead, "exit");
+    await dead.terminate();
+    await exited;
+
+    const next = await mapper.map(
+      traced(
+        tracesBody([
+          testSpan(9, {
+            name: "invoke_agent weather",
+            attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.conversation.id": "c-2" },
+          }),
+        ]),
+      ),
+    );
+    expect(workers).toHaveLength(2);
+    expect(next.batches.map((batch) => batch.events.map((event) => event.type))).toEqual([
+      ["run.created", "run.started", "span.recorded", "run.finished"],
+    ]);
+    expect(logged.map((error) => error.message)).toEqual(["The OTLP mapping thread exited with code 1"]);
+  });
+
+  it("waits longer each time before starting again a thread that cannot start", async () => {
+    let starts = 0;
+    mapper = new MappingThread({
+      maxBodyBytes: 1024 * 1024,
+      log: (error) => logged.push(error),
+      startWorker: (data) => {
+        starts++;
+        // The first two starts fail as a broken install would; the third thread works.
+        return starts <= 2 ? new Worker("throw new Error('broken install')", { eval: true }) : startMappingWorker(data);
+      },
+    });
+    const request = () => mapper.map(traced(tracesBody([root()])));
+    await expect(request()).rejects.toMatchObject({ code: "unavailable" } satisfies Partial<KeystrokeError>);
+    // Within the next second every request is refused at once, without starting a thread.
+    await expect(request()).rejects.toMatchObject({ code: "unavailable" });
+    expect(starts).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await expect(request()).rejects.toMatchObject({ code: "unavailable" });
+    expect(starts).toBe(2);
+    // Now two seconds.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await expect(request()).rejects.toMatchObject({ code: "unavailable" });
+    expect(starts).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    const mapped = await request();
+    expect(starts).toBe(3);
+    expect(mapped.batches).toHaveLength(1);
+    expect(logged.map((error) => error.message)).toEqual(["broken install", "broken install"]);
   });
 });

@@ -11,6 +11,11 @@
  * A request's batches stay in the worker until `settle` says which of them the store could not
  * write; those are held again there (TraceAssembler.giveBack), so the exporter's retry writes them
  * whole.
+ *
+ * A thread that dies after it answered is replaced at the next request. One that dies before
+ * answering anything (it cannot even start: a broken install) is not started again at once: the
+ * requests of the next second, then two, four… up to 30 get 503 straight away, so a thread that
+ * can never start does not cost its start-up at every request.
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -90,7 +95,7 @@ function rebuilt(error: MappingError): Error {
  * The worker's module beside this one: compiled JavaScript, or, when the sources run (tests),
  * TypeScript loaded through tsx, registered inside the worker before the module is imported.
  */
-function newWorker(workerData: unknown): Worker {
+export function startMappingWorker(workerData: unknown): Worker {
   if (!import.meta.url.endsWith(".ts"))
     return new Worker(new URL("./mapping-worker.js", import.meta.url), { workerData });
   const tsxDir = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
@@ -98,6 +103,17 @@ function newWorker(workerData: unknown): Worker {
   const entry = new URL("./mapping-worker.ts", import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
   return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/** The longest wait before starting again a thread that never answered. */
+const MAX_RESTART_DELAY_MS = 30_000;
+
+export interface MappingThreadOptions {
+  maxBodyBytes: number;
+  /** Hears why the thread stopped or could not start. */
+  log: (error: Error) => void;
+  /** Starts the worker (startMappingWorker unless given). */
+  startWorker?: (workerData: unknown) => Worker;
 }
 
 /**
@@ -112,8 +128,11 @@ export class MappingThread {
   #closed = false;
   #nextId = 1;
   readonly #waiting = new Map<number, Waiting>();
+  /** Threads in a row that stopped before answering anything, and when the next may start. */
+  #failedStarts = 0;
+  #startAfter = 0;
 
-  constructor(private readonly options: { maxBodyBytes: number; log: (error: Error) => void }) {}
+  constructor(private readonly options: MappingThreadOptions) {}
 
   /** Undoes gzip, decodes and assembles one request body on the mapping thread. */
   map(request: MapRequest): Promise<Mapped> {
@@ -162,11 +181,12 @@ export class MappingThread {
   }
 
   #ask(message: (id: number) => ToMapper, transfer: ArrayBuffer[]): Promise<Mapped> {
-    if (this.#closed) return Promise.reject(stopped());
+    if (this.#closed || (this.#worker === undefined && Date.now() < this.#startAfter)) return Promise.reject(stopped());
     let worker: Worker;
     try {
       worker = this.#started();
     } catch (thrown) {
+      this.#failedToStart();
       this.options.log(thrown instanceof Error ? thrown : new Error(String(thrown)));
       return Promise.reject(stopped());
     }
@@ -179,12 +199,23 @@ export class MappingThread {
     });
   }
 
+  /** Waits twice as long as last time (from a second) before starting another thread. */
+  #failedToStart(): void {
+    this.#failedStarts++;
+    this.#startAfter = Date.now() + Math.min(MAX_RESTART_DELAY_MS, 1000 * 2 ** (this.#failedStarts - 1));
+  }
+
   #started(): Worker {
     if (this.#worker !== undefined) return this.#worker;
-    const worker = newWorker({ maxBodyBytes: this.options.maxBodyBytes });
+    const worker = (this.options.startWorker ?? startMappingWorker)({ maxBodyBytes: this.options.maxBodyBytes });
+    let answered = false;
     // An idle mapping thread keeps nothing alive.
     worker.unref();
     worker.on("message", (message: FromMapper) => {
+      if (!answered) {
+        answered = true;
+        this.#failedStarts = 0;
+      }
       const waiting = this.#waiting.get(message.id);
       if (waiting === undefined) return;
       this.#waiting.delete(message.id);
@@ -206,6 +237,7 @@ export class MappingThread {
     const lost = (cause: Error) => {
       if (this.#worker !== worker) return;
       this.#worker = undefined;
+      if (!answered) this.#failedToStart();
       this.options.log(cause);
       this.#rejectWaiting();
     };
