@@ -201,10 +201,7 @@ export class EventAppender {
         } else {
           this.events.add(runNo, seq, event.eventId, body);
           // Re-indexing a message reads the event that added it, which may still be waiting here.
-          if (event.type === "message.part_added") {
-            this.events.flush();
-            this.newMessages.flush();
-          }
+          if (event.type === "message.part_added") this.flushAll();
           draft ??= { ...(before as RunDetail) };
           this.project(runNo, storedEvent, draft, created, () => {
             nextLogIdx ??= (this.nextLogIdx.get(runNo as number) as { next: number }).next;
