@@ -14,8 +14,12 @@ const port = parentPort;
 if (port === null) throw new Error("mapping-worker.ts runs as a worker thread of the OTLP receiver");
 const { maxBodyBytes } = workerData as { maxBodyBytes: number };
 const assembler = new TraceAssembler();
-/** The batches of each request (and drain) whose append has not been settled yet. */
-const unsettled = new Map<number, IngestBatch[]>();
+/**
+ * How to hold again each batch of a request (or drain) whose append has not been settled yet:
+ * only that, not the batches, whose events would otherwise outlive the reply (and cost every
+ * collection of the young generation meanwhile a copy of them).
+ */
+const unsettled = new Map<number, ((() => void) | undefined)[]>();
 
 function mappingError(thrown: unknown): MappingError {
   if (thrown instanceof KeystrokeError) {
@@ -47,7 +51,10 @@ function send(id: number, batches: IngestBatch[], rejected: number, reason: stri
     for (const batch of batches) assembler.giveBack(batch);
     throw thrown;
   }
-  unsettled.set(id, batches);
+  unsettled.set(
+    id,
+    batches.map((batch) => assembler.undoOf(batch)),
+  );
   reply({ type: "mapped", id, batches: mapped, rejected, reason });
 }
 
@@ -55,7 +62,9 @@ async function handle(message: ToMapper): Promise<void> {
   switch (message.type) {
     case "map": {
       try {
-        const body = await inflate(Buffer.from(message.body), message.contentEncoding, maxBodyBytes);
+        // The body's memory came over with the message: wrapped, not copied.
+        const received = Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength);
+        const body = await inflate(received, message.contentEncoding, maxBodyBytes);
         const { spans, logs } = decodeBody(body, message.encoding, message.signal);
         const { batches, rejected, reason } = assembler.assemble(message.project, spans, logs);
         send(message.id, batches, rejected, reason);
@@ -73,12 +82,9 @@ async function handle(message: ToMapper): Promise<void> {
       return;
     }
     case "settle": {
-      const batches = unsettled.get(message.id) ?? [];
+      const undo = unsettled.get(message.id) ?? [];
       unsettled.delete(message.id);
-      for (const index of message.giveBack) {
-        const batch = batches[index];
-        if (batch !== undefined) assembler.giveBack(batch);
-      }
+      for (const index of message.giveBack) undo[index]?.();
       return;
     }
   }

@@ -162,8 +162,17 @@ export class TraceAssembler {
    * again, so the exporter's retry of the request (or the next drain) writes it whole.
    */
   giveBack(batch: IngestBatch): void {
-    this.undo.get(batch)?.();
+    this.undoOf(batch)?.();
+  }
+
+  /**
+   * What `giveBack(batch)` would do, to be done later, or undefined when the batch took nothing
+   * from memory. The batch itself (its events) need not be kept meanwhile.
+   */
+  undoOf(batch: IngestBatch): (() => void) | undefined {
+    const undo = this.undo.get(batch);
     this.undo.delete(batch);
+    return undo;
   }
 
   /**
