@@ -1,6 +1,15 @@
 import { gzipSync } from "node:zlib";
+import type { StoredEvent } from "@keystroke/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type OtlpTestServer, post, startOtlpTestServer, testSpan, tracesBody } from "../testing/otlp-test-server.js";
+import {
+  type OtlpTestServer,
+  post,
+  startOtlpTestServer,
+  T0,
+  testSpan,
+  tracesBody,
+} from "../testing/otlp-test-server.js";
+import { openEventStream } from "../testing/sse-client.js";
 import { decodeTracesProto } from "./wire/decode-proto.js";
 import { ProtoReader } from "./wire/proto-reader.js";
 
@@ -172,6 +181,50 @@ describe("POST /v1/traces", () => {
     const runs = (await server.store.listRuns({})).runs;
     const run = runs.find((r) => (r.triggerValue as { traceId?: string }).traceId === traceId);
     expect(run).toMatchObject({ status: "success", messageCount: 1 });
+  });
+
+  it("streams each span whole to a follower of its run, attributes and span events included", async () => {
+    const traceId = "c".repeat(32);
+    const root = testSpan(0x200, {
+      traceId,
+      name: "invoke_agent",
+      attributes: { "gen_ai.operation.name": "invoke_agent" },
+    });
+    expect((await post(`${server.url}/v1/traces`, tracesBody([root]), proto)).status).toBe(200);
+    const run = (await server.store.listRuns({})).runs.find(
+      (r) => (r.triggerValue as { traceId?: string }).traceId === traceId,
+    );
+    if (run === undefined) throw new Error("the root span made no run");
+    const stream = await openEventStream(`${server.url}/api/runs/${run.runId}/events`);
+    const written = (await server.store.readEvents(run.runId, 0)).length;
+    await stream.waitFor(written);
+
+    const chat = testSpan(0x201, {
+      traceId,
+      parentSpanId: root.spanId,
+      attributes: {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.request.model": "gpt-4o",
+        "gen_ai.usage.input_tokens": 12,
+        "app.note": "x".repeat(300),
+      },
+      events: [{ name: "retry", timeMs: T0 + 0x201, attributes: { attempt: 2 } }],
+    });
+    expect((await post(`${server.url}/v1/traces`, tracesBody([chat]), proto)).status).toBe(200);
+    const live = (await stream.waitFor(written + 1))
+      .map((message) => JSON.parse(message.data) as StoredEvent)
+      .find((event) => event.type === "span.recorded" && event.span.spanId === chat.spanId);
+    stream.close();
+    expect(live).toMatchObject({
+      span: {
+        attributes: { "app.note": "x".repeat(300), "gen_ai.usage.input_tokens": 12 },
+        events: [{ name: "retry", attributes: { attempt: 2 } }],
+      },
+      model: { model: "gpt-4o", usage: { inputTokens: 12 } },
+    });
+    // The follower got what the store keeps.
+    const stored = (await server.store.readEvents(run.runId, 0)).find((event) => event.seq === live?.seq);
+    expect(live).toEqual(stored);
   });
 
   it("round-trips the bodies it builds", () => {
