@@ -8,9 +8,9 @@
  * does); it starts with the first OTLP request, so a server that never receives one never
  * starts it.
  *
- * A request's batches stay in the worker until `settle` says which of them the store could not
- * write; those are held again there (TraceAssembler.giveBack), so the exporter's retry writes them
- * whole.
+ * Until `settle` says which batches of a request the store could not write, the worker keeps how
+ * to hold each of them again (TraceAssembler.undoOf); those are held again there, so the
+ * exporter's retry writes them whole.
  *
  * A thread that dies after it answered is replaced at the next request. One that dies before
  * answering anything (it cannot even start: a broken install) is not started again at once: the

@@ -1,8 +1,9 @@
 /**
  * The OTLP receiver's mapping thread (see mapping-thread.ts): undoes gzip, decodes each request
  * body and assembles its spans and log records into run batches, with the one TraceAssembler
- * that remembers traces across requests. The batches of a request are kept here until the
- * receiver says how their append went, so those the store could not write are held again.
+ * that remembers traces across requests. How to hold each batch of a request again is kept here
+ * until the receiver says how their append went, so those the store could not write are held
+ * again.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { type IngestBatch, KeystrokeError, storedBody } from "@keystroke/core";
@@ -40,8 +41,8 @@ const serialized = (batches: readonly IngestBatch[]): MappedBatch[] =>
   batches.map((batch) => ({ runId: batch.runId, bodies: batch.events.map(storedBody) }));
 
 /**
- * Sends mapped batches, kept until settled. What cannot be sent is held again at once (and the
- * error thrown), as if the store had refused to write it.
+ * Sends mapped batches, keeping how to hold each again until settled. What cannot be sent is held
+ * again at once (and the error thrown), as if the store had refused to write it.
  */
 function send(id: number, batches: IngestBatch[], rejected: number, reason: string): void {
   let mapped: MappedBatch[];
@@ -84,7 +85,11 @@ async function handle(message: ToMapper): Promise<void> {
     case "settle": {
       const undo = unsettled.get(message.id) ?? [];
       unsettled.delete(message.id);
-      for (const index of message.giveBack) undo[index]?.();
+      for (const index of message.giveBack) {
+        // Once each, should an index come twice.
+        undo[index]?.();
+        undo[index] = undefined;
+      }
       return;
     }
   }

@@ -220,15 +220,18 @@ export class TraceAssembler {
     for (const { trace, known, unheld, provisional } of [...placed].sort(
       (x, y) => earliest(x.trace) - earliest(y.trace),
     )) {
+      // What the undo steps need of the trace; they keep nothing else of it (its decoded spans)
+      // while the batch waits to be settled.
+      const { key, traceId } = trace;
       if (unheld) {
-        undo.push(() => this.notAi.add(trace.key, trace.traceId, unheld.spans, unheld.logs, unheld.meta, Date.now()));
+        undo.push(() => this.notAi.add(key, traceId, unheld.spans, unheld.logs, unheld.meta, Date.now()));
       }
       if (run.conversation) events.push(startedEvent(trace));
       if (provisional) {
         events.push(absorbedEvent(trace, provisional.run.runId));
         undo.push(() => {
-          this.known.set(trace.key, provisional);
-          this.untilRoot.retag(trace.key, provisional.run);
+          this.known.set(key, provisional);
+          this.untilRoot.retag(key, provisional.run);
         });
       }
       const timed: Timed[] = [];
@@ -256,11 +259,9 @@ export class TraceAssembler {
         const waitedSpans = waited?.spans ?? [];
         if (agentReplies) {
           undo.push(() => {
-            const current = this.known.get(trace.key);
+            const current = this.known.get(key);
             if (current) current.complete = false;
-            if (waited !== undefined) {
-              this.untilRoot.add(trace.key, trace.traceId, waitedSpans, waitedLogs, run, Date.now());
-            }
+            if (waited !== undefined) this.untilRoot.add(key, traceId, waitedSpans, waitedLogs, run, Date.now());
           });
         }
         timed.push(...traceMessages([...waitedSpans, ...trace.spans], { history: !run.conversation, agentReplies }));
@@ -274,7 +275,7 @@ export class TraceAssembler {
             : [];
         if (heldLogs.length > 0) {
           // Should the store not write this batch, the exporter's retry brings these records again.
-          undo.push(() => this.untilRoot.forget(trace.key, heldLogs));
+          undo.push(() => this.untilRoot.forget(key, heldLogs));
         }
         for (const held of letGoNow) letGo.push(this.heldBatch(held));
       }
