@@ -45,17 +45,15 @@ const serialized = (batches: readonly IngestBatch[]): MappedBatch[] =>
  * again at once (and the error thrown), as if the store had refused to write it.
  */
 function send(id: number, batches: IngestBatch[], rejected: number, reason: string): void {
+  const undo = batches.map((batch) => assembler.undoOf(batch));
   let mapped: MappedBatch[];
   try {
     mapped = serialized(batches);
   } catch (thrown) {
-    for (const batch of batches) assembler.giveBack(batch);
+    for (const step of undo) step?.();
     throw thrown;
   }
-  unsettled.set(
-    id,
-    batches.map((batch) => assembler.undoOf(batch)),
-  );
+  unsettled.set(id, undo);
   reply({ type: "mapped", id, batches: mapped, rejected, reason });
 }
 
