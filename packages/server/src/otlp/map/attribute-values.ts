@@ -1,5 +1,6 @@
 /** Reading typed values out of OTLP attributes, whichever convention named them. */
-import type { Attributes, AttributeValue } from "../otlp-model.js";
+import { tooDeepPath } from "@keystroke/core";
+import { type Attributes, type AttributeValue, MAX_VALUE_DEPTH } from "../otlp-model.js";
 
 /** The first of `keys` that holds a non-empty string (numbers are written out). */
 export function stringAt(attributes: Attributes, ...keys: string[]): string | undefined {
@@ -21,16 +22,24 @@ export function countAt(attributes: Attributes, ...keys: string[]): number | und
   return undefined;
 }
 
-/** A value that may arrive as a JSON string or already structured: the structured form. */
+/**
+ * A value that may arrive as a JSON string or already structured: the structured form. JSON nested
+ * deeper than an attribute value may be (MAX_VALUE_DEPTH) stays the string it came as: parsed, it
+ * would carry into the run's events a depth the decoders refuse, and what walks them (the store's
+ * JSON.stringify, the readers) overflows the stack at a few thousand levels.
+ */
 export function structured(value: AttributeValue | undefined): unknown {
   if (typeof value !== "string") return value ?? undefined;
   const first = value.trimStart()[0];
   if (first !== "[" && first !== "{" && first !== '"') return value;
+  let parsed: unknown;
   try {
-    return JSON.parse(value) as unknown;
+    // JSON.parse itself does not recurse, whatever the depth.
+    parsed = JSON.parse(value);
   } catch {
     return value;
   }
+  return tooDeepPath(parsed, MAX_VALUE_DEPTH) === undefined ? parsed : value;
 }
 
 /** The plain text of a message content in any of the shapes the conventions use. */
