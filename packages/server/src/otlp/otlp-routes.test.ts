@@ -287,3 +287,33 @@ describe("a conversation whose root span never arrives", () => {
     await own.close();
   });
 });
+
+describe("chunked bodies, as OpenTelemetry's HTTP exporters send them", () => {
+  it("takes a dozen at once: each counts for the bytes it sent, not the body cap", async () => {
+    const own = await startOtlpTestServer();
+    try {
+      const opened: (() => void)[] = [];
+      const responses = Array.from({ length: 12 }, (_, i) => {
+        const body = tracesBody([testSpan(100 + i, { traceId: (0xc0 + i).toString(16).padStart(32, "0") })]);
+        const stream = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(body);
+            // The body stays open until every request has started, so all twelve are in flight at once.
+            opened.push(() => controller.close());
+          },
+        });
+        return fetch(`${own.url}/v1/traces`, {
+          method: "POST",
+          headers: proto,
+          body: stream,
+          duplex: "half",
+        } as RequestInit);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      for (const close of opened) close();
+      expect((await Promise.all(responses)).map((response) => response.status)).toEqual(Array(12).fill(200));
+    } finally {
+      await own.close();
+    }
+  });
+});

@@ -27,8 +27,11 @@ interface Upload {
   answer(): string;
 }
 
-/** Starts `POST /api/ingest` declaring `declared` bytes, sends `sent` of them, then stalls. */
-async function stalledUpload(declared: number, sent: number): Promise<Upload> {
+/**
+ * Starts `POST /api/ingest` declaring `declared` bytes (or none: chunked, as OpenTelemetry's HTTP
+ * exporters send), sends `sent` of them, then stalls.
+ */
+async function stalledUpload(declared: number | "chunked", sent: number): Promise<Upload> {
   const socket = connect(Number(new URL(server.url).port), "127.0.0.1");
   sockets.push(socket);
   let answer = "";
@@ -37,10 +40,12 @@ async function stalledUpload(declared: number, sent: number): Promise<Upload> {
   });
   socket.on("error", () => {});
   await new Promise((resolve) => socket.once("connect", resolve));
-  socket.write(
-    `POST /api/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n`,
-  );
-  await new Promise<void>((resolve) => socket.write(Buffer.alloc(sent, 0x20), () => resolve()));
+  const length = declared === "chunked" ? "Transfer-Encoding: chunked" : `Content-Length: ${declared}`;
+  socket.write(`POST /api/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${length}\r\n\r\n`);
+  const body = Buffer.alloc(sent, 0x20);
+  const framed =
+    declared === "chunked" ? Buffer.concat([Buffer.from(`${sent.toString(16)}\r\n`), body, Buffer.from("\r\n")]) : body;
+  await new Promise<void>((resolve) => socket.write(framed, () => resolve()));
   // Long enough for the server to refuse at once; an admitted upload stays unanswered.
   await new Promise((resolve) => setTimeout(resolve, 100));
   return { answer: () => answer };
@@ -67,6 +72,18 @@ describe("bodies in flight", () => {
     expect((await server.ingest(runId, [event])).status).toBe(200);
   });
 
+  it("says when to retry on every route that takes a body, webhooks and Slack events included", async () => {
+    for (let i = 0; i < 4; i++) await stalledUpload(MIB - 1, MIB - 64 * 1024);
+    for (const path of ["/api/ingest", "/api/triggers/orders", "/api/gateways/slack/events", "/v1/traces"]) {
+      const response = await fetch(`${server.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ hello: "world" }),
+      });
+      expect([path, response.status, response.headers.get("retry-after")]).toEqual([path, 429, "1"]);
+    }
+  });
+
   it("refuses uploads past the request budget, however small", async () => {
     const uploads: Upload[] = [];
     for (let i = 0; i < 8; i++) uploads.push(await stalledUpload(1000, 10));
@@ -76,12 +93,49 @@ describe("bodies in flight", () => {
     expect((await server.get("/api/history")).status).toBe(200);
   });
 
+  it("counts a chunked body by the bytes that came, not the cap, so small exporter requests are not refused", async () => {
+    const uploads: Upload[] = [];
+    for (let i = 0; i < 6; i++) uploads.push(await stalledUpload("chunked", 10 * 1024));
+    // Six chunked bodies of 10 KiB are 60 KiB of the 4 MiB budget, though each may grow to 1 MiB.
+    expect(uploads.map((upload) => upload.answer())).toEqual(["", "", "", "", "", ""]);
+  });
+
+  it("refuses a chunked body with 429 + Retry-After when its bytes would take the total past the budget", async () => {
+    const uploads: Upload[] = [];
+    for (let i = 0; i < 5; i++) uploads.push(await stalledUpload("chunked", 900 * 1024));
+    const answers = uploads.map((upload) => upload.answer());
+    // Four of 900 KiB fit the 4 MiB budget; the fifth's bytes go past it as they arrive.
+    expect(answers.slice(0, 4)).toEqual(["", "", "", ""]);
+    expect(answers[4]).toMatch(/^HTTP\/1\.1 429 /);
+    expect(answers[4]).toMatch(/\r\nretry-after: 1\r\n/i);
+    expect(answers[4]).toContain("The server is busy: 5 requests with");
+    // The refused body's bytes are given back: a small request fits again.
+    const { runId, event } = runCreated();
+    expect((await server.ingest(runId, [event])).status).toBe(200);
+  });
+
   it("always admits a request alone, even one larger than the byte budget", async () => {
     const small = await startTestServer({ bodyLimitBytes: MIB, inFlight: { maxBytes: 1024 } });
     try {
       const { runId, event } = runCreated();
       const reply = await small.post("/api/ingest", { runId, events: [{ ...event, input: "x".repeat(4096) }] });
       expect(reply.status).toBe(200);
+      // Chunked too: a body alone is read whole, whatever it grows to.
+      const second = runCreated();
+      const body = JSON.stringify({ runId: second.runId, events: [{ ...second.event, input: "y".repeat(4096) }] });
+      const stream = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(body));
+          controller.close();
+        },
+      });
+      const chunked = await fetch(`${small.url}/api/ingest`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: stream,
+        duplex: "half",
+      } as RequestInit);
+      expect(chunked.status).toBe(200);
     } finally {
       await small.close();
     }

@@ -1,14 +1,19 @@
 /**
  * Why: a request body is held in memory while it arrives, so clients that send bodies just under
  * the cap and then stall can hold gigabytes between them. Requests that carry a body are counted
- * from their first byte until their response is closed, together with the bytes their body may
- * take (its Content-Length, or the body cap when it is sent chunked); past either budget a new
- * one is refused at once with 429 `rate_limited` (the error handlers add Retry-After) before any
- * of its body is read. A request alone is always admitted, so one body up to the cap always fits.
+ * from their first byte until their response is closed, together with the bytes of their body:
+ * its Content-Length, reserved up front, or, for a body sent chunked (as OpenTelemetry's HTTP
+ * exporters send theirs), the bytes as they arrive — reserving the whole cap for each chunked
+ * body refused a fifth exporter's request of a few kilobytes. Past either budget a new request is
+ * refused at once with 429 `rate_limited` and Retry-After, before any of its body is read, and a
+ * chunked body whose next bytes would take the total past the budget is refused then (the rest of
+ * it is read and thrown away, so the client reads the answer: readable-refusals.ts). A request
+ * alone is always admitted and read whole, so one body up to the cap always fits.
  */
 
+import { Transform } from "node:stream";
 import { KeystrokeError } from "@keystroke/core";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { formatBytes } from "../errors/format-bytes.js";
 
 /** The default number of requests with a body in flight at once. */
@@ -29,12 +34,12 @@ export interface InFlightRefusal {
   hint: string;
 }
 
-/** The bytes a request's body may take, or undefined when it has none. */
-function bodyBytes(request: FastifyRequest, fallbackLimit: number): number | undefined {
+/** The bytes a request's body declares (up to the cap), "chunked" when it declares none, or undefined without a body. */
+function declaredBytes(request: FastifyRequest, fallbackLimit: number): number | "chunked" | undefined {
   const limit = request.routeOptions.bodyLimit ?? fallbackLimit;
   const declared = Number(request.headers["content-length"] ?? Number.NaN);
   if (Number.isFinite(declared)) return declared > 0 ? Math.min(declared, limit) : undefined;
-  return request.headers["transfer-encoding"] === undefined ? undefined : limit;
+  return request.headers["transfer-encoding"] === undefined ? undefined : "chunked";
 }
 
 /**
@@ -54,22 +59,49 @@ export function useInFlightLimit(
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_IN_FLIGHT_BYTES;
   let requests = 0;
   let bytes = 0;
-  app.addHook("onRequest", async (request, reply) => {
-    const size = bodyBytes(request, bodyLimitBytes);
-    if (size === undefined) return;
-    if (requests > 0 && (requests >= maxRequests || bytes + size > maxBytes)) {
-      throw new KeystrokeError(
+  /** The bytes counted so far of each chunked body in flight. */
+  const chunked = new WeakMap<FastifyRequest, { bytes: number }>();
+
+  const busy = (reply: FastifyReply) => {
+    void reply.header("retry-after", "1");
+    return Object.assign(
+      new KeystrokeError(
         "rate_limited",
         `${refusal.who} is busy: ${requests} requests with ${formatBytes(bytes)} of bodies in flight`,
         { hint: refusal.hint, details: { inFlightRequests: requests, inFlightBytes: bytes, maxRequests, maxBytes } },
-      );
-    }
+      ),
+      // What the body parser answers for an error of the body's stream (it would say 400).
+      { statusCode: 429 },
+    );
+  };
+
+  app.addHook("onRequest", async (request, reply) => {
+    const declared = declaredBytes(request, bodyLimitBytes);
+    if (declared === undefined) return;
+    const counted = { bytes: declared === "chunked" ? 0 : declared };
+    if (requests > 0 && (requests >= maxRequests || bytes + counted.bytes > maxBytes)) throw busy(reply);
     requests++;
-    bytes += size;
+    bytes += counted.bytes;
+    if (declared === "chunked") chunked.set(request, counted);
     // "close" comes once for every response: sent, failed, hijacked (event streams) or aborted.
     reply.raw.once("close", () => {
       requests--;
-      bytes -= size;
+      bytes -= counted.bytes;
     });
+  });
+
+  app.addHook("preParsing", async (request, reply, payload) => {
+    const counted = chunked.get(request);
+    if (counted === undefined) return payload;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        counted.bytes += chunk.length;
+        bytes += chunk.length;
+        if (requests > 1 && bytes > maxBytes) callback(busy(reply));
+        else callback(null, chunk);
+      },
+    });
+    payload.pipe(counter);
+    return counter;
   });
 }
