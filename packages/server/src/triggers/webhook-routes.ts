@@ -15,6 +15,7 @@
 import { isAscii } from "node:buffer";
 import { KeystrokeError, MAX_NESTING_DEPTH } from "@keystroke/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { sayWhenToRetry } from "../errors/error-handler.js";
 import { parseJsonBody } from "../errors/json-body-parser.js";
 import { toApiError } from "../errors/to-api-error.js";
 import type { ProjectTriggers } from "./project-triggers.js";
@@ -46,6 +47,7 @@ export function webhookRoutes(
     scope.setErrorHandler((thrown, request, reply) => {
       const error = toApiError(thrown, { bodyLimitBytes: limit, contentType: request.headers["content-type"] });
       if (error.code === "internal") request.log.error({ err: thrown }, "webhook trigger failed");
+      sayWhenToRetry(reply, error.code);
       const body = error.toBody();
       if (error.code === "payload_too_large")
         body.error.hint = "Send a smaller body; the webhook body cap is configurable";
