@@ -2,7 +2,8 @@
  * Routes other systems call with a credential of their own (a hook URL's token, a webhook
  * secret, Slack's signature). They are exempt from the same-origin check on state-changing
  * requests, and only from that: the Host check still applies to them, so a tunnel host that
- * forwards to them (e.g. for Slack) must be named with --allowed-host.
+ * forwards to them (e.g. for Slack) must be named with --allowed-host. A webhook source without a
+ * secret has no credential: its route applies the same-origin check itself (webhook-routes.ts).
  */
 
 /** Route prefixes exempt from the same-origin check. The one list; add new ones here. */

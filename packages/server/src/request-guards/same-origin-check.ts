@@ -35,18 +35,28 @@ function isSameOrigin(request: FastifyRequest): boolean {
   return originHost(origin) === request.headers.host?.toLowerCase();
 }
 
+/**
+ * The refusal (403 `forbidden`) of a request a browser sent from another origin, or undefined
+ * when it comes from a page of this server or from a client that is not a browser. For a route
+ * exempt from the check that has no credential after all (an unsigned webhook source).
+ */
+export function crossSiteRefusal(request: FastifyRequest): KeystrokeError | undefined {
+  if (isSameOrigin(request)) return undefined;
+  const path = request.url.split("?", 1)[0] as string;
+  const origin = header(request, "origin");
+  const from = origin !== undefined ? `origin ${origin}` : `a ${header(request, "sec-fetch-site")} page`;
+  return new KeystrokeError("forbidden", `Cross-site ${request.method} ${path} refused: sent from ${from}`, {
+    hint: "Change state from the Keystroke web page this server serves, or from a client that is not a browser (the CLI, an SDK, curl); this server allows no other origins",
+    details: { origin: origin ?? null, secFetchSite: header(request, "sec-fetch-site") ?? null },
+  });
+}
+
 /** Refuses (403 `forbidden`) POST, PUT, PATCH and DELETE requests a browser sent from another origin. */
 export function useSameOriginCheck(app: FastifyInstance): void {
   app.addHook("onRequest", async (request) => {
     if (!STATE_CHANGING.has(request.method)) return;
-    const path = request.url.split("?", 1)[0] as string;
-    if (hasOwnCredential(request.routeOptions.url ?? path)) return;
-    if (isSameOrigin(request)) return;
-    const origin = header(request, "origin");
-    const from = origin !== undefined ? `origin ${origin}` : `a ${header(request, "sec-fetch-site")} page`;
-    throw new KeystrokeError("forbidden", `Cross-site ${request.method} ${path} refused: sent from ${from}`, {
-      hint: "Change state from the Keystroke web page this server serves, or from a client that is not a browser (the CLI, an SDK, curl); this server allows no other origins",
-      details: { origin: origin ?? null, secFetchSite: header(request, "sec-fetch-site") ?? null },
-    });
+    if (hasOwnCredential(request.routeOptions.url ?? (request.url.split("?", 1)[0] as string))) return;
+    const refused = crossSiteRefusal(request);
+    if (refused) throw refused;
   });
 }

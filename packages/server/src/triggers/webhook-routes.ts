@@ -3,8 +3,9 @@
  * a project deployed to a team server has its endpoints under its name
  * (`/api/triggers/<organization>/<project>/orders`).
  * It carries its own credential (the signature when the source has a secret), so it is exempt
- * from the same-origin check; the route lives in its own Fastify scope whose parser keeps the
- * raw bytes the signature covers, capped (1 MiB by default).
+ * from the server's same-origin check; a source without a secret has none, and refuses what a
+ * browser sent from another site (403) itself. The route lives in its own Fastify scope whose
+ * parser keeps the raw bytes the signature covers, capped (1 MiB by default).
  *
  * Answers: 202 `{ runId, runIds }` — `runId` the first run started, `runIds` every run (one per
  * attachment whose run started; a failed start is listed in `failed`); 200 `{ ok: true, skipped:
@@ -18,6 +19,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { sayWhenToRetry } from "../errors/error-handler.js";
 import { parseJsonBody } from "../errors/json-body-parser.js";
 import { toApiError } from "../errors/to-api-error.js";
+import { crossSiteRefusal } from "../request-guards/same-origin-check.js";
 import type { ProjectTriggers } from "./project-triggers.js";
 import type { TriggerService } from "./trigger-service.js";
 import { SIGNATURE_HEADER, SIGNATURE_TOLERANCE_MS, verifyWebhookSignature } from "./webhook-signature.js";
@@ -75,6 +77,12 @@ export function webhookRoutes(
           hint: known.length ? `Webhook endpoints: ${known.join(", ")}` : "This project has no webhook source",
           details: { endpoint, known },
         });
+      }
+      // Without a secret nothing but the same-origin check tells a page of another site from a
+      // caller this source expects: that page could start runs from the user's browser.
+      if (!source.secret) {
+        const refused = crossSiteRefusal(request);
+        if (refused) throw refused;
       }
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       if (source.secret) {

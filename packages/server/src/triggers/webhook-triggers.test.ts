@@ -140,6 +140,46 @@ describe("webhook triggers", () => {
     expect(runs.body.runs).toHaveLength(1);
   });
 
+  it("refuses what a page of another site sends to a source without a secret, in any form; a signed one stays open to it", async () => {
+    const historyCount = async () =>
+      (await server.get<{ runs: unknown[] }>("/api/history?source=trigger&limit=200")).body.runs.length;
+    const before = await historyCount();
+    const event = JSON.stringify({ orderId: "X-1", type: "refund_requested" });
+    for (const [contentType, headers] of [
+      ["text/plain;charset=UTF-8", { origin: "http://evil.example", "sec-fetch-site": "cross-site" }],
+      ["application/x-www-form-urlencoded", { origin: "http://evil.example" }],
+      ["application/json", { "sec-fetch-site": "cross-site" }],
+    ] as const) {
+      const response = await fetch(`${server.url}/api/triggers/orders`, {
+        method: "POST",
+        headers: { "content-type": contentType, ...headers },
+        body: event,
+      });
+      expect([contentType, response.status]).toEqual([contentType, 403]);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/^Cross-site POST/);
+    }
+    expect(await historyCount()).toBe(before);
+    // The server's own page and clients that are not browsers still reach it.
+    const own = await fetch(`${server.url}/api/triggers/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url, "sec-fetch-site": "same-origin" },
+      body: event,
+    });
+    expect(own.status).toBe(202);
+    // A signed source's signature is its credential, wherever the request comes from.
+    const body = JSON.stringify({ n: 41 });
+    const signed = await fetch(`${server.url}/api/triggers/signed`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        origin: "http://partner.example",
+        "x-keystroke-signature": signWebhook(SECRET, body),
+      },
+      body,
+    });
+    expect(signed.status).toBe(202);
+  });
+
   it("answers 404 for an endpoint no source serves", async () => {
     const { status, body } = await server.post<{ error: { hint: string } }>("/api/triggers/nowhere", {});
     expect(status).toBe(404);
