@@ -3,6 +3,7 @@
  * route the app registers (read from Fastify's route table, so routes added later are covered),
  * before the route runs; loopback names and the configured ones are served.
  */
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rawRequest } from "../testing/raw-request.js";
 import { registeredRoutes, samplePath } from "../testing/registered-routes.js";
@@ -95,6 +96,27 @@ describe("the Host check", () => {
     ]) {
       const reply = await rawRequest(server.url, { method: "GET", path: "/api/health", headers: { host } });
       expect(reply.status, host).toBe(403);
+    }
+  });
+
+  it("refuses a request that carries two Host headers with 400, whichever comes first", async () => {
+    for (const hosts of [
+      [`127.0.0.1:${port}`, hostile()],
+      [hostile(), `127.0.0.1:${port}`],
+      [`127.0.0.1:${port}`, `127.0.0.1:${port}`],
+    ]) {
+      const socket = connect(Number(port), "127.0.0.1");
+      let answer = "";
+      socket.on("data", (chunk) => {
+        answer += chunk.toString();
+      });
+      const closed = new Promise((resolve) => socket.on("close", resolve));
+      socket.end(
+        `GET /api/history HTTP/1.1\r\n${hosts.map((h) => `Host: ${h}\r\n`).join("")}Connection: close\r\n\r\n`,
+      );
+      await closed;
+      expect([hosts, answer.split("\r\n", 1)[0]]).toEqual([hosts, "HTTP/1.1 400 Bad Request"]);
+      expect(answer).not.toContain('"runs"');
     }
   });
 });

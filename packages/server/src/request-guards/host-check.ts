@@ -26,6 +26,16 @@ function refusedHost(host: string | undefined): KeystrokeError {
  */
 export function useHostCheck(app: FastifyInstance, allowedHosts: ReadonlySet<string>): void {
   app.addHook("onRequest", async (request) => {
+    // RFC 9112 §3.2: a request with more than one Host is answered 400; Node keeps only the first.
+    let hosts = 0;
+    const raw = request.raw.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).toLowerCase() === "host") hosts++;
+    if (hosts > 1) {
+      throw new KeystrokeError("invalid_input", `A request may carry one Host header; this one carried ${hosts}`, {
+        hint: "Send one Host header naming this server",
+        details: { hosts },
+      });
+    }
     const host = request.headers.host;
     const name = hostNameOf(host);
     if (name !== undefined && (isLoopbackName(name) || allowedHosts.has(name))) return;
