@@ -4,6 +4,9 @@
  * calls the tool whose name and description best match the message (filling arguments from the
  * tool's JSON schema), then answers from the tool result. Every answer says it comes from the demo
  * model. A message containing "simulate an outage" makes the model fail as a provider would.
+ * It quotes at most QUOTED_CHARACTERS of the message and of a tool's result: echoing a message
+ * of megabytes streamed a hundred thousand pieces through the AI SDK and held the server's
+ * thread for seconds.
  */
 import {
   APICallError,
@@ -24,6 +27,10 @@ type JsonSchema = {
 };
 
 const words = (text: string) => new Set(text.toLowerCase().match(/[a-z0-9]{4,}/g) ?? []);
+
+/** The most of the user's message the demo model repeats in its thoughts and answers. */
+export const QUOTED_CHARACTERS = 16_000;
+const quoted = (text: string) => (text.length > QUOTED_CHARACTERS ? `${text.slice(0, QUOTED_CHARACTERS)}…` : text);
 
 type ToolOutcome = { name: string; output: unknown; failed: boolean };
 
@@ -126,7 +133,7 @@ function answer(
   const tools = (options.tools ?? []).filter((t): t is LanguageModelV3FunctionTool => t.type === "function");
   const tool = toolResults.length === 0 ? pickTool(text, tools) : undefined;
   if (tool) {
-    const thought = `The user asks: "${text}". The ${tool.name} tool fits this request, so I will call it first.`;
+    const thought = `The user asks: "${quoted(text)}". The ${tool.name} tool fits this request, so I will call it first.`;
     const input = JSON.stringify(argumentsFor(tool.inputSchema as JsonSchema, text));
     return {
       content: [
@@ -138,10 +145,10 @@ function answer(
   }
   const thought = toolResults.length
     ? `I have the result of ${toolResults.map((r) => r.name).join(", ")}; I will summarise it for the user.`
-    : `The user says: "${text}". No tool is needed; I will answer directly.`;
+    : `The user says: "${quoted(text)}". No tool is needed; I will answer directly.`;
   const reply = toolResults.length
-    ? `[demo model] ${toolResults.map((r) => (r.failed ? `The ${r.name} tool failed: ${String(r.output)}` : `Here is what ${r.name} found: ${JSON.stringify(r.output)}`)).join(". ")}.`
-    : `[demo model] You asked: "${text}". This is a deterministic demo answer; set ANTHROPIC_API_KEY or OPENAI_API_KEY and choose a real model for real answers.`;
+    ? `[demo model] ${toolResults.map((r) => (r.failed ? `The ${r.name} tool failed: ${quoted(String(r.output))}` : `Here is what ${r.name} found: ${quoted(JSON.stringify(r.output) ?? "nothing")}`)).join(". ")}.`
+    : `[demo model] You asked: "${quoted(text)}". This is a deterministic demo answer; set ANTHROPIC_API_KEY or OPENAI_API_KEY and choose a real model for real answers.`;
   return {
     content: [
       { type: "reasoning", text: thought },
