@@ -11,6 +11,29 @@ import secureJson from "secure-json-parse";
 const SHOWN_SEGMENTS = 8;
 
 /**
+ * The most arrays and objects one JSON body may hold. Parsed, each takes tens of bytes, so a
+ * body of nothing else (`[{},{},…]`) grows some 25-fold in memory: four such 16 MiB bodies held
+ * 1.6 GB, though the bodies in flight are capped at 64 MiB. A body of a few hundred thousand
+ * spans or events holds far fewer.
+ */
+export const MAX_JSON_CONTAINERS = 1_000_000;
+
+/** How many arrays and objects `text` opens (outside its strings), counting no further than `limit` + 1. */
+function containersIn(text: string, limit: number): number {
+  let count = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if ((c === 0x7b || c === 0x5b) && ++count > limit) return count;
+  }
+  return count;
+}
+
+/**
  * Parses JSON text; throws `invalid_input` naming the JSON problem. With `maxDepth`, a value
  * nested deeper is refused naming where: every route that stores what it was sent (a workflow's
  * input, a hook's body, a webhook's payload) would otherwise overflow the stack writing it.
@@ -32,6 +55,17 @@ function parseJson(text: string): unknown {
     throw new KeystrokeError("invalid_input", "The body is empty, but Content-Type says it is JSON", {
       hint: "Send a JSON body, or no Content-Type header",
     });
+  }
+  // Each array or object takes at least two characters: a shorter body cannot hold too many.
+  if (text.length > 2 * MAX_JSON_CONTAINERS && containersIn(text, MAX_JSON_CONTAINERS) > MAX_JSON_CONTAINERS) {
+    throw new KeystrokeError(
+      "payload_too_large",
+      `The body holds more than ${MAX_JSON_CONTAINERS.toLocaleString("en-US")} arrays and objects`,
+      {
+        hint: "Send the data in several requests, or flatter: long lists of values rather than of tiny objects",
+        details: { maxContainers: MAX_JSON_CONTAINERS },
+      },
+    );
   }
   try {
     return secureJson.parse(text, null, { protoAction: "error", constructorAction: "error" });
