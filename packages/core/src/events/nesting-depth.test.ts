@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { catchKeystrokeError } from "../testing/catch-keystroke-error.js";
-import { MAX_NESTING_DEPTH, tooDeepPath } from "./nesting-depth.js";
+import { MAX_NESTING_DEPTH, nestedDeeperThan, tooDeepPath } from "./nesting-depth.js";
 import { type FieldProblem, parseIngestBatch } from "./parse-batch.js";
 
 const RUN = "run_01HZZZZZZZZZZZZZZZZZZZZZZZ";
@@ -25,6 +25,32 @@ function toolCall(args: unknown): Record<string, unknown> {
     },
   };
 }
+
+describe("nestedDeeperThan", () => {
+  it("says what tooDeepPath finds, without the path", () => {
+    const values: unknown[] = [
+      1,
+      "[[[[",
+      null,
+      { a: [[1]] },
+      { a: [[[1]]] },
+      { ok: { b: 1 }, deep: { x: { y: {} } } },
+      [[], [[[]]], {}],
+      nested(3),
+      nested(4),
+    ];
+    for (const value of values) {
+      for (const max of [0, 1, 2, 3, 4]) {
+        expect([value, max, nestedDeeperThan(value, max)]).toEqual([value, max, tooDeepPath(value, max) !== undefined]);
+      }
+    }
+  });
+
+  it("stops at the limit, however deep the value goes", () => {
+    expect(nestedDeeperThan(nested(100_000), 32)).toBe(true);
+    expect(nestedDeeperThan(nested(32), 32)).toBe(false);
+  });
+});
 
 describe("tooDeepPath", () => {
   it("finds the first array or object past the limit, counting the value itself as level 1", () => {

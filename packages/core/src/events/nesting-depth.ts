@@ -38,3 +38,26 @@ export function tooDeepPath(value: unknown, maxDepth = MAX_NESTING_DEPTH): (stri
   };
   return visit(value, 1) ? path : undefined;
 }
+
+/**
+ * Whether `value` nests arrays and objects deeper than `maxDepth` (the value itself is level 1):
+ * `tooDeepPath(value, maxDepth) !== undefined`, without building the path, for checking many
+ * small values on a hot path. It recurses at most `maxDepth` + 1 levels.
+ *
+ * @example
+ * nestedDeeperThan([[[1]]], 2); // true
+ */
+export function nestedDeeperThan(value: unknown, maxDepth: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (maxDepth <= 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (nestedDeeperThan(item, maxDepth - 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && nestedDeeperThan((value as Record<string, unknown>)[key], maxDepth - 1)) {
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,5 +1,5 @@
 /** Reading typed values out of OTLP attributes, whichever convention named them. */
-import { tooDeepPath } from "@keystroke/core";
+import { nestedDeeperThan } from "@keystroke/core";
 import { type Attributes, type AttributeValue, MAX_VALUE_DEPTH } from "../otlp-model.js";
 
 /** The first of `keys` that holds a non-empty string (numbers are written out). */
@@ -39,7 +39,7 @@ export function structured(value: AttributeValue | undefined): unknown {
   } catch {
     return value;
   }
-  return tooDeepPath(parsed, MAX_VALUE_DEPTH) === undefined ? parsed : value;
+  return nestedDeeperThan(parsed, MAX_VALUE_DEPTH) ? value : parsed;
 }
 
 /** The plain text of a message content in any of the shapes the conventions use. */
