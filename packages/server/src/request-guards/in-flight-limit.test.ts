@@ -51,6 +51,38 @@ async function stalledUpload(declared: number | "chunked", sent: number): Promis
   return { answer: () => answer };
 }
 
+/**
+ * Sends `POST path` with a chunked body of `size` bytes, whole, then `GET /api/health` on the same
+ * connection; resolves with the status line of every answer (both, unless the connection stalls).
+ */
+async function chunkedThenNext(path: string, contentType: string, size: number): Promise<string[]> {
+  const socket = connect(Number(new URL(server.url).port), "127.0.0.1");
+  sockets.push(socket);
+  let answer = "";
+  socket.on("data", (chunk) => {
+    answer += chunk.toString("latin1");
+  });
+  socket.on("error", () => {});
+  await new Promise((resolve) => socket.once("connect", resolve));
+  socket.write(
+    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${contentType}\r\nTransfer-Encoding: chunked\r\n\r\n`,
+  );
+  const piece = 64 * 1024;
+  for (let sent = 0; sent < size; sent += piece) {
+    const part = Buffer.alloc(Math.min(piece, size - sent), 0x20);
+    const written = socket.write(
+      Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from("\r\n")]),
+    );
+    if (!written) await new Promise((resolve) => socket.once("drain", resolve));
+  }
+  socket.write("0\r\n\r\nGET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  const statuses = () => answer.match(/HTTP\/1\.1 \d{3}/g) ?? [];
+  for (let waited = 0; statuses().length < 2 && waited < 5000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return statuses();
+}
+
 describe("bodies in flight", () => {
   it("refuses uploads past the byte budget with 429 + Retry-After before reading them, and recovers", async () => {
     const uploads: Upload[] = [];
@@ -112,6 +144,31 @@ describe("bodies in flight", () => {
     // The refused body's bytes are given back: a small request fits again.
     const { runId, event } = runCreated();
     expect((await server.ingest(runId, [event])).status).toBe(200);
+  });
+
+  it("stops counting a chunked body once it is answered: one over the cap leaves nothing counted", async () => {
+    // 6 MiB past a 1 MiB cap: 413, and the rest is read and dropped without counting.
+    expect(await chunkedThenNext("/api/ingest", "application/json", 6 * MIB)).toEqual(["HTTP/1.1 413", "HTTP/1.1 200"]);
+    await stalledUpload(1000, 10);
+    const { runId, event } = runCreated();
+    expect((await server.ingest(runId, [event])).status).toBe(200);
+  });
+
+  it("keeps serving when a chunked body over the cap goes on past the budget beside other uploads", async () => {
+    await stalledUpload("chunked", 10 * 1024);
+    await stalledUpload("chunked", 10 * 1024);
+    expect(await chunkedThenNext("/api/ingest", "application/json", 8 * MIB)).toEqual(["HTTP/1.1 413", "HTTP/1.1 200"]);
+    expect((await server.get("/api/health")).status).toBe(200);
+  });
+
+  it("refuses an OTLP chunked body the server's budget has no room for with 429, under both limits", async () => {
+    for (let i = 0; i < 4; i++) await stalledUpload(MIB - 1, 64 * 1024);
+    const [refused, next] = await chunkedThenNext("/v1/traces", "application/x-protobuf", 64 * 1024);
+    expect([refused, next]).toEqual(["HTTP/1.1 429", "HTTP/1.1 200"]);
+  });
+
+  it("reads and drops a chunked body answered before it was read, and answers the next request", async () => {
+    expect(await chunkedThenNext("/api/ingest", "text/plain", 256 * 1024)).toEqual(["HTTP/1.1 415", "HTTP/1.1 200"]);
   });
 
   it("always admits a request alone, even one larger than the byte budget", async () => {

@@ -34,6 +34,14 @@ export interface InFlightRefusal {
   hint: string;
 }
 
+interface Counted {
+  bytes: number;
+  /** Until the request's answer is closed. */
+  open: boolean;
+  /** The stream that counts a chunked body, once its reading began. */
+  counter?: Transform;
+}
+
 /** The bytes a request's body declares (up to the cap), "chunked" when it declares none, or undefined without a body. */
 function declaredBytes(request: FastifyRequest, fallbackLimit: number): number | "chunked" | undefined {
   const limit = request.routeOptions.bodyLimit ?? fallbackLimit;
@@ -59,8 +67,8 @@ export function useInFlightLimit(
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_IN_FLIGHT_BYTES;
   let requests = 0;
   let bytes = 0;
-  /** The bytes counted so far of each chunked body in flight. */
-  const chunked = new WeakMap<FastifyRequest, { bytes: number }>();
+  /** Each chunked body in flight: the bytes counted so far, and the stream that counts them. */
+  const chunked = new WeakMap<FastifyRequest, Counted>();
 
   const busy = (reply: FastifyReply) => {
     void reply.header("retry-after", "1");
@@ -78,7 +86,7 @@ export function useInFlightLimit(
   app.addHook("onRequest", async (request, reply) => {
     const declared = declaredBytes(request, bodyLimitBytes);
     if (declared === undefined) return;
-    const counted = { bytes: declared === "chunked" ? 0 : declared };
+    const counted: Counted = { bytes: declared === "chunked" ? 0 : declared, open: true };
     if (requests > 0 && (requests >= maxRequests || bytes + counted.bytes > maxBytes)) throw busy(reply);
     requests++;
     bytes += counted.bytes;
@@ -87,6 +95,11 @@ export function useInFlightLimit(
     reply.raw.once("close", () => {
       requests--;
       bytes -= counted.bytes;
+      counted.bytes = 0;
+      counted.open = false;
+      // Whatever of a chunked body is still to come (answered before it was read: 413, 415…)
+      // flows through and is dropped, rather than stopping the discard of readable-refusals.ts.
+      counted.counter?.resume();
     });
   });
 
@@ -95,12 +108,23 @@ export function useInFlightLimit(
     if (counted === undefined) return payload;
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
-        counted.bytes += chunk.length;
-        bytes += chunk.length;
-        if (requests > 1 && bytes > maxBytes) callback(busy(reply));
-        else callback(null, chunk);
+        // Once the answer is sent, the request no longer counts: the rest only passes through.
+        if (counted.open) {
+          counted.bytes += chunk.length;
+          bytes += chunk.length;
+          if (requests > 1 && bytes > maxBytes) {
+            callback(busy(reply));
+            return;
+          }
+        }
+        callback(null, chunk);
       },
     });
+    // A failure before this stream (another limit's refusal, a client gone) reaches the body's
+    // reader through it; one after the reader stopped listening is nobody's to throw.
+    payload.once("error", (error) => counter.destroy(error));
+    counter.on("error", () => {});
+    counted.counter = counter;
     payload.pipe(counter);
     return counter;
   });
