@@ -1,13 +1,6 @@
-import { type ErrorCode, KeystrokeError } from "@keystroke/core";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import { KeystrokeError } from "@keystroke/core";
+import type { FastifyInstance } from "fastify";
 import { toApiError } from "./to-api-error.js";
-
-/** A 429 or 503 says when to retry (Retry-After), unless what refused already said. */
-export function sayWhenToRetry(reply: FastifyReply, code: ErrorCode): void {
-  if ((code === "rate_limited" || code === "unavailable") && !reply.hasHeader("retry-after")) {
-    void reply.header("retry-after", "1");
-  }
-}
 
 /**
  * Answers every failure of `app` as `{ error: { code, message, hint, details } }` with the status
@@ -17,7 +10,9 @@ export function useErrorHandler(app: FastifyInstance, bodyLimitBytes: number): v
   app.setErrorHandler((thrown, request, reply) => {
     const error = toApiError(thrown, { bodyLimitBytes, contentType: request.headers["content-type"] });
     if (error.code === "internal") request.log.error({ err: thrown }, "request failed");
-    sayWhenToRetry(reply, error.code);
+    if ((error.code === "rate_limited" || error.code === "unavailable") && !reply.hasHeader("retry-after")) {
+      reply.header("retry-after", "1");
+    }
     return reply.status(error.httpStatus).send(error.toBody());
   });
   app.setNotFoundHandler((request, reply) => {

@@ -16,7 +16,6 @@
 import { isAscii } from "node:buffer";
 import { KeystrokeError, MAX_NESTING_DEPTH } from "@keystroke/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { sayWhenToRetry } from "../errors/error-handler.js";
 import { parseJsonBody } from "../errors/json-body-parser.js";
 import { toApiError } from "../errors/to-api-error.js";
 import { crossSiteRefusal } from "../request-guards/same-origin-check.js";
@@ -49,7 +48,6 @@ export function webhookRoutes(
     scope.setErrorHandler((thrown, request, reply) => {
       const error = toApiError(thrown, { bodyLimitBytes: limit, contentType: request.headers["content-type"] });
       if (error.code === "internal") request.log.error({ err: thrown }, "webhook trigger failed");
-      sayWhenToRetry(reply, error.code);
       const body = error.toBody();
       if (error.code === "payload_too_large")
         body.error.hint = "Send a smaller body; the webhook body cap is configurable";

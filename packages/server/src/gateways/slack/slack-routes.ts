@@ -11,7 +11,6 @@
 import { isAscii } from "node:buffer";
 import { KeystrokeError, MAX_NESTING_DEPTH } from "@keystroke/core";
 import type { FastifyInstance } from "fastify";
-import { sayWhenToRetry } from "../../errors/error-handler.js";
 import { parseJsonBody } from "../../errors/json-body-parser.js";
 import { toApiError } from "../../errors/to-api-error.js";
 import type { ServerContext } from "../../server-context.js";
@@ -47,7 +46,6 @@ export function slackRoutes(app: FastifyInstance, { agents, store }: ServerConte
         contentType: request.headers["content-type"],
       });
       if (error.code === "internal") request.log.error({ err: thrown }, "Slack events request failed");
-      sayWhenToRetry(reply, error.code);
       return reply.status(error.httpStatus).send(error.toBody());
     });
 
