@@ -18,6 +18,15 @@ const SHOWN_SEGMENTS = 8;
  */
 export const MAX_JSON_CONTAINERS = 1_000_000;
 
+/**
+ * Whether JSON `text` opens more than MAX_JSON_CONTAINERS arrays and objects (outside its
+ * strings), found without parsing it.
+ */
+export function holdsTooManyContainers(text: string): boolean {
+  // Each array or object takes at least two characters: a shorter text cannot hold too many.
+  return text.length > 2 * MAX_JSON_CONTAINERS && containersIn(text, MAX_JSON_CONTAINERS) > MAX_JSON_CONTAINERS;
+}
+
 /** How many arrays and objects `text` opens (outside its strings), counting no further than `limit` + 1. */
 function containersIn(text: string, limit: number): number {
   let count = 0;
@@ -56,8 +65,7 @@ function parseJson(text: string): unknown {
       hint: "Send a JSON body, or no Content-Type header",
     });
   }
-  // Each array or object takes at least two characters: a shorter body cannot hold too many.
-  if (text.length > 2 * MAX_JSON_CONTAINERS && containersIn(text, MAX_JSON_CONTAINERS) > MAX_JSON_CONTAINERS) {
+  if (holdsTooManyContainers(text)) {
     throw new KeystrokeError(
       "payload_too_large",
       `The body holds more than ${MAX_JSON_CONTAINERS.toLocaleString("en-US")} arrays and objects`,

@@ -1,5 +1,6 @@
 /** Reading typed values out of OTLP attributes, whichever convention named them. */
 import { nestedDeeperThan } from "@keystroke/core";
+import { holdsTooManyContainers } from "../../errors/json-body-parser.js";
 import { type Attributes, type AttributeValue, MAX_VALUE_DEPTH } from "../otlp-model.js";
 
 /** The first of `keys` that holds a non-empty string (numbers are written out). */
@@ -26,12 +27,14 @@ export function countAt(attributes: Attributes, ...keys: string[]): number | und
  * A value that may arrive as a JSON string or already structured: the structured form. JSON nested
  * deeper than an attribute value may be (MAX_VALUE_DEPTH) stays the string it came as: parsed, it
  * would carry into the run's events a depth the decoders refuse, and what walks them (the store's
- * JSON.stringify, the readers) overflows the stack at a few thousand levels.
+ * JSON.stringify, the readers) overflows the stack at a few thousand levels. So does JSON of more
+ * arrays and objects than a request body may hold, which parsed would take many times its size.
  */
 export function structured(value: AttributeValue | undefined): unknown {
   if (typeof value !== "string") return value ?? undefined;
   const first = value.trimStart()[0];
   if (first !== "[" && first !== "{" && first !== '"') return value;
+  if (holdsTooManyContainers(value)) return value;
   let parsed: unknown;
   try {
     // JSON.parse itself does not recurse, whatever the depth.
