@@ -1,6 +1,6 @@
 /**
- * Control of the hosted triggers, under `/api/trigger-sources` (never `/api/triggers/`, which is
- * exempt from the same-origin check because webhooks carry their own credential):
+ * Control of the hosted triggers, under `/api/trigger-sources` (never `/api/triggers/`, where
+ * webhooks are received, exempt from the server's same-origin check):
  *
  * - `GET  /api/trigger-sources` — every attachment with its state and newest deliveries
  * - `POST /api/trigger-sources/:slug/invoke` `{ input?, workflow?, agent? }` — fires now, as a real

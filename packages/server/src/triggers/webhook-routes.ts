@@ -49,7 +49,11 @@ export function webhookRoutes(
       const error = toApiError(thrown, { bodyLimitBytes: limit, contentType: request.headers["content-type"] });
       if (error.code === "internal") request.log.error({ err: thrown }, "webhook trigger failed");
       const body = error.toBody();
-      if (error.code === "payload_too_large")
+      // Over the body cap (a body of too many arrays and objects says so itself).
+      if (
+        error.code === "payload_too_large" &&
+        (error.details as { maxContainers?: number })?.maxContainers === undefined
+      )
         body.error.hint = "Send a smaller body; the webhook body cap is configurable";
       return reply.status(error.httpStatus).send(body);
     });
