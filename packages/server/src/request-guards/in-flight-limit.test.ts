@@ -171,6 +171,48 @@ describe("bodies in flight", () => {
     expect(await chunkedThenNext("/api/ingest", "text/plain", 256 * 1024)).toEqual(["HTTP/1.1 415", "HTTP/1.1 200"]);
   });
 
+  it("releases a request queued behind an open event stream when its connection closes", async () => {
+    for (let i = 0; i < 4; i++) {
+      const socket = connect(Number(new URL(server.url).port), "127.0.0.1");
+      socket.on("error", () => {});
+      await new Promise((resolve) => socket.once("connect", resolve));
+      // The POST's answer waits behind the stream's, so no answer of its own ever closes.
+      socket.write(
+        `GET /api/history/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nPOST /api/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${MIB - 1}\r\n\r\n`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      socket.destroy();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Four bodies of 1 MiB filled the 4 MiB budget while their connections were open; none counts now.
+    await stalledUpload(1000, 10);
+    const { runId, event } = runCreated();
+    expect((await server.ingest(runId, [event])).status).toBe(200);
+  });
+
+  it("counts no more of a chunked body than came before its answer, even while that answer waits", async () => {
+    const socket = connect(Number(new URL(server.url).port), "127.0.0.1");
+    sockets.push(socket);
+    socket.on("error", () => {});
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write(
+      "GET /api/history/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nPOST /api/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+    );
+    // 5 MiB against a 1 MiB cap: answered 413 (queued behind the stream), the rest read and dropped.
+    const piece = Buffer.alloc(64 * 1024, 0x20);
+    for (let sent = 0; sent < 5 * MIB; sent += piece.length) {
+      if (!socket.write(Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")]))) {
+        await new Promise((resolve) => socket.once("drain", resolve));
+      }
+    }
+    socket.write("0\r\n\r\n");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // At most the cap of it counts while the stream stays open: 2.7 MiB more still fit the 4 MiB budget.
+    const uploads: Upload[] = [];
+    for (let i = 0; i < 3; i++) uploads.push(await stalledUpload(Math.round(0.9 * MIB), 1024));
+    expect(uploads.map((upload) => upload.answer())).toEqual(["", "", ""]);
+  });
+
   it("always admits a request alone, even one larger than the byte budget", async () => {
     const small = await startTestServer({ bodyLimitBytes: MIB, inFlight: { maxBytes: 1024 } });
     try {

@@ -11,6 +11,7 @@
  * alone is always admitted and read whole, so one body up to the cap always fits.
  */
 
+import type { Socket } from "node:net";
 import { Transform } from "node:stream";
 import { KeystrokeError } from "@keystroke/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -40,6 +41,27 @@ interface Counted {
   open: boolean;
   /** The stream that counts a chunked body, once its reading began. */
   counter?: Transform;
+}
+
+/** What each connection's close releases: its requests still counted (one listener per connection). */
+const onSocketClose = new WeakMap<Socket, Set<() => void>>();
+
+/** Adds `release` to (or, with `add` false, removes it from) what `socket`'s close releases. */
+function releasedWith(socket: Socket, release: () => void, add: boolean): void {
+  let releases = onSocketClose.get(socket);
+  if (!add) {
+    releases?.delete(release);
+    return;
+  }
+  if (releases === undefined) {
+    const all = new Set<() => void>();
+    releases = all;
+    onSocketClose.set(socket, all);
+    socket.once("close", () => {
+      for (const each of [...all]) each();
+    });
+  }
+  releases.add(release);
 }
 
 /** The bytes a request's body declares (up to the cap), "chunked" when it declares none, or undefined without a body. */
@@ -86,21 +108,32 @@ export function useInFlightLimit(
   app.addHook("onRequest", async (request, reply) => {
     const declared = declaredBytes(request, bodyLimitBytes);
     if (declared === undefined) return;
+    // A client gone while an earlier hook waited (say, for its key to be checked): nothing will
+    // close its answer, so it is not counted.
+    const socket = request.raw.socket;
+    if (request.raw.destroyed || socket.destroyed) return;
     const counted: Counted = { bytes: declared === "chunked" ? 0 : declared, open: true };
     if (requests > 0 && (requests >= maxRequests || bytes + counted.bytes > maxBytes)) throw busy(reply);
     requests++;
     bytes += counted.bytes;
     if (declared === "chunked") chunked.set(request, counted);
-    // "close" comes once for every response: sent, failed, hijacked (event streams) or aborted.
-    reply.raw.once("close", () => {
+    const release = () => {
+      if (!counted.open) return;
+      counted.open = false;
+      releasedWith(socket, release, false);
       requests--;
       bytes -= counted.bytes;
       counted.bytes = 0;
-      counted.open = false;
-      // Whatever of a chunked body is still to come (answered before it was read: 413, 415…)
-      // flows through and is dropped, rather than stopping the discard of readable-refusals.ts.
+      // Whatever of the body is still to come (answered before it was read: 413, 415…) flows
+      // through and is dropped, rather than stopping the discard of readable-refusals.ts.
       counted.counter?.resume();
-    });
+      if (!request.raw.complete) request.raw.resume();
+    };
+    // The answer's "close" comes once it was sent, failed, hijacked (event streams) or aborted;
+    // an answer queued behind another on the same connection gets none if the connection closes
+    // first, so the connection's close releases it too.
+    reply.raw.once("close", release);
+    releasedWith(socket, release, true);
   });
 
   app.addHook("preParsing", async (request, reply, payload) => {
@@ -109,7 +142,7 @@ export function useInFlightLimit(
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         // Once the answer is sent, the request no longer counts: the rest only passes through.
-        if (counted.open) {
+        if (counted.open && !reply.sent) {
           counted.bytes += chunk.length;
           bytes += chunk.length;
           if (requests > 1 && bytes > maxBytes) {
