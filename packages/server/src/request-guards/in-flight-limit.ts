@@ -1,14 +1,15 @@
 /**
  * Why: a request body is held in memory while it arrives, so clients that send bodies just under
  * the cap and then stall can hold gigabytes between them. Requests that carry a body are counted
- * from their first byte until their response is closed, together with the bytes of their body:
- * its Content-Length, reserved up front, or, for a body sent chunked (as OpenTelemetry's HTTP
- * exporters send theirs), the bytes as they arrive — reserving the whole cap for each chunked
- * body refused a fifth exporter's request of a few kilobytes. Past either budget a new request is
- * refused at once with 429 `rate_limited` and Retry-After, before any of its body is read, and a
- * chunked body whose next bytes would take the total past the budget is refused then (the rest of
- * it is read and thrown away, so the client reads the answer: readable-refusals.ts). A request
- * alone is always admitted and read whole, so one body up to the cap always fits.
+ * from their first byte until their response or their connection is closed, together with the
+ * bytes of their body: its Content-Length, reserved up front, or, for a body sent chunked (as
+ * OpenTelemetry's HTTP exporters send theirs), the bytes as they arrive — reserving the whole cap
+ * for each chunked body refused a fifth exporter's request of a few kilobytes. Past either budget
+ * a new request is refused at once with 429 `rate_limited` and Retry-After, before any of its body
+ * is read, and a chunked body whose next bytes would take the total past the budget is refused
+ * then (the rest of it is read and thrown away, so the client reads the answer:
+ * readable-refusals.ts). A request alone is always admitted and read whole, so one body up to the
+ * cap always fits.
  */
 
 import type { Socket } from "node:net";
@@ -37,7 +38,7 @@ export interface InFlightRefusal {
 
 interface Counted {
   bytes: number;
-  /** Until the request's answer is closed. */
+  /** Until the request is released: its answer, or its connection, closed. */
   open: boolean;
   /** The stream that counts a chunked body, once its reading began. */
   counter?: Transform;
