@@ -5,9 +5,11 @@
  * go. Bounded: a fixed number of sockets, each closed at the end.
  */
 import { connect, type Socket } from "node:net";
+import Fastify from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCreated } from "../testing/run-events.js";
 import { startTestServer, type TestServer } from "../testing/test-server.js";
+import { useInFlightLimit } from "./in-flight-limit.js";
 
 const MIB = 1024 * 1024;
 const SOCKETS = 12;
@@ -237,6 +239,42 @@ describe("bodies in flight", () => {
       expect(chunked.status).toBe(200);
     } finally {
       await small.close();
+    }
+  });
+});
+
+describe("a limit behind a hook that waits (as the OTLP receiver's is behind the key check)", () => {
+  it("does not count a client that left while the hook waited", async () => {
+    const app = Fastify();
+    // Stands in for the key check, which waits on the identity store.
+    app.addHook("onRequest", () => new Promise<void>((resolve) => setTimeout(resolve, 200)));
+    await app.register(async (scope) => {
+      useInFlightLimit(scope, { maxRequests: 1 }, MIB, { who: "The receiver", hint: "Retry later" });
+      scope.post("/in", async () => ({ ok: true }));
+    });
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    const port = (app.server.address() as { port: number }).port;
+    try {
+      for (let i = 0; i < 2; i++) {
+        const socket = connect(port, "127.0.0.1");
+        socket.on("error", () => {});
+        await new Promise((resolve) => socket.once("connect", resolve));
+        socket.write(
+          "POST /in HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n",
+        );
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        socket.destroy();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      // Had the two that left been counted, a lone request would find the one place taken for good.
+      const response = await fetch(`http://127.0.0.1:${port}/in`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      expect(response.status).toBe(200);
+    } finally {
+      await app.close();
     }
   });
 });
