@@ -9,16 +9,16 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
+  jsonHeaders as json,
   type OtlpTestServer,
   post,
+  protobufHeaders as proto,
   startOtlpTestServer,
   T0,
   testSpan,
   tracesBody,
 } from "../testing/otlp-test-server.js";
 
-const proto = { "content-type": "application/x-protobuf" };
-const json = { "content-type": "application/json" };
 /** Past where the store's JSON.stringify and the readers overflow the stack (about 4,000 levels). */
 const deep = (levels: number) => `${"[".repeat(levels)}1${"]".repeat(levels)}`;
 

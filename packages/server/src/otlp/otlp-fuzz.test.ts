@@ -7,8 +7,10 @@
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
+  jsonHeaders as json,
   type OtlpTestServer,
   post,
+  protobufHeaders as proto,
   startOtlpTestServer,
   T0,
   testSpan,
@@ -26,9 +28,6 @@ interface Body {
   body: Buffer | string;
   headers: Record<string, string>;
 }
-
-const proto = { "content-type": "application/x-protobuf" };
-const json = { "content-type": "application/json" };
 
 function validJson(): Record<string, unknown> {
   return {

@@ -2,8 +2,10 @@ import { gzipSync } from "node:zlib";
 import type { StoredEvent } from "@keystroke/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  jsonHeaders as json,
   type OtlpTestServer,
   post,
+  protobufHeaders as proto,
   startOtlpTestServer,
   T0,
   testSpan,
@@ -12,9 +14,6 @@ import {
 import { openEventStream } from "../testing/sse-client.js";
 import { decodeTracesProto } from "./wire/decode-proto.js";
 import { ProtoReader } from "./wire/proto-reader.js";
-
-const proto = { "content-type": "application/x-protobuf" };
-const json = { "content-type": "application/json" };
 
 /** google.rpc.Status { code = 1, message = 2 } */
 function readStatus(body: Buffer): { code: number; message: string } {

@@ -97,6 +97,11 @@ export function tracesBody(spans: SpanToEncode[], resource: Attributes = { "serv
   return encodeTracesProto([{ resource, scope: { name: "test" }, spans }]);
 }
 
+/** The Content-Type of an OTLP/HTTP protobuf body. */
+export const protobufHeaders = { "content-type": "application/x-protobuf" };
+/** The Content-Type of an OTLP/HTTP JSON body. */
+export const jsonHeaders = { "content-type": "application/json" };
+
 export async function post(url: string, body: Buffer | string, headers: Record<string, string>): Promise<Response> {
   return fetch(url, { method: "POST", body, headers });
 }
