@@ -27,22 +27,26 @@ function toolCall(args: unknown): Record<string, unknown> {
 }
 
 describe("nestedDeeperThan", () => {
-  it("says what tooDeepPath finds, without the path", () => {
-    const values: unknown[] = [
-      1,
-      "[[[[",
-      null,
-      { a: [[1]] },
-      { a: [[[1]]] },
-      { ok: { b: 1 }, deep: { x: { y: {} } } },
-      [[], [[[]]], {}],
-      nested(3),
-      nested(4),
+  it("counts the value itself as level 1, arrays and objects alike", () => {
+    const cases: [unknown, number, boolean][] = [
+      [1, 0, false],
+      ["[[[[", 0, false],
+      [null, 0, false],
+      [{}, 0, true],
+      [{}, 1, false],
+      [{ a: [[1]] }, 3, false],
+      [{ a: [[[1]]] }, 3, true],
+      [{ ok: { b: 1 }, deep: { x: { y: {} } } }, 3, true],
+      [{ ok: { b: 1 }, deep: { x: { y: {} } } }, 4, false],
+      [[[], [[[]]], {}], 3, true],
+      [[[], [[[]]], {}], 4, false],
+      [nested(3), 2, true],
+      [nested(3), 3, false],
     ];
-    for (const value of values) {
-      for (const max of [0, 1, 2, 3, 4]) {
-        expect([value, max, nestedDeeperThan(value, max)]).toEqual([value, max, tooDeepPath(value, max) !== undefined]);
-      }
+    for (const [value, max, deeper] of cases) {
+      expect([value, max, nestedDeeperThan(value, max)]).toEqual([value, max, deeper]);
+      // tooDeepPath finds a path exactly when there is one.
+      expect(tooDeepPath(value, max) !== undefined).toBe(deeper);
     }
   });
 
