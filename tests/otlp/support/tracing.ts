@@ -26,12 +26,17 @@ export interface TracingOptions {
    * default): small, so that a trace's root, which ends last, comes in a later request.
    */
   batchSize?: number;
+  /** How long the processors wait before exporting what they have (with `batchSize`, 50 ms). */
+  delayMs?: number;
 }
 
-const batchOptions = (options: TracingOptions) =>
-  options.batchSize === undefined
-    ? {}
-    : { maxExportBatchSize: options.batchSize, maxQueueSize: 100_000, scheduledDelayMillis: 50 };
+function batchOptions(options: TracingOptions) {
+  const batch =
+    options.batchSize === undefined
+      ? {}
+      : { maxExportBatchSize: options.batchSize, maxQueueSize: 100_000, scheduledDelayMillis: 50 };
+  return options.delayMs === undefined ? batch : { ...batch, scheduledDelayMillis: options.delayMs };
+}
 
 /** A tracer provider exporting to `${url}/v1/traces`; call `forceFlush()` before reading back. */
 export function tracerProvider(url: string, options: TracingOptions = {}): NodeTracerProvider {

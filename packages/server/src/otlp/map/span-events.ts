@@ -233,6 +233,12 @@ function modelCall(span: OtlpSpan): ModelCall {
   };
 }
 
+/** What `traceMessages` saw of a trace's model calls: how many, and how many of them and of its agents' spans carried messages. */
+export interface ContentSeen {
+  models: number;
+  saying: number;
+}
+
 export interface TraceMessageOptions {
   /** Earlier user messages of an input are added too (see `ContentKeys.history`). */
   history: boolean;
@@ -250,12 +256,20 @@ export interface TraceMessageOptions {
  * @example
  * traceMessages([agentSpan, chatSpan], { history: false, agentReplies: true }) // the prompt, the reply (once), tool calls…
  */
-export function traceMessages(spans: readonly RoledSpan[], { history, agentReplies }: TraceMessageOptions): Timed[] {
+export function traceMessages(
+  spans: readonly RoledSpan[],
+  { history, agentReplies }: TraceMessageOptions,
+  seen: ContentSeen = { models: 0, saying: 0 },
+): Timed[] {
   const timed: Timed[] = [];
   const replies: Timed[] = [];
   const modelSaid = new Set<string>();
   for (const { span, role } of spans) {
-    for (const item of messageEvents(span, role, spanContent(span, role), history)) {
+    const content = spanContent(span, role);
+    if (role === "model") seen.models++;
+    if ((role === "model" || role === "agent") && (content.input.length > 0 || content.output.length > 0))
+      seen.saying++;
+    for (const item of messageEvents(span, role, content, history)) {
       const said = assistantText(item.event);
       if (said === undefined) timed.push(item);
       else if (role === "agent") replies.push(item);

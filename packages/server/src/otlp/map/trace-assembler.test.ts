@@ -469,6 +469,99 @@ describe("TraceAssembler", () => {
     ]);
   });
 
+  describe("a complete trace whose model calls' content comes as log records", () => {
+    const bare = (n: number) =>
+      span(n, { attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o" } });
+    const tool = (n: number) =>
+      span(n, {
+        attributes: {
+          "gen_ai.operation.name": "execute_tool",
+          "gen_ai.tool.name": "lookup",
+          "gen_ai.tool.call.id": "call-1",
+          "gen_ai.tool.call.arguments": '{"order":7}',
+          "gen_ai.tool.call.result": '{"status":"shipped"}',
+        },
+      });
+    const spans = () => [bare(2), tool(5), bare(8), root()];
+    const records = () => [
+      genAiLog(
+        TRACE,
+        "gen_ai.user.message",
+        { content: "Where is order 7?" },
+        { spanId: "0".repeat(15) + "2", timeMs: T0 + 2 },
+      ),
+      genAiLog(
+        TRACE,
+        "gen_ai.choice",
+        { message: { content: "It shipped." } },
+        { spanId: "0".repeat(15) + "8", timeMs: T0 + 9 },
+      ),
+    ];
+    const said = (batches: IngestBatch[]) =>
+      batches.flatMap((b) => b.events.flatMap((e) => (e.type === "message.added" ? [e.message.parts[0]?.type] : [])));
+    const inOrder = ["text", "tool_call", "tool_result", "text"];
+
+    it("waits for the records, then writes its tool calls in order with their questions and answers", () => {
+      const assembler = new TraceAssembler();
+      const traced = assembler.assemble(undefined, spans(), [], T0);
+      // The trace is written at once; its tool call and result wait for the records.
+      expect(types(traced.batches[0]?.events ?? []).filter((t) => t === "span.recorded")).toHaveLength(4);
+      expect(said(traced.batches)).toEqual([]);
+      const logged = assembler.assemble(undefined, [], records(), T0 + 100);
+      expect(said(logged.batches)).toEqual(inOrder);
+      // The store could not write that: the retry brings the tool call and result again.
+      assembler.giveBack(logged.batches[0] as IngestBatch);
+      expect(said(assembler.assemble(undefined, [], records(), T0 + 200).batches)).toEqual(inOrder);
+    });
+
+    it("writes the tool calls without the records once logsGraceMs passed", () => {
+      const assembler = new TraceAssembler({ logsGraceMs: 1000 });
+      assembler.assemble(undefined, spans(), [], T0);
+      expect(said(assembler.drain(false, T0 + 999))).toEqual([]);
+      expect(said(assembler.drain(false, T0 + 1001))).toEqual(["tool_call", "tool_result"]);
+      // Records that come later are written as they come.
+      expect(said(assembler.assemble(undefined, [], records(), T0 + 2000).batches)).toEqual(["text", "text"]);
+    });
+
+    it("holds the trace again when the store could not write the request that made it wait", () => {
+      const assembler = new TraceAssembler();
+      const traced = assembler.assemble(undefined, spans(), [], T0);
+      assembler.giveBack(traced.batches[0] as IngestBatch);
+      expect(said(assembler.assemble(undefined, spans(), [], T0 + 50).batches)).toEqual([]);
+      expect(said(assembler.assemble(undefined, [], records(), T0 + 100).batches)).toEqual(inOrder);
+    });
+
+    it("names a tool result its log record said first after the tool its span says", () => {
+      const assembler = new TraceAssembler();
+      assembler.assemble(undefined, spans(), [], T0);
+      const toolRecord = genAiLog(
+        TRACE,
+        "gen_ai.tool.message",
+        { id: "call-1", content: '{"status":"shipped"}' },
+        { spanId: "0".repeat(15) + "8", timeMs: T0 + 5 },
+      );
+      const logged = assembler.assemble(undefined, [], [...records(), toolRecord], T0 + 100);
+      const results = logged.batches.flatMap((b) =>
+        b.events.flatMap((e) =>
+          e.type === "message.added" ? e.message.parts.filter((p) => p.type === "tool_result") : [],
+        ),
+      );
+      expect(results).toEqual([{ type: "tool_result", id: "call-1", name: "lookup", result: { status: "shipped" } }]);
+    });
+
+    it("does not wait when a record of the trace came first, or a model call carries its content", () => {
+      const early = new TraceAssembler();
+      early.assemble(undefined, [], records().slice(0, 1), T0);
+      expect(said(early.assemble(undefined, spans(), records().slice(1), T0 + 10).batches)).toEqual(inOrder);
+      const withContent = new TraceAssembler();
+      expect(said(withContent.assemble(undefined, [chat(8, "It shipped."), tool(5), root()], [], T0).batches)).toEqual([
+        "tool_call",
+        "tool_result",
+        "text",
+      ]);
+    });
+  });
+
   it("tells apart replies of the same words with other tool calls", () => {
     const assembler = new TraceAssembler();
     const conversation = { attributes: { "gen_ai.conversation.id": "c-tools" } };

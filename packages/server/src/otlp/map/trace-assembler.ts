@@ -10,7 +10,12 @@
  *   store orders and sums them the same whatever the order of arrival;
  * - the conversation, which the store keeps in the order it is told, waits in memory until the
  *   trace's root arrives and is then written in the order things happened. A trace whose root
- *   never comes is written after `staleAfterMs` without news, or when memory is short.
+ *   never comes is written after `staleAfterMs` without news, or when memory is short;
+ * - a complete trace whose model calls carry no content (it comes as log records, as with
+ *   `@opentelemetry/instrumentation-openai`) and of which no log record has come yet also waits,
+ *   for its first log records (or `logsGraceMs`): its tool calls and results, which its spans
+ *   say, are then written in order with the questions and answers the records bring. An app that
+ *   shuts down flushes its tracer before its logger, so all its spans come before any record.
  *
  * A trace without a conversation id is filed under a run of its own until the id shows up (on a
  * root span exported after its children, say): then the trace moves to the conversation's run,
@@ -29,7 +34,7 @@ import { type MessageOccurrence, messageOccurrences } from "./message-occurrence
 import { absorbedEvent, createdEvent, earliest, finishedEvent, isRoot, startedEvent, type Trace } from "./run-batch.js";
 import { conversationIdOf, runIdFor, slugify } from "./run-identity.js";
 import { RunNames, runName } from "./run-names.js";
-import { recordEvents, type Timed, traceMessages } from "./span-events.js";
+import { type ContentSeen, recordEvents, type Timed, traceMessages } from "./span-events.js";
 import { isAiSpan, spanRole } from "./span-role.js";
 
 export interface AssembleResult {
@@ -49,6 +54,11 @@ export interface TraceAssemblerOptions {
    * spans waiting as long for an AI span of their trace are let go. Default 30 s.
    */
   staleAfterMs?: number;
+  /**
+   * A complete trace whose model calls carry no content waits this long for the log records
+   * that would carry it, then is written without them. Default 5 s.
+   */
+  logsGraceMs?: number;
 }
 
 interface RunRef {
@@ -63,6 +73,8 @@ interface KnownTrace {
   run: RunRef;
   /** The root span has arrived: later spans' messages are written at once. */
   complete: boolean;
+  /** A GenAI log record of the trace has come: its spans' messages need not wait for one. */
+  logged?: boolean;
 }
 
 /** A trace of the current request with what is known of it, carried as one (the bounded map may forget it meanwhile). */
@@ -86,7 +98,10 @@ export class TraceAssembler {
   private readonly known: BoundedMap<KnownTrace>;
   private readonly notAi: HeldTraces<string>;
   private readonly untilRoot: HeldTraces<RunRef>;
+  /** Complete traces whose model calls' content is to come as log records (see the top). */
+  private readonly untilLogs: HeldTraces<RunRef>;
   private readonly staleAfterMs: number;
+  private readonly logsGraceMs: number;
   private readonly names: RunNames;
   /** Where each waiting per-message log record stood in the request it came in (message-occurrences.ts). */
   private readonly occurrences = new WeakMap<OtlpLogRecord, MessageOccurrence>();
@@ -97,7 +112,9 @@ export class TraceAssembler {
     this.known = new BoundedMap(options.maxKnownTraces ?? 100_000);
     this.notAi = new HeldTraces(options.maxHeld ?? 20_000);
     this.untilRoot = new HeldTraces(options.maxHeld ?? 20_000);
+    this.untilLogs = new HeldTraces(options.maxHeld ?? 20_000);
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
+    this.logsGraceMs = options.logsGraceMs ?? 5_000;
     this.names = new RunNames(options.maxKnownTraces ?? 100_000);
   }
 
@@ -154,7 +171,11 @@ export class TraceAssembler {
    */
   drain(all: boolean, now = Date.now()): IngestBatch[] {
     this.notAi.stale(all ? Number.POSITIVE_INFINITY : now - this.staleAfterMs);
-    return this.untilRoot.stale(all ? Number.POSITIVE_INFINITY : now - this.staleAfterMs).map((h) => this.heldBatch(h));
+    const withoutLogs = this.untilLogs.stale(all ? Number.POSITIVE_INFINITY : now - this.logsGraceMs);
+    return [
+      ...this.untilRoot.stale(all ? Number.POSITIVE_INFINITY : now - this.staleAfterMs).map((h) => this.heldBatch(h)),
+      ...withoutLogs.map((h) => this.heldBatch(h, this.untilLogs)),
+    ];
   }
 
   /**
@@ -203,6 +224,7 @@ export class TraceAssembler {
     }
     if (remembered === undefined || remembered.run.runId === run.runId) return { trace, known, unheld };
     this.untilRoot.retag(trace.key, run);
+    this.untilLogs.retag(trace.key, run);
     return { trace, known, unheld, provisional: remembered };
   }
 
@@ -232,6 +254,7 @@ export class TraceAssembler {
         undo.push(() => {
           this.known.set(key, provisional);
           this.untilRoot.retag(key, provisional.run);
+          this.untilLogs.retag(key, provisional.run);
         });
       }
       const timed: Timed[] = [];
@@ -241,6 +264,7 @@ export class TraceAssembler {
       const waited = complete ? this.untilRoot.take(trace.key) : undefined;
       const waitedLogs = waited?.logs ?? [];
       const occurrences = messageOccurrences(trace.logs);
+      if (trace.logs.some(isAiLog)) known.logged = true;
       // The messages of log records of a trace filed under a run of its own wait for its root (or
       // for `staleAfterMs`), as its spans' content does: the root may bring the conversation id,
       // and written into the trace's own run they would join the conversation only when it
@@ -254,17 +278,37 @@ export class TraceAssembler {
         timed.push(logRecordEvent(log, occurrence));
       }
       if (complete) {
-        const agentReplies = !known.complete;
+        const firstComplete = !known.complete;
         known.complete = true;
         const waitedSpans = waited?.spans ?? [];
-        if (agentReplies) {
+        if (firstComplete) {
           undo.push(() => {
             const current = this.known.get(key);
             if (current) current.complete = false;
             if (waited !== undefined) this.untilRoot.add(key, traceId, waitedSpans, waitedLogs, run, Date.now());
           });
         }
-        timed.push(...traceMessages([...waitedSpans, ...trace.spans], { history: !run.conversation, agentReplies }));
+        // Spans that waited, complete, for the trace's log records: they come now, or the trace's
+        // messages are written without them now that more spans came.
+        const heldForLogs = this.untilLogs.take(key);
+        if (heldForLogs !== undefined) {
+          undo.push(() => this.untilLogs.add(key, traceId, heldForLogs.spans, [], heldForLogs.meta, Date.now()));
+        }
+        const spans = [...(heldForLogs?.spans ?? []), ...waitedSpans, ...trace.spans];
+        // Nothing of the trace was written yet: its agents' replies are (and only once).
+        const options = { history: !run.conversation, agentReplies: firstComplete || heldForLogs !== undefined };
+        const seen: ContentSeen = { models: 0, saying: 0 };
+        const messages = traceMessages(spans, options, seen);
+        // Model calls that carry no messages, nor do its agents' spans: the content is to come as
+        // log records. A trace without messages of its own has nothing to put in order with them.
+        if (firstComplete && !known.logged && seen.models > 0 && seen.saying === 0 && messages.length > 0) {
+          for (const held of this.untilLogs.add(key, traceId, spans, [], run, now)) {
+            letGo.push(this.heldBatch(held, this.untilLogs));
+          }
+          undo.push(() => this.untilLogs.take(key));
+        } else {
+          timed.push(...messages);
+        }
         timed.push(...this.logMessages(waitedLogs, !run.conversation));
       } else {
         const withContent = trace.spans.filter(({ span, role }) => isAiSpan(span, role));
@@ -280,11 +324,15 @@ export class TraceAssembler {
         for (const held of letGoNow) letGo.push(this.heldBatch(held));
       }
       // A message seen by several spans (every model call repeats the prompt) is sent once.
-      const sent = new Set<string>();
+      const sent = new Map<string, RunEvent>();
       for (const { event } of timed.sort(byTime)) {
-        if (sent.has(event.eventId)) continue;
-        sent.add(event.eventId);
-        events.push(event);
+        const first = sent.get(event.eventId);
+        if (first === undefined) {
+          sent.set(event.eventId, event);
+          events.push(event);
+        } else {
+          nameToolResult(first, event);
+        }
       }
       for (const root of roots) events.push(finishedEvent(root));
     }
@@ -306,8 +354,12 @@ export class TraceAssembler {
     return logs.flatMap((log) => logMessageEvents(log, history, this.occurrences.get(log)));
   }
 
-  /** The conversation of a trace whose root did not come: its messages in the order they happened. */
-  private heldBatch(held: HeldTrace<RunRef>): IngestBatch {
+  /**
+   * The conversation of a trace let go of before its root (or, from `untilLogs`, its log
+   * records) came: its messages in the order they happened. Should the store not write it, it is
+   * held again where it was.
+   */
+  private heldBatch(held: HeldTrace<RunRef>, from: HeldTraces<RunRef> = this.untilRoot): IngestBatch {
     const trace: Trace = { key: "", traceId: held.traceId, spans: held.spans, logs: held.logs };
     const history = !held.meta.conversation;
     const timed = traceMessages(held.spans, { history, agentReplies: true });
@@ -316,7 +368,7 @@ export class TraceAssembler {
     for (const { event } of timed.sort(byTime)) events.push(event);
     const batch = { runId: held.meta.runId, events };
     const key = `${held.meta.project}\u0000${held.traceId}`;
-    this.undo.set(batch, () => this.untilRoot.add(key, held.traceId, held.spans, held.logs, held.meta, Date.now()));
+    this.undo.set(batch, () => from.add(key, held.traceId, held.spans, held.logs, held.meta, Date.now()));
     return batch;
   }
 }
@@ -332,6 +384,20 @@ function runFor(project: string, kind: "conversation" | "trace", id: string): Ru
     project,
     conversation: kind === "conversation",
   };
+}
+
+/**
+ * A tool result said twice (by its tool's span and by the log record of the next model call's
+ * input, within the same millisecond or so) is kept as it came first, named as the other says
+ * when only the other knows its tool.
+ */
+function nameToolResult(kept: RunEvent, again: RunEvent): void {
+  if (kept.type !== "message.added" || again.type !== "message.added") return;
+  const [part] = kept.message.parts;
+  const [named] = again.message.parts;
+  if (part?.type === "tool_result" && part.name === undefined && named?.type === "tool_result" && named.name) {
+    part.name = named.name;
+  }
 }
 
 function firstConversation(trace: Trace): string | undefined {

@@ -1,0 +1,110 @@
+/**
+ * `@opentelemetry/instrumentation-openai` with content captured as log events, its app recording
+ * each tool call as an `execute_tool` span with arguments and result, and the default batch
+ * processors (their delay longer than the session): nothing is exported until the app shuts down,
+ * and then the tracer is flushed before
+ * the logger. Every span comes before every log record, so each trace is complete (its root came)
+ * before any of its messages' log records arrive. The conversation must still read in the order
+ * things happened: the question, the model's tool call, the tool's result, the answer.
+ */
+
+import { startTestServer, type TestServer } from "@keystroke/server/testing";
+import { context, trace } from "@opentelemetry/api";
+import { OpenAIInstrumentation } from "@opentelemetry/instrumentation-openai";
+import { type ModelServer, startModelServer } from "keystroke/testing";
+import OpenAI from "openai";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { conversation, session } from "./support/spans.js";
+import { loggerProvider, tracerProvider } from "./support/tracing.js";
+
+const TURNS = 4;
+
+let server: TestServer;
+let models: ModelServer;
+beforeAll(async () => {
+  server = await startTestServer();
+  models = await startModelServer((request) => {
+    const last = request.messages.at(-1);
+    const asked = request.messages.filter((m) => m.role === "user").at(-1)?.text ?? "";
+    // A question first gets a tool call; the tool's result then gets the answer.
+    if (last?.role === "user") {
+      return {
+        toolCalls: [{ id: `call-${asked}`, name: "lookup_order", arguments: { question: asked } }],
+        usage: { inputTokens: 100, outputTokens: 10 },
+      };
+    }
+    return { text: `Answer to ${asked}`, usage: { inputTokens: 200, outputTokens: 20 } };
+  });
+});
+afterAll(async () => {
+  await models.close();
+  await server.close();
+});
+
+it("spans exported before their log records still give the conversation in the order it happened", async () => {
+  // A short session: nothing goes out before the flush at shutdown.
+  const options = { service: "orders-service", delayMs: 60_000 };
+  const tracing = tracerProvider(server.url, options);
+  const logging = loggerProvider(server.url, options);
+  const instrumentation = new OpenAIInstrumentation({ captureMessageContent: true, enabled: false });
+  instrumentation.setTracerProvider(tracing);
+  instrumentation.setLoggerProvider(logging);
+  instrumentation.getModuleDefinitions()[0]?.patch?.({ OpenAI }, "6.30.1");
+  instrumentation.enable();
+
+  const client = new OpenAI({ baseURL: `${models.url}/v1`, apiKey: "test" });
+  const tracer = tracing.getTracer("orders");
+  const history: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: "system", content: "You track orders." }];
+  for (let turn = 1; turn <= TURNS; turn++) {
+    history.push({ role: "user", content: `where is order ${turn}?` });
+    const agent = tracer.startSpan("invoke_agent Orders", {
+      attributes: {
+        "gen_ai.operation.name": "invoke_agent",
+        "gen_ai.agent.name": "Orders",
+        "gen_ai.conversation.id": "conv-spans-first",
+      },
+    });
+    await context.with(trace.setSpan(context.active(), agent), async () => {
+      const first = await client.chat.completions.create({ model: "gpt-4o-mini", messages: history });
+      const message = first.choices[0]?.message;
+      const call = message?.tool_calls?.[0];
+      if (message === undefined || call === undefined || call.type !== "function") throw new Error("no tool call");
+      history.push(message);
+      const result = JSON.stringify({ order: turn, status: "shipped" });
+      tracer
+        .startSpan("execute_tool lookup_order", {
+          attributes: {
+            "gen_ai.operation.name": "execute_tool",
+            "gen_ai.tool.name": call.function.name,
+            "gen_ai.tool.call.id": call.id,
+            "gen_ai.tool.call.arguments": call.function.arguments,
+            "gen_ai.tool.call.result": result,
+          },
+        })
+        .end();
+      history.push({ role: "tool", tool_call_id: call.id, content: result });
+      const second = await client.chat.completions.create({ model: "gpt-4o-mini", messages: history });
+      history.push({ role: "assistant", content: second.choices[0]?.message.content ?? "" });
+    });
+    agent.end();
+  }
+  // A normal shutdown: the tracer is flushed first, then the logger.
+  await tracing.shutdown();
+  await logging.shutdown();
+  instrumentation.disable();
+
+  const view = await session(server, "orders", "conv-spans-first");
+  const expected = [["system", "text", "You track orders."]];
+  for (let turn = 1; turn <= TURNS; turn++) {
+    const question = `where is order ${turn}?`;
+    expected.push(
+      ["user", "text", question],
+      ["assistant", "tool_call", "lookup_order"],
+      ["assistant", "tool_result", "lookup_order"],
+      ["assistant", "text", `Answer to ${question}`],
+    );
+  }
+  expect(conversation(view)).toEqual(expected);
+  expect(view.run.tokens).toMatchObject({ input: TURNS * 300, output: TURNS * 30 });
+  expect(view.trace.spans.items).toHaveLength(4 * TURNS);
+});
