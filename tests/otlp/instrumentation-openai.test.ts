@@ -8,10 +8,10 @@
 
 import { startTestServer, type TestServer } from "@keystroke/server/testing";
 import { context, trace } from "@opentelemetry/api";
-import { OpenAIInstrumentation } from "@opentelemetry/instrumentation-openai";
 import { type ModelServer, startModelServer } from "keystroke/testing";
 import OpenAI from "openai";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { instrumentOpenAI } from "./support/openai-instrumentation.js";
 import { conversation, session } from "./support/spans.js";
 import { loggerProvider, tracerProvider } from "./support/tracing.js";
 
@@ -35,11 +35,7 @@ it(`${TURNS} turns become one session named after the agent, with every message 
   const options = { service: "concierge-service", batchSize: 3 };
   const tracing = tracerProvider(server.url, options);
   const logging = loggerProvider(server.url, options);
-  const instrumentation = new OpenAIInstrumentation({ captureMessageContent: true, enabled: false });
-  instrumentation.setTracerProvider(tracing);
-  instrumentation.setLoggerProvider(logging);
-  instrumentation.getModuleDefinitions()[0]?.patch?.({ OpenAI }, "6.30.1");
-  instrumentation.enable();
+  const instrumentation = instrumentOpenAI(tracing, logging);
 
   const client = new OpenAI({ baseURL: `${models.url}/v1`, apiKey: "test" });
   const tracer = tracing.getTracer("concierge");

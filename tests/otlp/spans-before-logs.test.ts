@@ -10,10 +10,10 @@
 
 import { startTestServer, type TestServer } from "@keystroke/server/testing";
 import { context, trace } from "@opentelemetry/api";
-import { OpenAIInstrumentation } from "@opentelemetry/instrumentation-openai";
 import { type ModelServer, startModelServer } from "keystroke/testing";
 import OpenAI from "openai";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { instrumentOpenAI } from "./support/openai-instrumentation.js";
 import { conversation, session } from "./support/spans.js";
 import { loggerProvider, tracerProvider } from "./support/tracing.js";
 
@@ -46,11 +46,7 @@ it("spans exported before their log records still give the conversation in the o
   const options = { service: "orders-service", delayMs: 60_000 };
   const tracing = tracerProvider(server.url, options);
   const logging = loggerProvider(server.url, options);
-  const instrumentation = new OpenAIInstrumentation({ captureMessageContent: true, enabled: false });
-  instrumentation.setTracerProvider(tracing);
-  instrumentation.setLoggerProvider(logging);
-  instrumentation.getModuleDefinitions()[0]?.patch?.({ OpenAI }, "6.30.1");
-  instrumentation.enable();
+  const instrumentation = instrumentOpenAI(tracing, logging);
 
   const client = new OpenAI({ baseURL: `${models.url}/v1`, apiKey: "test" });
   const tracer = tracing.getTracer("orders");
