@@ -1,11 +1,12 @@
 /**
  * `@opentelemetry/instrumentation-openai` with content captured as log events, its app recording
- * each tool call as an `execute_tool` span with arguments and result, and the default batch
- * processors (their delay longer than the session): nothing is exported until the app shuts down,
- * and then the tracer is flushed before
- * the logger. Every span comes before every log record, so each trace is complete (its root came)
- * before any of its messages' log records arrive. The conversation must still read in the order
- * things happened: the question, the model's tool call, the tool's result, the answer.
+ * each tool call as an `execute_tool` span with arguments and result, and batch processors whose
+ * delay is longer than the session: nothing is exported until the flushes at the end. Flushed
+ * tracer first (as a shutdown does), every span comes before every log record, so each trace is
+ * complete before any of its messages' records arrive; flushed logger first (as a running app's
+ * processors usually do), the records come before the spans that complete their trace. Either
+ * way the conversation reads in the order things happened, as soon as both are in: the question,
+ * the model's tool call, the tool's result (named after its tool), the answer.
  */
 
 import { startTestServer, type TestServer } from "@keystroke/server/testing";
@@ -41,8 +42,15 @@ afterAll(async () => {
   await server.close();
 });
 
-it("spans exported before their log records still give the conversation in the order it happened", async () => {
-  // A short session: nothing goes out before the flush at shutdown.
+it.each([
+  // A normal shutdown: the tracer is flushed first, then the logger.
+  ["spans", "log records"],
+  // A long-running app: the log processor (every second by default) exports before the span
+  // processor (every five).
+  ["log records", "spans"],
+])("%s exported before %s give the conversation in the order it happened, at once", async (first) => {
+  const sessionId = `conv-${first.replace(" ", "-")}-first`;
+  // Nothing goes out before the flushes below.
   const options = { service: "orders-service", delayMs: 60_000 };
   const tracing = tracerProvider(server.url, options);
   const logging = loggerProvider(server.url, options);
@@ -57,7 +65,7 @@ it("spans exported before their log records still give the conversation in the o
       attributes: {
         "gen_ai.operation.name": "invoke_agent",
         "gen_ai.agent.name": "Orders",
-        "gen_ai.conversation.id": "conv-spans-first",
+        "gen_ai.conversation.id": sessionId,
       },
     });
     await context.with(trace.setSpan(context.active(), agent), async () => {
@@ -84,12 +92,11 @@ it("spans exported before their log records still give the conversation in the o
     });
     agent.end();
   }
-  // A normal shutdown: the tracer is flushed first, then the logger.
-  await tracing.shutdown();
-  await logging.shutdown();
+  const flushes = [() => tracing.shutdown(), () => logging.shutdown()];
+  for (const flush of first === "spans" ? flushes : flushes.reverse()) await flush();
   instrumentation.disable();
 
-  const view = await session(server, "orders", "conv-spans-first");
+  const view = await session(server, "orders", sessionId);
   const expected = [["system", "text", "You track orders."]];
   for (let turn = 1; turn <= TURNS; turn++) {
     const question = `where is order ${turn}?`;

@@ -549,16 +549,61 @@ describe("TraceAssembler", () => {
       expect(results).toEqual([{ type: "tool_result", id: "call-1", name: "lookup", result: { status: "shipped" } }]);
     });
 
-    it("does not wait when a record of the trace came first, or a model call carries its content", () => {
+    it("does not wait when a record of the trace came in an earlier request, or a model call carries its content", () => {
       const early = new TraceAssembler();
-      early.assemble(undefined, [], records().slice(0, 1), T0);
-      expect(said(early.assemble(undefined, spans(), records().slice(1), T0 + 10).batches)).toEqual(inOrder);
+      expect(said(early.assemble(undefined, [], records().slice(0, 1), T0).batches)).toEqual([]);
+      // The question waited for the root; the tool call and result join it at once, in order.
+      expect(said(early.assemble(undefined, spans(), [], T0 + 10).batches)).toEqual([
+        "text",
+        "tool_call",
+        "tool_result",
+      ]);
+      expect(said(early.assemble(undefined, [], records().slice(1), T0 + 20).batches)).toEqual(["text"]);
       const withContent = new TraceAssembler();
       expect(said(withContent.assemble(undefined, [chat(8, "It shipped."), tool(5), root()], [], T0).batches)).toEqual([
         "tool_call",
         "tool_result",
         "text",
       ]);
+    });
+
+    it("keeps waiting when more spans of the trace come without content", () => {
+      const assembler = new TraceAssembler();
+      assembler.assemble(undefined, spans(), [], T0);
+      const gateway = span(40, { attributes: { "http.request.method": "POST" } });
+      expect(said(assembler.assemble(undefined, [gateway, bare(30)], [], T0 + 50).batches)).toEqual([]);
+      expect(said(assembler.assemble(undefined, [], records(), T0 + 100).batches)).toEqual(inOrder);
+    });
+
+    it("holds the trace again in its own run when the move its records brought could not be written", () => {
+      const assembler = new TraceAssembler();
+      const own = assembler.assemble(undefined, spans(), [], T0).batches[0]?.runId;
+      const inConversation = records().map((r) => ({
+        ...r,
+        attributes: { ...r.attributes, "gen_ai.conversation.id": "c-logs" },
+      }));
+      const moved = assembler.assemble(undefined, [], inConversation, T0 + 100);
+      expect(types(moved.batches[0]?.events ?? [])).toContain("run.absorbed");
+      // The store could not write the move, and the exporter gives up: the conversation never
+      // absorbed the trace's run, so what waited is written there.
+      assembler.giveBack(moved.batches[0] as IngestBatch);
+      const drained = assembler.drain(true, T0 + 200);
+      expect(drained.map((b) => [b.runId, said([b])])).toEqual([[own, ["tool_call", "tool_result"]]]);
+    });
+
+    it("writes the traces that holding one again lets go of", () => {
+      const assembler = new TraceAssembler({ maxHeld: 6 });
+      const other = "1".repeat(32);
+      const ofOther = (s: OtlpSpan) => ({ ...s, traceId: other });
+      assembler.assemble(undefined, spans(), [], T0);
+      const logged = assembler.assemble(undefined, [], records(), T0 + 10);
+      expect(said(logged.batches)).toEqual(inOrder);
+      // Another trace waits for its records, then the first request's records could not be written.
+      assembler.assemble(undefined, spans().map(ofOther), [], T0 + 20);
+      assembler.giveBack(logged.batches[0] as IngestBatch);
+      // Holding the first trace again lets go of the other: its tool call and result are written next.
+      expect(said(assembler.drain(false, T0 + 30))).toEqual(["tool_call", "tool_result"]);
+      expect(said(assembler.assemble(undefined, [], records(), T0 + 40).batches)).toEqual(inOrder);
     });
   });
 

@@ -105,6 +105,8 @@ export class TraceAssembler {
   private readonly names: RunNames;
   /** Where each waiting per-message log record stood in the request it came in (message-occurrences.ts). */
   private readonly occurrences = new WeakMap<OtlpLogRecord, MessageOccurrence>();
+  /** Batches of traces let go of while holding again what a batch took (`rehold`), to write next. */
+  private overflow: IngestBatch[] = [];
   /** How to hold again what a batch took from memory, should the store not write it. */
   private readonly undo = new WeakMap<IngestBatch, () => void>();
 
@@ -172,7 +174,10 @@ export class TraceAssembler {
   drain(all: boolean, now = Date.now()): IngestBatch[] {
     this.notAi.stale(all ? Number.POSITIVE_INFINITY : now - this.staleAfterMs);
     const withoutLogs = this.untilLogs.stale(all ? Number.POSITIVE_INFINITY : now - this.logsGraceMs);
+    const overflow = this.overflow;
+    this.overflow = [];
     return [
+      ...overflow,
       ...this.untilRoot.stale(all ? Number.POSITIVE_INFINITY : now - this.staleAfterMs).map((h) => this.heldBatch(h)),
       ...withoutLogs.map((h) => this.heldBatch(h, this.untilLogs)),
     ];
@@ -215,7 +220,7 @@ export class TraceAssembler {
       conversation !== undefined
         ? runFor(projectSlug, "conversation", conversation)
         : (remembered?.run ?? runFor(projectSlug, "trace", trace.traceId));
-    const known: KnownTrace = { run, complete: remembered?.complete ?? false };
+    const known: KnownTrace = { run, complete: remembered?.complete ?? false, logged: remembered?.logged };
     this.known.set(trace.key, known);
     const unheld = this.notAi.take(trace.key);
     if (unheld) {
@@ -285,24 +290,26 @@ export class TraceAssembler {
           undo.push(() => {
             const current = this.known.get(key);
             if (current) current.complete = false;
-            if (waited !== undefined) this.untilRoot.add(key, traceId, waitedSpans, waitedLogs, run, Date.now());
+            if (waited !== undefined) this.rehold(this.untilRoot, key, { ...waited, meta: run });
           });
         }
         // Spans that waited, complete, for the trace's log records: they come now, or the trace's
         // messages are written without them now that more spans came.
         const heldForLogs = this.untilLogs.take(key);
         if (heldForLogs !== undefined) {
-          undo.push(() => this.untilLogs.add(key, traceId, heldForLogs.spans, [], heldForLogs.meta, Date.now()));
+          undo.push(() => this.rehold(this.untilLogs, key, heldForLogs));
         }
         const spans = [...(heldForLogs?.spans ?? []), ...waitedSpans, ...trace.spans];
-        // Nothing of the trace was written yet: its agents' replies are (and only once).
-        const options = { history: !run.conversation, agentReplies: firstComplete || heldForLogs !== undefined };
+        // Nothing of the trace's conversation was written yet: its agents' replies are (once).
+        const unwritten = firstComplete || heldForLogs !== undefined;
         const seen: ContentSeen = { models: 0, saying: 0 };
-        const messages = traceMessages(spans, options, seen);
+        const messages = traceMessages(spans, { history: !run.conversation, agentReplies: unwritten }, seen);
         // Model calls that carry no messages, nor do its agents' spans: the content is to come as
         // log records. A trace without messages of its own has nothing to put in order with them.
-        if (firstComplete && !known.logged && seen.models > 0 && seen.saying === 0 && messages.length > 0) {
-          for (const held of this.untilLogs.add(key, traceId, spans, [], run, now)) {
+        const logged = known.logged === true || waitedLogs.some(isAiLog);
+        if (unwritten && !logged && seen.models > 0 && seen.saying === 0 && messages.length > 0) {
+          const withContent = spans.filter(({ span, role }) => isAiSpan(span, role));
+          for (const held of this.untilLogs.add(key, traceId, withContent, [], run, now)) {
             letGo.push(this.heldBatch(held, this.untilLogs));
           }
           undo.push(() => this.untilLogs.take(key));
@@ -339,7 +346,8 @@ export class TraceAssembler {
     const batch = { runId: run.runId, events };
     if (undo.length > 0) {
       this.undo.set(batch, () => {
-        for (const step of undo) step();
+        // Last step first: each takes back what was done after the one before it.
+        for (let i = undo.length - 1; i >= 0; i--) (undo[i] as () => void)();
       });
     }
     return batch;
@@ -368,8 +376,18 @@ export class TraceAssembler {
     for (const { event } of timed.sort(byTime)) events.push(event);
     const batch = { runId: held.meta.runId, events };
     const key = `${held.meta.project}\u0000${held.traceId}`;
-    this.undo.set(batch, () => from.add(key, held.traceId, held.spans, held.logs, held.meta, Date.now()));
+    this.undo.set(batch, () => this.rehold(from, key, held));
     return batch;
+  }
+
+  /**
+   * Holds again what a batch the store could not write took from `from`. Traces that this lets go
+   * of to stay within the bound are written with the next request or drain.
+   */
+  private rehold(from: HeldTraces<RunRef>, key: string, held: HeldTrace<RunRef>): void {
+    for (const gone of from.add(key, held.traceId, held.spans, held.logs, held.meta, Date.now())) {
+      this.overflow.push(this.heldBatch(gone, from));
+    }
   }
 }
 
