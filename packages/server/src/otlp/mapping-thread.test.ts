@@ -86,6 +86,44 @@ describe("MappingThread", () => {
     expect(drained.batches[0]?.events.filter((e) => e.type === "message.added")).toHaveLength(2);
   });
 
+  it("holds again the batches of a request the store could not write, last first, so none lets go of another", async () => {
+    mapper = new MappingThread({
+      maxBodyBytes: 1024 * 1024,
+      log: (error) => logged.push(error),
+      assembler: { maxHeld: 5 },
+    });
+    // A trace whose model call carries no messages waits for its log records, tool call and all.
+    const waiting = (traceId: string) =>
+      tracesBody([
+        testSpan(1, { traceId, parentSpanId: "00000000000000ff" }),
+        testSpan(2, {
+          traceId,
+          parentSpanId: "00000000000000ff",
+          name: "execute_tool lookup",
+          attributes: {
+            "gen_ai.operation.name": "execute_tool",
+            "gen_ai.tool.name": "lookup",
+            "gen_ai.tool.call.id": `call-${traceId.slice(0, 4)}`,
+            "gen_ai.tool.call.arguments": "{}",
+            "gen_ai.tool.call.result": '{"ok":true}',
+          },
+        }),
+        { ...root(), traceId },
+      ]);
+    mapper.settle((await mapper.map(traced(waiting("a".repeat(32))))).id, []);
+    // The second trace's hold lets go of the first (a batch of its own before the second's).
+    const second = await mapper.map(traced(waiting("b".repeat(32))));
+    const said = (batches: { events: { type: string }[] }[]) =>
+      batches.flatMap((b) => b.events.filter((e) => e.type === "message.added"));
+    expect(second.batches).toHaveLength(2);
+    expect(said(second.batches)).toHaveLength(2);
+    mapper.settle(second.id, [0, 1]);
+    // As before the request: the first trace waits again (the exporter's retry brings the second),
+    // and nothing is let go of to be written early.
+    expect(said((await mapper.drain(false)).batches)).toEqual([]);
+    expect(said((await mapper.drain(true)).batches)).toHaveLength(2);
+  });
+
   it("refuses requests in flight and after it closed with a retryable error", async () => {
     start();
     const inFlight = mapper.map(traced(tracesBody([testSpan(1)])));

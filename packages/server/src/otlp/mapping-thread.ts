@@ -22,6 +22,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type ErrorCode, type IngestBatch, KeystrokeError, type RunEvent } from "@keystroke/core";
+import type { TraceAssemblerOptions } from "./map/trace-assembler.js";
 import type { OtlpEncoding, OtlpSignal } from "./otlp-reply.js";
 
 /** What the receiver asks of the mapping worker. */
@@ -110,6 +111,8 @@ const MAX_RESTART_DELAY_MS = 30_000;
 
 export interface MappingThreadOptions {
   maxBodyBytes: number;
+  /** The worker's TraceAssembler's options (its defaults unless given). */
+  assembler?: TraceAssemblerOptions;
   /** Hears why the thread stopped or could not start. */
   log: (error: Error) => void;
   /** Starts the worker (startMappingWorker unless given). */
@@ -207,7 +210,10 @@ export class MappingThread {
 
   #started(): Worker {
     if (this.#worker !== undefined) return this.#worker;
-    const worker = (this.options.startWorker ?? startMappingWorker)({ maxBodyBytes: this.options.maxBodyBytes });
+    const worker = (this.options.startWorker ?? startMappingWorker)({
+      maxBodyBytes: this.options.maxBodyBytes,
+      assembler: this.options.assembler,
+    });
     let answered = false;
     // An idle mapping thread keeps nothing alive.
     worker.unref();

@@ -7,14 +7,17 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { type IngestBatch, KeystrokeError, storedBody } from "@keystroke/core";
-import { TraceAssembler } from "./map/trace-assembler.js";
+import { TraceAssembler, type TraceAssemblerOptions } from "./map/trace-assembler.js";
 import type { FromMapper, MappedBatch, MappingError, ToMapper } from "./mapping-thread.js";
 import { decodeBody, inflate } from "./otlp-body.js";
 
 const port = parentPort;
 if (port === null) throw new Error("mapping-worker.ts runs as a worker thread of the OTLP receiver");
-const { maxBodyBytes } = workerData as { maxBodyBytes: number };
-const assembler = new TraceAssembler();
+const { maxBodyBytes, assembler: options } = workerData as {
+  maxBodyBytes: number;
+  assembler?: TraceAssemblerOptions;
+};
+const assembler = new TraceAssembler(options);
 /**
  * How to hold again each batch of a request (or drain) whose append has not been settled yet:
  * only that, not the batches, whose events would otherwise outlive the reply (and cost every
@@ -50,7 +53,8 @@ function send(id: number, batches: IngestBatch[], rejected: number, reason: stri
   try {
     mapped = serialized(batches);
   } catch (thrown) {
-    for (const step of undo) step?.();
+    // Last batch first: a later batch's hold may have let go of what an earlier one holds again.
+    for (let i = undo.length - 1; i >= 0; i--) undo[i]?.();
     throw thrown;
   }
   unsettled.set(id, undo);
@@ -83,8 +87,8 @@ async function handle(message: ToMapper): Promise<void> {
     case "settle": {
       const undo = unsettled.get(message.id) ?? [];
       unsettled.delete(message.id);
-      for (const index of message.giveBack) {
-        // Once each, should an index come twice.
+      // Last batch first (see send), and once each, should an index come twice.
+      for (const index of [...message.giveBack].sort((x, y) => y - x)) {
         undo[index]?.();
         undo[index] = undefined;
       }

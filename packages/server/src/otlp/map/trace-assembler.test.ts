@@ -591,6 +591,30 @@ describe("TraceAssembler", () => {
       expect(drained.map((b) => [b.runId, said([b])])).toEqual([[own, ["tool_call", "tool_result"]]]);
     });
 
+    it("writes a trace let go of while holding another again before the request that moves it", () => {
+      const assembler = new TraceAssembler({ maxHeld: 6 });
+      const inTrace = (traceId: string) => (s: OtlpSpan) => ({ ...s, traceId });
+      const j = inTrace("1".repeat(32));
+      const k = inTrace("2".repeat(32));
+      assembler.assemble(undefined, [bare(2), tool(5), bare(8), bare(9)].map(j), [], T0);
+      const rooted = assembler.assemble(undefined, [root()].map(j), [], T0 + 10);
+      // The second trace waits for its root in a run of its own.
+      const own = assembler.assemble(undefined, [bare(2), tool(5), bare(8)].map(k), [], T0 + 20).batches[0]?.runId;
+      // The first root's batch could not be written: holding its trace again lets go of the second.
+      assembler.giveBack(rooted.batches[0] as IngestBatch);
+      // The second's root brings its conversation, which absorbs its own run: what was let go of is
+      // written there first.
+      const conversation = {
+        ...root(),
+        attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.conversation.id": "c-k" },
+      };
+      const moved = assembler.assemble(undefined, [k(conversation)], [], T0 + 30);
+      expect(moved.batches.map((b) => [b.runId === own, types(b.events).includes("run.absorbed")])).toEqual([
+        [true, false],
+        [false, true],
+      ]);
+    });
+
     it("writes the traces that holding one again lets go of", () => {
       const assembler = new TraceAssembler({ maxHeld: 6 });
       const other = "1".repeat(32);

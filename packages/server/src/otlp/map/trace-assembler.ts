@@ -122,7 +122,10 @@ export class TraceAssembler {
 
   /** `project` is the header's; without one, a resource's `keystroke.project`, else "default". */
   assemble(project: string | undefined, spans: OtlpSpan[], logs: OtlpLogRecord[], now = Date.now()): AssembleResult {
-    const result: AssembleResult = { batches: [], rejected: 0, reason: "" };
+    // Traces let go of while holding a batch's again (`rehold`) come before what this request
+    // writes, which may add to their trace or move it into its conversation.
+    const result: AssembleResult = { batches: this.overflow, rejected: 0, reason: "" };
+    this.overflow = [];
     const reject = (reason: string) => {
       result.rejected++;
       result.reason ||= reason;
