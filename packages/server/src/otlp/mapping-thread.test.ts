@@ -168,6 +168,60 @@ describe("MappingThread", () => {
     expect(logged.map((error) => error.message)).toEqual(["The OTLP mapping thread exited with code 1"]);
   });
 
+  it("tells each thread it starts which runs may wait for their conversation id, read again for the next", async () => {
+    const workers: Worker[] = [];
+    const reads: string[][] = [];
+    let waiting: string[] = [];
+    mapper = new MappingThread({
+      maxBodyBytes: 1024 * 1024,
+      log: (error) => logged.push(error),
+      startWorker: (data) => {
+        const worker = startMappingWorker(data);
+        workers.push(worker);
+        return worker;
+      },
+      waitingRuns: async () => {
+        reads.push(waiting);
+        return waiting;
+      },
+    });
+    const first = await mapper.map(traced(tracesBody([chat(1, "Sunny.")])));
+    mapper.settle(first.id, []);
+    // The model call's trace is filed under a run of its own: the store would now list it.
+    waiting = first.batches.map((batch) => batch.runId);
+    const dead = workers[0] as Worker;
+    const exited = once(dead, "exit");
+    await dead.terminate();
+    await exited;
+
+    const withConversation = testSpan(255, {
+      name: "invoke_agent weather",
+      attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.conversation.id": "c-3" },
+    });
+    // Two requests come while the new thread's list is read: both are mapped, in order.
+    const [next, again] = await Promise.all([
+      mapper.map(traced(tracesBody([withConversation]))),
+      mapper.map(traced(tracesBody([chat(2, "Still sunny.")]))),
+    ]);
+    expect(reads).toEqual([[], waiting]);
+    expect(workers).toHaveLength(2);
+    expect(next.batches[0]?.events.filter((event) => event.type === "run.absorbed")).toMatchObject([
+      { fromRunId: waiting[0] },
+    ]);
+    expect(again.batches[0]?.runId).toBe(next.batches[0]?.runId);
+  });
+
+  it("starts its thread without the runs that may wait when reading them fails, and says why", async () => {
+    mapper = new MappingThread({
+      maxBodyBytes: 1024 * 1024,
+      log: (error) => logged.push(error),
+      waitingRuns: () => Promise.reject(new Error("database is locked")),
+    });
+    const mapped = await mapper.map(traced(tracesBody([root()])));
+    expect(mapped.batches).toHaveLength(1);
+    expect(logged.map((error) => error.message)).toEqual(["database is locked"]);
+  });
+
   it("waits longer each time before starting again a thread that cannot start", async () => {
     let starts = 0;
     mapper = new MappingThread({

@@ -12,6 +12,10 @@
  * to hold each of them again (TraceAssembler.undoOf); those are held again there, so the
  * exporter's retry writes them whole.
  *
+ * A thread that starts knows nothing of the traces of the thread before it (or of the process
+ * before a crash): it is first told which runs may be traces waiting for their conversation id
+ * (`waitingRuns`), so such a trace still moves into its conversation's run when the id comes.
+ *
  * A thread that dies after it answered is replaced at the next request. One that dies before
  * answering anything (it cannot even start: a broken install) is not started again at once: the
  * requests of the next second, then two, four… up to 30 get 503 straight away, so a thread that
@@ -117,6 +121,12 @@ export interface MappingThreadOptions {
   log: (error: Error) => void;
   /** Starts the worker (startMappingWorker unless given). */
   startWorker?: (workerData: unknown) => Worker;
+  /**
+   * Read before each thread starts: the runs that may be traces filed under a run of their own,
+   * waiting for their conversation id (TraceAssemblerOptions.waitingRuns). A failure is logged
+   * and the thread starts without them.
+   */
+  waitingRuns?: () => Promise<readonly string[]>;
 }
 
 /**
@@ -134,6 +144,9 @@ export class MappingThread {
   /** Threads in a row that stopped before answering anything, and when the next may start. */
   #failedStarts = 0;
   #startAfter = 0;
+  /** Reading `waitingRuns` for the next thread to start, and what was read. */
+  #reading: Promise<void> | undefined;
+  #waitingRuns: readonly string[] | undefined;
 
   constructor(private readonly options: MappingThreadOptions) {}
 
@@ -185,6 +198,20 @@ export class MappingThread {
 
   #ask(message: (id: number) => ToMapper, transfer: ArrayBuffer[]): Promise<Mapped> {
     if (this.#closed || (this.#worker === undefined && Date.now() < this.#startAfter)) return Promise.reject(stopped());
+    const read = this.options.waitingRuns;
+    if (this.#worker === undefined && read !== undefined && this.#waitingRuns === undefined) {
+      // Requests that come meanwhile wait for the same read, and are sent in the order they came.
+      this.#reading ??= read().then(
+        (runs) => {
+          this.#waitingRuns = runs;
+        },
+        (thrown: unknown) => {
+          this.options.log(thrown instanceof Error ? thrown : new Error(String(thrown)));
+          this.#waitingRuns = [];
+        },
+      );
+      return this.#reading.then(() => this.#ask(message, transfer));
+    }
     let worker: Worker;
     try {
       worker = this.#started();
@@ -210,9 +237,13 @@ export class MappingThread {
 
   #started(): Worker {
     if (this.#worker !== undefined) return this.#worker;
+    const waitingRuns = this.#waitingRuns;
+    // The next thread reads them again: this one will remember what happens from now on.
+    this.#waitingRuns = undefined;
+    this.#reading = undefined;
     const worker = (this.options.startWorker ?? startMappingWorker)({
       maxBodyBytes: this.options.maxBodyBytes,
-      assembler: this.options.assembler,
+      assembler: waitingRuns?.length ? { ...this.options.assembler, waitingRuns } : this.options.assembler,
     });
     let answered = false;
     // An idle mapping thread keeps nothing alive.

@@ -13,6 +13,7 @@
  * the JSON parser and error format of the rest of the API do not apply to them.
  */
 import { type IngestBatch, KeystrokeError, type RunEvent, toKeystrokeError } from "@keystroke/core";
+import { MAX_PAGE, type RunStore } from "@keystroke/store";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { toApiError } from "../errors/to-api-error.js";
 import { useInFlightLimit } from "../request-guards/in-flight-limit.js";
@@ -56,18 +57,44 @@ function items(events: readonly RunEvent[]): number {
   return count;
 }
 
+/** The most runs read for the mapping thread's `waitingRuns`. */
+const MAX_WAITING_RUNS = 10_000;
+
+/**
+ * The OpenTelemetry runs still running, newest first: among them, any trace filed under a run of
+ * its own that waits for its conversation id (the mapping thread's `waitingRuns`).
+ */
+async function runningOtlpRuns(store: RunStore): Promise<string[]> {
+  const runIds: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listRuns(
+      { status: ["running"], trigger: ["OpenTelemetry"] },
+      { cursor, limit: Math.min(MAX_PAGE, MAX_WAITING_RUNS - runIds.length) },
+    );
+    for (const run of page.runs) runIds.push(run.runId);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && runIds.length < MAX_WAITING_RUNS);
+  return runIds;
+}
+
 /**
  * Registers the OTLP receiver on `app`.
  *
  * @example
  * otlpRoutes(app, context, { maxBodyBytes: 4 * 1024 * 1024 });
  */
-export function otlpRoutes(app: FastifyInstance, { ingest }: ServerContext, options: OtlpReceiverOptions = {}): void {
+export function otlpRoutes(
+  app: FastifyInstance,
+  { ingest, store }: ServerContext,
+  options: OtlpReceiverOptions = {},
+): void {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_OTLP_MAX_BODY_BYTES;
   const maxInFlight = options.maxInFlight ?? DEFAULT_OTLP_MAX_IN_FLIGHT;
   const mapper = new MappingThread({
     maxBodyBytes,
     log: (err) => app.log.error({ err }, "OTLP: the mapping thread stopped"),
+    waitingRuns: () => runningOtlpRuns(store),
   });
   const encodingFor = (request: FastifyRequest): OtlpEncoding => encodingOf(request.headers["content-type"]) ?? "json";
 

@@ -173,6 +173,60 @@ describe("TraceAssembler", () => {
     expect(retry?.events.filter((e) => e.type === "run.absorbed")).toMatchObject([{ fromRunId: provisional }]);
   });
 
+  describe("a trace filed under a run of its own that the assembler does not remember", () => {
+    const conversationRoot = () => ({
+      ...root(),
+      attributes: { ...root().attributes, "gen_ai.conversation.id": "c-restart" },
+    });
+    const absorbed = (batch: IngestBatch | undefined) =>
+      batch?.events.filter((e) => e.type === "run.absorbed").map((e) => e.type === "run.absorbed" && e.fromRunId);
+
+    it("moves its run into the conversation's run when told the run may be waiting (a restart)", () => {
+      const before = new TraceAssembler().assemble(undefined, [chat(1, "hi")], []).batches[0]?.runId as string;
+      const restarted = new TraceAssembler({ waitingRuns: ["run_0OTHER", before] });
+      const conversation = restarted.assemble(undefined, [conversationRoot()], []).batches[0];
+      expect(conversation?.runId).not.toBe(before);
+      expect(absorbed(conversation)).toEqual([before]);
+      // Once: later spans of the trace go to the conversation's run, with nothing more to move.
+      const later = restarted.assemble(undefined, [chat(3, "late")], []).batches[0];
+      expect(later?.runId).toBe(conversation?.runId);
+      expect(absorbed(later)).toEqual([]);
+    });
+
+    it("moves nothing when its run is not among those that may be waiting", () => {
+      const fresh = new TraceAssembler({ waitingRuns: ["run_0OTHER"] });
+      const conversation = fresh.assemble(undefined, [chat(1, "hi"), conversationRoot()], []).batches[0];
+      expect(absorbed(conversation)).toEqual([]);
+    });
+
+    it("moves the run of a trace it forgot to make room, when the trace brings its conversation id", () => {
+      const assembler = new TraceAssembler({ maxKnownTraces: 2 });
+      const provisional = assembler.assemble(undefined, [chat(1, "hi")], []).batches[0]?.runId;
+      for (const d of ["b", "c"]) assembler.assemble(undefined, [{ ...chat(1, "x"), traceId: d.repeat(32) }], []);
+      const conversation = assembler.assemble(undefined, [conversationRoot()], []).batches[0];
+      expect(absorbed(conversation)).toEqual([provisional]);
+    });
+
+    it("does not note a forgotten trace that was complete or already in its conversation's run", () => {
+      const assembler = new TraceAssembler({ maxKnownTraces: 1 });
+      // Complete without a conversation id: it stays a run of its own.
+      const own = assembler.assemble(undefined, [chat(1, "hi"), root()], []).batches[0]?.runId;
+      assembler.assemble(undefined, [{ ...chat(1, "x"), traceId: "b".repeat(32) }], []);
+      const conversation = assembler.assemble(undefined, [{ ...conversationRoot(), spanId: "00000000000000fe" }], []);
+      expect(conversation.batches[0]?.runId).not.toBe(own);
+      expect(absorbed(conversation.batches[0])).toEqual([]);
+    });
+
+    it("moves it again on the retry when the store could not write the move", () => {
+      const before = new TraceAssembler().assemble(undefined, [chat(1, "hi")], []).batches[0]?.runId as string;
+      const restarted = new TraceAssembler({ waitingRuns: [before] });
+      const failed = restarted.assemble(undefined, [conversationRoot()], []).batches[0];
+      restarted.giveBack(failed as IngestBatch);
+      const retry = restarted.assemble(undefined, [conversationRoot()], []).batches[0];
+      expect(absorbed(retry)).toEqual([before]);
+    });
+  });
+
   it("renames a run named after the service once the agent's name arrives", () => {
     const assembler = new TraceAssembler();
     const withConversation = (s: OtlpSpan, extra: Record<string, string> = {}) => ({

@@ -19,10 +19,13 @@
  *
  * A trace without a conversation id is filed under a run of its own until the id shows up (on a
  * root span exported after its children, say): then the trace moves to the conversation's run,
- * which absorbs the first run (`run.absorbed`), so no stray run is left. Spans of a trace with
- * nothing AI about them wait (bounded in number and time) for an AI span of their trace, so plain
- * HTTP or database spans show in the trace of the run they belong to without making every trace
- * a run.
+ * which absorbs the first run (`run.absorbed`), so no stray run is left. That holds for a trace the
+ * assembler no longer remembers too (it started again after a crash, or forgot the trace to make
+ * room): it is told, or notes, which runs may be such traces' runs (`waitingRuns`).
+ *
+ * Spans of a trace with nothing AI about them wait (bounded in number and time) for an AI span of
+ * their trace, so plain HTTP or database spans show in the trace of the run they belong to without
+ * making every trace a run.
  */
 import type { IngestBatch, RunEvent } from "@keystroke/core";
 import type { Attributes, OtlpLogRecord, OtlpSpan } from "../otlp-model.js";
@@ -59,6 +62,13 @@ export interface TraceAssemblerOptions {
    * that would carry it, then is written without them. Default 5 s.
    */
   logsGraceMs?: number;
+  /**
+   * Runs that may hold a trace filed under a run of its own whose conversation id has not come,
+   * which this assembler does not remember: the store's running OpenTelemetry runs, read when the
+   * receiver starts it. A trace not remembered that brings its conversation id moves its own run,
+   * if it is one of these, into the conversation's run. At most `maxKnownTraces` are kept.
+   */
+  waitingRuns?: Iterable<string>;
 }
 
 interface RunRef {
@@ -85,6 +95,8 @@ interface PlacedTrace {
   unheld: HeldTrace<string> | undefined;
   /** The trace was filed under a run of its own until its conversation id came: that run, to absorb. */
   provisional?: KnownTrace;
+  /** The same, for a trace not remembered (`waitingRuns`): the id of its own run, to absorb. */
+  forgotten?: string;
 }
 
 const byTime = (x: Timed, y: Timed) => x.at - y.at;
@@ -96,6 +108,8 @@ const byTime = (x: Timed, y: Timed) => x.at - y.at;
  */
 export class TraceAssembler {
   private readonly known: BoundedMap<KnownTrace>;
+  /** Runs of traces filed under a run of their own, waiting for a conversation id, that `known` does not hold. */
+  private readonly waitingRuns: BoundedMap<true>;
   private readonly notAi: HeldTraces<string>;
   private readonly untilRoot: HeldTraces<RunRef>;
   /** Complete traces whose model calls' content is to come as log records (see the top). */
@@ -111,13 +125,19 @@ export class TraceAssembler {
   private readonly undo = new WeakMap<IngestBatch, () => void>();
 
   constructor(options: TraceAssemblerOptions = {}) {
-    this.known = new BoundedMap(options.maxKnownTraces ?? 100_000);
+    const maxKnown = options.maxKnownTraces ?? 100_000;
+    this.waitingRuns = new BoundedMap(maxKnown);
+    for (const runId of options.waitingRuns ?? []) this.waitingRuns.set(runId, true);
+    // A trace forgotten while it waits, under a run of its own, for its conversation id.
+    this.known = new BoundedMap(maxKnown, (_key, trace) => {
+      if (!trace.run.conversation && !trace.complete) this.waitingRuns.set(trace.run.runId, true);
+    });
     this.notAi = new HeldTraces(options.maxHeld ?? 20_000);
     this.untilRoot = new HeldTraces(options.maxHeld ?? 20_000);
     this.untilLogs = new HeldTraces(options.maxHeld ?? 20_000);
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
     this.logsGraceMs = options.logsGraceMs ?? 5_000;
-    this.names = new RunNames(options.maxKnownTraces ?? 100_000);
+    this.names = new RunNames(maxKnown);
   }
 
   /** `project` is the header's; without one, a resource's `keystroke.project`, else "default". */
@@ -230,7 +250,15 @@ export class TraceAssembler {
       trace.spans.unshift(...unheld.spans);
       trace.logs.unshift(...unheld.logs);
     }
-    if (remembered === undefined || remembered.run.runId === run.runId) return { trace, known, unheld };
+    if (remembered === undefined) {
+      if (this.waitingRuns.size > 0) {
+        const own = conversation === undefined ? run.runId : runFor(projectSlug, "trace", trace.traceId).runId;
+        // Its own run, if it waits for this conversation id, moves into the conversation's run.
+        if (this.waitingRuns.delete(own) && own !== run.runId) return { trace, known, unheld, forgotten: own };
+      }
+      return { trace, known, unheld };
+    }
+    if (remembered.run.runId === run.runId) return { trace, known, unheld };
     this.untilRoot.retag(trace.key, run);
     this.untilLogs.retag(trace.key, run);
     return { trace, known, unheld, provisional: remembered };
@@ -247,7 +275,7 @@ export class TraceAssembler {
       events.push(renamed.event);
       undo.push(renamed.undo);
     }
-    for (const { trace, known, unheld, provisional } of [...placed].sort(
+    for (const { trace, known, unheld, provisional, forgotten } of [...placed].sort(
       (x, y) => earliest(x.trace) - earliest(y.trace),
     )) {
       // What the undo steps need of the trace; they keep nothing else of it (its decoded spans)
@@ -263,6 +291,12 @@ export class TraceAssembler {
           this.known.set(key, provisional);
           this.untilRoot.retag(key, provisional.run);
           this.untilLogs.retag(key, provisional.run);
+        });
+      } else if (forgotten !== undefined) {
+        events.push(absorbedEvent(trace, forgotten));
+        undo.push(() => {
+          this.known.delete(key);
+          this.waitingRuns.set(forgotten, true);
         });
       }
       const timed: Timed[] = [];

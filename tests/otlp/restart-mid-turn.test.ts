@@ -1,0 +1,125 @@
+/**
+ * A server that stops in the middle of a turn whose conversation id comes with the root span:
+ * the model call came first and was filed under a run of its own; the root comes to the server
+ * started again on the same database. The turn still lands in the conversation's run, with no
+ * stray run left, whether the server was stopped (SIGTERM, which writes what it held) or killed
+ * (SIGKILL, which forgets it).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { assertBuilt, type ServeProcess, startServeProcess } from "@keystroke/cli/testing";
+import { context, trace } from "@opentelemetry/api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { T0 } from "./support/spans.js";
+import { tracerProvider } from "./support/tracing.js";
+
+interface Row {
+  runId: string;
+  name: string;
+  status: string;
+  tokens: { input: number; output: number };
+}
+
+interface Session {
+  run: Row;
+  messages: { items: { role: string; parts: { type: string; text?: string }[] }[] };
+  trace: { spans: { items: { name: string }[] } };
+}
+
+let dir: string;
+const running: ServeProcess[] = [];
+
+beforeAll(() => {
+  assertBuilt();
+  dir = mkdtempSync(join(tmpdir(), "keystroke-restart-turn-"));
+});
+
+afterAll(async () => {
+  for (const server of running) {
+    if (server.child.exitCode === null && server.child.signalCode === null) {
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function serve(db: string, port = "0"): Promise<ServeProcess> {
+  const server = await startServeProcess(["--port", port, "--db", db, "--no-auth"]);
+  running.push(server);
+  return server;
+}
+
+async function get<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+describe.each([
+  ["stopped", "SIGTERM"],
+  ["killed", "SIGKILL"],
+] as const)("a server %s between a turn's model call and its root span", (_how, signal) => {
+  it("files the turn under the conversation's run, and leaves no run of its own", async () => {
+    const db = join(dir, `${signal}.db`);
+    const first = await serve(db);
+    const port = new URL(first.url).port;
+    const provider = tracerProvider(first.url, { service: "travel-service" });
+    const tracer = provider.getTracer("app");
+    const root = tracer.startSpan("invoke_agent", {
+      startTime: T0,
+      attributes: { "gen_ai.operation.name": "invoke_agent" },
+    });
+    const chat = tracer.startSpan(
+      "chat gpt-4o-mini",
+      {
+        startTime: T0 + 10,
+        attributes: {
+          "gen_ai.operation.name": "chat",
+          "gen_ai.request.model": "gpt-4o-mini",
+          "gen_ai.usage.input_tokens": 120,
+          "gen_ai.usage.output_tokens": 8,
+          "gen_ai.input.messages": JSON.stringify([
+            { role: "user", parts: [{ type: "text", content: "A train to Lyon on Friday?" }] },
+          ]),
+          "gen_ai.output.messages": JSON.stringify([
+            { role: "assistant", parts: [{ type: "text", content: "The 9:04 from Paris Gare de Lyon." }] },
+          ]),
+        },
+      },
+      trace.setSpan(context.active(), root),
+    );
+    chat.end(T0 + 500);
+    await provider.forceFlush();
+    const before = await get<{ runs: Row[] }>(`${first.url}/api/history`);
+    expect(before.runs.map((r) => r.name)).toEqual(["travel-service"]);
+    const provisional = before.runs[0]?.runId as string;
+
+    first.child.kill(signal);
+    await first.exited;
+    // Same port, so the app's exporter finds the server again.
+    const second = await serve(db, port);
+
+    root.setAttributes({ "gen_ai.conversation.id": "trip-12", "gen_ai.agent.name": "Trip Planner" });
+    root.end(T0 + 1000);
+    await provider.forceFlush();
+    await provider.shutdown();
+
+    const after = await get<{ runs: Row[] }>(`${second.url}/api/history`);
+    expect(after.runs.map((r) => r.name)).toEqual(["Trip Planner"]);
+    const view = await get<Session>(`${second.url}/api/agents/trip-planner/sessions/trip-12?include=messages,trace`);
+    expect(view.run.tokens).toMatchObject({ input: 120, output: 8 });
+    expect(view.run.status).toBe("success");
+    expect(view.trace.spans.items.map((s) => s.name).sort()).toEqual(["chat gpt-4o-mini", "invoke_agent"]);
+    expect((await fetch(`${second.url}/api/history/${provisional}`)).status).toBe(404);
+    if (signal === "SIGTERM") {
+      // A stopped server wrote the conversation it held, and it moved with the run.
+      const said = view.messages.items.map((m) => [m.role, m.parts.map((p) => p.text).join("")]);
+      expect(said).toEqual([
+        ["user", "A train to Lyon on Friday?"],
+        ["assistant", "The 9:04 from Paris Gare de Lyon."],
+      ]);
+    }
+  });
+});
