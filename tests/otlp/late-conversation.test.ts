@@ -6,9 +6,8 @@
  */
 
 import { openEventStream, startTestServer, type TestServer } from "@keystroke/server/testing";
-import { context, trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { session, T0 } from "./support/spans.js";
+import { modelCallBeforeRoot, session, T0 } from "./support/spans.js";
 import { tracerProvider } from "./support/tracing.js";
 
 let server: TestServer;
@@ -25,24 +24,7 @@ interface Row {
 it("moves the run of a trace into its conversation's run when the root brings the id", async () => {
   const provider = tracerProvider(server.url, { service: "travel-service" });
   const tracer = provider.getTracer("app");
-  const root = tracer.startSpan("invoke_agent", {
-    startTime: T0,
-    attributes: { "gen_ai.operation.name": "invoke_agent" },
-  });
-  const chat = tracer.startSpan(
-    "chat gpt-4o-mini",
-    {
-      startTime: T0 + 10,
-      attributes: {
-        "gen_ai.operation.name": "chat",
-        "gen_ai.request.model": "gpt-4o-mini",
-        "gen_ai.usage.input_tokens": 120,
-        "gen_ai.usage.output_tokens": 8,
-      },
-    },
-    trace.setSpan(context.active(), root),
-  );
-  chat.end(T0 + 500);
+  const root = modelCallBeforeRoot(tracer);
   await provider.forceFlush();
 
   const before = await server.get<{ runs: Row[] }>("/api/history");

@@ -9,9 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assertBuilt, type ServeProcess, startServeProcess } from "@keystroke/cli/testing";
-import { context, trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { T0 } from "./support/spans.js";
+import { modelCallBeforeRoot, T0 } from "./support/spans.js";
 import { tracerProvider } from "./support/tracing.js";
 
 interface Row {
@@ -67,30 +66,14 @@ describe.each([
     const port = new URL(first.url).port;
     const provider = tracerProvider(first.url, { service: "travel-service" });
     const tracer = provider.getTracer("app");
-    const root = tracer.startSpan("invoke_agent", {
-      startTime: T0,
-      attributes: { "gen_ai.operation.name": "invoke_agent" },
+    const root = modelCallBeforeRoot(tracer, {
+      "gen_ai.input.messages": JSON.stringify([
+        { role: "user", parts: [{ type: "text", content: "A train to Lyon on Friday?" }] },
+      ]),
+      "gen_ai.output.messages": JSON.stringify([
+        { role: "assistant", parts: [{ type: "text", content: "The 9:04 from Paris Gare de Lyon." }] },
+      ]),
     });
-    const chat = tracer.startSpan(
-      "chat gpt-4o-mini",
-      {
-        startTime: T0 + 10,
-        attributes: {
-          "gen_ai.operation.name": "chat",
-          "gen_ai.request.model": "gpt-4o-mini",
-          "gen_ai.usage.input_tokens": 120,
-          "gen_ai.usage.output_tokens": 8,
-          "gen_ai.input.messages": JSON.stringify([
-            { role: "user", parts: [{ type: "text", content: "A train to Lyon on Friday?" }] },
-          ]),
-          "gen_ai.output.messages": JSON.stringify([
-            { role: "assistant", parts: [{ type: "text", content: "The 9:04 from Paris Gare de Lyon." }] },
-          ]),
-        },
-      },
-      trace.setSpan(context.active(), root),
-    );
-    chat.end(T0 + 500);
     await provider.forceFlush();
     const before = await get<{ runs: Row[] }>(`${first.url}/api/history`);
     expect(before.runs.map((r) => r.name)).toEqual(["travel-service"]);

@@ -38,6 +38,30 @@ export function emit(tracer: Tracer, plan: SpanPlan, parent: Context = context.a
   return span;
 }
 
+/**
+ * A turn whose model call ends, and so is exported, before its root span: the app's
+ * `invoke_agent` root, left open for the test to end (and give it a conversation id), and under
+ * it a `chat gpt-4o-mini` span of 120 input and 8 output tokens, with `content` among its
+ * attributes. Returns the root.
+ */
+export function modelCallBeforeRoot(tracer: Tracer, content: Attributes = {}): Span {
+  const root = tracer.startSpan("invoke_agent", {
+    startTime: T0,
+    attributes: { "gen_ai.operation.name": "invoke_agent" },
+  });
+  const attributes = {
+    "gen_ai.operation.name": "chat",
+    "gen_ai.request.model": "gpt-4o-mini",
+    "gen_ai.usage.input_tokens": 120,
+    "gen_ai.usage.output_tokens": 8,
+    ...content,
+  };
+  tracer
+    .startSpan("chat gpt-4o-mini", { startTime: T0 + 10, attributes }, trace.setSpan(context.active(), root))
+    .end(T0 + 500);
+  return root;
+}
+
 export interface SessionView {
   run: Record<string, unknown> & {
     status: string;

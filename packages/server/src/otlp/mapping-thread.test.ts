@@ -5,7 +5,7 @@ import { type KeystrokeError, storedBody } from "@keystroke/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { testSpan, tracesBody } from "../testing/otlp-test-server.js";
 import { TraceAssembler } from "./map/trace-assembler.js";
-import { MappingThread, startMappingWorker } from "./mapping-thread.js";
+import { MappingThread, type MappingThreadOptions, startMappingWorker } from "./mapping-thread.js";
 import { decodeBody } from "./otlp-body.js";
 
 const logged: Error[] = [];
@@ -40,6 +40,29 @@ afterEach(async () => {
 function start(maxBodyBytes = 1024 * 1024): MappingThread {
   mapper = new MappingThread({ maxBodyBytes, log: (error) => logged.push(error) });
   return mapper;
+}
+
+/** Starts `mapper` (with `options`), keeping in the array returned each thread it starts. */
+function startKeepingThreads(options: Partial<MappingThreadOptions> = {}): Worker[] {
+  const workers: Worker[] = [];
+  mapper = new MappingThread({
+    maxBodyBytes: 1024 * 1024,
+    log: (error) => logged.push(error),
+    startWorker: (data) => {
+      const worker = startMappingWorker(data);
+      workers.push(worker);
+      return worker;
+    },
+    ...options,
+  });
+  return workers;
+}
+
+/** Stops a mapping thread as if it had died. */
+async function stop(worker: Worker): Promise<void> {
+  const exited = once(worker, "exit");
+  await worker.terminate();
+  await exited;
 }
 
 describe("MappingThread", () => {
@@ -134,22 +157,10 @@ describe("MappingThread", () => {
   });
 
   it("maps the next request on a new thread when its thread dies", async () => {
-    const workers: Worker[] = [];
-    mapper = new MappingThread({
-      maxBodyBytes: 1024 * 1024,
-      log: (error) => logged.push(error),
-      startWorker: (data) => {
-        const worker = startMappingWorker(data);
-        workers.push(worker);
-        return worker;
-      },
-    });
+    const workers = startKeepingThreads();
     const first = await mapper.map(traced(tracesBody([root(), chat(1, "Sunny.")])));
     mapper.settle(first.id, []);
-    const dead = workers[0] as Worker;
-    const exited = once(dead, "exit");
-    await dead.terminate();
-    await exited;
+    await stop(workers[0] as Worker);
 
     const next = await mapper.map(
       traced(
@@ -169,17 +180,9 @@ describe("MappingThread", () => {
   });
 
   it("tells each thread it starts which runs may wait for their conversation id, read again for the next", async () => {
-    const workers: Worker[] = [];
     const reads: string[][] = [];
     let waiting: string[] = [];
-    mapper = new MappingThread({
-      maxBodyBytes: 1024 * 1024,
-      log: (error) => logged.push(error),
-      startWorker: (data) => {
-        const worker = startMappingWorker(data);
-        workers.push(worker);
-        return worker;
-      },
+    const workers = startKeepingThreads({
       waitingRuns: async () => {
         reads.push(waiting);
         return waiting;
@@ -189,10 +192,7 @@ describe("MappingThread", () => {
     mapper.settle(first.id, []);
     // The model call's trace is filed under a run of its own: the store would now list it.
     waiting = first.batches.map((batch) => batch.runId);
-    const dead = workers[0] as Worker;
-    const exited = once(dead, "exit");
-    await dead.terminate();
-    await exited;
+    await stop(workers[0] as Worker);
 
     const withConversation = testSpan(255, {
       name: "invoke_agent weather",
