@@ -201,6 +201,8 @@ export class MappingThread {
     const read = this.options.waitingRuns;
     if (this.#worker === undefined && read !== undefined && this.#waitingRuns === undefined) {
       // Requests that come meanwhile wait for the same read, and are sent in the order they came.
+      // (Batches the thread before mapped and the store has yet to write are not read: a trace of
+      // theirs filed under a run of its own, in the rare case a thread dies, is not moved.)
       this.#reading ??= read().then(
         (runs) => {
           this.#waitingRuns = runs;

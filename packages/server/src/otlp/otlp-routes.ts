@@ -18,6 +18,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { toApiError } from "../errors/to-api-error.js";
 import { useInFlightLimit } from "../request-guards/in-flight-limit.js";
 import type { ServerContext } from "../server-context.js";
+import { sessionRunId } from "./map/run-identity.js";
 import { type Mapped, MappingThread } from "./mapping-thread.js";
 import { encodingOf, tooLarge } from "./otlp-body.js";
 import { type OtlpEncoding, type OtlpSignal, sendExportResponse, sendStatus } from "./otlp-reply.js";
@@ -57,24 +58,28 @@ function items(events: readonly RunEvent[]): number {
   return count;
 }
 
-/** The most runs read for the mapping thread's `waitingRuns`. */
+/** The most running OpenTelemetry runs read for the mapping thread's `waitingRuns`. */
 const MAX_WAITING_RUNS = 10_000;
 
 /**
- * The OpenTelemetry runs still running, newest first: among them, any trace filed under a run of
- * its own that waits for its conversation id (the mapping thread's `waitingRuns`).
+ * The runs of a trace filed under a run of its own that are still running, newest first: those
+ * that may wait for their root or conversation id (the mapping thread's `waitingRuns`).
  */
-async function runningOtlpRuns(store: RunStore): Promise<string[]> {
+async function waitingTraceRuns(store: RunStore): Promise<string[]> {
   const runIds: string[] = [];
   let cursor: string | undefined;
+  let read = 0;
   do {
     const page = await store.listRuns(
       { status: ["running"], trigger: ["OpenTelemetry"] },
-      { cursor, limit: Math.min(MAX_PAGE, MAX_WAITING_RUNS - runIds.length) },
+      { cursor, limit: Math.min(MAX_PAGE, MAX_WAITING_RUNS - read) },
     );
-    for (const run of page.runs) runIds.push(run.runId);
+    read += page.runs.length;
+    for (const { runId, project, sessionId } of page.runs) {
+      if (sessionId !== null && runId === sessionRunId(project, "trace", sessionId)) runIds.push(runId);
+    }
     cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined && runIds.length < MAX_WAITING_RUNS);
+  } while (cursor !== undefined && read < MAX_WAITING_RUNS);
   return runIds;
 }
 
@@ -94,7 +99,11 @@ export function otlpRoutes(
   const mapper = new MappingThread({
     maxBodyBytes,
     log: (err) => app.log.error({ err }, "OTLP: the mapping thread stopped"),
-    waitingRuns: () => runningOtlpRuns(store),
+    waitingRuns: () =>
+      waitingTraceRuns(store).catch((err: unknown) => {
+        app.log.error({ err }, "OTLP: could not read which runs wait for their conversation id");
+        return [];
+      }),
   });
   const encodingFor = (request: FastifyRequest): OtlpEncoding => encodingOf(request.headers["content-type"]) ?? "json";
 

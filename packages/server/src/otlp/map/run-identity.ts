@@ -26,6 +26,11 @@ export function runIdFor(key: string): string {
   return id;
 }
 
+/** The run of a session: a conversation's (keyed by its id) or, without one, a trace's (by the trace id). */
+export function sessionRunId(project: string, kind: "conversation" | "trace", id: string): string {
+  return runIdFor(`${project}\u0000${kind}\u0000${id}`);
+}
+
 /**
  * A short, stable id for message and event ids: 64 bits of two FNV-1a-style hashes, in base 36.
  * Not a cryptographic hash (none is needed to tell a run's messages apart), and several times

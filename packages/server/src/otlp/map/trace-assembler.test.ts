@@ -207,7 +207,7 @@ describe("TraceAssembler", () => {
       expect(absorbed(conversation)).toEqual([provisional]);
     });
 
-    it("does not note a forgotten trace that was complete or already in its conversation's run", () => {
+    it("does not note a forgotten trace that was complete", () => {
       const assembler = new TraceAssembler({ maxKnownTraces: 1 });
       // Complete without a conversation id: it stays a run of its own.
       const own = assembler.assemble(undefined, [chat(1, "hi"), root()], []).batches[0]?.runId;
@@ -215,6 +215,44 @@ describe("TraceAssembler", () => {
       const conversation = assembler.assemble(undefined, [{ ...conversationRoot(), spanId: "00000000000000fe" }], []);
       expect(conversation.batches[0]?.runId).not.toBe(own);
       expect(absorbed(conversation.batches[0])).toEqual([]);
+    });
+
+    it("writes what it held of a forgotten trace to the conversation's run its run moved into", () => {
+      const assembler = new TraceAssembler({ maxKnownTraces: 2 });
+      const provisional = assembler.assemble(undefined, [chat(1, "hi")], []).batches[0]?.runId;
+      for (const d of ["b", "c"]) assembler.assemble(undefined, [{ ...chat(1, "x"), traceId: d.repeat(32) }], []);
+      // The conversation id comes on another model call, not the root: the trace still waits for it.
+      const withConversation = {
+        ...chat(2, "there"),
+        attributes: { ...chat(2, "there").attributes, "gen_ai.conversation.id": "c-restart" },
+      };
+      const moved = assembler.assemble(undefined, [withConversation], []).batches[0];
+      expect(absorbed(moved)).toEqual([provisional]);
+      // Held, it is written to the conversation's run, not to the run that moved (which would come back).
+      const drained = assembler.drain(true);
+      expect(drained.map((batch) => batch.runId)).not.toContain(provisional);
+      const said = drained
+        .filter((batch) => batch.runId === moved?.runId)
+        .flatMap((batch) => batch.events)
+        .flatMap((e) =>
+          e.type === "message.added" ? e.message.parts.map((p) => (p.type === "text" ? p.text : "")) : [],
+        );
+      expect(said).toEqual(["hi", "there"]);
+    });
+
+    it("adds the later spans of a forgotten trace to its run, though nothing AI is about them", () => {
+      const before = new TraceAssembler().assemble(undefined, [chat(1, "hi")], []).batches[0]?.runId as string;
+      const restarted = new TraceAssembler({ waitingRuns: [before] });
+      const httpRoot = span(255, {
+        parentSpanId: undefined,
+        name: "POST /chat",
+        kind: 2,
+        startMs: T0,
+        endMs: T0 + 900,
+      });
+      const batch = restarted.assemble(undefined, [httpRoot], []).batches[0];
+      expect(batch?.runId).toBe(before);
+      expect(types(batch?.events ?? [])).toEqual(["run.created", "span.recorded", "run.finished"]);
     });
 
     it("moves it again on the retry when the store could not write the move", () => {

@@ -35,7 +35,7 @@ import { type HeldTrace, HeldTraces } from "./held-traces.js";
 import { isAiLog, logMessageEvents, logRecordEvent } from "./log-events.js";
 import { type MessageOccurrence, messageOccurrences } from "./message-occurrences.js";
 import { absorbedEvent, createdEvent, earliest, finishedEvent, isRoot, startedEvent, type Trace } from "./run-batch.js";
-import { conversationIdOf, runIdFor, slugify } from "./run-identity.js";
+import { conversationIdOf, sessionRunId, slugify } from "./run-identity.js";
 import { RunNames, runName } from "./run-names.js";
 import { type ContentSeen, recordEvents, type Timed, traceMessages } from "./span-events.js";
 import { isAiSpan, spanRole } from "./span-role.js";
@@ -63,10 +63,11 @@ export interface TraceAssemblerOptions {
    */
   logsGraceMs?: number;
   /**
-   * Runs that may hold a trace filed under a run of its own whose conversation id has not come,
-   * which this assembler does not remember: the store's running OpenTelemetry runs, read when the
-   * receiver starts it. A trace not remembered that brings its conversation id moves its own run,
-   * if it is one of these, into the conversation's run. At most `maxKnownTraces` are kept.
+   * Runs, newest first, that may hold a trace filed under a run of its own whose root or
+   * conversation id has not come, which this assembler does not remember: the store's running
+   * OpenTelemetry runs of a trace, read when the receiver starts it. When such a trace brings its
+   * conversation id, its run moves into the conversation's run; its other later spans (an HTTP
+   * server span at its root, say) join its run. At most `maxKnownTraces` are kept.
    */
   waitingRuns?: Iterable<string>;
 }
@@ -95,8 +96,8 @@ interface PlacedTrace {
   unheld: HeldTrace<string> | undefined;
   /** The trace was filed under a run of its own until its conversation id came: that run, to absorb. */
   provisional?: KnownTrace;
-  /** The same, for a trace not remembered (`waitingRuns`): the id of its own run, to absorb. */
-  forgotten?: string;
+  /** The same, for a trace not remembered (`waitingRuns`): its own run, to absorb. */
+  forgotten?: RunRef;
 }
 
 const byTime = (x: Timed, y: Timed) => x.at - y.at;
@@ -127,7 +128,8 @@ export class TraceAssembler {
   constructor(options: TraceAssemblerOptions = {}) {
     const maxKnown = options.maxKnownTraces ?? 100_000;
     this.waitingRuns = new BoundedMap(maxKnown);
-    for (const runId of options.waitingRuns ?? []) this.waitingRuns.set(runId, true);
+    // Oldest first, so that when there are too many the newest, likelier to wait still, are kept.
+    for (const runId of [...(options.waitingRuns ?? [])].reverse()) this.waitingRuns.set(runId, true);
     // A trace forgotten while it waits, under a run of its own, for its conversation id.
     this.known = new BoundedMap(maxKnown, (_key, trace) => {
       if (!trace.run.conversation && !trace.complete) this.waitingRuns.set(trace.run.runId, true);
@@ -235,7 +237,11 @@ export class TraceAssembler {
     const remembered = this.known.get(trace.key);
     const conversation = remembered?.run.conversation ? undefined : firstConversation(trace);
     const ai = trace.spans.some(({ span, role }) => isAiSpan(span, role)) || trace.logs.some(isAiLog);
-    if (conversation === undefined && remembered === undefined && !ai) {
+    // A trace not remembered whose own run waits (`waitingRuns`): its later spans, AI or not, join it.
+    const own =
+      remembered === undefined && this.waitingRuns.size > 0 ? runFor(projectSlug, "trace", trace.traceId) : undefined;
+    const waiting = own !== undefined && this.waitingRuns.delete(own.runId);
+    if (conversation === undefined && remembered === undefined && !ai && !waiting) {
       this.notAi.add(trace.key, trace.traceId, trace.spans, trace.logs, projectSlug, now);
       return undefined;
     }
@@ -251,12 +257,11 @@ export class TraceAssembler {
       trace.logs.unshift(...unheld.logs);
     }
     if (remembered === undefined) {
-      if (this.waitingRuns.size > 0) {
-        const own = conversation === undefined ? run.runId : runFor(projectSlug, "trace", trace.traceId).runId;
-        // Its own run, if it waits for this conversation id, moves into the conversation's run.
-        if (this.waitingRuns.delete(own) && own !== run.runId) return { trace, known, unheld, forgotten: own };
-      }
-      return { trace, known, unheld };
+      if (!waiting || own?.runId === run.runId) return { trace, known, unheld };
+      // Its own run moves into the conversation's run, with what it holds of the trace.
+      this.untilRoot.retag(trace.key, run);
+      this.untilLogs.retag(trace.key, run);
+      return { trace, known, unheld, forgotten: own };
     }
     if (remembered.run.runId === run.runId) return { trace, known, unheld };
     this.untilRoot.retag(trace.key, run);
@@ -293,10 +298,12 @@ export class TraceAssembler {
           this.untilLogs.retag(key, provisional.run);
         });
       } else if (forgotten !== undefined) {
-        events.push(absorbedEvent(trace, forgotten));
+        events.push(absorbedEvent(trace, forgotten.runId));
         undo.push(() => {
           this.known.delete(key);
-          this.waitingRuns.set(forgotten, true);
+          this.waitingRuns.set(forgotten.runId, true);
+          this.untilRoot.retag(key, forgotten);
+          this.untilLogs.retag(key, forgotten);
         });
       }
       const timed: Timed[] = [];
@@ -434,7 +441,7 @@ function projectOf(header: string | undefined, resource: Attributes): string {
 
 function runFor(project: string, kind: "conversation" | "trace", id: string): RunRef {
   return {
-    runId: runIdFor(`${project}\u0000${kind}\u0000${id}`),
+    runId: sessionRunId(project, kind, id),
     sessionId: id.slice(0, 500),
     project,
     conversation: kind === "conversation",
