@@ -96,13 +96,50 @@ describe.each([
     expect(view.run.status).toBe("success");
     expect(view.trace.spans.items.map((s) => s.name).sort()).toEqual(["chat gpt-4o-mini", "invoke_agent"]);
     expect((await fetch(`${second.url}/api/history/${provisional}`)).status).toBe(404);
-    if (signal === "SIGTERM") {
-      // A stopped server wrote the conversation it held, and it moved with the run.
-      const said = view.messages.items.map((m) => [m.role, m.parts.map((p) => p.text).join("")]);
-      expect(said).toEqual([
-        ["user", "A train to Lyon on Friday?"],
-        ["assistant", "The 9:04 from Paris Gare de Lyon."],
-      ]);
-    }
+    // What the first server held of the conversation was written at the stop (SIGTERM), or is
+    // read back from the model call's span (SIGKILL): either way it is the session's.
+    const said = view.messages.items.map((m) => [m.role, m.parts.map((p) => p.text).join("")]);
+    expect(said).toEqual([
+      ["user", "A train to Lyon on Friday?"],
+      ["assistant", "The 9:04 from Paris Gare de Lyon."],
+    ]);
   });
+});
+
+it("keeps the conversation of a turn in flight when the server is killed, though every span names the conversation", async () => {
+  const db = join(dir, "known-conversation.db");
+  const first = await serve(db);
+  const port = new URL(first.url).port;
+  const provider = tracerProvider(first.url, { service: "travel-service" });
+  const turn = { "gen_ai.conversation.id": "trip-13", "gen_ai.agent.name": "Trip Planner" };
+  const root = modelCallBeforeRoot(provider.getTracer("app"), {
+    ...turn,
+    "gen_ai.input.messages": JSON.stringify([
+      { role: "user", parts: [{ type: "text", content: "And back on Sunday?" }] },
+    ]),
+    "gen_ai.output.messages": JSON.stringify([
+      { role: "assistant", parts: [{ type: "text", content: "The 18:56 from Lyon Part-Dieu." }] },
+    ]),
+  });
+  await provider.forceFlush();
+  // The model call is written at once; its conversation waits in memory for the turn's root.
+  const waiting = await get<Session>(`${first.url}/api/agents/trip-planner/sessions/trip-13?include=messages`);
+  expect(waiting.messages.items).toEqual([]);
+
+  first.child.kill("SIGKILL");
+  await first.exited;
+  const second = await serve(db, port);
+  root.setAttributes(turn);
+  root.end(T0 + 1000);
+  await provider.forceFlush();
+  await provider.shutdown();
+
+  const view = await get<Session>(`${second.url}/api/agents/trip-planner/sessions/trip-13?include=messages,trace`);
+  expect(view.messages.items.map((m) => [m.role, m.parts.map((p) => p.text).join("")])).toEqual([
+    ["user", "And back on Sunday?"],
+    ["assistant", "The 18:56 from Lyon Part-Dieu."],
+  ]);
+  expect(view.run.tokens).toMatchObject({ input: 120, output: 8 });
+  expect(view.run.status).toBe("success");
+  expect((await get<{ runs: Row[] }>(`${second.url}/api/history`)).runs).toHaveLength(1);
 });

@@ -13,8 +13,9 @@
  * exporter's retry writes them whole.
  *
  * A thread that starts knows nothing of the traces of the thread before it (or of the process
- * before a crash): it is first told which runs may be traces waiting for their conversation id
- * (`waitingRuns`), so such a trace still moves into its conversation's run when the id comes.
+ * before a crash): it is first told which runs may be traces waiting for their conversation id,
+ * with their spans (`waitingRuns`), so it holds their conversation again and such a trace still
+ * moves into its conversation's run when the id comes.
  *
  * A thread that dies after it answered is replaced at the next request. One that dies before
  * answering anything (it cannot even start: a broken install) is not started again at once: the
@@ -27,6 +28,7 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type ErrorCode, type IngestBatch, KeystrokeError, type RunEvent } from "@keystroke/core";
 import type { TraceAssemblerOptions } from "./map/trace-assembler.js";
+import type { OtlpSpan } from "./otlp-model.js";
 import type { OtlpEncoding, OtlpSignal } from "./otlp-reply.js";
 
 /** What the receiver asks of the mapping worker. */
@@ -47,6 +49,16 @@ export type ToMapper =
 export type MappingError =
   | { keystroke: true; code: ErrorCode; message: string; hint: string | undefined; details: unknown }
   | { keystroke: false; name: string; message: string; stack: string | undefined };
+
+/**
+ * Runs that may be traces filed under a run of their own, waiting for their root or conversation
+ * id, newest first (TraceAssemblerOptions.waitingRuns), and the spans of those whose conversation
+ * the thread is to hold again (TraceAssembler.restore), by project.
+ */
+export interface WaitingRuns {
+  runIds: readonly string[];
+  traces: readonly { project: string; spans: OtlpSpan[] }[];
+}
 
 /** A run's batch as it crosses from the mapping worker: each event's stored JSON (IngestBatch.bodies). */
 export interface MappedBatch {
@@ -123,10 +135,9 @@ export interface MappingThreadOptions {
   startWorker?: (workerData: unknown) => Worker;
   /**
    * Read before each thread starts: the runs that may be traces filed under a run of their own,
-   * waiting for their conversation id (TraceAssemblerOptions.waitingRuns). A failure is logged
-   * and the thread starts without them.
+   * waiting for their conversation id. A failure is logged and the thread starts without them.
    */
-  waitingRuns?: () => Promise<readonly string[]>;
+  waitingRuns?: () => Promise<WaitingRuns>;
 }
 
 /**
@@ -146,7 +157,7 @@ export class MappingThread {
   #startAfter = 0;
   /** Reading `waitingRuns` for the next thread to start, and what was read. */
   #reading: Promise<void> | undefined;
-  #waitingRuns: readonly string[] | undefined;
+  #waitingRuns: WaitingRuns | undefined;
 
   constructor(private readonly options: MappingThreadOptions) {}
 
@@ -209,7 +220,7 @@ export class MappingThread {
         },
         (thrown: unknown) => {
           this.options.log(thrown instanceof Error ? thrown : new Error(String(thrown)));
-          this.#waitingRuns = [];
+          this.#waitingRuns = { runIds: [], traces: [] };
         },
       );
       return this.#reading.then(() => this.#ask(message, transfer));
@@ -245,7 +256,10 @@ export class MappingThread {
     this.#reading = undefined;
     const worker = (this.options.startWorker ?? startMappingWorker)({
       maxBodyBytes: this.options.maxBodyBytes,
-      assembler: waitingRuns?.length ? { ...this.options.assembler, waitingRuns } : this.options.assembler,
+      assembler: waitingRuns?.runIds.length
+        ? { ...this.options.assembler, waitingRuns: waitingRuns.runIds }
+        : this.options.assembler,
+      restore: waitingRuns?.traces ?? [],
     });
     let answered = false;
     // An idle mapping thread keeps nothing alive.

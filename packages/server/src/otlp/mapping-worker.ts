@@ -8,16 +8,28 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { type IngestBatch, KeystrokeError, storedBody } from "@keystroke/core";
 import { TraceAssembler, type TraceAssemblerOptions } from "./map/trace-assembler.js";
-import type { FromMapper, MappedBatch, MappingError, ToMapper } from "./mapping-thread.js";
+import type { FromMapper, MappedBatch, MappingError, ToMapper, WaitingRuns } from "./mapping-thread.js";
 import { decodeBody, inflate } from "./otlp-body.js";
 
 const port = parentPort;
 if (port === null) throw new Error("mapping-worker.ts runs as a worker thread of the OTLP receiver");
-const { maxBodyBytes, assembler: options } = workerData as {
+const {
+  maxBodyBytes,
+  assembler: options,
+  restore = [],
+} = workerData as {
   maxBodyBytes: number;
   assembler?: TraceAssemblerOptions;
+  restore?: WaitingRuns["traces"];
 };
 const assembler = new TraceAssembler(options);
+for (const { project, spans } of restore) {
+  try {
+    assembler.restore(project, spans);
+  } catch {
+    // A trace that cannot be taken back is not held again: its run still moves when its id comes.
+  }
+}
 /**
  * How to hold again each batch of a request (or drain) whose append has not been settled yet:
  * only that, not the batches, whose events would otherwise outlive the reply (and cost every

@@ -12,15 +12,24 @@
  * The routes live in an encapsulated plugin with their own body parser and error handler, so
  * the JSON parser and error format of the rest of the API do not apply to them.
  */
-import { type IngestBatch, KeystrokeError, type RunEvent, toKeystrokeError } from "@keystroke/core";
+import {
+  type IngestBatch,
+  KeystrokeError,
+  type RunEvent,
+  type RunSummary,
+  type StoredEvent,
+  toKeystrokeError,
+} from "@keystroke/core";
 import { MAX_PAGE, type RunStore } from "@keystroke/store";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { toApiError } from "../errors/to-api-error.js";
 import { useInFlightLimit } from "../request-guards/in-flight-limit.js";
 import type { ServerContext } from "../server-context.js";
-import { sessionRunId } from "./map/run-identity.js";
-import { type Mapped, MappingThread } from "./mapping-thread.js";
+import { sessionRunId, slugify } from "./map/run-identity.js";
+import { otlpSpanOf } from "./map/span-events.js";
+import { type Mapped, MappingThread, type WaitingRuns } from "./mapping-thread.js";
 import { encodingOf, tooLarge } from "./otlp-body.js";
+import type { OtlpSpan } from "./otlp-model.js";
 import { type OtlpEncoding, type OtlpSignal, sendExportResponse, sendStatus } from "./otlp-reply.js";
 
 /** The default cap on an OTLP body, compressed or not: 8 MiB. */
@@ -60,27 +69,55 @@ function items(events: readonly RunEvent[]): number {
 
 /** The most running OpenTelemetry runs read for the mapping thread's `waitingRuns`. */
 const MAX_WAITING_RUNS = 10_000;
+/** The most spans read back for it, in all: what the mapping thread holds at most (maxHeld). */
+const MAX_RESTORED_SPANS = 20_000;
+/** How far back in a running run its traces still waiting for their root are looked for, in events. */
+const RESTORE_TAIL = 2_000;
 
 /**
- * The runs of a trace filed under a run of its own that are still running, newest first: those
- * that may wait for their root or conversation id (the mapping thread's `waitingRuns`).
+ * What the mapping thread is to take back when it starts (its `waitingRuns`), from the store's
+ * OpenTelemetry runs still running, newest first: those of a trace filed under a run of its own,
+ * which may wait for their root or conversation id, and the spans of their recent traces whose
+ * root has not come, whose conversation the thread holds again.
  */
-async function waitingTraceRuns(store: RunStore): Promise<string[]> {
-  const runIds: string[] = [];
+async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
+  const running: RunSummary[] = [];
   let cursor: string | undefined;
-  let read = 0;
   do {
     const page = await store.listRuns(
       { status: ["running"], trigger: ["OpenTelemetry"] },
-      { cursor, limit: Math.min(MAX_PAGE, MAX_WAITING_RUNS - read) },
+      { cursor, limit: Math.min(MAX_PAGE, MAX_WAITING_RUNS - running.length) },
     );
-    read += page.runs.length;
-    for (const { runId, project, sessionId } of page.runs) {
-      if (sessionId !== null && runId === sessionRunId(project, "trace", sessionId)) runIds.push(runId);
-    }
+    running.push(...page.runs);
     cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined && read < MAX_WAITING_RUNS);
-  return runIds;
+  } while (cursor !== undefined && running.length < MAX_WAITING_RUNS);
+  // The receiver keys runs by the project's slug (an organization's `acme/shop` is `acme-shop`).
+  const isTraceRun = (run: RunSummary) =>
+    run.sessionId !== null && run.runId === sessionRunId(slugify(run.project), "trace", run.sessionId);
+  const traces: WaitingRuns["traces"][number][] = [];
+  let count = 0;
+  for (const run of running) {
+    const byTrace = new Map<string, OtlpSpan[]>();
+    const rooted = new Set<string>();
+    for (let after = Math.max(0, run.lastSeq - RESTORE_TAIL); ; ) {
+      const events = await store.readEvents(run.runId, after, MAX_PAGE);
+      for (const event of events) {
+        if (event.type !== "span.recorded") continue;
+        const span = otlpSpanOf(event.span);
+        if (span.parentSpanId === undefined) rooted.add(span.traceId);
+        const ofTrace = byTrace.get(span.traceId);
+        if (ofTrace === undefined) byTrace.set(span.traceId, [span]);
+        else ofTrace.push(span);
+      }
+      if (events.length < MAX_PAGE) break;
+      after = (events.at(-1) as StoredEvent).seq;
+    }
+    const waiting = [...byTrace].filter(([traceId]) => !rooted.has(traceId)).flatMap(([, spans]) => spans);
+    if (count + waiting.length > MAX_RESTORED_SPANS) break;
+    count += waiting.length;
+    if (waiting.length > 0) traces.push({ project: run.project, spans: waiting });
+  }
+  return { runIds: running.filter(isTraceRun).map((run) => run.runId), traces };
 }
 
 /**
@@ -100,9 +137,9 @@ export function otlpRoutes(
     maxBodyBytes,
     log: (err) => app.log.error({ err }, "OTLP: the mapping thread stopped"),
     waitingRuns: () =>
-      waitingTraceRuns(store).catch((err: unknown) => {
+      waitingOtlpRuns(store).catch((err: unknown) => {
         app.log.error({ err }, "OTLP: could not read which runs wait for their conversation id");
-        return [];
+        return { runIds: [], traces: [] };
       }),
   });
   const encodingFor = (request: FastifyRequest): OtlpEncoding => encodingOf(request.headers["content-type"]) ?? "json";

@@ -6,7 +6,7 @@
  * said again (a "yes" in two turns, a reply repeated by two model calls) are kept each time.
  */
 import type { ErrorPayload, MessagePart, ModelCall, RunEvent, Span } from "@keystroke/core";
-import { Otel, toIso } from "@keystroke/core";
+import { Otel, toIso, toMillis } from "@keystroke/core";
 import { type Attributes, type OtlpSpan, spanKinds } from "../otlp-model.js";
 import { stringAt } from "./attribute-values.js";
 import { type ChatMessage, type ChatPart, signatureOf } from "./chat-messages.js";
@@ -74,6 +74,34 @@ export function recordedSpan(span: OtlpSpan): Span {
   if (span.parentSpanId) recorded.parentSpanId = span.parentSpanId;
   if (span.endMs > 0) recorded.endTime = toIso(span.endMs);
   return recorded;
+}
+
+/**
+ * A recorded span as it came (recordedSpan the other way), for the receiver to take back what it
+ * held of a trace before it started again. What the store keeps of a span says all that placing
+ * it and its messages need; its resource (the run's name comes from the run) is not kept.
+ */
+export function otlpSpanOf(span: Span): OtlpSpan {
+  const kind = spanKinds.indexOf(span.kind, 1);
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    parentIsRemote: false,
+    name: span.name,
+    kind: kind < 0 ? 1 : kind,
+    startMs: toMillis(span.startTime),
+    endMs: span.endTime === undefined ? 0 : toMillis(span.endTime),
+    attributes: span.attributes as Attributes,
+    events: span.events.map((event) => ({
+      name: event.name,
+      timeMs: toMillis(event.time),
+      attributes: event.attributes as Attributes,
+    })),
+    statusCode: statusCodes.indexOf(span.status.code),
+    statusMessage: span.status.message ?? "",
+    resource: {},
+  };
 }
 
 /** How the messages of one span's (or log record's) content are keyed. */

@@ -1,6 +1,7 @@
 import type { IngestBatch, RunEvent } from "@keystroke/core";
 import { describe, expect, it } from "vitest";
 import type { OtlpLogRecord, OtlpSpan } from "../otlp-model.js";
+import { otlpSpanOf } from "./span-events.js";
 import { TraceAssembler } from "./trace-assembler.js";
 
 const T0 = Date.parse("2026-11-28T10:00:00.000Z");
@@ -253,6 +254,43 @@ describe("TraceAssembler", () => {
       const batch = restarted.assemble(undefined, [httpRoot], []).batches[0];
       expect(batch?.runId).toBe(before);
       expect(types(batch?.events ?? [])).toEqual(["run.created", "span.recorded", "run.finished"]);
+    });
+
+    it("holds again, from the spans the store kept, the conversation of a turn whose root had not come", () => {
+      const withConversation = (s: OtlpSpan) => ({
+        ...s,
+        attributes: { ...s.attributes, "gen_ai.conversation.id": "c-crash" },
+      });
+      const before = new TraceAssembler();
+      const first = before.assemble(
+        undefined,
+        [withConversation(chat(1, "first")), withConversation(chat(2, "second"))],
+        [],
+      );
+      const stored = first.batches[0]?.events.flatMap((e) => (e.type === "span.recorded" ? [otlpSpanOf(e.span)] : []));
+      expect(stored).toHaveLength(2);
+      // The process dies; the next one reads the spans back before its first request.
+      const after = new TraceAssembler();
+      after.restore("default", stored ?? []);
+      const rooted = after.assemble(undefined, [withConversation(root())], []).batches[0];
+      expect(rooted?.runId).toBe(first.batches[0]?.runId);
+      const said = rooted?.events.flatMap((e) =>
+        e.type === "message.added" ? e.message.parts.map((p) => (p.type === "text" ? p.text : "")) : [],
+      );
+      expect(said).toEqual(["first", "second"]);
+    });
+
+    it("holds again the conversation of a run of its own and moves both when the conversation id comes", () => {
+      const before = new TraceAssembler();
+      const first = before.assemble(undefined, [chat(1, "hi")], []).batches[0];
+      const stored = first?.events.flatMap((e) => (e.type === "span.recorded" ? [otlpSpanOf(e.span)] : []));
+      const after = new TraceAssembler({ waitingRuns: [first?.runId as string] });
+      after.restore("default", stored ?? []);
+      const moved = after.assemble(undefined, [conversationRoot()], []).batches[0];
+      expect(absorbed(moved)).toEqual([first?.runId]);
+      expect(moved?.events.filter((e) => e.type === "message.added")).toMatchObject([
+        { message: { role: "assistant", parts: [{ type: "text", text: "hi" }] } },
+      ]);
     });
 
     it("moves it again on the retry when the store could not write the move", () => {

@@ -209,6 +209,16 @@ export class TraceAssembler {
   }
 
   /**
+   * Takes back what it held of traces filed under a run of their own before it started (the
+   * process before a crash): their spans, read back from the store, are placed and their
+   * conversation held again, as when they came. Nothing is written: their events are already.
+   * Call before the first `assemble`.
+   */
+  restore(project: string, spans: OtlpSpan[], now = Date.now()): void {
+    for (const batch of this.assemble(project, spans, [], now).batches) this.undo.delete(batch);
+  }
+
+  /**
    * A batch of this assembler's that the store could not write: what it took from memory is held
    * again, so the exporter's retry of the request (or the next drain) writes it whole.
    */
