@@ -73,6 +73,8 @@ const MAX_WAITING_RUNS = 10_000;
 const MAX_RESTORED_SPANS = 20_000;
 /** How far back in a running run its traces still waiting for their root are looked for, in events. */
 const RESTORE_TAIL = 2_000;
+/** The most events read back in all, so a store of many running runs does not hold up the first request. */
+const MAX_READ_EVENTS = 50_000;
 
 /**
  * What the mapping thread is to take back when it starts (its `waitingRuns`), from the store's
@@ -96,11 +98,14 @@ async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
     run.sessionId !== null && run.runId === sessionRunId(slugify(run.project), "trace", run.sessionId);
   const traces: WaitingRuns["traces"][number][] = [];
   let count = 0;
+  let read = 0;
   for (const run of running) {
+    if (read >= MAX_READ_EVENTS) break;
     const byTrace = new Map<string, OtlpSpan[]>();
     const rooted = new Set<string>();
     for (let after = Math.max(0, run.lastSeq - RESTORE_TAIL); ; ) {
       const events = await store.readEvents(run.runId, after, MAX_PAGE);
+      read += events.length;
       for (const event of events) {
         if (event.type !== "span.recorded") continue;
         const span = otlpSpanOf(event.span);
