@@ -230,7 +230,9 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
   ]) {
     routes(app, context);
   }
-  otlpRoutes(app, context, options.otlp);
+  // The receiver reads back what it held (otlp-routes.ts) for every organization, not as the
+  // caller whose request starts it.
+  otlpRoutes(app, { ...context, store: options.store }, options.otlp);
   webhookRoutes(app, triggers, deployedTriggers, { bodyLimitBytes: options.triggers?.webhookBodyLimitBytes });
   if (options.otlpExport) useOtlpExport(app, bus, options.otlpExport);
   if (options.store instanceof PostgresRunStore && options.relay !== false) useEventRelay(app, bus, options.store);

@@ -27,7 +27,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type ErrorCode, type IngestBatch, KeystrokeError, type RunEvent } from "@keystroke/core";
-import type { TraceAssemblerOptions } from "./map/trace-assembler.js";
+import type { RunRef, TraceAssemblerOptions } from "./map/trace-assembler.js";
 import type { OtlpSpan } from "./otlp-model.js";
 import type { OtlpEncoding, OtlpSignal } from "./otlp-reply.js";
 
@@ -52,12 +52,12 @@ export type MappingError =
 
 /**
  * Runs that may be traces filed under a run of their own, waiting for their root or conversation
- * id, newest first (TraceAssemblerOptions.waitingRuns), and the spans of those whose conversation
- * the thread is to hold again (TraceAssembler.restore), by project.
+ * id, newest first (TraceAssemblerOptions.waitingRuns), and the spans of the runs' traces whose
+ * conversation the thread is to hold again (TraceAssembler.restore).
  */
 export interface WaitingRuns {
   runIds: readonly string[];
-  traces: readonly { project: string; spans: OtlpSpan[] }[];
+  traces: readonly { run: RunRef; spans: OtlpSpan[] }[];
 }
 
 /** A run's batch as it crosses from the mapping worker: each event's stored JSON (IngestBatch.bodies). */

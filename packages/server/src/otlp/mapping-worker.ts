@@ -23,9 +23,9 @@ const {
   restore?: WaitingRuns["traces"];
 };
 const assembler = new TraceAssembler(options);
-for (const { project, spans } of restore) {
+for (const { run, spans } of restore) {
   try {
-    assembler.restore(project, spans);
+    assembler.restore(run, spans);
   } catch {
     // A trace that cannot be taken back is not held again: its run still moves when its id comes.
   }

@@ -19,14 +19,16 @@ import {
   type RunSummary,
   type StoredEvent,
   toKeystrokeError,
+  toMillis,
 } from "@keystroke/core";
 import { MAX_PAGE, type RunStore } from "@keystroke/store";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { toApiError } from "../errors/to-api-error.js";
 import { useInFlightLimit } from "../request-guards/in-flight-limit.js";
 import type { ServerContext } from "../server-context.js";
-import { sessionRunId, slugify } from "./map/run-identity.js";
+import { projectKey, sessionRunId } from "./map/run-identity.js";
 import { otlpSpanOf } from "./map/span-events.js";
+import type { RunRef } from "./map/trace-assembler.js";
 import { type Mapped, MappingThread, type WaitingRuns } from "./mapping-thread.js";
 import { encodingOf, tooLarge } from "./otlp-body.js";
 import type { OtlpSpan } from "./otlp-model.js";
@@ -69,18 +71,22 @@ function items(events: readonly RunEvent[]): number {
 
 /** The most running OpenTelemetry runs read for the mapping thread's `waitingRuns`. */
 const MAX_WAITING_RUNS = 10_000;
-/** The most spans read back for it, in all: what the mapping thread holds at most (maxHeld). */
-const MAX_RESTORED_SPANS = 20_000;
-/** How far back in a running run its traces still waiting for their root are looked for, in events. */
+/**
+ * Runs whose turns are read back: those written to within this long of the last one written (a
+ * conversation quiet for longer had been written when the receiver let go of it), at most so many.
+ */
+const RESTORE_WINDOW_MS = 60_000;
+const MAX_RESTORED_RUNS = 1_000;
+/** How far back in such a run its traces whose root has not come are looked for, in events. */
 const RESTORE_TAIL = 2_000;
-/** The most events read back in all, so a store of many running runs does not hold up the first request. */
-const MAX_READ_EVENTS = 50_000;
+/** The most spans read back in all: what the mapping thread holds at most (maxHeld). */
+const MAX_RESTORED_SPANS = 20_000;
 
 /**
  * What the mapping thread is to take back when it starts (its `waitingRuns`), from the store's
  * OpenTelemetry runs still running, newest first: those of a trace filed under a run of its own,
- * which may wait for their root or conversation id, and the spans of their recent traces whose
- * root has not come, whose conversation the thread holds again.
+ * which may wait for their root or conversation id, and the spans of the recent runs' traces
+ * whose root has not come, whose conversation the thread holds again.
  */
 async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
   const running: RunSummary[] = [];
@@ -93,20 +99,31 @@ async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
     running.push(...page.runs);
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined && running.length < MAX_WAITING_RUNS);
-  // The receiver keys runs by the project's slug (an organization's `acme/shop` is `acme-shop`).
-  const isTraceRun = (run: RunSummary) =>
-    run.sessionId !== null && run.runId === sessionRunId(slugify(run.project), "trace", run.sessionId);
+  const refs = new Map<string, RunRef>();
+  for (const { runId, sessionId, project: name } of running) {
+    if (sessionId === null) continue;
+    const project = projectKey(name);
+    refs.set(runId, { runId, sessionId, project, conversation: runId !== sessionRunId(project, "trace", sessionId) });
+  }
+  const last = Math.max(...running.map((run) => toMillis(run.updatedAt)));
+  const recent = running
+    .filter((run) => toMillis(run.updatedAt) >= last - RESTORE_WINDOW_MS)
+    .sort((x, y) => toMillis(y.updatedAt) - toMillis(x.updatedAt))
+    .slice(0, MAX_RESTORED_RUNS);
   const traces: WaitingRuns["traces"][number][] = [];
   let count = 0;
-  let read = 0;
-  for (const run of running) {
-    if (read >= MAX_READ_EVENTS) break;
+  for (const run of recent) {
+    const ref = refs.get(run.runId);
+    if (ref === undefined) continue;
     const byTrace = new Map<string, OtlpSpan[]>();
+    // A trace whose root came: its root has no parent here, or (one whose parent is in another
+    // process) finished the turn.
     const rooted = new Set<string>();
+    const finished = new Set<string>();
     for (let after = Math.max(0, run.lastSeq - RESTORE_TAIL); ; ) {
       const events = await store.readEvents(run.runId, after, MAX_PAGE);
-      read += events.length;
       for (const event of events) {
+        if (event.type === "run.finished" && event.eventId.startsWith("otlp:f:")) finished.add(event.eventId.slice(7));
         if (event.type !== "span.recorded") continue;
         const span = otlpSpanOf(event.span);
         if (span.parentSpanId === undefined) rooted.add(span.traceId);
@@ -117,12 +134,15 @@ async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
       if (events.length < MAX_PAGE) break;
       after = (events.at(-1) as StoredEvent).seq;
     }
-    const waiting = [...byTrace].filter(([traceId]) => !rooted.has(traceId)).flatMap(([, spans]) => spans);
+    const waiting = [...byTrace]
+      .filter(([traceId, spans]) => !rooted.has(traceId) && !spans.some((span) => finished.has(span.spanId)))
+      .flatMap(([, spans]) => spans);
     if (count + waiting.length > MAX_RESTORED_SPANS) break;
     count += waiting.length;
-    if (waiting.length > 0) traces.push({ project: run.project, spans: waiting });
+    if (waiting.length > 0) traces.push({ run: ref, spans: waiting });
   }
-  return { runIds: running.filter(isTraceRun).map((run) => run.runId), traces };
+  const runIds = [...refs.values()].filter((ref) => !ref.conversation).map((ref) => ref.runId);
+  return { runIds, traces };
 }
 
 /**

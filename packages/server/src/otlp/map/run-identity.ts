@@ -26,6 +26,19 @@ export function runIdFor(key: string): string {
   return id;
 }
 
+/**
+ * The project runs are keyed and filed by: a slug of the name the request or resource gives, or
+ * on a team server `<organization>/<project>` (the API key's), each part a slug.
+ *
+ * @example
+ * projectKey("Support Bot") // "support-bot"
+ * projectKey("acme/support") // "acme/support"
+ */
+export function projectKey(name: string): string {
+  const slash = name.indexOf("/");
+  return slash < 0 ? slugify(name) : `${slugify(name.slice(0, slash))}/${slugify(name.slice(slash + 1))}`;
+}
+
 /** The run of a session: a conversation's (keyed by its id) or, without one, a trace's (by the trace id). */
 export function sessionRunId(project: string, kind: "conversation" | "trace", id: string): string {
   return runIdFor(`${project}\u0000${kind}\u0000${id}`);

@@ -271,7 +271,13 @@ describe("TraceAssembler", () => {
       expect(stored).toHaveLength(2);
       // The process dies; the next one reads the spans back before its first request.
       const after = new TraceAssembler();
-      after.restore("default", stored ?? []);
+      const run = {
+        runId: first.batches[0]?.runId as string,
+        sessionId: "c-crash",
+        project: "default",
+        conversation: true,
+      };
+      after.restore(run, stored ?? []);
       const rooted = after.assemble(undefined, [withConversation(root())], []).batches[0];
       expect(rooted?.runId).toBe(first.batches[0]?.runId);
       const said = rooted?.events.flatMap((e) =>
@@ -280,12 +286,36 @@ describe("TraceAssembler", () => {
       expect(said).toEqual(["first", "second"]);
     });
 
+    it("holds again a trace in the run it was read from, though no span read back names its conversation", () => {
+      const before = new TraceAssembler();
+      const named = {
+        ...chat(1, "first"),
+        attributes: { ...chat(1, "first").attributes, "gen_ai.conversation.id": "c-far" },
+      };
+      const first = before.assemble(undefined, [named, chat(2, "second")], []).batches[0];
+      // Only the later model call is read back (the first is further back than the store is read).
+      const stored = first?.events.flatMap((e) =>
+        e.type === "span.recorded" && e.span.spanId === chat(2, "").spanId ? [otlpSpanOf(e.span)] : [],
+      );
+      const after = new TraceAssembler();
+      const run = { runId: first?.runId as string, sessionId: "c-far", project: "default", conversation: true };
+      after.restore(run, stored ?? []);
+      const rooted = after.assemble(undefined, [root()], []).batches[0];
+      expect(rooted?.runId).toBe(first?.runId);
+      expect(rooted?.events.filter((e) => e.type === "message.added")).toMatchObject([
+        { message: { parts: [{ type: "text", text: "second" }] } },
+      ]);
+      // Nothing is renamed: the run's name is as the store has it.
+      expect(rooted?.events.some((e) => e.type === "run.renamed")).toBe(false);
+    });
+
     it("holds again the conversation of a run of its own and moves both when the conversation id comes", () => {
       const before = new TraceAssembler();
       const first = before.assemble(undefined, [chat(1, "hi")], []).batches[0];
       const stored = first?.events.flatMap((e) => (e.type === "span.recorded" ? [otlpSpanOf(e.span)] : []));
-      const after = new TraceAssembler({ waitingRuns: [first?.runId as string] });
-      after.restore("default", stored ?? []);
+      const runId = first?.runId as string;
+      const after = new TraceAssembler({ waitingRuns: [runId] });
+      after.restore({ runId, sessionId: TRACE, project: "default", conversation: false }, stored ?? []);
       const moved = after.assemble(undefined, [conversationRoot()], []).batches[0];
       expect(absorbed(moved)).toEqual([first?.runId]);
       expect(moved?.events.filter((e) => e.type === "message.added")).toMatchObject([

@@ -35,7 +35,7 @@ import { type HeldTrace, HeldTraces } from "./held-traces.js";
 import { isAiLog, logMessageEvents, logRecordEvent } from "./log-events.js";
 import { type MessageOccurrence, messageOccurrences } from "./message-occurrences.js";
 import { absorbedEvent, createdEvent, earliest, finishedEvent, isRoot, startedEvent, type Trace } from "./run-batch.js";
-import { conversationIdOf, sessionRunId, slugify } from "./run-identity.js";
+import { conversationIdOf, projectKey, sessionRunId } from "./run-identity.js";
 import { RunNames, runName } from "./run-names.js";
 import { type ContentSeen, recordEvents, type Timed, traceMessages } from "./span-events.js";
 import { isAiSpan, spanRole } from "./span-role.js";
@@ -72,7 +72,8 @@ export interface TraceAssemblerOptions {
   waitingRuns?: Iterable<string>;
 }
 
-interface RunRef {
+/** A run the assembler files traces under. */
+export interface RunRef {
   runId: string;
   sessionId: string;
   project: string;
@@ -124,6 +125,8 @@ export class TraceAssembler {
   private overflow: IngestBatch[] = [];
   /** How to hold again what a batch took from memory, should the store not write it. */
   private readonly undo = new WeakMap<IngestBatch, () => void>();
+  /** Within `restore`: what is placed is written already. */
+  private restoring = false;
 
   constructor(options: TraceAssemblerOptions = {}) {
     const maxKnown = options.maxKnownTraces ?? 100_000;
@@ -209,13 +212,23 @@ export class TraceAssembler {
   }
 
   /**
-   * Takes back what it held of traces filed under a run of their own before it started (the
-   * process before a crash): their spans, read back from the store, are placed and their
-   * conversation held again, as when they came. Nothing is written: their events are already.
-   * Call before the first `assemble`.
+   * Takes back what it held, before it started (the process before a crash), of traces of `run`
+   * whose root had not come: their spans, read back from the store, are placed in it and their
+   * conversation held again, as when they came. Nothing is written: their events are already (and
+   * the run's name is as the store has it). Call before the first `assemble`.
    */
-  restore(project: string, spans: OtlpSpan[], now = Date.now()): void {
-    for (const batch of this.assemble(project, spans, [], now).batches) this.undo.delete(batch);
+  restore(run: RunRef, spans: OtlpSpan[], now = Date.now()): void {
+    // The run they were read from, whatever their spans say (its conversation id may be on a span
+    // not read back).
+    for (const traceId of new Set(spans.map((span) => span.traceId))) {
+      this.known.set(`${run.project}\u0000${traceId}`, { run, complete: false });
+    }
+    this.restoring = true;
+    try {
+      for (const batch of this.assemble(run.project, spans, [], now).batches) this.undo.delete(batch);
+    } finally {
+      this.restoring = false;
+    }
   }
 
   /**
@@ -285,7 +298,7 @@ export class TraceAssembler {
     const name = runName(traces);
     const events: RunEvent[] = [createdEvent(run.project, run.sessionId, traces, name)];
     const undo: (() => void)[] = [];
-    const renamed = this.names.rename(run.runId, name);
+    const renamed = this.restoring ? undefined : this.names.rename(run.runId, name);
     if (renamed) {
       events.push(renamed.event);
       undo.push(renamed.undo);
@@ -446,7 +459,7 @@ export class TraceAssembler {
 }
 
 function projectOf(header: string | undefined, resource: Attributes): string {
-  return slugify(header ?? stringAt(resource, "keystroke.project") ?? "default");
+  return projectKey(header ?? stringAt(resource, "keystroke.project") ?? "default");
 }
 
 function runFor(project: string, kind: "conversation" | "trace", id: string): RunRef {
