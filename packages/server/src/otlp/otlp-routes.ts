@@ -26,7 +26,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { toApiError } from "../errors/to-api-error.js";
 import { useInFlightLimit } from "../request-guards/in-flight-limit.js";
 import type { ServerContext } from "../server-context.js";
-import { projectKey, sessionRunId } from "./map/run-identity.js";
+import { sessionRunId } from "./map/run-identity.js";
 import { otlpSpanOf } from "./map/span-events.js";
 import type { RunRef } from "./map/trace-assembler.js";
 import { type Mapped, MappingThread, type WaitingRuns } from "./mapping-thread.js";
@@ -71,12 +71,10 @@ function items(events: readonly RunEvent[]): number {
 
 /** The most running OpenTelemetry runs read for the mapping thread's `waitingRuns`. */
 const MAX_WAITING_RUNS = 10_000;
-/**
- * Runs whose turns are read back: those written to within this long of the last one written (a
- * conversation quiet for longer had been written when the receiver let go of it), at most so many.
- */
-const RESTORE_WINDOW_MS = 60_000;
+/** Runs whose turns are read back, the last written to first, at most. */
 const MAX_RESTORED_RUNS = 1_000;
+/** The most events read back in all, so the first request does not wait long. */
+const MAX_READ_EVENTS = 50_000;
 /** How far back in such a run its traces whose root has not come are looked for, in events. */
 const RESTORE_TAIL = 2_000;
 /** The most spans read back in all: what the mapping thread holds at most (maxHeld). */
@@ -100,21 +98,22 @@ async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined && running.length < MAX_WAITING_RUNS);
   const refs = new Map<string, RunRef>();
-  for (const { runId, sessionId, project: name } of running) {
+  // The project as stored is the receiver's key for it.
+  for (const { runId, sessionId, project } of running) {
     if (sessionId === null) continue;
-    const project = projectKey(name);
     refs.set(runId, { runId, sessionId, project, conversation: runId !== sessionRunId(project, "trace", sessionId) });
   }
-  const last = Math.max(...running.map((run) => toMillis(run.updatedAt)));
-  const recent = running
-    .filter((run) => toMillis(run.updatedAt) >= last - RESTORE_WINDOW_MS)
-    .sort((x, y) => toMillis(y.updatedAt) - toMillis(x.updatedAt))
-    .slice(0, MAX_RESTORED_RUNS);
+  // The last written to first, by the senders' clocks (none counted later than now).
+  const now = Date.now();
+  const writtenAt = (run: RunSummary) => Math.min(toMillis(run.updatedAt), now);
+  const recent = [...running].sort((x, y) => writtenAt(y) - writtenAt(x)).slice(0, MAX_RESTORED_RUNS);
   const traces: WaitingRuns["traces"][number][] = [];
   let count = 0;
+  let read = 0;
   for (const run of recent) {
     const ref = refs.get(run.runId);
     if (ref === undefined) continue;
+    if (read >= MAX_READ_EVENTS) break;
     const byTrace = new Map<string, OtlpSpan[]>();
     // A trace whose root came: its root has no parent here, or (one whose parent is in another
     // process) finished the turn.
@@ -122,6 +121,7 @@ async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
     const finished = new Set<string>();
     for (let after = Math.max(0, run.lastSeq - RESTORE_TAIL); ; ) {
       const events = await store.readEvents(run.runId, after, MAX_PAGE);
+      read += events.length;
       for (const event of events) {
         if (event.type === "run.finished" && event.eventId.startsWith("otlp:f:")) finished.add(event.eventId.slice(7));
         if (event.type !== "span.recorded") continue;

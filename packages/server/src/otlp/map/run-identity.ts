@@ -36,7 +36,10 @@ export function runIdFor(key: string): string {
  */
 export function projectKey(name: string): string {
   const slash = name.indexOf("/");
-  return slash < 0 ? slugify(name) : `${slugify(name.slice(0, slash))}/${slugify(name.slice(slash + 1))}`;
+  if (slash < 0) return slugify(name);
+  const key = `${slugify(name.slice(0, slash))}/${slugify(name.slice(slash + 1))}`;
+  // At most 200 characters in all, as a run's project (what the cut leaves ends in a letter or digit).
+  return key.length <= 200 ? key : key.slice(0, 200).replace(/[^a-z0-9]+$/, "");
 }
 
 /** The run of a session: a conversation's (keyed by its id) or, without one, a trace's (by the trace id). */
