@@ -1,9 +1,9 @@
 /**
- * A server that stops in the middle of a turn whose conversation id comes with the root span:
- * the model call came first and was filed under a run of its own; the root comes to the server
- * started again on the same database. The turn still lands in the conversation's run, with no
- * stray run left, whether the server was stopped (SIGTERM, which writes what it held) or killed
- * (SIGKILL, which forgets it).
+ * A server that stops in the middle of a turn: the model call came first (filed under a run of
+ * its own when only the root span names the conversation); the root comes to the server started
+ * again on the same database. The turn still lands in the conversation's run, with its messages
+ * and no stray run left, whether the server was stopped (SIGTERM, which writes what it held) or
+ * killed (SIGKILL: the next server reads back what it held from the spans in the store).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
