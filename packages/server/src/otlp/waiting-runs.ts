@@ -6,6 +6,7 @@
  */
 import { type RunSummary, type StoredEvent, toMillis } from "@keystroke/core";
 import { MAX_PAGE, type RunStore } from "@keystroke/store";
+import { isRoot } from "./map/run-batch.js";
 import { sessionRunId } from "./map/run-identity.js";
 import { otlpSpanOf } from "./map/span-events.js";
 import type { RunRef } from "./map/trace-assembler.js";
@@ -69,7 +70,7 @@ export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
         if (event.type === "run.finished" && event.eventId.startsWith("otlp:f:")) finished.add(event.eventId.slice(7));
         if (event.type !== "span.recorded") continue;
         const span = otlpSpanOf(event.span);
-        if (span.parentSpanId === undefined) rooted.add(span.traceId);
+        if (isRoot(span)) rooted.add(span.traceId);
         const ofTrace = byTrace.get(span.traceId);
         if (ofTrace === undefined) byTrace.set(span.traceId, [span]);
         else ofTrace.push(span);

@@ -34,7 +34,16 @@ import { BoundedMap } from "./bounded-map.js";
 import { type HeldTrace, HeldTraces } from "./held-traces.js";
 import { isAiLog, logMessageEvents, logRecordEvent } from "./log-events.js";
 import { type MessageOccurrence, messageOccurrences } from "./message-occurrences.js";
-import { absorbedEvent, createdEvent, earliest, finishedEvent, isRoot, startedEvent, type Trace } from "./run-batch.js";
+import {
+  absorbedEvent,
+  createdEvent,
+  earliest,
+  finishedEvent,
+  isRoot,
+  type RoledSpan,
+  startedEvent,
+  type Trace,
+} from "./run-batch.js";
 import { conversationIdOf, projectKey, sessionRunId } from "./run-identity.js";
 import { RunNames, runName } from "./run-names.js";
 import { type ContentSeen, recordEvents, type Timed, traceMessages } from "./span-events.js";
@@ -102,6 +111,8 @@ interface PlacedTrace {
 }
 
 const byTime = (x: Timed, y: Timed) => x.at - y.at;
+/** What is held of a trace's spans, and what makes a trace a run: its AI spans. */
+const isAi = ({ span, role }: RoledSpan) => isAiSpan(span, role);
 
 /**
  * @example
@@ -259,7 +270,7 @@ export class TraceAssembler {
     const projectSlug = trace.key.slice(0, trace.key.indexOf("\u0000"));
     const remembered = this.known.get(trace.key);
     const conversation = remembered?.run.conversation ? undefined : firstConversation(trace);
-    const ai = trace.spans.some(({ span, role }) => isAiSpan(span, role)) || trace.logs.some(isAiLog);
+    const ai = trace.spans.some(isAi) || trace.logs.some(isAiLog);
     // A trace not remembered whose own run waits (`waitingRuns`): its later spans, AI or not, join it.
     const own =
       remembered === undefined && this.waitingRuns.size > 0 ? runFor(projectSlug, "trace", trace.traceId) : undefined;
@@ -375,7 +386,7 @@ export class TraceAssembler {
         // log records. A trace without messages of its own has nothing to put in order with them.
         const logged = known.logged === true || waitedLogs.some(isAiLog);
         if (unwritten && !logged && seen.models > 0 && seen.saying === 0 && messages.length > 0) {
-          const withContent = spans.filter(({ span, role }) => isAiSpan(span, role));
+          const withContent = spans.filter(isAi);
           for (const held of this.untilLogs.add(key, traceId, withContent, [], run, now)) {
             letGo.push(this.heldBatch(held, this.untilLogs));
           }
@@ -385,7 +396,7 @@ export class TraceAssembler {
         }
         timed.push(...this.logMessages(waitedLogs, !run.conversation));
       } else {
-        const withContent = trace.spans.filter(({ span, role }) => isAiSpan(span, role));
+        const withContent = trace.spans.filter(isAi);
         const heldLogs = logsWait ? trace.logs.filter(isAiLog) : [];
         const letGoNow =
           withContent.length > 0 || heldLogs.length > 0
