@@ -3,15 +3,20 @@
  * its own when only the root span names the conversation); the root comes to the server started
  * again on the same database. The turn still lands in the conversation's run, with its messages
  * and no stray run left, whether the server was stopped (SIGTERM, which writes what it held) or
- * killed (SIGKILL: the next server reads back what it held from the spans in the store).
+ * killed (SIGKILL: the next server reads back what it held from the spans and GenAI log records
+ * in the store).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assertBuilt, type ServeProcess, startServeProcess } from "@keystroke/cli/testing";
+import { context, trace } from "@opentelemetry/api";
+import { type ModelServer, startModelServer } from "keystroke/testing";
+import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { instrumentOpenAI } from "./support/openai-instrumentation.js";
 import { modelCallBeforeRoot, T0 } from "./support/spans.js";
-import { tracerProvider } from "./support/tracing.js";
+import { loggerProvider, tracerProvider } from "./support/tracing.js";
 
 interface Row {
   runId: string;
@@ -27,14 +32,20 @@ interface Session {
 }
 
 let dir: string;
+let models: ModelServer;
 const running: ServeProcess[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   assertBuilt();
   dir = mkdtempSync(join(tmpdir(), "keystroke-restart-turn-"));
+  models = await startModelServer((request) => ({
+    text: `Answer to ${request.messages.filter((m) => m.role === "user").at(-1)?.text ?? ""}`,
+    usage: { inputTokens: 150, outputTokens: 12 },
+  }));
 });
 
 afterAll(async () => {
+  await models.close();
   for (const server of running) {
     if (server.child.exitCode === null && server.child.signalCode === null) {
       server.child.kill("SIGTERM");
@@ -143,3 +154,69 @@ it("keeps the conversation of a turn in flight when the server is killed, though
   expect(view.run.status).toBe("success");
   expect((await get<{ runs: Row[] }>(`${second.url}/api/history`)).runs).toHaveLength(1);
 });
+
+it.each([
+  ["stopped", "SIGTERM"],
+  ["killed", "SIGKILL"],
+] as const)(
+  "keeps the messages a model call sent as log records (instrumentation-openai) when the server is %s before the turn's root",
+  async (_how, signal) => {
+    const db = join(dir, `log-records-${signal}.db`);
+    const first = await serve(db);
+    const port = new URL(first.url).port;
+    // Nothing goes out but by the flushes below.
+    const options = { service: "travel-service", delayMs: 60_000 };
+    const tracing = tracerProvider(first.url, options);
+    const logging = loggerProvider(first.url, options);
+    const instrumentation = instrumentOpenAI(tracing, logging);
+    const client = new OpenAI({ baseURL: `${models.url}/v1`, apiKey: "test" });
+    const history: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: "system", content: "You plan trips." }];
+    // One turn: only the app's root span names the conversation; the model call's records re-send
+    // the whole history.
+    const turn = async (question: string) => {
+      history.push({ role: "user", content: question });
+      const root = tracing.getTracer("app").startSpan("invoke_agent Trip Planner", {
+        attributes: {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": "Trip Planner",
+          "gen_ai.conversation.id": "trip-14",
+        },
+      });
+      const answer = await context.with(trace.setSpan(context.active(), root), () =>
+        client.chat.completions.create({ model: "gpt-4o-mini", messages: history }),
+      );
+      history.push({ role: "assistant", content: answer.choices[0]?.message.content ?? "" });
+      return root;
+    };
+    (await turn("A night train to Vienna?")).end();
+    await logging.forceFlush();
+    await tracing.forceFlush();
+    // The second turn's root ends after the restart. A running app's log processor exports
+    // before its span processor.
+    const root = await turn("And a couchette?");
+    await logging.forceFlush();
+    await tracing.forceFlush();
+    const held = await get<{ runs: Row[] }>(`${first.url}/api/history`);
+    expect(held.runs.map((r) => r.name).sort()).toEqual(["Trip Planner", "travel-service"]);
+
+    first.child.kill(signal);
+    await first.exited;
+    const second = await serve(db, port);
+    root.end();
+    await tracing.shutdown();
+    await logging.shutdown();
+    instrumentation.disable();
+
+    const view = await get<Session>(`${second.url}/api/agents/trip-planner/sessions/trip-14?include=messages,trace`);
+    expect(view.messages.items.map((m) => [m.role, m.parts.map((p) => p.text).join("")])).toEqual([
+      ["system", "You plan trips."],
+      ["user", "A night train to Vienna?"],
+      ["assistant", "Answer to A night train to Vienna?"],
+      ["user", "And a couchette?"],
+      ["assistant", "Answer to And a couchette?"],
+    ]);
+    expect(view.run.tokens).toMatchObject({ input: 300, output: 24 });
+    expect(view.run.status).toBe("success");
+    expect((await get<{ runs: Row[] }>(`${second.url}/api/history`)).runs.map((r) => r.name)).toEqual(["Trip Planner"]);
+  },
+);

@@ -44,9 +44,19 @@ export const logSchema = z.object({
   level: z.enum(logLevels),
   message: z.string().max(1_000_000),
   attributes: attributesSchema.default({}),
+  /** The trace the record came in, when it names one (an OpenTelemetry log record). */
+  traceId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
   spanId: z
     .string()
     .regex(/^[0-9a-f]{16}$/)
     .optional(),
+  /**
+   * The record's body as it came, when it is structured (a GenAI event's message) rather than
+   * the text `message` holds.
+   */
+  body: z.unknown().optional(),
 });
 export type Log = z.infer<typeof logSchema>;

@@ -23,9 +23,9 @@ const {
   restore?: WaitingRuns["traces"];
 };
 const assembler = new TraceAssembler(options);
-for (const { run, spans } of restore) {
+for (const { run, spans, logs } of restore) {
   try {
-    assembler.restore(run, spans);
+    assembler.restore(run, spans, logs);
   } catch {
     // A trace that cannot be taken back is not held again: its run still moves when its id comes.
   }

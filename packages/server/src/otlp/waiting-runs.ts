@@ -2,16 +2,18 @@
  * What the OTLP receiver's mapping thread takes back when it starts, read from the store: what
  * the thread before it (or the process before a crash) held in memory. A trace filed under a run
  * of its own waits there for its conversation id, and a turn's conversation waits for its root
- * span; both are in the store as running OpenTelemetry runs and their spans.
+ * span; both are in the store as running OpenTelemetry runs, their spans and their GenAI log
+ * records.
  */
 import { type RunSummary, type StoredEvent, toMillis } from "@keystroke/core";
 import { MAX_PAGE, type RunStore } from "@keystroke/store";
+import { otlpLogOf } from "./map/log-events.js";
 import { isRoot } from "./map/run-batch.js";
 import { sessionRunId } from "./map/run-identity.js";
 import { otlpSpanOf } from "./map/span-events.js";
 import type { RunRef } from "./map/trace-assembler.js";
 import type { WaitingRuns } from "./mapping-thread.js";
-import type { OtlpSpan } from "./otlp-model.js";
+import type { OtlpLogRecord, OtlpSpan } from "./otlp-model.js";
 
 /** The most running OpenTelemetry runs read for the mapping thread's `waitingRuns`. */
 const MAX_WAITING_RUNS = 10_000;
@@ -21,14 +23,14 @@ const MAX_RESTORED_RUNS = 1_000;
 const MAX_READ_EVENTS = 50_000;
 /** How far back in such a run its traces whose root has not come are looked for, in events. */
 const RESTORE_TAIL = 2_000;
-/** The most spans read back in all: what the mapping thread holds at most (maxHeld). */
-const MAX_RESTORED_SPANS = 20_000;
+/** The most spans and log records read back in all: what the mapping thread holds at most (maxHeld). */
+const MAX_RESTORED_ITEMS = 20_000;
 
 /**
  * What the mapping thread is to take back when it starts (its `waitingRuns`), from the store's
  * OpenTelemetry runs still running, newest first: those of a trace filed under a run of its own,
- * which may wait for their root or conversation id, and the spans of the recent runs' traces
- * whose root has not come, whose conversation the thread holds again.
+ * which may wait for their root or conversation id, and the spans and GenAI log records of the
+ * recent runs' traces whose root has not come, whose conversation the thread holds again.
  */
 export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
   const running: RunSummary[] = [];
@@ -58,7 +60,15 @@ export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
     const ref = refs.get(run.runId);
     if (ref === undefined) continue;
     if (read >= MAX_READ_EVENTS) break;
-    const byTrace = new Map<string, OtlpSpan[]>();
+    const byTrace = new Map<string, { spans: OtlpSpan[]; logs: OtlpLogRecord[] }>();
+    const ofTrace = (traceId: string) => {
+      let found = byTrace.get(traceId);
+      if (found === undefined) {
+        found = { spans: [], logs: [] };
+        byTrace.set(traceId, found);
+      }
+      return found;
+    };
     // A trace whose root came: its root has no parent here, or (one whose parent is in another
     // process) finished the turn.
     const rooted = new Set<string>();
@@ -68,22 +78,27 @@ export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
       read += events.length;
       for (const event of events) {
         if (event.type === "run.finished" && event.eventId.startsWith("otlp:f:")) finished.add(event.eventId.slice(7));
+        if (event.type === "log.recorded") {
+          // The messages of GenAI records may be held too (instrumentation-openai sends them so).
+          const record = otlpLogOf(event.log);
+          if (record !== undefined) ofTrace(record.traceId).logs.push(record);
+        }
         if (event.type !== "span.recorded") continue;
         const span = otlpSpanOf(event.span);
         if (isRoot(span)) rooted.add(span.traceId);
-        const ofTrace = byTrace.get(span.traceId);
-        if (ofTrace === undefined) byTrace.set(span.traceId, [span]);
-        else ofTrace.push(span);
+        ofTrace(span.traceId).spans.push(span);
       }
       if (events.length < MAX_PAGE) break;
       after = (events.at(-1) as StoredEvent).seq;
     }
-    const waiting = [...byTrace]
-      .filter(([traceId, spans]) => !rooted.has(traceId) && !spans.some((span) => finished.has(span.spanId)))
-      .flatMap(([, spans]) => spans);
-    if (count + waiting.length > MAX_RESTORED_SPANS) break;
-    count += waiting.length;
-    if (waiting.length > 0) traces.push({ run: ref, spans: waiting });
+    const waiting = [...byTrace].filter(
+      ([traceId, { spans }]) => !rooted.has(traceId) && !spans.some((span) => finished.has(span.spanId)),
+    );
+    const spans = waiting.flatMap(([, trace]) => trace.spans);
+    const logs = waiting.flatMap(([, trace]) => trace.logs);
+    if (count + spans.length + logs.length > MAX_RESTORED_ITEMS) break;
+    count += spans.length + logs.length;
+    if (waiting.length > 0) traces.push({ run: ref, spans, logs });
   }
   const runIds = [...refs.values()].filter((ref) => !ref.conversation).map((ref) => ref.runId);
   return { runIds, traces };

@@ -3,8 +3,8 @@
  * GenAI events (`gen_ai.client.inference.operation.details` and the older per-message events)
  * the messages they carry, keyed as the same content on a span would be.
  */
-import type { LogLevel, RunEvent } from "@keystroke/core";
-import { GenAI, toIso } from "@keystroke/core";
+import type { Log, LogLevel, RunEvent } from "@keystroke/core";
+import { GenAI, toIso, toMillis } from "@keystroke/core";
 import type { OtlpLogRecord } from "../otlp-model.js";
 import { stringAt, textOf } from "./attribute-values.js";
 import type { MessageOccurrence } from "./message-occurrences.js";
@@ -73,6 +73,9 @@ export function logRecordEvent(record: OtlpLogRecord, occurrence?: MessageOccurr
     name && record.attributes["event.name"] === undefined
       ? { ...record.attributes, "event.name": name }
       : record.attributes;
+  // A GenAI event's body is kept as it came unless `message` is that body (text): its message can
+  // be read again from it (otlpLogOf) when the receiver takes back what it held before a restart.
+  const keepBody = name.startsWith(GenAI.prefix) && (typeof record.body !== "string" || record.body === "");
   const event: RunEvent = {
     eventId: occurrence
       ? `otlp:l:${shortHash("message", occurrence.signature, String(occurrence.count))}`
@@ -84,8 +87,33 @@ export function logRecordEvent(record: OtlpLogRecord, occurrence?: MessageOccurr
       level: level(record),
       message: (bodyText || name || "(empty log record)").slice(0, 1_000_000),
       attributes,
+      ...(record.traceId ? { traceId: record.traceId } : {}),
       ...(record.spanId ? { spanId: record.spanId } : {}),
+      ...(keepBody ? { body: record.body } : {}),
     },
   };
   return { at: record.timeMs, event };
+}
+
+/**
+ * A GenAI log record as it came, from what the store keeps of it (logRecordEvent the other way),
+ * for the receiver to take back the messages it held before a restart; undefined for any other
+ * record, and for one kept without its trace (recorded by an earlier version).
+ */
+export function otlpLogOf(log: Log): OtlpLogRecord | undefined {
+  const eventName = log.attributes["event.name"];
+  if (typeof eventName !== "string" || !eventName.startsWith(GenAI.prefix) || log.traceId === undefined) {
+    return undefined;
+  }
+  return {
+    timeMs: toMillis(log.time),
+    severityNumber: levels.indexOf(log.level) * 4 + 1,
+    severityText: "",
+    body: (log.body === undefined ? log.message : log.body) as OtlpLogRecord["body"],
+    attributes: log.attributes as OtlpLogRecord["attributes"],
+    traceId: log.traceId,
+    spanId: log.spanId ?? "",
+    eventName,
+    resource: {},
+  };
 }

@@ -1,6 +1,7 @@
 import type { IngestBatch, RunEvent } from "@keystroke/core";
 import { describe, expect, it } from "vitest";
 import type { OtlpLogRecord, OtlpSpan } from "../otlp-model.js";
+import { otlpLogOf } from "./log-events.js";
 import { otlpSpanOf } from "./span-events.js";
 import { TraceAssembler } from "./trace-assembler.js";
 
@@ -322,6 +323,66 @@ describe("TraceAssembler", () => {
         { message: { role: "assistant", parts: [{ type: "text", text: "hi" }] } },
       ]);
     });
+
+    it.each([
+      ["only the root names the conversation", {}],
+      ["the model call names it too", { "gen_ai.conversation.id": "c-restart" }],
+    ])(
+      "holds again, from the GenAI log records the store kept, the messages a model call sent as records (%s)",
+      (_, named) => {
+        const spanId = (2).toString(16).padStart(16, "0");
+        // instrumentation-openai: the model call's span carries no content; its records do.
+        const model = span(2, {
+          attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", ...named },
+        });
+        const records = () => [
+          genAiLog(TRACE, "gen_ai.system.message", { content: "You plan trips." }, { spanId, timeMs: T0 + 3 }),
+          genAiLog(TRACE, "gen_ai.user.message", { content: "A night train to Vienna?" }, { spanId, timeMs: T0 + 4 }),
+          genAiLog(
+            TRACE,
+            "gen_ai.choice",
+            { index: 0, finish_reason: "stop", message: { role: "assistant", content: "The 19:40 from Zurich." } },
+            { spanId, timeMs: T0 + 5 },
+          ),
+        ];
+        const messages = (batches: IngestBatch[]) =>
+          batches.flatMap((b) => b.events.flatMap((e) => (e.type === "message.added" ? [e.message] : [])));
+        // No restart: the records come first, then the model call, then the root.
+        const straight = new TraceAssembler();
+        straight.assemble(undefined, [], records());
+        straight.assemble(undefined, [model], []);
+        const expected = messages(straight.assemble(undefined, [conversationRoot()], []).batches);
+        expect(expected.map((m) => m.parts.map((p) => (p.type === "text" ? p.text : "")).join(""))).toEqual([
+          "You plan trips.",
+          "A night train to Vienna?",
+          "The 19:40 from Zurich.",
+        ]);
+
+        // A restart between the model call and the root: what the store kept is read back.
+        const before = new TraceAssembler();
+        const written = [
+          ...before.assemble(undefined, [], records()).batches,
+          ...before.assemble(undefined, [model], []).batches,
+        ];
+        expect(messages(written)).toEqual([]);
+        // Where the store keeps them: in the conversation's run once the model call moved them there.
+        const stored = written.flatMap((b) => b.events);
+        const provisional = written[0]?.runId as string;
+        const runId = written.at(-1)?.runId as string;
+        const conversation = runId !== provisional;
+        expect(conversation).toBe("gen_ai.conversation.id" in named);
+        const after = new TraceAssembler({ waitingRuns: conversation ? [] : [runId] });
+        after.restore(
+          { runId, sessionId: conversation ? "c-restart" : TRACE, project: "default", conversation },
+          stored.flatMap((e) => (e.type === "span.recorded" ? [otlpSpanOf(e.span)] : [])),
+          stored.flatMap((e) => (e.type === "log.recorded" ? [otlpLogOf(e.log)].filter((r) => r !== undefined) : [])),
+        );
+        const moved = after.assemble(undefined, [conversationRoot()], []).batches;
+        expect(absorbed(moved[0])).toEqual(conversation ? [] : [runId]);
+        // The same messages under the same ids: those a record made before the restart are not added twice.
+        expect(messages(moved)).toEqual(expected);
+      },
+    );
 
     it("moves it again on the retry when the store could not write the move", () => {
       const before = new TraceAssembler().assemble(undefined, [chat(1, "hi")], []).batches[0]?.runId as string;

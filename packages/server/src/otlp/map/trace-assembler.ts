@@ -224,19 +224,19 @@ export class TraceAssembler {
 
   /**
    * Takes back what it held, before it started (the process before a crash), of traces of `run`
-   * whose root had not come: their spans, read back from the store, are placed in it and their
-   * conversation held again, as when they came. Nothing is written: their events are already (and
+   * whose root had not come: their spans and GenAI log records, read back from the store, are
+   * placed in it and their conversation held again, as when they came. Nothing is written: their events are already (and
    * the run's name is as the store has it). Call before the first `assemble`.
    */
-  restore(run: RunRef, spans: OtlpSpan[], now = Date.now()): void {
+  restore(run: RunRef, spans: OtlpSpan[], logs: OtlpLogRecord[] = [], now = Date.now()): void {
     // The run they were read from, whatever their spans say (its conversation id may be on a span
     // not read back).
-    for (const traceId of new Set(spans.map((span) => span.traceId))) {
+    for (const traceId of new Set([...spans, ...logs].map((item) => item.traceId))) {
       this.known.set(`${run.project}\u0000${traceId}`, { run, complete: false });
     }
     this.restoring = true;
     try {
-      for (const batch of this.assemble(run.project, spans, [], now).batches) this.undo.delete(batch);
+      for (const batch of this.assemble(run.project, spans, logs, now).batches) this.undo.delete(batch);
     } finally {
       this.restoring = false;
     }
@@ -353,7 +353,8 @@ export class TraceAssembler {
       // and written into the trace's own run they would join the conversation only when it
       // absorbs that run, after turns that came later. Once some wait, later ones wait with them.
       // Their log.recorded is written at once.
-      const logsWait = !complete && (!run.conversation || this.untilRoot.holdsLogs(trace.key));
+      // Taken back after a restart, they all wait: those written before are not written twice.
+      const logsWait = !complete && (this.restoring || !run.conversation || this.untilRoot.holdsLogs(trace.key));
       for (const log of trace.logs) {
         const occurrence = occurrences.get(log);
         if (!logsWait) timed.push(...logMessageEvents(log, !run.conversation, occurrence));
