@@ -261,10 +261,14 @@ function modelCall(span: OtlpSpan): ModelCall {
   };
 }
 
-/** What `traceMessages` saw of a trace's model calls: how many, and how many of them and of its agents' spans carried messages. */
+/**
+ * What `traceMessages` saw of a trace's model calls: how many, and how many of them and of its
+ * agents' spans carried messages; and the text of each agent's reply it added (`agentReplies`).
+ */
 export interface ContentSeen {
   models: number;
   saying: number;
+  replies?: string[];
 }
 
 export interface TraceMessageOptions {
@@ -275,6 +279,12 @@ export interface TraceMessageOptions {
    * already written whole: a re-sent agent span would otherwise add its reply a second time.
    */
   agentReplies: boolean;
+  /**
+   * Replies an agent of the trace said in an earlier batch that no model call has said yet (its
+   * root came before its model calls): a model call that says one adds nothing, and the reply is
+   * taken out of the list, so it shows once.
+   */
+  saidByAgent?: string[];
 }
 
 /**
@@ -286,7 +296,7 @@ export interface TraceMessageOptions {
  */
 export function traceMessages(
   spans: readonly RoledSpan[],
-  { history, agentReplies }: TraceMessageOptions,
+  { history, agentReplies, saidByAgent }: TraceMessageOptions,
   seen: ContentSeen = { models: 0, saying: 0 },
 ): Timed[] {
   const timed: Timed[] = [];
@@ -302,13 +312,22 @@ export function traceMessages(
       if (said === undefined) timed.push(item);
       else if (role === "agent") replies.push(item);
       else {
-        modelSaid.add(said);
-        timed.push(item);
+        const earlier = saidByAgent?.indexOf(said) ?? -1;
+        if (earlier >= 0) saidByAgent?.splice(earlier, 1);
+        else {
+          modelSaid.add(said);
+          timed.push(item);
+        }
       }
     }
   }
   if (!agentReplies) return timed;
-  for (const item of replies) if (!modelSaid.has(assistantText(item.event) as string)) timed.push(item);
+  for (const item of replies) {
+    const said = assistantText(item.event) as string;
+    if (modelSaid.has(said)) continue;
+    timed.push(item);
+    seen.replies?.push(said);
+  }
   return timed;
 }
 

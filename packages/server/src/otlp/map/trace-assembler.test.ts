@@ -497,6 +497,34 @@ describe("TraceAssembler", () => {
       expect(said(events)).toEqual(["user: go", "assistant: On it.", "assistant: On it."]);
       expect(said([...events, ...messages(assembler, [agent, second])])).toEqual(said(events));
     });
+
+    it("says the answer once when the root comes before its model calls (an exporter retrying them)", () => {
+      const inOrder = new TraceAssembler();
+      const [model, agent] = turn("3".repeat(32), [user("Where is my order?")], "It left this morning.");
+      const expected = said(messages(inOrder, [model as OtlpSpan, agent as OtlpSpan]));
+      expect(expected).toEqual(["user: Where is my order?", "assistant: It left this morning."]);
+      const rootFirst = new TraceAssembler();
+      const events = [...messages(rootFirst, [agent as OtlpSpan]), ...messages(rootFirst, [model as OtlpSpan])];
+      expect(said(events)).toEqual(expected);
+      // The same when the store could not write the model call's batch the first time.
+      const retried = new TraceAssembler();
+      const rooted = messages(retried, [agent as OtlpSpan]);
+      const failed = retried.assemble(undefined, [model as OtlpSpan], []).batches;
+      for (const batch of failed) retried.giveBack(batch);
+      expect(said([...rooted, ...messages(retried, [model as OtlpSpan])])).toEqual(expected);
+    });
+
+    it("keeps the same words a later model call says again, once the agent's answer was matched", () => {
+      const assembler = new TraceAssembler();
+      const [first, agent] = turn("4".repeat(32), [user("go")], "On it.");
+      const second = { ...(first as OtlpSpan), spanId: (2).toString(16).padStart(16, "0") };
+      const events = [
+        ...messages(assembler, [agent as OtlpSpan]),
+        ...messages(assembler, [first as OtlpSpan]),
+        ...messages(assembler, [second]),
+      ];
+      expect(said(events)).toEqual(["user: go", "assistant: On it.", "assistant: On it."]);
+    });
   });
 
   it("adds the question once when the next call of a tool round trip, a trace of its own, repeats it", () => {

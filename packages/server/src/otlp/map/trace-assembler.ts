@@ -96,6 +96,11 @@ interface KnownTrace {
   complete: boolean;
   /** A GenAI log record of the trace has come: its spans' messages need not wait for one. */
   logged?: boolean;
+  /**
+   * Its agents' replies written before any model call said them (the root came before its model
+   * calls): a model call that says one later adds nothing (traceMessages' `saidByAgent`).
+   */
+  saidByAgent?: string[];
 }
 
 /** A trace of the current request with what is known of it, carried as one (the bounded map may forget it meanwhile). */
@@ -283,7 +288,12 @@ export class TraceAssembler {
       conversation !== undefined
         ? runFor(projectSlug, "conversation", conversation)
         : (remembered?.run ?? runFor(projectSlug, "trace", trace.traceId));
-    const known: KnownTrace = { run, complete: remembered?.complete ?? false, logged: remembered?.logged };
+    const known: KnownTrace = {
+      run,
+      complete: remembered?.complete ?? false,
+      logged: remembered?.logged,
+      saidByAgent: remembered?.saidByAgent,
+    };
     this.known.set(trace.key, known);
     const unheld = this.notAi.take(trace.key);
     if (unheld) {
@@ -381,8 +391,15 @@ export class TraceAssembler {
         const spans = [...(heldForLogs?.spans ?? []), ...waitedSpans, ...trace.spans];
         // Nothing of the trace's conversation was written yet: its agents' replies are (once).
         const unwritten = firstComplete || heldForLogs !== undefined;
-        const seen: ContentSeen = { models: 0, saying: 0 };
-        const messages = traceMessages(spans, { history: !run.conversation, agentReplies: unwritten }, seen);
+        const seen: ContentSeen = { models: 0, saying: 0, replies: [] };
+        // What an agent said before its model calls came, for this batch to take from (a copy:
+        // should the store not write the batch, its retry finds the list as it was).
+        const saidByAgent = unwritten ? undefined : known.saidByAgent?.slice();
+        const messages = traceMessages(
+          spans,
+          { history: !run.conversation, agentReplies: unwritten, saidByAgent },
+          seen,
+        );
         // Model calls that carry no messages, nor do its agents' spans: the content is to come as
         // log records. A trace without messages of its own has nothing to put in order with them.
         const logged = known.logged === true || waitedLogs.some(isAiLog);
@@ -394,6 +411,15 @@ export class TraceAssembler {
           undo.push(() => this.untilLogs.take(key));
         } else {
           timed.push(...messages);
+          const before = known.saidByAgent;
+          const after = unwritten ? seen.replies : saidByAgent;
+          if (after !== before) {
+            known.saidByAgent = after?.length ? after : undefined;
+            undo.push(() => {
+              const current = this.known.get(key);
+              if (current) current.saidByAgent = before;
+            });
+          }
         }
         timed.push(...this.logMessages(waitedLogs, !run.conversation));
       } else {
