@@ -262,13 +262,24 @@ function modelCall(span: OtlpSpan): ModelCall {
 }
 
 /**
+ * An agent's reply written before any model call of its trace said it (the root came first):
+ * the hash of what it says, and the model reply that said it since (its event id), if one did.
+ */
+export interface AgentReply {
+  said: string;
+  by?: string;
+}
+
+/**
  * What `traceMessages` saw of a trace's model calls: how many, and how many of them and of its
- * agents' spans carried messages; and the text of each agent's reply it added (`agentReplies`).
+ * agents' spans carried messages; the agents' replies it added (`agentReplies`), and the earlier
+ * ones a model reply claimed (`saidByAgent`).
  */
 export interface ContentSeen {
   models: number;
   saying: number;
-  replies?: string[];
+  replies?: AgentReply[];
+  claimed?: AgentReply[];
 }
 
 export interface TraceMessageOptions {
@@ -280,11 +291,11 @@ export interface TraceMessageOptions {
    */
   agentReplies: boolean;
   /**
-   * Replies an agent of the trace said in an earlier batch that no model call has said yet (its
-   * root came before its model calls): a model call that says one adds nothing, and the reply is
-   * taken out of the list, so it shows once.
+   * Replies an agent of the trace said in an earlier batch, before its model calls came: the
+   * first model reply that says one claims it and adds only its reasoning, if any (as does that
+   * reply sent again), so the words show once; another model reply saying them again adds them.
    */
-  saidByAgent?: string[];
+  saidByAgent?: readonly AgentReply[];
 }
 
 /**
@@ -312,23 +323,51 @@ export function traceMessages(
       if (said === undefined) timed.push(item);
       else if (role === "agent") replies.push(item);
       else {
-        const earlier = saidByAgent?.indexOf(said) ?? -1;
-        if (earlier >= 0) saidByAgent?.splice(earlier, 1);
-        else {
+        const claimed = saidByAgent !== undefined && claim(saidByAgent, item.event, said, seen);
+        if (!claimed) {
           modelSaid.add(said);
           timed.push(item);
+        } else {
+          const thinking = thoughtsOf(item.event);
+          if (thinking !== undefined) timed.push({ at: item.at, event: thinking });
         }
       }
     }
   }
   if (!agentReplies) return timed;
+  const added = new Set<string>();
   for (const item of replies) {
     const said = assistantText(item.event) as string;
     if (modelSaid.has(said)) continue;
     timed.push(item);
-    seen.replies?.push(said);
+    // One entry per message: agents saying the same words (nested ones) add one message.
+    const hash = shortHash(said);
+    if (!added.has(hash)) seen.replies?.push({ said: hash });
+    added.add(hash);
   }
   return timed;
+}
+
+/**
+ * Whether the model reply `event` (saying `said`) is one an agent already said: the entry it
+ * claimed before (it is sent again), else the first unclaimed one with its words, which it now
+ * claims (noted in `seen.claimed`).
+ */
+function claim(saidByAgent: readonly AgentReply[], event: RunEvent, said: string, seen: ContentSeen): boolean {
+  if (saidByAgent.some((reply) => reply.by === event.eventId)) return true;
+  const hash = shortHash(said);
+  const reply = saidByAgent.find((r) => r.by === undefined && r.said === hash);
+  if (reply === undefined) return false;
+  reply.by = event.eventId;
+  seen.claimed?.push(reply);
+  return true;
+}
+
+/** A model reply's reasoning alone, under its own id, when its words were said already; else undefined. */
+function thoughtsOf(event: RunEvent): RunEvent | undefined {
+  if (event.type !== "message.added") return undefined;
+  const parts = event.message.parts.filter((p) => p.type === "thought");
+  return parts.length === 0 ? undefined : { ...event, message: { ...event.message, parts } };
 }
 
 /** The text an assistant message says, when it says something (not a tool call or result). */

@@ -514,6 +514,64 @@ describe("TraceAssembler", () => {
       expect(said([...rooted, ...messages(retried, [model as OtlpSpan])])).toEqual(expected);
     });
 
+    it("says the answer once when the model call that said it after the root is sent again", () => {
+      const [model, agent] = turn("5".repeat(32), [user("Where is my order?")], "It left this morning.");
+      const assembler = new TraceAssembler();
+      const events = [agent, model, model].flatMap((s) => messages(assembler, [s as OtlpSpan]));
+      expect(said(events)).toEqual(["user: Where is my order?", "assistant: It left this morning."]);
+    });
+
+    it("keeps a model reply's reasoning when its words were the agent's, come first", () => {
+      const [model, agent] = turn("6".repeat(32), [user("Where is my order?")], "It left this morning.");
+      const output = JSON.stringify([
+        {
+          role: "assistant",
+          parts: [
+            { type: "reasoning", content: "Check the carrier first." },
+            { type: "text", content: "It left this morning." },
+          ],
+        },
+      ]);
+      const thinking = {
+        ...(model as OtlpSpan),
+        attributes: { ...model?.attributes, "gen_ai.output.messages": output },
+      };
+      const assembler = new TraceAssembler();
+      const events = [...messages(assembler, [agent as OtlpSpan]), ...messages(assembler, [thinking])];
+      expect(said(events)).toEqual(["user: Where is my order?", "assistant: It left this morning."]);
+      expect(
+        events.flatMap((e) => (e.type === "message.added" ? e.message.parts.filter((p) => p.type === "thought") : [])),
+      ).toEqual([{ type: "thought", text: "Check the carrier first." }]);
+    });
+
+    it("remembers an answer two nested agents said as the one message it is", () => {
+      const [model, agent] = turn("7".repeat(32), [user("go")], "On it.");
+      const inner = {
+        ...(agent as OtlpSpan),
+        spanId: (16).toString(16).padStart(16, "0"),
+        parentSpanId: root().spanId,
+      };
+      const second = { ...(model as OtlpSpan), spanId: (2).toString(16).padStart(16, "0") };
+      const inOrder = said(messages(new TraceAssembler(), [model as OtlpSpan, second, inner, agent as OtlpSpan]));
+      expect(inOrder).toEqual(["user: go", "assistant: On it.", "assistant: On it."]);
+      const assembler = new TraceAssembler();
+      const events = [[agent, inner], [model], [second]].flatMap((spans) => messages(assembler, spans as OtlpSpan[]));
+      expect(said(events)).toEqual(inOrder);
+    });
+
+    it("gives back only what a batch the store could not write took of the agent's answers", () => {
+      const [model, agent] = turn("8".repeat(32), [user("go")], "On it.");
+      const second = { ...(model as OtlpSpan), spanId: (2).toString(16).padStart(16, "0") };
+      const tool = span(9, { traceId: "8".repeat(32), attributes: { "gen_ai.operation.name": "execute_tool" } });
+      const assembler = new TraceAssembler();
+      const events = messages(assembler, [agent as OtlpSpan]);
+      const failed = assembler.assemble(undefined, [tool], []).batches;
+      events.push(...messages(assembler, [model as OtlpSpan]));
+      for (const batch of failed) assembler.giveBack(batch);
+      events.push(...messages(assembler, [tool]), ...messages(assembler, [second]));
+      expect(said(events)).toEqual(["user: go", "assistant: On it.", "assistant: On it."]);
+    });
+
     it("keeps the same words a later model call says again, once the agent's answer was matched", () => {
       const assembler = new TraceAssembler();
       const [first, agent] = turn("4".repeat(32), [user("go")], "On it.");

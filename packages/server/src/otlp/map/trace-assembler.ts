@@ -46,7 +46,7 @@ import {
 } from "./run-batch.js";
 import { conversationIdOf, projectKey, sessionRunId } from "./run-identity.js";
 import { RunNames, runName } from "./run-names.js";
-import { type ContentSeen, recordEvents, type Timed, traceMessages } from "./span-events.js";
+import { type AgentReply, type ContentSeen, recordEvents, type Timed, traceMessages } from "./span-events.js";
 import { isAiSpan, spanRole } from "./span-role.js";
 
 export interface AssembleResult {
@@ -98,10 +98,14 @@ interface KnownTrace {
   logged?: boolean;
   /**
    * Its agents' replies written before any model call said them (the root came before its model
-   * calls): a model call that says one later adds nothing (traceMessages' `saidByAgent`).
+   * calls), at most MAX_AGENT_REPLIES: a model reply that says one later claims it (traceMessages'
+   * `saidByAgent`).
    */
-  saidByAgent?: string[];
+  saidByAgent?: AgentReply[];
 }
+
+/** The most agent replies remembered per trace for its model calls to claim. */
+const MAX_AGENT_REPLIES = 32;
 
 /** A trace of the current request with what is known of it, carried as one (the bounded map may forget it meanwhile). */
 interface PlacedTrace {
@@ -391,13 +395,10 @@ export class TraceAssembler {
         const spans = [...(heldForLogs?.spans ?? []), ...waitedSpans, ...trace.spans];
         // Nothing of the trace's conversation was written yet: its agents' replies are (once).
         const unwritten = firstComplete || heldForLogs !== undefined;
-        const seen: ContentSeen = { models: 0, saying: 0, replies: [] };
-        // What an agent said before its model calls came, for this batch to take from (a copy:
-        // should the store not write the batch, its retry finds the list as it was).
-        const saidByAgent = unwritten ? undefined : known.saidByAgent?.slice();
+        const seen: ContentSeen = { models: 0, saying: 0, replies: [], claimed: [] };
         const messages = traceMessages(
           spans,
-          { history: !run.conversation, agentReplies: unwritten, saidByAgent },
+          { history: !run.conversation, agentReplies: unwritten, saidByAgent: known.saidByAgent },
           seen,
         );
         // Model calls that carry no messages, nor do its agents' spans: the content is to come as
@@ -411,15 +412,7 @@ export class TraceAssembler {
           undo.push(() => this.untilLogs.take(key));
         } else {
           timed.push(...messages);
-          const before = known.saidByAgent;
-          const after = unwritten ? seen.replies : saidByAgent;
-          if (after !== before) {
-            known.saidByAgent = after?.length ? after : undefined;
-            undo.push(() => {
-              const current = this.known.get(key);
-              if (current) current.saidByAgent = before;
-            });
-          }
+          this.noteAgentReplies(known, seen, undo);
         }
         timed.push(...this.logMessages(waitedLogs, !run.conversation));
       } else {
@@ -456,6 +449,28 @@ export class TraceAssembler {
       });
     }
     return batch;
+  }
+
+  /**
+   * Remembers the agents' replies a batch wrote, for the trace's later model calls to claim, and
+   * how to take back (should the store not write the batch) those and what its model replies claimed.
+   */
+  private noteAgentReplies(known: KnownTrace, seen: ContentSeen, undo: (() => void)[]): void {
+    const claimed = seen.claimed ?? [];
+    const list = known.saidByAgent ?? [];
+    const added = (seen.replies ?? [])
+      .filter((reply) => !list.some((r) => r.said === reply.said))
+      .slice(0, MAX_AGENT_REPLIES - list.length);
+    if (added.length === 0 && claimed.length === 0) return;
+    list.push(...added);
+    known.saidByAgent = list;
+    undo.push(() => {
+      for (const reply of claimed) reply.by = undefined;
+      for (const reply of added) {
+        const index = list.indexOf(reply);
+        if (index >= 0) list.splice(index, 1);
+      }
+    });
   }
 
   /**
