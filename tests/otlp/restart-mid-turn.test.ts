@@ -171,10 +171,9 @@ it.each([
     const instrumentation = instrumentOpenAI(tracing, logging);
     const client = new OpenAI({ baseURL: `${models.url}/v1`, apiKey: "test" });
     const history: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: "system", content: "You plan trips." }];
-    // One turn: only the app's root span names the conversation; the model call's records re-send
-    // the whole history.
-    const turn = async (question: string) => {
-      history.push({ role: "user", content: question });
+    // One turn: only the app's root span names the conversation; each model call's records re-send
+    // the whole history. In a turn of two calls the user says the same words twice.
+    const turn = async (question: string, calls = 1) => {
       const root = tracing.getTracer("app").startSpan("invoke_agent Trip Planner", {
         attributes: {
           "gen_ai.operation.name": "invoke_agent",
@@ -182,10 +181,13 @@ it.each([
           "gen_ai.conversation.id": "trip-14",
         },
       });
-      const answer = await context.with(trace.setSpan(context.active(), root), () =>
-        client.chat.completions.create({ model: "gpt-4o-mini", messages: history }),
-      );
-      history.push({ role: "assistant", content: answer.choices[0]?.message.content ?? "" });
+      for (let call = 0; call < calls; call++) {
+        history.push({ role: "user", content: question });
+        const answer = await context.with(trace.setSpan(context.active(), root), () =>
+          client.chat.completions.create({ model: "gpt-4o-mini", messages: history }),
+        );
+        history.push({ role: "assistant", content: answer.choices[0]?.message.content ?? "" });
+      }
       return root;
     };
     (await turn("A night train to Vienna?")).end();
@@ -193,7 +195,7 @@ it.each([
     await tracing.forceFlush();
     // The second turn's root ends after the restart. A running app's log processor exports
     // before its span processor.
-    const root = await turn("And a couchette?");
+    const root = await turn("And a couchette?", 2);
     await logging.forceFlush();
     await tracing.forceFlush();
     const held = await get<{ runs: Row[] }>(`${first.url}/api/history`);
@@ -214,8 +216,10 @@ it.each([
       ["assistant", "Answer to A night train to Vienna?"],
       ["user", "And a couchette?"],
       ["assistant", "Answer to And a couchette?"],
+      ["user", "And a couchette?"],
+      ["assistant", "Answer to And a couchette?"],
     ]);
-    expect(view.run.tokens).toMatchObject({ input: 300, output: 24 });
+    expect(view.run.tokens).toMatchObject({ input: 450, output: 36 });
     expect(view.run.status).toBe("success");
     expect((await get<{ runs: Row[] }>(`${second.url}/api/history`)).runs.map((r) => r.name)).toEqual(["Trip Planner"]);
   },

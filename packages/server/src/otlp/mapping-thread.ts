@@ -27,8 +27,8 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type ErrorCode, type IngestBatch, KeystrokeError, type RunEvent } from "@keystroke/core";
-import type { RunRef, TraceAssemblerOptions } from "./map/trace-assembler.js";
-import type { OtlpLogRecord, OtlpSpan } from "./otlp-model.js";
+import type { RestoredLog, RunRef, TraceAssemblerOptions } from "./map/trace-assembler.js";
+import type { OtlpSpan } from "./otlp-model.js";
 import type { OtlpEncoding, OtlpSignal } from "./otlp-reply.js";
 
 /** What the receiver asks of the mapping worker. */
@@ -57,7 +57,7 @@ export type MappingError =
  */
 export interface WaitingRuns {
   runIds: readonly string[];
-  traces: readonly { run: RunRef; spans: OtlpSpan[]; logs: OtlpLogRecord[] }[];
+  traces: readonly { run: RunRef; spans: OtlpSpan[]; logs: RestoredLog[] }[];
 }
 
 /** A run's batch as it crosses from the mapping worker: each event's stored JSON (IngestBatch.bodies). */

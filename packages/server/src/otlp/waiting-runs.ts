@@ -8,12 +8,13 @@
 import { type RunSummary, type StoredEvent, toMillis } from "@keystroke/core";
 import { MAX_PAGE, type RunStore } from "@keystroke/store";
 import { otlpLogOf } from "./map/log-events.js";
+import { storedOccurrence } from "./map/message-occurrences.js";
 import { isRoot } from "./map/run-batch.js";
 import { sessionRunId } from "./map/run-identity.js";
 import { otlpSpanOf } from "./map/span-events.js";
-import type { RunRef } from "./map/trace-assembler.js";
+import type { RestoredLog, RunRef } from "./map/trace-assembler.js";
 import type { WaitingRuns } from "./mapping-thread.js";
-import type { OtlpLogRecord, OtlpSpan } from "./otlp-model.js";
+import type { OtlpSpan } from "./otlp-model.js";
 
 /** The most running OpenTelemetry runs read for the mapping thread's `waitingRuns`. */
 const MAX_WAITING_RUNS = 10_000;
@@ -60,7 +61,7 @@ export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
     const ref = refs.get(run.runId);
     if (ref === undefined) continue;
     if (read >= MAX_READ_EVENTS) break;
-    const byTrace = new Map<string, { spans: OtlpSpan[]; logs: OtlpLogRecord[] }>();
+    const byTrace = new Map<string, { spans: OtlpSpan[]; logs: RestoredLog[] }>();
     const ofTrace = (traceId: string) => {
       let found = byTrace.get(traceId);
       if (found === undefined) {
@@ -81,7 +82,10 @@ export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
         if (event.type === "log.recorded") {
           // The messages of GenAI records may be held too (instrumentation-openai sends them so).
           const record = otlpLogOf(event.log);
-          if (record !== undefined) ofTrace(record.traceId).logs.push(record);
+          if (record !== undefined) {
+            const occurrence = storedOccurrence(record, event.eventId);
+            ofTrace(record.traceId).logs.push(occurrence ? { record, occurrence } : { record });
+          }
         }
         if (event.type !== "span.recorded") continue;
         const span = otlpSpanOf(event.span);

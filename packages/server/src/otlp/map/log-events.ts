@@ -7,12 +7,14 @@ import type { Log, LogLevel, RunEvent } from "@keystroke/core";
 import { GenAI, toIso, toMillis } from "@keystroke/core";
 import type { OtlpLogRecord } from "../otlp-model.js";
 import { stringAt, textOf } from "./attribute-values.js";
-import type { MessageOccurrence } from "./message-occurrences.js";
+import { type MessageOccurrence, occurrenceEventId } from "./message-occurrences.js";
 import { shortHash } from "./run-identity.js";
 import { genAiContent, messageEventContent, type SpanContent } from "./span-content.js";
 import { type ContentKeys, contentEvents, type Timed } from "./span-events.js";
 
 const levels: LogLevel[] = ["trace", "debug", "info", "warn", "error", "fatal"];
+/** A log's message is cut at this many characters (the run-event schema's limit). */
+const MAX_LOG_MESSAGE = 1_000_000;
 
 function level(record: OtlpLogRecord): LogLevel {
   if (record.severityNumber >= 1 && record.severityNumber <= 24)
@@ -75,17 +77,19 @@ export function logRecordEvent(record: OtlpLogRecord, occurrence?: MessageOccurr
       : record.attributes;
   // A GenAI event's body is kept as it came unless `message` is that body (text): its message can
   // be read again from it (otlpLogOf) when the receiver takes back what it held before a restart.
-  const keepBody = name.startsWith(GenAI.prefix) && (typeof record.body !== "string" || record.body === "");
+  const keepBody =
+    name.startsWith(GenAI.prefix) &&
+    (typeof record.body !== "string" || record.body === "" || record.body.length > MAX_LOG_MESSAGE);
   const event: RunEvent = {
     eventId: occurrence
-      ? `otlp:l:${shortHash("message", occurrence.signature, String(occurrence.count))}`
+      ? occurrenceEventId(occurrence)
       : `otlp:l:${shortHash(record.traceId, record.spanId, String(record.timeMs), name, bodyText, JSON.stringify(record.attributes))}`,
     type: "log.recorded",
     time,
     log: {
       time,
       level: level(record),
-      message: (bodyText || name || "(empty log record)").slice(0, 1_000_000),
+      message: (bodyText || name || "(empty log record)").slice(0, MAX_LOG_MESSAGE),
       attributes,
       ...(record.traceId ? { traceId: record.traceId } : {}),
       ...(record.spanId ? { spanId: record.spanId } : {}),

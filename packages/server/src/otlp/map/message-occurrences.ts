@@ -12,6 +12,7 @@ import { GenAI } from "@keystroke/core";
 import type { OtlpLogRecord } from "../otlp-model.js";
 import { signatureOf } from "./chat-messages.js";
 import { eventNameOf } from "./log-events.js";
+import { countHashedAs, shortHash } from "./run-identity.js";
 import { messageEventContent, type SpanContent } from "./span-content.js";
 
 /** A message event's place in its conversation. */
@@ -29,6 +30,26 @@ const perMessageEvents = new Set<string>([
   GenAI.toolMessageEvent,
   GenAI.choiceEvent,
 ]);
+
+/** The id of the `log.recorded` event of a per-message record: one per message of the conversation. */
+export function occurrenceEventId(occurrence: MessageOccurrence): string {
+  return `otlp:l:${shortHash("message", occurrence.signature, String(occurrence.count))}`;
+}
+
+/** How far `storedOccurrence` looks for the count a stored record's id says. */
+const MAX_STORED_COUNT = 10_000;
+
+/**
+ * The occurrence a stored per-message record was written as, told by its event id (which hashes
+ * its signature and count): counting again among the records the store kept would not do, as
+ * it keeps each message's record once per conversation. Undefined for any other record.
+ */
+export function storedOccurrence(record: OtlpLogRecord, eventId: string): MessageOccurrence | undefined {
+  const signature = messageOccurrences([record]).get(record)?.signature;
+  if (signature === undefined || !eventId.startsWith("otlp:l:")) return undefined;
+  const count = countHashedAs(["message", signature], eventId.slice(7), MAX_STORED_COUNT);
+  return count === undefined ? undefined : { signature, count };
+}
 
 /**
  * The occurrence of every per-message event among `logs` (the records of one trace, in the order

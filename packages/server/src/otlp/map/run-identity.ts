@@ -53,19 +53,52 @@ export function sessionRunId(project: string, kind: "conversation" | "trace", id
  * cheaper than one for the short texts it is given.
  */
 export function shortHash(...parts: string[]): string {
-  let a = 0x811c9dc5;
-  let b = 0x9e3779b9;
-  for (const part of parts) {
-    for (let i = 0; i < part.length; i++) {
-      const c = part.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
-      b ^= b >>> 13;
-    }
-    a = Math.imul(a ^ 0xff, 0x01000193);
-    b = Math.imul(b ^ 0xff, 0x5bd1e995);
+  hashA = 0x811c9dc5;
+  hashB = 0x9e3779b9;
+  for (const part of parts) feed(part);
+  return digest();
+}
+
+/**
+ * The least n below `limit` for which `shortHash(...prefix, String(n))` is `hash`, else
+ * undefined: the prefix is hashed once.
+ *
+ * @example
+ * countHashedAs(["message", signature], shortHash("message", signature, "2"), 100) // 2
+ */
+export function countHashedAs(prefix: readonly string[], hash: string, limit: number): number | undefined {
+  hashA = 0x811c9dc5;
+  hashB = 0x9e3779b9;
+  for (const part of prefix) feed(part);
+  const [a, b] = [hashA, hashB];
+  for (let n = 0; n < limit; n++) {
+    hashA = a;
+    hashB = b;
+    feed(String(n));
+    if (digest() === hash) return n;
   }
-  return `${(a >>> 0).toString(36).padStart(7, "0")}${(b >>> 0).toString(36).padStart(7, "0")}`;
+  return undefined;
+}
+
+// shortHash's state, kept between its parts without allocating.
+let hashA = 0;
+let hashB = 0;
+
+function feed(part: string): void {
+  let a = hashA;
+  let b = hashB;
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 13;
+  }
+  hashA = Math.imul(a ^ 0xff, 0x01000193);
+  hashB = Math.imul(b ^ 0xff, 0x5bd1e995);
+}
+
+function digest(): string {
+  return `${(hashA >>> 0).toString(36).padStart(7, "0")}${(hashB >>> 0).toString(36).padStart(7, "0")}`;
 }
 
 export function conversationIdOf(a: Attributes): string | undefined {

@@ -2,6 +2,7 @@ import type { IngestBatch, RunEvent } from "@keystroke/core";
 import { describe, expect, it } from "vitest";
 import type { OtlpLogRecord, OtlpSpan } from "../otlp-model.js";
 import { otlpLogOf } from "./log-events.js";
+import { storedOccurrence } from "./message-occurrences.js";
 import { otlpSpanOf } from "./span-events.js";
 import { TraceAssembler } from "./trace-assembler.js";
 
@@ -328,45 +329,57 @@ describe("TraceAssembler", () => {
       ["only the root names the conversation", {}],
       ["the model call names it too", { "gen_ai.conversation.id": "c-restart" }],
     ])(
-      "holds again, from the GenAI log records the store kept, the messages a model call sent as records (%s)",
+      "holds again, from the GenAI log records the store kept, the messages model calls sent as records (%s)",
       (_, named) => {
-        const spanId = (2).toString(16).padStart(16, "0");
-        // instrumentation-openai: the model call's span carries no content; its records do.
-        const model = span(2, {
-          attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", ...named },
-        });
-        const records = () => [
-          genAiLog(TRACE, "gen_ai.system.message", { content: "You plan trips." }, { spanId, timeMs: T0 + 3 }),
-          genAiLog(TRACE, "gen_ai.user.message", { content: "A night train to Vienna?" }, { spanId, timeMs: T0 + 4 }),
+        // instrumentation-openai: the model calls' spans carry no content; their records do, each
+        // call's records the whole input again. The user says "Hi" twice in one turn.
+        const model = (n: number) =>
+          span(n, { attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", ...named } });
+        const say = (n: number, role: string, content: string) =>
+          genAiLog(TRACE, `gen_ai.${role}.message`, { content }, { spanId: model(n).spanId, timeMs: T0 + n });
+        const answer = (n: number, content: string) =>
           genAiLog(
             TRACE,
             "gen_ai.choice",
-            { index: 0, finish_reason: "stop", message: { role: "assistant", content: "The 19:40 from Zurich." } },
-            { spanId, timeMs: T0 + 5 },
-          ),
+            { index: 0, finish_reason: "stop", message: { role: "assistant", content } },
+            { spanId: model(n).spanId, timeMs: T0 + n + 1 },
+          );
+        const records = () => [
+          say(2, "system", "You greet."),
+          say(2, "user", "Hi"),
+          answer(2, "Hello!"),
+          say(3, "system", "You greet."),
+          say(3, "user", "Hi"),
+          say(3, "assistant", "Hello!"),
+          say(3, "user", "Hi"),
+          answer(3, "Hello again!"),
         ];
         const messages = (batches: IngestBatch[]) =>
           batches.flatMap((b) => b.events.flatMap((e) => (e.type === "message.added" ? [e.message] : [])));
-        // No restart: the records come first, then the model call, then the root.
+        // No restart: the records come first, then the model calls, then the root.
         const straight = new TraceAssembler();
         straight.assemble(undefined, [], records());
-        straight.assemble(undefined, [model], []);
+        straight.assemble(undefined, [model(2), model(3)], []);
         const expected = messages(straight.assemble(undefined, [conversationRoot()], []).batches);
         expect(expected.map((m) => m.parts.map((p) => (p.type === "text" ? p.text : "")).join(""))).toEqual([
-          "You plan trips.",
-          "A night train to Vienna?",
-          "The 19:40 from Zurich.",
+          "You greet.",
+          "Hi",
+          "Hello!",
+          "Hi",
+          "Hello again!",
         ]);
 
-        // A restart between the model call and the root: what the store kept is read back.
+        // A restart between the model calls and the root: what the store kept is read back.
         const before = new TraceAssembler();
         const written = [
           ...before.assemble(undefined, [], records()).batches,
-          ...before.assemble(undefined, [model], []).batches,
+          ...before.assemble(undefined, [model(2), model(3)], []).batches,
         ];
         expect(messages(written)).toEqual([]);
-        // Where the store keeps them: in the conversation's run once the model call moved them there.
-        const stored = written.flatMap((b) => b.events);
+        // Where the store keeps them: in the conversation's run once the model call moved them
+        // there, each event id once (a record the history repeats is kept once per conversation).
+        const ids = new Set<string>();
+        const stored = written.flatMap((b) => b.events).filter((e) => !ids.has(e.eventId) && ids.add(e.eventId));
         const provisional = written[0]?.runId as string;
         const runId = written.at(-1)?.runId as string;
         const conversation = runId !== provisional;
@@ -375,7 +388,10 @@ describe("TraceAssembler", () => {
         after.restore(
           { runId, sessionId: conversation ? "c-restart" : TRACE, project: "default", conversation },
           stored.flatMap((e) => (e.type === "span.recorded" ? [otlpSpanOf(e.span)] : [])),
-          stored.flatMap((e) => (e.type === "log.recorded" ? [otlpLogOf(e.log)].filter((r) => r !== undefined) : [])),
+          stored.flatMap((e) => {
+            const record = e.type === "log.recorded" ? otlpLogOf(e.log) : undefined;
+            return record ? [{ record, occurrence: storedOccurrence(record, e.eventId) }] : [];
+          }),
         );
         const moved = after.assemble(undefined, [conversationRoot()], []).batches;
         expect(absorbed(moved[0])).toEqual(conversation ? [] : [runId]);

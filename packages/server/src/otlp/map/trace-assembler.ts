@@ -90,6 +90,12 @@ export interface RunRef {
   conversation: boolean;
 }
 
+/** A GenAI log record read back from the store, with the occurrence its stored id says, if any. */
+export interface RestoredLog {
+  record: OtlpLogRecord;
+  occurrence?: MessageOccurrence;
+}
+
 interface KnownTrace {
   run: RunRef;
   /** The root span has arrived: later spans' messages are written at once. */
@@ -145,6 +151,8 @@ export class TraceAssembler {
   private overflow: IngestBatch[] = [];
   /** How to hold again what a batch took from memory, should the store not write it. */
   private readonly undo = new WeakMap<IngestBatch, () => void>();
+  /** Records read back by `restore`, as their stored ids say they were counted (message-occurrences.ts). */
+  private readonly storedOccurrences = new WeakMap<OtlpLogRecord, MessageOccurrence>();
   /** Within `restore`: what is placed is written already. */
   private restoring = false;
 
@@ -237,15 +245,17 @@ export class TraceAssembler {
    * placed in it and their conversation held again, as when they came. Nothing is written: their events are already (and
    * the run's name is as the store has it). Call before the first `assemble`.
    */
-  restore(run: RunRef, spans: OtlpSpan[], logs: OtlpLogRecord[] = [], now = Date.now()): void {
+  restore(run: RunRef, spans: OtlpSpan[], logs: readonly RestoredLog[] = [], now = Date.now()): void {
+    const records = logs.map(({ record }) => record);
     // The run they were read from, whatever their spans say (its conversation id may be on a span
     // not read back).
-    for (const traceId of new Set([...spans, ...logs].map((item) => item.traceId))) {
+    for (const traceId of new Set([...spans, ...records].map((item) => item.traceId))) {
       this.known.set(`${run.project}\u0000${traceId}`, { run, complete: false });
     }
+    for (const { record, occurrence } of logs) if (occurrence) this.storedOccurrences.set(record, occurrence);
     this.restoring = true;
     try {
-      for (const batch of this.assemble(run.project, spans, logs, now).batches) this.undo.delete(batch);
+      for (const batch of this.assemble(run.project, spans, records, now).batches) this.undo.delete(batch);
     } finally {
       this.restoring = false;
     }
@@ -370,7 +380,7 @@ export class TraceAssembler {
       // Taken back after a restart, they all wait: those written before are not written twice.
       const logsWait = !complete && (this.restoring || !run.conversation || this.untilRoot.holdsLogs(trace.key));
       for (const log of trace.logs) {
-        const occurrence = occurrences.get(log);
+        const occurrence = this.storedOccurrences.get(log) ?? occurrences.get(log);
         if (!logsWait) timed.push(...logMessageEvents(log, !run.conversation, occurrence));
         else if (occurrence !== undefined) this.occurrences.set(log, occurrence);
         timed.push(logRecordEvent(log, occurrence));
