@@ -267,6 +267,10 @@ function modelCall(span: OtlpSpan): ModelCall {
  */
 export interface AgentReply {
   said: string;
+  /** The agent's message: its id and time, and whether it carried reasoning. */
+  id: string;
+  time: string;
+  thoughts: boolean;
   by?: string;
 }
 
@@ -292,8 +296,10 @@ export interface TraceMessageOptions {
   agentReplies: boolean;
   /**
    * Replies an agent of the trace said in an earlier batch, before its model calls came: the
-   * first model reply that says one claims it and adds only its reasoning, if any (as does that
-   * reply sent again), so the words show once; another model reply saying them again adds them.
+   * first model reply that says one claims it and is written as the agent's message (its id, so
+   * the words show once, even should the agent's batch not have been written), its reasoning
+   * under an id of its own when the agent's reply had none; that reply sent again does the same,
+   * and another model reply saying the words again adds them.
    */
   saidByAgent?: readonly AgentReply[];
 }
@@ -323,13 +329,12 @@ export function traceMessages(
       if (said === undefined) timed.push(item);
       else if (role === "agent") replies.push(item);
       else {
-        const claimed = saidByAgent !== undefined && claim(saidByAgent, item.event, said, seen);
-        if (!claimed) {
+        const claimed = saidByAgent !== undefined ? claim(saidByAgent, item.event, said, seen) : undefined;
+        if (claimed === undefined) {
           modelSaid.add(said);
           timed.push(item);
         } else {
-          const thinking = thoughtsOf(item.event);
-          if (thinking !== undefined) timed.push({ at: item.at, event: thinking });
+          for (const event of asAgentReply(claimed, item.event)) timed.push({ at: item.at, event });
         }
       }
     }
@@ -342,32 +347,57 @@ export function traceMessages(
     timed.push(item);
     // One entry per message: agents saying the same words (nested ones) add one message.
     const hash = shortHash(said);
-    if (!added.has(hash)) seen.replies?.push({ said: hash });
+    if (!added.has(hash) && item.event.type === "message.added") {
+      const { message, time } = item.event;
+      seen.replies?.push({
+        said: hash,
+        id: message.id,
+        time,
+        thoughts: message.parts.some((p) => p.type === "thought"),
+      });
+    }
     added.add(hash);
   }
   return timed;
 }
 
 /**
- * Whether the model reply `event` (saying `said`) is one an agent already said: the entry it
- * claimed before (it is sent again), else the first unclaimed one with its words, which it now
- * claims (noted in `seen.claimed`).
+ * The agent's reply that the model reply `event` (saying `said`) repeats: the entry it claimed
+ * before (it is sent again), else the first unclaimed one with its words, which it now claims
+ * (noted in `seen.claimed`); undefined when it repeats none.
  */
-function claim(saidByAgent: readonly AgentReply[], event: RunEvent, said: string, seen: ContentSeen): boolean {
-  if (saidByAgent.some((reply) => reply.by === event.eventId)) return true;
+function claim(
+  saidByAgent: readonly AgentReply[],
+  event: RunEvent,
+  said: string,
+  seen: ContentSeen,
+): AgentReply | undefined {
+  const mine = saidByAgent.find((reply) => reply.by === event.eventId);
+  if (mine !== undefined) return mine;
   const hash = shortHash(said);
   const reply = saidByAgent.find((r) => r.by === undefined && r.said === hash);
-  if (reply === undefined) return false;
+  if (reply === undefined) return undefined;
   reply.by = event.eventId;
   seen.claimed?.push(reply);
-  return true;
+  return reply;
 }
 
-/** A model reply's reasoning alone, under its own id, when its words were said already; else undefined. */
-function thoughtsOf(event: RunEvent): RunEvent | undefined {
-  if (event.type !== "message.added") return undefined;
-  const parts = event.message.parts.filter((p) => p.type === "thought");
-  return parts.length === 0 ? undefined : { ...event, message: { ...event.message, parts } };
+/**
+ * A model reply that repeats the agent's reply `reply`, as the agent's message (dropped by the
+ * store as a duplicate when the agent's was written), with its reasoning when the agent's reply
+ * had none under an id of its own (the model reply's full message may be written later under the
+ * model reply's id).
+ */
+function asAgentReply(reply: AgentReply, event: RunEvent): RunEvent[] {
+  if (event.type !== "message.added") return [];
+  const thoughts = event.message.parts.filter((p) => p.type === "thought");
+  const said = reply.thoughts ? event.message.parts : event.message.parts.filter((p) => p.type !== "thought");
+  const events: RunEvent[] = [];
+  if (!reply.thoughts && thoughts.length > 0) {
+    events.push(message(event.time, `${event.message.id}-t`, "assistant", thoughts));
+  }
+  events.push(message(reply.time, reply.id, "assistant", said));
+  return events;
 }
 
 /** The text an assistant message says, when it says something (not a tool call or result). */

@@ -111,7 +111,7 @@ interface KnownTrace {
 }
 
 /** The most agent replies remembered per trace for its model calls to claim. */
-const MAX_AGENT_REPLIES = 32;
+const MAX_AGENT_REPLIES = 8;
 
 /** A trace of the current request with what is known of it, carried as one (the bounded map may forget it meanwhile). */
 interface PlacedTrace {
@@ -476,9 +476,10 @@ export class TraceAssembler {
     known.saidByAgent = list;
     undo.push(() => {
       for (const reply of claimed) reply.by = undefined;
+      // One a later model reply claimed stays: that reply was written as this one, and is again.
       for (const reply of added) {
         const index = list.indexOf(reply);
-        if (index >= 0) list.splice(index, 1);
+        if (index >= 0 && reply.by === undefined) list.splice(index, 1);
       }
     });
   }
