@@ -14,7 +14,7 @@ import { sessionRunId } from "./map/run-identity.js";
 import { otlpSpanOf } from "./map/span-events.js";
 import type { RestoredLog, RunRef } from "./map/trace-assembler.js";
 import type { WaitingRuns } from "./mapping-thread.js";
-import type { OtlpSpan } from "./otlp-model.js";
+import type { OtlpLogRecord, OtlpSpan } from "./otlp-model.js";
 
 /** The most running OpenTelemetry runs read for the mapping thread's `waitingRuns`. */
 const MAX_WAITING_RUNS = 10_000;
@@ -61,7 +61,7 @@ export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
     const ref = refs.get(run.runId);
     if (ref === undefined) continue;
     if (read >= MAX_READ_EVENTS) break;
-    const byTrace = new Map<string, { spans: OtlpSpan[]; logs: RestoredLog[] }>();
+    const byTrace = new Map<string, { spans: OtlpSpan[]; logs: { record: OtlpLogRecord; eventId: string }[] }>();
     const ofTrace = (traceId: string) => {
       let found = byTrace.get(traceId);
       if (found === undefined) {
@@ -83,8 +83,7 @@ export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
           // The messages of GenAI records may be held too (instrumentation-openai sends them so).
           const record = otlpLogOf(event.log);
           if (record !== undefined) {
-            const occurrence = storedOccurrence(record, event.eventId);
-            ofTrace(record.traceId).logs.push(occurrence ? { record, occurrence } : { record });
+            ofTrace(record.traceId).logs.push({ record, eventId: event.eventId });
           }
         }
         if (event.type !== "span.recorded") continue;
@@ -99,9 +98,14 @@ export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
       ([traceId, { spans }]) => !rooted.has(traceId) && !spans.some((span) => finished.has(span.spanId)),
     );
     const spans = waiting.flatMap(([, trace]) => trace.spans);
-    const logs = waiting.flatMap(([, trace]) => trace.logs);
-    if (count + spans.length + logs.length > MAX_RESTORED_ITEMS) break;
-    count += spans.length + logs.length;
+    const records = waiting.flatMap(([, trace]) => trace.logs);
+    if (count + spans.length + records.length > MAX_RESTORED_ITEMS) break;
+    count += spans.length + records.length;
+    // Only the records of the traces that wait: each is told which occurrence its stored id says.
+    const logs = records.map(({ record, eventId }): RestoredLog => {
+      const occurrence = storedOccurrence(record, eventId);
+      return occurrence ? { record, occurrence } : { record };
+    });
     if (waiting.length > 0) traces.push({ run: ref, spans, logs });
   }
   const runIds = [...refs.values()].filter((ref) => !ref.conversation).map((ref) => ref.runId);

@@ -36,8 +36,11 @@ export function occurrenceEventId(occurrence: MessageOccurrence): string {
   return `otlp:l:${shortHash("message", occurrence.signature, String(occurrence.count))}`;
 }
 
-/** How far `storedOccurrence` looks for the count a stored record's id says. */
-const MAX_STORED_COUNT = 10_000;
+/**
+ * How far `storedOccurrence` looks for the count a stored record's id says: how many times the
+ * same message came before in one call's input (a record past it is counted again instead).
+ */
+const MAX_STORED_COUNT = 1_000;
 
 /**
  * The occurrence a stored per-message record was written as, told by its event id (which hashes
