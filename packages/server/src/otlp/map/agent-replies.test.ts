@@ -5,7 +5,7 @@
  * messages as when every span comes in one request.
  */
 import type { IngestBatch, RunEvent } from "@keystroke/core";
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { OtlpSpan } from "../otlp-model.js";
 import { TraceAssembler } from "./trace-assembler.js";
 
@@ -118,4 +118,63 @@ it.each(shapes)("keeps the messages of %s as in one request, in any order, throu
     const runId = written.find(ofTrace)?.runId;
     expect(kept(written.filter((b) => b.runId === runId)), `round ${round}`).toEqual(expected);
   }
+});
+
+describe("an agent's answer come before its model call, when a write is given back", () => {
+  const conversation = { "gen_ai.conversation.id": "c-1" };
+  const answer = (n: number) =>
+    span(
+      n,
+      TRACE,
+      { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", ...io("It left."), ...conversation },
+      ROOT,
+    );
+  const root = span(255, TRACE, { "gen_ai.operation.name": "invoke_agent", ...io("It left."), ...conversation });
+  const look = span(
+    1,
+    TRACE,
+    { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", ...io("Let me look.") },
+    ROOT,
+  );
+  /** The conversation's run as the store keeps it: the run the root was written to. */
+  const said = (batches: IngestBatch[]) => {
+    const runId = batches.find((b) =>
+      b.events.some((e) => e.type === "span.recorded" && e.span.spanId === root.spanId),
+    )?.runId;
+    return kept(batches.filter((b) => b.runId === runId));
+  };
+
+  it("keeps it once when the move into the conversation is given back after the answer was written", () => {
+    const expected = said(new TraceAssembler().assemble(undefined, [look, answer(3), root], []).batches);
+    const assembler = new TraceAssembler();
+    const written = [...assembler.assemble(undefined, [structuredClone(look)], []).batches];
+    // The root moves the trace into the conversation's run and says the answer; the store refuses it.
+    const moved = assembler.assemble(undefined, [structuredClone(root)], []).batches;
+    // The model call that said the answer, beside a span of another trace the store refuses.
+    const other = chat(1, "Other.", undefined, "b".repeat(32));
+    const [mine, theirs] = assembler.assemble(undefined, [structuredClone(answer(3)), other], []).batches;
+    written.push(mine as IngestBatch);
+    assembler.giveBack(theirs as IngestBatch);
+    for (const batch of moved) assembler.giveBack(batch);
+    // The exporter sends both requests again.
+    written.push(...assembler.assemble(undefined, [structuredClone(answer(3)), other], []).batches);
+    written.push(...assembler.assemble(undefined, [structuredClone(root)], []).batches);
+    written.push(...assembler.drain(true));
+    expect(said(written)).toEqual(expected);
+  });
+
+  it("keeps another model call's same words when one copy of a request is given back and another written", () => {
+    const agentFirst = agent(255, "It left.");
+    const [first, second] = [chat(1, "It left."), chat(4, "It left.")];
+    const expected = kept(new TraceAssembler().assemble(undefined, [agentFirst, first, second], []).batches);
+    const assembler = new TraceAssembler();
+    const written = [...assembler.assemble(undefined, [structuredClone(agentFirst)], []).batches];
+    // The exporter times out on a slow append and sends the request again; the second copy is
+    // written, then the first one's append fails.
+    const slow = assembler.assemble(undefined, [structuredClone(first)], []).batches;
+    written.push(...assembler.assemble(undefined, [structuredClone(first)], []).batches);
+    for (const batch of slow) assembler.giveBack(batch);
+    written.push(...assembler.assemble(undefined, [structuredClone(second)], []).batches);
+    expect(kept(written)).toEqual(expected);
+  });
 });

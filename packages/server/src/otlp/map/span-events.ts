@@ -272,6 +272,8 @@ export interface AgentReply {
   time: string;
   thoughts: boolean;
   by?: string;
+  /** Batches of that model reply that claimed it and are not given back (nor written yet, or written). */
+  claims?: number;
 }
 
 /**
@@ -372,12 +374,14 @@ function claim(
   said: string,
   seen: ContentSeen,
 ): AgentReply | undefined {
-  const mine = saidByAgent.find((reply) => reply.by === event.eventId);
-  if (mine !== undefined) return mine;
   const hash = shortHash(said);
-  const reply = saidByAgent.find((r) => r.by === undefined && r.said === hash);
+  const reply =
+    saidByAgent.find((r) => r.by === event.eventId) ?? saidByAgent.find((r) => r.by === undefined && r.said === hash);
   if (reply === undefined) return undefined;
+  // Each batch that claims it holds it until given back: a copy of the request may be written
+  // while another is given back.
   reply.by = event.eventId;
+  reply.claims = (reply.claims ?? 0) + 1;
   seen.claimed?.push(reply);
   return reply;
 }

@@ -351,7 +351,9 @@ export class TraceAssembler {
       if (provisional) {
         events.push(absorbedEvent(trace, provisional.run.runId));
         undo.push(() => {
-          this.known.set(key, provisional);
+          // Back in its own run, with what later batches (written) learnt of it since.
+          const current = this.known.get(key);
+          this.known.set(key, current ? { ...current, run: provisional.run } : provisional);
           this.untilRoot.retag(key, provisional.run);
           this.untilLogs.retag(key, provisional.run);
         });
@@ -475,7 +477,10 @@ export class TraceAssembler {
     list.push(...added);
     known.saidByAgent = list;
     undo.push(() => {
-      for (const reply of claimed) reply.by = undefined;
+      for (const reply of claimed) {
+        reply.claims = (reply.claims ?? 1) - 1;
+        if (reply.claims === 0) reply.by = undefined;
+      }
       // One a later model reply claimed stays: that reply was written as this one, and is again.
       for (const reply of added) {
         const index = list.indexOf(reply);
