@@ -54,8 +54,8 @@ export const logSchema = z.object({
     .regex(/^[0-9a-f]{16}$/)
     .optional(),
   /**
-   * The record's body as it came, when it is structured (a GenAI event's message) rather than
-   * the text `message` holds.
+   * The record's body as it came, when `message` does not hold it whole (an OpenTelemetry GenAI
+   * event's structured, empty or over-long body).
    */
   body: z.unknown().optional(),
 });

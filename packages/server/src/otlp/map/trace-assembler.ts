@@ -242,8 +242,9 @@ export class TraceAssembler {
   /**
    * Takes back what it held, before it started (the process before a crash), of traces of `run`
    * whose root had not come: their spans and GenAI log records, read back from the store, are
-   * placed in it and their conversation held again, as when they came. Nothing is written: their events are already (and
-   * the run's name is as the store has it). Call before the first `assemble`.
+   * placed in it and their conversation held again, as when they came. Nothing is written: their
+   * events are already (and the run's name is as the store has it). Call before the first
+   * `assemble`.
    */
   restore(run: RunRef, spans: OtlpSpan[], logs: readonly RestoredLog[] = [], now = Date.now()): void {
     const records = logs.map(({ record }) => record);
