@@ -31,9 +31,13 @@ const perMessageEvents = new Set<string>([
   GenAI.choiceEvent,
 ]);
 
+const ID_PREFIX = "otlp:l:";
+/** What a per-message record's id hashes before its count. */
+const idKey = (signature: string) => ["message", signature];
+
 /** The id of the `log.recorded` event of a per-message record: one per message of the conversation. */
 export function occurrenceEventId(occurrence: MessageOccurrence): string {
-  return `otlp:l:${shortHash("message", occurrence.signature, String(occurrence.count))}`;
+  return `${ID_PREFIX}${shortHash(...idKey(occurrence.signature), String(occurrence.count))}`;
 }
 
 /**
@@ -49,8 +53,8 @@ const MAX_STORED_COUNT = 1_000;
  */
 export function storedOccurrence(record: OtlpLogRecord, eventId: string): MessageOccurrence | undefined {
   const signature = messageOccurrences([record]).get(record)?.signature;
-  if (signature === undefined || !eventId.startsWith("otlp:l:")) return undefined;
-  const count = countHashedAs(["message", signature], eventId.slice(7), MAX_STORED_COUNT);
+  if (signature === undefined || !eventId.startsWith(ID_PREFIX)) return undefined;
+  const count = countHashedAs(idKey(signature), eventId.slice(ID_PREFIX.length), MAX_STORED_COUNT);
   return count === undefined ? undefined : { signature, count };
 }
 

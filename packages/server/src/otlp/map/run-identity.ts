@@ -53,9 +53,7 @@ export function sessionRunId(project: string, kind: "conversation" | "trace", id
  * cheaper than one for the short texts it is given.
  */
 export function shortHash(...parts: string[]): string {
-  hashA = 0x811c9dc5;
-  hashB = 0x9e3779b9;
-  for (const part of parts) feed(part);
+  start(parts);
   return digest();
 }
 
@@ -67,9 +65,7 @@ export function shortHash(...parts: string[]): string {
  * countHashedAs(["message", signature], shortHash("message", signature, "2"), 100) // 2
  */
 export function countHashedAs(prefix: readonly string[], hash: string, limit: number): number | undefined {
-  hashA = 0x811c9dc5;
-  hashB = 0x9e3779b9;
-  for (const part of prefix) feed(part);
+  start(prefix);
   const [a, b] = [hashA, hashB];
   for (let n = 0; n < limit; n++) {
     hashA = a;
@@ -83,6 +79,12 @@ export function countHashedAs(prefix: readonly string[], hash: string, limit: nu
 // shortHash's state, kept between its parts without allocating.
 let hashA = 0;
 let hashB = 0;
+
+function start(parts: readonly string[]): void {
+  hashA = 0x811c9dc5;
+  hashB = 0x9e3779b9;
+  for (const part of parts) feed(part);
+}
 
 function feed(part: string): void {
   let a = hashA;
