@@ -224,3 +224,64 @@ it.each([
     expect((await get<{ runs: Row[] }>(`${second.url}/api/history`)).runs.map((r) => r.name)).toEqual(["Trip Planner"]);
   },
 );
+
+it.each([
+  ["stopped", "SIGTERM"],
+  ["killed", "SIGKILL"],
+] as const)(
+  "files a finished turn's log records that come only after the server was %s under the conversation's run",
+  async (_how, signal) => {
+    const db = join(dir, `late-records-${signal}.db`);
+    const first = await serve(db);
+    const port = new URL(first.url).port;
+    const options = { service: "travel-service", delayMs: 60_000 };
+    const tracing = tracerProvider(first.url, options);
+    const logging = loggerProvider(first.url, options);
+    const instrumentation = instrumentOpenAI(tracing, logging);
+    const client = new OpenAI({ baseURL: `${models.url}/v1`, apiKey: "test" });
+    const history: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: "system", content: "You plan trips." }];
+    const turn = async (question: string) => {
+      const root = tracing.getTracer("app").startSpan("invoke_agent Trip Planner", {
+        attributes: {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": "Trip Planner",
+          "gen_ai.conversation.id": "trip-15",
+        },
+      });
+      history.push({ role: "user", content: question });
+      const answer = await context.with(trace.setSpan(context.active(), root), () =>
+        client.chat.completions.create({ model: "gpt-4o-mini", messages: history }),
+      );
+      history.push({ role: "assistant", content: answer.choices[0]?.message.content ?? "" });
+      root.end();
+    };
+    await turn("A night train to Vienna?");
+    await logging.forceFlush();
+    await tracing.forceFlush();
+    // The second turn ends, its spans (root included) reach the server, and the server goes
+    // before its log records do: they come to the server started again (an exporter retrying,
+    // or an app that flushes its tracer before its logger).
+    await turn("And a couchette?");
+    await tracing.forceFlush();
+    first.child.kill(signal);
+    await first.exited;
+    const second = await serve(db, port);
+    await logging.forceFlush();
+    await tracing.shutdown();
+    await logging.shutdown();
+    instrumentation.disable();
+
+    const runs = await get<{ runs: Row[] }>(`${second.url}/api/history`);
+    expect(runs.runs.map((r) => r.name)).toEqual(["Trip Planner"]);
+    const view = await get<Session>(`${second.url}/api/agents/trip-planner/sessions/trip-15?include=messages,trace`);
+    expect(view.messages.items.map((m) => [m.role, m.parts.map((p) => p.text).join("")])).toEqual([
+      ["system", "You plan trips."],
+      ["user", "A night train to Vienna?"],
+      ["assistant", "Answer to A night train to Vienna?"],
+      ["user", "And a couchette?"],
+      ["assistant", "Answer to And a couchette?"],
+    ]);
+    expect(view.run.tokens).toMatchObject({ input: 300, output: 24 });
+    expect(view.run.status).toBe("success");
+  },
+);

@@ -52,12 +52,14 @@ export type MappingError =
 
 /**
  * Runs that may be traces filed under a run of their own, waiting for their root or conversation
- * id, newest first (TraceAssemblerOptions.waitingRuns), and the spans of the runs' traces whose
- * conversation the thread is to hold again (TraceAssembler.restore).
+ * id, newest first (TraceAssemblerOptions.waitingRuns), the spans of the runs' traces whose
+ * conversation the thread is to hold again (TraceAssembler.restore), and the recent turns of
+ * conversations whose root came (TraceAssembler.rememberEnded).
  */
 export interface WaitingRuns {
   runIds: readonly string[];
   traces: readonly { run: RunRef; spans: OtlpSpan[]; logs: RestoredLog[] }[];
+  rooted: readonly { run: RunRef; traceIds: string[] }[];
 }
 
 /** A run's batch as it crosses from the mapping worker: each event's stored JSON (IngestBatch.bodies). */
@@ -220,7 +222,7 @@ export class MappingThread {
         },
         (thrown: unknown) => {
           this.options.log(thrown instanceof Error ? thrown : new Error(String(thrown)));
-          this.#waitingRuns = { runIds: [], traces: [] };
+          this.#waitingRuns = { runIds: [], traces: [], rooted: [] };
         },
       );
       return this.#reading.then(() => this.#ask(message, transfer));
@@ -260,6 +262,7 @@ export class MappingThread {
         ? { ...this.options.assembler, waitingRuns: waitingRuns.runIds }
         : this.options.assembler,
       restore: waitingRuns?.traces ?? [],
+      rooted: waitingRuns?.rooted ?? [],
     });
     let answered = false;
     // An idle mapping thread keeps nothing alive.

@@ -17,12 +17,15 @@ const {
   maxBodyBytes,
   assembler: options,
   restore = [],
+  rooted = [],
 } = workerData as {
   maxBodyBytes: number;
   assembler?: TraceAssemblerOptions;
   restore?: WaitingRuns["traces"];
+  rooted?: WaitingRuns["rooted"];
 };
 const assembler = new TraceAssembler(options);
+for (const { run, traceIds } of rooted) assembler.rememberEnded(run, traceIds);
 for (const { run, spans, logs } of restore) {
   try {
     assembler.restore(run, spans, logs);

@@ -76,7 +76,7 @@ export function otlpRoutes(
     waitingRuns: () =>
       waitingOtlpRuns(store).catch((err: unknown) => {
         app.log.error({ err }, "OTLP: could not read which runs wait for their conversation id");
-        return { runIds: [], traces: [] };
+        return { runIds: [], traces: [], rooted: [] };
       }),
   });
   const encodingFor = (request: FastifyRequest): OtlpEncoding => encodingOf(request.headers["content-type"]) ?? "json";

@@ -3,9 +3,12 @@
  * the thread before it (or the process before a crash) held in memory. A trace filed under a run
  * of its own waits there for its conversation id, and a turn's conversation waits for its root
  * span; both are in the store as running OpenTelemetry runs, their spans and their GenAI log
- * records.
+ * records. It also remembered which conversation's run each recent turn went to: a turn's log
+ * records may come after its root (an app's logger exports on its own, and an exporter retries
+ * what a stopped server did not answer), and without that they would be filed under a run of
+ * their own that no conversation id ever moves.
  */
-import { type RunSummary, type StoredEvent, toMillis } from "@keystroke/core";
+import { type RunFilter, type RunSummary, runStatuses, type StoredEvent, toMillis } from "@keystroke/core";
 import { MAX_PAGE, type RunStore } from "@keystroke/store";
 import { otlpLogOf } from "./map/log-events.js";
 import { storedOccurrence } from "./map/message-occurrences.js";
@@ -26,39 +29,71 @@ const MAX_READ_EVENTS = 50_000;
 const RESTORE_TAIL = 2_000;
 /** The most spans and log records read back in all: what the mapping thread holds at most (maxHeld). */
 const MAX_RESTORED_ITEMS = 20_000;
+/** Conversations' runs no longer running are read back if written to this recently (by the senders' clocks). */
+const RECENT_MS = 10 * 60_000;
+/** Of the OpenTelemetry runs no longer running, the ones triggered last that are looked at. */
+const MAX_RECENT_RUNS = 1_000;
+
+/** Up to `max` OpenTelemetry runs matching `status`, triggered last first. */
+async function otlpRuns(store: RunStore, status: RunFilter["status"], max: number): Promise<RunSummary[]> {
+  const runs: RunSummary[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listRuns(
+      { status, trigger: ["OpenTelemetry"] },
+      { cursor, limit: Math.min(MAX_PAGE, max - runs.length) },
+    );
+    runs.push(...page.runs);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && runs.length < max);
+  return runs;
+}
 
 /**
  * What the mapping thread is to take back when it starts (its `waitingRuns`), from the store's
  * OpenTelemetry runs still running, newest first: those of a trace filed under a run of its own,
  * which may wait for their root or conversation id, and the spans and GenAI log records of the
- * recent runs' traces whose root has not come, whose conversation the thread holds again.
+ * recent runs' traces whose root has not come, whose conversation the thread holds again; and,
+ * of those runs and of the conversations' runs written to in the last RECENT_MS, the traces whose
+ * root came, so the thread files what still comes of them under the conversation's run.
  */
 export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
-  const running: RunSummary[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.listRuns(
-      { status: ["running"], trigger: ["OpenTelemetry"] },
-      { cursor, limit: Math.min(MAX_PAGE, MAX_WAITING_RUNS - running.length) },
-    );
-    running.push(...page.runs);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined && running.length < MAX_WAITING_RUNS);
+  const running = await otlpRuns(store, ["running"], MAX_WAITING_RUNS);
+  const ended = await otlpRuns(
+    store,
+    runStatuses.filter((status) => status !== "running"),
+    MAX_RECENT_RUNS,
+  );
   const refs = new Map<string, RunRef>();
   // The project as stored is the receiver's key for it.
-  for (const { runId, sessionId, project } of running) {
-    if (sessionId === null) continue;
-    refs.set(runId, { runId, sessionId, project, conversation: runId !== sessionRunId(project, "trace", sessionId) });
+  const refOf = ({ runId, sessionId, project }: RunSummary): RunRef | undefined =>
+    sessionId === null
+      ? undefined
+      : { runId, sessionId, project, conversation: runId !== sessionRunId(project, "trace", sessionId) };
+  for (const run of running) {
+    const ref = refOf(run);
+    if (ref !== undefined) refs.set(run.runId, ref);
   }
   // The last written to first, by the senders' clocks (none counted later than now).
   const now = Date.now();
   const writtenAt = (run: RunSummary) => Math.min(toMillis(run.updatedAt), now);
-  const recent = [...running].sort((x, y) => writtenAt(y) - writtenAt(x)).slice(0, MAX_RESTORED_RUNS);
+  const endedRefs = new Map<string, RunRef>();
+  for (const run of ended) {
+    const ref = refOf(run);
+    if (ref?.conversation && writtenAt(run) >= now - RECENT_MS) endedRefs.set(run.runId, ref);
+  }
+  const lastWrittenFirst = (runs: RunSummary[]) => [...runs].sort((x, y) => writtenAt(y) - writtenAt(x));
+  // The running first, whose turns in flight matter most, then the ended, with what the budget leaves.
+  const recent = [
+    ...lastWrittenFirst(running).slice(0, MAX_RESTORED_RUNS),
+    ...lastWrittenFirst(ended.filter((run) => endedRefs.has(run.runId))),
+  ];
   const traces: WaitingRuns["traces"][number][] = [];
+  const rootedTraces: WaitingRuns["rooted"][number][] = [];
   let count = 0;
   let read = 0;
   for (const run of recent) {
-    const ref = refs.get(run.runId);
+    const ref = refs.get(run.runId) ?? endedRefs.get(run.runId);
     if (ref === undefined) continue;
     if (read >= MAX_READ_EVENTS) break;
     const byTrace = new Map<string, { spans: OtlpSpan[]; logs: { record: OtlpLogRecord; eventId: string }[] }>();
@@ -94,9 +129,17 @@ export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
       if (events.length < MAX_PAGE) break;
       after = (events.at(-1) as StoredEvent).seq;
     }
-    const waiting = [...byTrace].filter(
-      ([traceId, { spans }]) => !rooted.has(traceId) && !spans.some((span) => finished.has(span.spanId)),
-    );
+    const hasEnded = ([traceId, { spans }]: [string, { spans: OtlpSpan[] }]) =>
+      rooted.has(traceId) || spans.some((span) => finished.has(span.spanId));
+    // A conversation's turns that ended: what still comes of them is the conversation's. (A run
+    // of one trace is found again by its trace id.)
+    if (ref.conversation) {
+      const traceIds = [...byTrace].filter(hasEnded).map(([traceId]) => traceId);
+      if (traceIds.length > 0) rootedTraces.push({ run: ref, traceIds });
+    }
+    // Only a running run has turns in flight to hold again.
+    if (!refs.has(run.runId)) continue;
+    const waiting = [...byTrace].filter((trace) => !hasEnded(trace));
     const spans = waiting.flatMap(([, trace]) => trace.spans);
     const records = waiting.flatMap(([, trace]) => trace.logs);
     if (count + spans.length + records.length > MAX_RESTORED_ITEMS) break;
@@ -109,5 +152,5 @@ export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
     if (waiting.length > 0) traces.push({ run: ref, spans, logs });
   }
   const runIds = [...refs.values()].filter((ref) => !ref.conversation).map((ref) => ref.runId);
-  return { runIds, traces };
+  return { runIds, traces, rooted: rootedTraces };
 }

@@ -288,6 +288,35 @@ describe("TraceAssembler", () => {
       expect(said).toEqual(["first", "second"]);
     });
 
+    it("files the log records of a turn that ended before it started under the conversation's run it is told of", () => {
+      const conversationRoot = {
+        ...root(),
+        attributes: { ...root().attributes, "gen_ai.conversation.id": "c-ended" },
+      };
+      const before = new TraceAssembler();
+      const turn = before.assemble(undefined, [chat(1, ""), conversationRoot], []).batches[0];
+      const run = { runId: turn?.runId as string, sessionId: "c-ended", project: "default", conversation: true };
+      // The turn's records come to the next process (the app's logger exports after its tracer).
+      const records = () => [
+        genAiLog(TRACE, "gen_ai.user.message", { content: "Late question?" }, { spanId: chat(1, "").spanId }),
+        genAiLog(TRACE, "gen_ai.choice", { message: { content: "Late answer." } }, { spanId: chat(1, "").spanId }),
+      ];
+      const told = new TraceAssembler();
+      told.rememberEnded(run, [TRACE]);
+      const batches = told.assemble(undefined, [], records()).batches;
+      expect(batches.map((b) => b.runId)).toEqual([run.runId]);
+      expect(
+        batches[0]?.events.flatMap((e) =>
+          e.type === "message.added" ? e.message.parts.map((p) => (p.type === "text" ? p.text : "")) : [],
+        ),
+      ).toEqual(["Late question?", "Late answer."]);
+      // Untold, they wait for a root that came before, then are filed under a run of their own.
+      const untold = new TraceAssembler();
+      const held = untold.assemble(undefined, [], records(), T0).batches;
+      const drained = untold.drain(true, T0 + 60_000);
+      expect([...held, ...drained].map((b) => b.runId)).not.toContain(run.runId);
+    });
+
     it("holds again a trace in the run it was read from, though no span read back names its conversation", () => {
       const before = new TraceAssembler();
       const named = {

@@ -263,6 +263,19 @@ export class TraceAssembler {
   }
 
   /**
+   * Takes back which run held traces whose root came, before it started (the process before a
+   * crash or a stop): turns of a conversation, read back from its run. What still comes of them
+   * (log records an app's logger exports after its tracer, or an exporter's retry) is the
+   * conversation's, as it was before, not a run of its own. Call before the first `assemble`.
+   */
+  rememberEnded(run: RunRef, traceIds: Iterable<string>): void {
+    for (const traceId of traceIds) {
+      const key = `${run.project}\u0000${traceId}`;
+      if (!this.known.has(key)) this.known.set(key, { run, complete: true });
+    }
+  }
+
+  /**
    * A batch of this assembler's that the store could not write: what it took from memory is held
    * again, so the exporter's retry of the request (or the next drain) writes it whole.
    */
