@@ -821,6 +821,83 @@ describe("TraceAssembler", () => {
     ]);
   });
 
+  it("keeps an answer said again in a later turn when each call's answer comes in a later request than its input", () => {
+    const assembler = new TraceAssembler();
+    const conversation = { "gen_ai.conversation.id": "c-again" };
+    const record = (traceId: string, spanId: string, name: string, body: unknown, at: number) =>
+      genAiLog(traceId, name, body, { spanId, timeMs: T0 + at, attributes: conversation });
+    const first = "1".repeat(32);
+    const second = "2".repeat(32);
+    const requests = [
+      [
+        record(first, "a".repeat(16), "gen_ai.system.message", { content: "Be brief." }, 1),
+        record(first, "a".repeat(16), "gen_ai.user.message", { content: "Is it on?" }, 1),
+      ],
+      [record(first, "a".repeat(16), "gen_ai.choice", { message: { content: "Sure." } }, 2)],
+      [
+        record(second, "b".repeat(16), "gen_ai.system.message", { content: "Be brief." }, 3),
+        record(second, "b".repeat(16), "gen_ai.user.message", { content: "Is it on?" }, 3),
+        record(second, "b".repeat(16), "gen_ai.assistant.message", { content: "Sure." }, 3),
+        record(second, "b".repeat(16), "gen_ai.user.message", { content: "And now?" }, 3),
+      ],
+      [record(second, "b".repeat(16), "gen_ai.choice", { message: { content: "Sure." } }, 4)],
+    ];
+    // Each message once, as the store keeps each event id once.
+    const kept = new Map<string, string>();
+    for (const logs of requests) {
+      for (const batch of assembler.assemble(undefined, [], logs).batches) {
+        for (const e of batch.events) {
+          if (e.type === "message.added" && !kept.has(e.eventId)) {
+            kept.set(e.eventId, e.message.parts.map((p) => (p.type === "text" ? p.text : "")).join(""));
+          }
+        }
+      }
+    }
+    expect([...kept.values()]).toEqual(["Be brief.", "Is it on?", "Sure.", "And now?", "Sure."]);
+  });
+
+  it("counts a call's records across requests, one record a request, and a request sent twice as once", () => {
+    const assembler = new TraceAssembler();
+    const conversation = { "gen_ai.conversation.id": "c-split" };
+    const record = (turn: number, name: string, body: unknown) =>
+      genAiLog(String(turn).repeat(32), name, body, {
+        spanId: String(turn).repeat(16),
+        timeMs: T0 + turn,
+        attributes: conversation,
+      });
+    // Three turns; the model answers the same words each time; each call re-sends the history.
+    const requests: OtlpLogRecord[][] = [];
+    const history: [string, unknown][] = [["gen_ai.system.message", { content: "Be brief." }]];
+    for (const turn of [1, 2, 3]) {
+      history.push(["gen_ai.user.message", { content: `Question ${turn}?` }]);
+      for (const [name, body] of history) requests.push([record(turn, name, body)]);
+      requests.push([record(turn, "gen_ai.choice", { message: { content: "Done." } })]);
+      history.push(["gen_ai.assistant.message", { content: "Done." }]);
+    }
+    const kept = new Map<string, string>();
+    for (const logs of requests) {
+      // Each request twice in a row, as an exporter re-sends one whose answer it did not get.
+      for (const copy of [logs, logs]) {
+        for (const batch of assembler.assemble(undefined, [], copy).batches) {
+          for (const e of batch.events) {
+            if (e.type === "message.added" && !kept.has(e.eventId)) {
+              kept.set(e.eventId, e.message.parts.map((p) => (p.type === "text" ? p.text : "")).join(""));
+            }
+          }
+        }
+      }
+    }
+    expect([...kept.values()]).toEqual([
+      "Be brief.",
+      "Question 1?",
+      "Done.",
+      "Question 2?",
+      "Done.",
+      "Question 3?",
+      "Done.",
+    ]);
+  });
+
   describe("a complete trace whose model calls' content comes as log records", () => {
     const bare = (n: number) =>
       span(n, { attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o" } });

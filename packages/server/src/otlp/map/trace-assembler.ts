@@ -33,7 +33,7 @@ import { stringAt } from "./attribute-values.js";
 import { BoundedMap } from "./bounded-map.js";
 import { type HeldTrace, HeldTraces } from "./held-traces.js";
 import { isAiLog, logMessageEvents, logRecordEvent } from "./log-events.js";
-import { type MessageOccurrence, messageOccurrences } from "./message-occurrences.js";
+import { CallInputs, type MessageOccurrence, messageOccurrences } from "./message-occurrences.js";
 import {
   absorbedEvent,
   createdEvent,
@@ -151,6 +151,8 @@ export class TraceAssembler {
   private overflow: IngestBatch[] = [];
   /** How to hold again what a batch took from memory, should the store not write it. */
   private readonly undo = new WeakMap<IngestBatch, () => void>();
+  /** What recent model calls' per-message records said of their input, for their answers that come later. */
+  private readonly callInputs = new CallInputs();
   /** Records read back by `restore`, as their stored ids say they were counted (message-occurrences.ts). */
   private readonly storedOccurrences = new WeakMap<OtlpLogRecord, MessageOccurrence>();
   /** Within `restore`: what is placed is written already. */
@@ -253,7 +255,11 @@ export class TraceAssembler {
     for (const traceId of new Set([...spans, ...records].map((item) => item.traceId))) {
       this.known.set(`${run.project}\u0000${traceId}`, { run, complete: false });
     }
-    for (const { record, occurrence } of logs) if (occurrence) this.storedOccurrences.set(record, occurrence);
+    for (const { record, occurrence } of logs) {
+      if (occurrence === undefined) continue;
+      this.storedOccurrences.set(record, occurrence);
+      this.callInputs.noteStored(record, occurrence);
+    }
     this.restoring = true;
     try {
       for (const batch of this.assemble(run.project, spans, records, now).batches) this.undo.delete(batch);
@@ -386,7 +392,8 @@ export class TraceAssembler {
       const complete = known.complete || roots.length > 0;
       const waited = complete ? this.untilRoot.take(trace.key) : undefined;
       const waitedLogs = waited?.logs ?? [];
-      const occurrences = messageOccurrences(trace.logs);
+      // Records read back were counted before (`restore` notes what their stored ids say).
+      const occurrences = messageOccurrences(trace.logs, this.restoring ? undefined : this.callInputs);
       if (trace.logs.some(isAiLog)) known.logged = true;
       // The messages of log records of a trace filed under a run of its own wait for its root (or
       // for `staleAfterMs`), as its spans' content does: the root may bring the conversation id,
