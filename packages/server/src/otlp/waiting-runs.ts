@@ -33,6 +33,15 @@ const MAX_RESTORED_ITEMS = 20_000;
 const RECENT_MS = 10 * 60_000;
 /** Of the OpenTelemetry runs no longer running, the ones triggered last that are looked at. */
 const MAX_RECENT_RUNS = 1_000;
+/** A turn whose spans ended this recently (by the senders' clocks) is read back whole. */
+const RECENT_TURN_MS = 60_000;
+
+/** A trace's spans and GenAI log records as read back from its run, each record with its stored event id. */
+interface ReadTrace {
+  spans: OtlpSpan[];
+  logs: { record: OtlpLogRecord; eventId: string }[];
+}
+type Entry = [traceId: string, trace: ReadTrace];
 
 /** Up to `max` OpenTelemetry runs matching `status`, triggered last first. */
 async function otlpRuns(store: RunStore, status: RunFilter["status"], max: number): Promise<RunSummary[]> {
@@ -96,7 +105,7 @@ export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
     const ref = refs.get(run.runId) ?? endedRefs.get(run.runId);
     if (ref === undefined) continue;
     if (read >= MAX_READ_EVENTS) break;
-    const byTrace = new Map<string, { spans: OtlpSpan[]; logs: { record: OtlpLogRecord; eventId: string }[] }>();
+    const byTrace = new Map<string, ReadTrace>();
     const ofTrace = (traceId: string) => {
       let found = byTrace.get(traceId);
       if (found === undefined) {
@@ -129,27 +138,42 @@ export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
       if (events.length < MAX_PAGE) break;
       after = (events.at(-1) as StoredEvent).seq;
     }
-    const hasEnded = ([traceId, { spans }]: [string, { spans: OtlpSpan[] }]) =>
+    const hasEnded = ([traceId, { spans }]: Entry) =>
       rooted.has(traceId) || spans.some((span) => finished.has(span.spanId));
+    // Only a running run has turns in flight to hold again.
+    const waiting = refs.has(run.runId) ? [...byTrace].filter((trace) => !hasEnded(trace)) : [];
+    // Turns that ended lately are read back whole: what the thread still held of them (spans
+    // waiting for their log records, agents' replies waiting for a model call to say them) is
+    // held again. Of the others, only where they went.
+    const lately = ([traceId, { spans }]: Entry) =>
+      rooted.has(traceId) && spans.some((span) => span.endMs >= now - RECENT_TURN_MS);
+    const endedTraces = [...byTrace].filter(hasEnded);
+    const taken: Entry[] = [];
+    const take = (group: Entry[]): boolean => {
+      const items = group.reduce((n, [, trace]) => n + trace.spans.length + trace.logs.length, 0);
+      if (group.length === 0 || count + items > MAX_RESTORED_ITEMS) return false;
+      count += items;
+      taken.push(...group);
+      return true;
+    };
+    take(waiting);
+    const recentTurns = endedTraces.filter(lately);
+    const restoredTurns = take(recentTurns) ? new Set(recentTurns) : new Set<Entry>();
     // A conversation's turns that ended: what still comes of them is the conversation's. (A run
     // of one trace is found again by its trace id.)
     if (ref.conversation) {
-      const traceIds = [...byTrace].filter(hasEnded).map(([traceId]) => traceId);
+      const traceIds = endedTraces.filter((entry) => !restoredTurns.has(entry)).map(([traceId]) => traceId);
       if (traceIds.length > 0) rootedTraces.push({ run: ref, traceIds });
     }
-    // Only a running run has turns in flight to hold again.
-    if (!refs.has(run.runId)) continue;
-    const waiting = [...byTrace].filter((trace) => !hasEnded(trace));
-    const spans = waiting.flatMap(([, trace]) => trace.spans);
-    const records = waiting.flatMap(([, trace]) => trace.logs);
-    if (count + spans.length + records.length > MAX_RESTORED_ITEMS) break;
-    count += spans.length + records.length;
-    // Only the records of the traces that wait: each is told which occurrence its stored id says.
-    const logs = records.map(({ record, eventId }): RestoredLog => {
-      const occurrence = storedOccurrence(record, eventId);
-      return occurrence ? { record, occurrence } : { record };
-    });
-    if (waiting.length > 0) traces.push({ run: ref, spans, logs });
+    if (taken.length === 0) continue;
+    // Each record is told which occurrence its stored id says.
+    const logs = taken.flatMap(([, trace]) =>
+      trace.logs.map(({ record, eventId }): RestoredLog => {
+        const occurrence = storedOccurrence(record, eventId);
+        return occurrence ? { record, occurrence } : { record };
+      }),
+    );
+    traces.push({ run: ref, spans: taken.flatMap(([, trace]) => trace.spans), logs });
   }
   const runIds = [...refs.values()].filter((ref) => !ref.conversation).map((ref) => ref.runId);
   return { runIds, traces, rooted: rootedTraces };
