@@ -185,7 +185,7 @@ describe("MappingThread", () => {
     const workers = startKeepingThreads({
       waitingRuns: async () => {
         reads.push(waiting);
-        return { runIds: waiting, traces: [] };
+        return { runIds: waiting, traces: [], rooted: [] };
       },
     });
     const first = await mapper.map(traced(tracesBody([chat(1, "Sunny.")])));
