@@ -9,50 +9,34 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { assertBuilt, type ServeProcess, startServeProcess } from "@keystroke/cli/testing";
+import { assertBuilt } from "@keystroke/cli/testing";
 import { context, trace } from "@opentelemetry/api";
 import { type ModelServer, startModelServer } from "keystroke/testing";
 import OpenAI from "openai";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { instrumentOpenAI } from "./support/openai-instrumentation.js";
+import { serveProcesses } from "./support/serve-processes.js";
 import { loggerProvider, tracerProvider } from "./support/tracing.js";
+import { weatherModel } from "./support/weather-model.js";
 
 const CITIES = ["Lima", "Oslo", "Rome", "Pune", "Suva", "Bern"];
 
 let dir: string;
 let models: ModelServer;
-const servers: ServeProcess[] = [];
+const processes = serveProcesses();
+const serve = processes.serve;
 
 beforeAll(async () => {
   assertBuilt();
   dir = mkdtempSync(join(tmpdir(), "keystroke-repeats-"));
-  models = await startModelServer((request) => {
-    const last = request.messages.at(-1);
-    if (last?.role === "tool") return { text: "It is sunny.", usage: { inputTokens: 300, outputTokens: 9 } };
-    const city = last?.text.replace(/^Weather in (.*)\?$/, "$1") ?? "";
-    return {
-      toolCalls: [{ id: `call-${city}`, name: "weather", arguments: { city } }],
-      usage: { inputTokens: 250, outputTokens: 15 },
-    };
-  });
+  models = await startModelServer(weatherModel(() => "It is sunny."));
 });
 
 afterAll(async () => {
   await models.close();
-  for (const server of servers) {
-    if (server.child.exitCode === null && server.child.signalCode === null) {
-      server.child.kill("SIGTERM");
-      await server.exited;
-    }
-  }
+  await processes.stopAll();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function serve(db: string, port = "0"): Promise<ServeProcess> {
-  const server = await startServeProcess(["--port", port, "--db", db, "--no-auth"]);
-  servers.push(server);
-  return server;
-}
 
 /**
  * Six turns of one conversation, each a tool round trip of two model calls; `restart(turn, mid)`

@@ -14,25 +14,13 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { instrumentOpenAI } from "./support/openai-instrumentation.js";
 import { conversation, session } from "./support/spans.js";
 import { loggerProvider, tracerProvider } from "./support/tracing.js";
+import { weatherModel } from "./support/weather-model.js";
 
 let server: TestServer;
 let models: ModelServer;
 beforeAll(async () => {
   server = await startTestServer();
-  models = await startModelServer((request) => {
-    const last = request.messages.at(-1);
-    if (last?.role === "tool") {
-      return {
-        text: `It is ${last.text} there.`,
-        usage: { inputTokens: 300, outputTokens: 9 },
-      };
-    }
-    const city = last?.text.replace(/^Weather in (.*)\?$/, "$1") ?? "";
-    return {
-      toolCalls: [{ id: `call-${city}`, name: "weather", arguments: { city } }],
-      usage: { inputTokens: 250, outputTokens: 15 },
-    };
-  });
+  models = await startModelServer(weatherModel());
 });
 afterAll(async () => {
   await models.close();

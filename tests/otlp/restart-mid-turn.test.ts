@@ -9,12 +9,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { assertBuilt, type ServeProcess, startServeProcess } from "@keystroke/cli/testing";
-import { context, trace } from "@opentelemetry/api";
+import { assertBuilt } from "@keystroke/cli/testing";
+import { context, type Span, trace } from "@opentelemetry/api";
+import type { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { type ModelServer, startModelServer } from "keystroke/testing";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { instrumentOpenAI } from "./support/openai-instrumentation.js";
+import { serveProcesses } from "./support/serve-processes.js";
 import { modelCallBeforeRoot, T0 } from "./support/spans.js";
 import { loggerProvider, tracerProvider } from "./support/tracing.js";
 
@@ -33,7 +35,8 @@ interface Session {
 
 let dir: string;
 let models: ModelServer;
-const running: ServeProcess[] = [];
+const processes = serveProcesses();
+const serve = processes.serve;
 
 beforeAll(async () => {
   assertBuilt();
@@ -46,19 +49,38 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await models.close();
-  for (const server of running) {
-    if (server.child.exitCode === null && server.child.signalCode === null) {
-      server.child.kill("SIGTERM");
-      await server.exited;
-    }
-  }
+  await processes.stopAll();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function serve(db: string, port = "0"): Promise<ServeProcess> {
-  const server = await startServeProcess(["--port", port, "--db", db, "--no-auth"]);
-  running.push(server);
-  return server;
+/**
+ * One turn of a trip-planning conversation through instrumentation-openai: only the app's root
+ * span names the conversation and the agent; each model call re-sends the whole `history` as log
+ * records. `calls` model calls, each asked `question`. Returns the root, still open.
+ */
+async function tripTurn(
+  tracing: NodeTracerProvider,
+  history: OpenAI.Chat.ChatCompletionMessageParam[],
+  conversationId: string,
+  question: string,
+  calls = 1,
+): Promise<Span> {
+  const client = new OpenAI({ baseURL: `${models.url}/v1`, apiKey: "test" });
+  const root = tracing.getTracer("app").startSpan("invoke_agent Trip Planner", {
+    attributes: {
+      "gen_ai.operation.name": "invoke_agent",
+      "gen_ai.agent.name": "Trip Planner",
+      "gen_ai.conversation.id": conversationId,
+    },
+  });
+  for (let call = 0; call < calls; call++) {
+    history.push({ role: "user", content: question });
+    const answer = await context.with(trace.setSpan(context.active(), root), () =>
+      client.chat.completions.create({ model: "gpt-4o-mini", messages: history }),
+    );
+    history.push({ role: "assistant", content: answer.choices[0]?.message.content ?? "" });
+  }
+  return root;
 }
 
 async function get<T>(url: string): Promise<T> {
@@ -169,27 +191,9 @@ it.each([
     const tracing = tracerProvider(first.url, options);
     const logging = loggerProvider(first.url, options);
     const instrumentation = instrumentOpenAI(tracing, logging);
-    const client = new OpenAI({ baseURL: `${models.url}/v1`, apiKey: "test" });
     const history: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: "system", content: "You plan trips." }];
-    // One turn: only the app's root span names the conversation; each model call's records re-send
-    // the whole history. In a turn of two calls the user says the same words twice.
-    const turn = async (question: string, calls = 1) => {
-      const root = tracing.getTracer("app").startSpan("invoke_agent Trip Planner", {
-        attributes: {
-          "gen_ai.operation.name": "invoke_agent",
-          "gen_ai.agent.name": "Trip Planner",
-          "gen_ai.conversation.id": "trip-14",
-        },
-      });
-      for (let call = 0; call < calls; call++) {
-        history.push({ role: "user", content: question });
-        const answer = await context.with(trace.setSpan(context.active(), root), () =>
-          client.chat.completions.create({ model: "gpt-4o-mini", messages: history }),
-        );
-        history.push({ role: "assistant", content: answer.choices[0]?.message.content ?? "" });
-      }
-      return root;
-    };
+    // In a turn of two calls the user says the same words twice.
+    const turn = (question: string, calls = 1) => tripTurn(tracing, history, "trip-14", question, calls);
     (await turn("A night train to Vienna?")).end();
     await logging.forceFlush();
     await tracing.forceFlush();
@@ -238,23 +242,8 @@ it.each([
     const tracing = tracerProvider(first.url, options);
     const logging = loggerProvider(first.url, options);
     const instrumentation = instrumentOpenAI(tracing, logging);
-    const client = new OpenAI({ baseURL: `${models.url}/v1`, apiKey: "test" });
     const history: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: "system", content: "You plan trips." }];
-    const turn = async (question: string) => {
-      const root = tracing.getTracer("app").startSpan("invoke_agent Trip Planner", {
-        attributes: {
-          "gen_ai.operation.name": "invoke_agent",
-          "gen_ai.agent.name": "Trip Planner",
-          "gen_ai.conversation.id": "trip-15",
-        },
-      });
-      history.push({ role: "user", content: question });
-      const answer = await context.with(trace.setSpan(context.active(), root), () =>
-        client.chat.completions.create({ model: "gpt-4o-mini", messages: history }),
-      );
-      history.push({ role: "assistant", content: answer.choices[0]?.message.content ?? "" });
-      root.end();
-    };
+    const turn = async (question: string) => (await tripTurn(tracing, history, "trip-15", question)).end();
     await turn("A night train to Vienna?");
     await logging.forceFlush();
     await tracing.forceFlush();
