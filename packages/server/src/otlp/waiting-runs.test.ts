@@ -96,7 +96,8 @@ async function restarted(): Promise<TraceAssembler> {
 /** What the store keeps of the conversation after `batches`: each message once, in order. */
 async function conversation(batches: IngestBatch[]): Promise<string[]> {
   await store.append(batches);
-  const run = await store.getRun(batches[0]?.runId as string, { messages: { limit: 100 } });
+  // The run the last batch went to (a trace filed under a run of its own moves with its root).
+  const run = await store.getRun(batches.at(-1)?.runId as string, { messages: { limit: 100 } });
   return (run?.messages?.items ?? []).map((m) =>
     m.parts.map((p) => (p.type === "text" ? p.text : p.type === "tool_call" ? "tool_call" : p.type)).join(),
   );
@@ -126,4 +127,79 @@ it("files the log records of an older turn of a conversation under the conversat
   const batches = after.assemble(undefined, [], records(at), Date.now()).batches;
   expect(batches.map((b) => b.runId)).toEqual([runId]);
   expect(await conversation(batches)).toEqual(["tool_call", "tool_result", "Where is order 7?", "It shipped."]);
+});
+
+it("adds nothing when a request the killed server stored, but did not answer, is sent again to the next", async () => {
+  const at = Date.now() - 5_000;
+  const chat = (n: number) => span(n, at, { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o" });
+  const record = (n: number, name: string, body: unknown): OtlpLogRecord => ({
+    ...(records(at)[0] as OtlpLogRecord),
+    timeMs: at + n,
+    body: body as OtlpLogRecord["body"],
+    attributes: { "event.name": name },
+    spanId: id(n),
+  });
+  const first = () => [
+    record(2, "gen_ai.system.message", { content: "Be brief." }),
+    record(2, "gen_ai.user.message", { content: "Where is order 7?" }),
+    record(2, "gen_ai.choice", { message: { content: "It shipped." } }),
+  ];
+  const before = new TraceAssembler();
+  await store.append(before.assemble(undefined, [chat(2)], first(), at + 10).batches);
+  // Killed before it answered: the exporter sends the request again to the next server.
+  const after = await restarted();
+  const again = after.assemble(undefined, [chat(2)], first(), at + 20).batches;
+  const second = after.assemble(
+    undefined,
+    [chat(8)],
+    [
+      record(8, "gen_ai.system.message", { content: "Be brief." }),
+      record(8, "gen_ai.user.message", { content: "Where is order 7?" }),
+      record(8, "gen_ai.assistant.message", { content: "It shipped." }),
+      record(8, "gen_ai.user.message", { content: "And order 8?" }),
+      record(8, "gen_ai.choice", { message: { content: "It shipped." } }),
+    ],
+    at + 30,
+  ).batches;
+  const root = turn(at).at(-1) as OtlpSpan;
+  const rooted = after.assemble(undefined, [root], [], at + 40).batches;
+  expect(await conversation([...again, ...second, ...rooted])).toEqual([
+    "Be brief.",
+    "Where is order 7?",
+    "It shipped.",
+    "And order 8?",
+    "It shipped.",
+  ]);
+});
+
+it("gives the turns in flight of every running run the budget before the turns that ended lately", async () => {
+  const at = Date.now() - 5_000;
+  const chat = { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o" };
+  const assembler = new TraceAssembler();
+  const trace = (traceId: string, spans: OtlpSpan[]) => spans.map((s) => ({ ...s, traceId }));
+  // An older conversation with a turn in flight of 300 model calls.
+  const inFlight = (conversation: string, traceId: string, calls: number, when: number) =>
+    trace(
+      traceId,
+      Array.from({ length: calls }, (_, n) => span(n + 1, when, { ...chat, "gen_ai.conversation.id": conversation })),
+    );
+  await store.append(
+    assembler.assemble(undefined, inFlight("c-old", `${"0".repeat(31)}1`, 300, at - 2_000), []).batches,
+  );
+  // Later conversations, each with a turn of 1,800 model calls that just ended and a small turn in flight.
+  for (let c = 0; c < 11; c++) {
+    const ended = trace(`${c + 2}`.padStart(32, "a"), [
+      ...Array.from({ length: 1_800 }, (_, n) => span(n + 1, at, chat)),
+      { ...span(4_000, at, { "gen_ai.operation.name": "invoke_agent", "gen_ai.conversation.id": `c-${c}` }, true) },
+    ]);
+    await store.append(assembler.assemble(undefined, ended, []).batches);
+    await store.append(
+      assembler.assemble(undefined, inFlight(`c-${c}`, `${c + 2}`.padStart(32, "b"), 1, at), []).batches,
+    );
+  }
+  const read = await waitingOtlpRuns(store);
+  const restoredSpans = read.traces.reduce((n, t) => n + t.spans.length, 0);
+  expect(restoredSpans).toBeLessThanOrEqual(20_000);
+  expect(read.traces.map((t) => t.run.sessionId)).toContain("c-old");
+  expect(read.traces.find((t) => t.run.sessionId === "c-old")?.spans).toHaveLength(300);
 });

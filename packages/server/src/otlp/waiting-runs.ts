@@ -97,9 +97,8 @@ export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
     ...lastWrittenFirst(running).slice(0, MAX_RESTORED_RUNS),
     ...lastWrittenFirst(ended.filter((run) => endedRefs.has(run.runId))),
   ];
-  const traces: WaitingRuns["traces"][number][] = [];
   const rootedTraces: WaitingRuns["rooted"][number][] = [];
-  let count = 0;
+  const scanned: { ref: RunRef; waiting: Entry[]; recentTurns: Entry[]; ended: string[] }[] = [];
   let read = 0;
   for (const run of recent) {
     const ref = refs.get(run.runId) ?? endedRefs.get(run.runId);
@@ -148,33 +147,41 @@ export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
     const lately = ([traceId, { spans }]: Entry) =>
       rooted.has(traceId) && spans.some((span) => span.endMs >= now - RECENT_TURN_MS);
     const endedTraces = [...byTrace].filter(hasEnded);
-    const taken: Entry[] = [];
-    const take = (group: Entry[]): boolean => {
-      const items = group.reduce((n, [, trace]) => n + trace.spans.length + trace.logs.length, 0);
-      if (group.length === 0 || count + items > MAX_RESTORED_ITEMS) return false;
-      count += items;
-      taken.push(...group);
-      return true;
-    };
-    take(waiting);
-    const recentTurns = endedTraces.filter(lately);
-    const restoredTurns = take(recentTurns) ? new Set(recentTurns) : new Set<Entry>();
+    // Of the others, only their ids are kept.
+    scanned.push({ ref, waiting, recentTurns: endedTraces.filter(lately), ended: endedTraces.map(([id]) => id) });
+  }
+  // The budget of spans and records goes to the turns in flight of every run first, then to the
+  // turns that ended lately.
+  let count = 0;
+  const take = (group: Entry[]): boolean => {
+    const items = group.reduce((n, [, trace]) => n + trace.spans.length + trace.logs.length, 0);
+    if (group.length === 0 || count + items > MAX_RESTORED_ITEMS) return false;
+    count += items;
+    return true;
+  };
+  const taken = scanned.map(({ waiting }) => (take(waiting) ? [...waiting] : []));
+  scanned.forEach(({ ref, recentTurns, ended }, i) => {
+    const restored = new Set(take(recentTurns) ? recentTurns.map(([id]) => id) : []);
+    if (restored.size > 0) (taken[i] as Entry[]).push(...recentTurns);
     // A conversation's turns that ended: what still comes of them is the conversation's. (A run
     // of one trace is found again by its trace id.)
     if (ref.conversation) {
-      const traceIds = endedTraces.filter((entry) => !restoredTurns.has(entry)).map(([traceId]) => traceId);
+      const traceIds = ended.filter((traceId) => !restored.has(traceId));
       if (traceIds.length > 0) rootedTraces.push({ run: ref, traceIds });
     }
-    if (taken.length === 0) continue;
+  });
+  const traces = scanned.flatMap(({ ref }, i): WaitingRuns["traces"][number][] => {
+    const entries = taken[i] as Entry[];
+    if (entries.length === 0) return [];
     // Each record is told which occurrence its stored id says.
-    const logs = taken.flatMap(([, trace]) =>
+    const logs = entries.flatMap(([, trace]) =>
       trace.logs.map(({ record, eventId }): RestoredLog => {
         const occurrence = storedOccurrence(record, eventId);
         return occurrence ? { record, occurrence } : { record };
       }),
     );
-    traces.push({ run: ref, spans: taken.flatMap(([, trace]) => trace.spans), logs });
-  }
+    return [{ run: ref, spans: entries.flatMap(([, trace]) => trace.spans), logs }];
+  });
   const runIds = [...refs.values()].filter((ref) => !ref.conversation).map((ref) => ref.runId);
   return { runIds, traces, rooted: rootedTraces };
 }

@@ -13,7 +13,6 @@
  */
 import { GenAI } from "@keystroke/core";
 import type { OtlpLogRecord } from "../otlp-model.js";
-import { BoundedMap } from "./bounded-map.js";
 import { signatureOf } from "./chat-messages.js";
 import { eventNameOf } from "./log-events.js";
 import { countHashedAs, shortHash } from "./run-identity.js";
@@ -70,76 +69,151 @@ interface CallRecord {
   choice: boolean;
 }
 
-const callOf = (traceId: string, spanId: string) => `${traceId}\u0000${spanId}`;
-
 /** What is remembered of one model call's per-message records. */
 interface CallMemory {
-  /** How many times each message (by a hash of it) came in its input so far. */
+  /** How many times each message (by a hash of it) came in the call's input so far. */
   totals: Map<string, number>;
-  /** The last request's records of the call (by a hash of their times and messages) and their counts. */
-  last?: { records: string; counts: number[] };
+  /** The counts of the call's records the store kept before a restart, by `recordKeys`. */
+  stored: Map<string, number>;
+  /** The call's last request: its records' keys, and their counts. */
+  last?: { sent: string; counts: number[] };
+}
+
+/** The most counts `CallInputs` keeps in all: about 100 bytes each. */
+const MAX_REMEMBERED = 200_000;
+
+/**
+ * A key for each record of one call: its time, whether it is the answer, its message, and its
+ * place among the same (time, answer, message) in `records`, the records of one request or, read
+ * back, of the store. The same request sent again gives the same keys.
+ */
+function recordKeys(records: readonly { timeMs: number; choice: boolean; signature: string }[]): string[] {
+  const same = new Map<string, number>();
+  return records.map(({ timeMs, choice, signature }) => {
+    const record = `${timeMs}\u0001${choice ? "a" : "i"}\u0001${signature}`;
+    const place = same.get(record) ?? 0;
+    same.set(record, place + 1);
+    return shortHash(record, String(place));
+  });
 }
 
 /**
  * What recent model calls' per-message records said so far, across requests: a log processor
  * exports a call's records as they come, so its input may be split over requests (at the
  * processor's batch size), and its answer usually comes in a later one than its input (the call
- * outlasts the processor's delay). Each record is counted after the call's earlier ones. The same
- * records again right after (an exporter re-sending a request, which it does before sending the
- * next) are counted as they were. Kept for the `max` calls last written to; a call forgotten, or
- * before a restart, is counted from its records in one request, as without this.
+ * outlasts the processor's delay). Each record is counted after the call's records that came
+ * before it. The call's last request sent again (an exporter re-sends a request before it sends
+ * the next) is counted as it was, and so is a record the store kept before a restart; records are
+ * told by their time, whether they are the answer, and their message (`recordKeys`). At most
+ * MAX_REMEMBERED counts are kept, the calls heard from longest ago let go first; a call let go of
+ * is counted as new.
  */
 export class CallInputs {
-  private readonly calls: BoundedMap<CallMemory>;
+  /** By call, the least recently heard from first. */
+  private readonly calls = new Map<string, CallMemory>();
+  private size = 0;
 
-  constructor(max = 5_000) {
-    this.calls = new BoundedMap(max);
-  }
+  constructor(private readonly maxRemembered = MAX_REMEMBERED) {}
 
-  /** The counts of one call's records in one request, in their order, after what came before. */
-  counts(call: string, records: readonly CallRecord[]): number[] {
-    const memory: CallMemory = this.calls.get(call) ?? { totals: new Map() };
-    const sent = shortHash(...records.map((r) => `${r.log.timeMs}\u0001${r.signature}`));
-    let counts = memory.last?.records === sent ? memory.last.counts : undefined;
-    if (counts === undefined) {
-      counts = records.map(({ signature, choice }) => {
-        const key = shortHash(signature);
-        const count = memory.totals.get(key) ?? 0;
-        if (!choice) memory.totals.set(key, count + 1);
-        return count;
-      });
-      memory.last = { records: sent, counts };
-    }
-    this.calls.set(call, memory);
+  /**
+   * The counts of one call's records in one request, in their order, after what came before.
+   * `undo` gets how to forget them (the store did not write them: the request comes again).
+   */
+  counts(call: string, records: readonly CallRecord[], undo?: (() => void)[]): number[] {
+    const memory = this.memoryOf(call);
+    const keys = recordKeys(records.map(({ log, choice, signature }) => ({ timeMs: log.timeMs, choice, signature })));
+    const sent = keys.join();
+    if (memory.last?.sent === sent) return memory.last.counts;
+    const before = memory.totals.size;
+    const added: string[] = [];
+    const counts = records.map(({ signature, choice }, i) => {
+      const stored = memory.stored.get(keys[i] as string);
+      if (stored !== undefined) return stored;
+      const message = shortHash(signature);
+      const count = memory.totals.get(message) ?? 0;
+      if (!choice) {
+        memory.totals.set(message, count + 1);
+        added.push(message);
+      }
+      return count;
+    });
+    const previous = memory.last;
+    memory.last = { sent, counts };
+    this.grown(memory.totals.size - before);
+    undo?.push(() => {
+      if (this.calls.get(call) !== memory) return;
+      const size = memory.totals.size;
+      for (const message of added) {
+        const left = (memory.totals.get(message) ?? 1) - 1;
+        if (left > 0) memory.totals.set(message, left);
+        else memory.totals.delete(message);
+      }
+      if (memory.last?.sent === sent) memory.last = previous;
+      this.size -= size - memory.totals.size;
+    });
     return counts;
   }
 
   /**
-   * A record read back from the store with the occurrence its id says (`storedOccurrence`): what
-   * comes later of its call is counted after it.
+   * Records of one call read back from the store, with the occurrences their ids say
+   * (`storedOccurrence`): the same records sent again keep those counts, and what comes later of
+   * the call is counted after them.
    */
-  noteStored(record: OtlpLogRecord, occurrence: MessageOccurrence): void {
-    const call = callOf(record.traceId, record.spanId);
-    const memory: CallMemory = this.calls.get(call) ?? { totals: new Map() };
-    const key = shortHash(occurrence.signature);
-    // An answer says how many came before it in the input; an input message, that it came once more.
-    const times = occurrence.count + (eventNameOf(record) === GenAI.choiceEvent ? 0 : 1);
-    if ((memory.totals.get(key) ?? 0) < times) memory.totals.set(key, times);
+  noteStored(call: string, stored: readonly { record: OtlpLogRecord; occurrence: MessageOccurrence }[]): void {
+    const memory = this.memoryOf(call);
+    const before = memory.totals.size + memory.stored.size;
+    const ordered = [...stored].sort((x, y) => x.occurrence.count - y.occurrence.count);
+    const choices = ordered.map(({ record }) => eventNameOf(record) === GenAI.choiceEvent);
+    const keys = recordKeys(
+      ordered.map(({ record, occurrence }, i) => ({
+        timeMs: record.timeMs,
+        choice: choices[i] as boolean,
+        signature: occurrence.signature,
+      })),
+    );
+    ordered.forEach(({ occurrence }, i) => {
+      memory.stored.set(keys[i] as string, occurrence.count);
+      const message = shortHash(occurrence.signature);
+      // An answer says how many came before it in the input; an input message, that it came once more.
+      const times = occurrence.count + (choices[i] ? 0 : 1);
+      if ((memory.totals.get(message) ?? 0) < times) memory.totals.set(message, times);
+    });
+    this.grown(memory.totals.size + memory.stored.size - before);
+  }
+
+  private memoryOf(call: string): CallMemory {
+    const memory = this.calls.get(call) ?? { totals: new Map(), stored: new Map() };
+    // Most recently heard from last.
+    this.calls.delete(call);
     this.calls.set(call, memory);
+    return memory;
+  }
+
+  private grown(by: number): void {
+    this.size += by;
+    for (const [call, memory] of this.calls) {
+      if (this.size <= this.maxRemembered || this.calls.size === 1) break;
+      this.calls.delete(call);
+      this.size -= memory.totals.size + memory.stored.size;
+    }
   }
 }
 
 /**
  * The occurrence of every per-message event among `logs` (the records of one trace, in the order
- * they were emitted), counted per model call (span): after what earlier requests brought of the
- * same call, as far as `calls` remembers (nothing, unless given).
+ * they were emitted), counted per model call (span). With `calls`, counted after what earlier
+ * requests brought of the same call (`trace`: the trace's key, which tells calls of different
+ * traces, projects or conversations apart; `undo` as in CallInputs.counts); a record without a
+ * span is counted within its request.
  *
  * @example
  * messageOccurrences(trace.logs).get(record) // { signature: "user\u0000text:Hi", count: 0 }
  */
 export function messageOccurrences(
   logs: readonly OtlpLogRecord[],
-  calls = new CallInputs(),
+  calls?: CallInputs,
+  trace = "",
+  undo?: (() => void)[],
 ): Map<OtlpLogRecord, MessageOccurrence> {
   const bySpan = new Map<string, CallRecord[]>();
   for (const log of logs) {
@@ -156,10 +230,17 @@ export function messageOccurrences(
   }
   const result = new Map<OtlpLogRecord, MessageOccurrence>();
   for (const [spanId, records] of bySpan) {
-    const counts = calls.counts(callOf((records[0] as CallRecord).log.traceId, spanId), records);
+    const counts = (calls !== undefined && spanId !== "" ? calls : new CallInputs()).counts(
+      callOf(trace, spanId),
+      records,
+      undo,
+    );
     records.forEach(({ log, signature }, i) => {
       result.set(log, { signature, count: counts[i] as number });
     });
   }
   return result;
 }
+
+/** A model call's key in CallInputs: its trace's key and its span. */
+export const callOf = (trace: string, spanId: string) => `${trace}\u0000${spanId}`;

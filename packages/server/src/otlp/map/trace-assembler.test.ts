@@ -898,6 +898,84 @@ describe("TraceAssembler", () => {
     ]);
   });
 
+  it("keeps each message once when a request given back is sent again after its call's answer came, and once more", () => {
+    const assembler = new TraceAssembler();
+    const record = (name: string, body: unknown, at: number) =>
+      genAiLog(TRACE, name, body, {
+        spanId: "c".repeat(16),
+        timeMs: T0 + at,
+        attributes: { "gen_ai.conversation.id": "c-back" },
+      });
+    const input = () => [
+      record("gen_ai.system.message", { content: "Be brief." }, 1),
+      record("gen_ai.user.message", { content: "Hi" }, 1),
+    ];
+    const kept = new Map<string, string>();
+    const keep = (batches: IngestBatch[]) => {
+      for (const e of batches.flatMap((b) => b.events)) {
+        if (e.type === "message.added" && !kept.has(e.eventId)) {
+          kept.set(e.eventId, e.message.parts.map((p) => (p.type === "text" ? p.text : "")).join(""));
+        }
+      }
+    };
+    // The store could not write the input: given back; the answer comes (a collector sends in
+    // parallel), then the input again, and once more.
+    for (const batch of assembler.assemble(undefined, [], input()).batches) assembler.giveBack(batch);
+    keep(assembler.assemble(undefined, [], [record("gen_ai.choice", { message: { content: "Hello" } }, 2)]).batches);
+    keep(assembler.assemble(undefined, [], input()).batches);
+    keep(assembler.assemble(undefined, [], input()).batches);
+    // The next call re-sends the history.
+    const next = (name: string, body: unknown, at: number) =>
+      genAiLog(TRACE, name, body, {
+        spanId: "d".repeat(16),
+        timeMs: T0 + at,
+        attributes: { "gen_ai.conversation.id": "c-back" },
+      });
+    keep(
+      assembler.assemble(
+        undefined,
+        [],
+        [
+          next("gen_ai.system.message", { content: "Be brief." }, 3),
+          next("gen_ai.user.message", { content: "Hi" }, 3),
+          next("gen_ai.assistant.message", { content: "Hello" }, 3),
+          next("gen_ai.user.message", { content: "Bye" }, 3),
+          next("gen_ai.choice", { message: { content: "Ciao" } }, 4),
+        ],
+      ).batches,
+    );
+    expect([...kept.values()]).toEqual(["Hello", "Be brief.", "Hi", "Bye", "Ciao"]);
+  });
+
+  it("counts records that name only their conversation within their request", () => {
+    const assembler = new TraceAssembler();
+    const record = (name: string, body: unknown, at: number) =>
+      genAiLog("", name, body, { spanId: "", timeMs: T0 + at, attributes: { "gen_ai.conversation.id": "c-bare" } });
+    const turns = [
+      [
+        record("gen_ai.system.message", { content: "Be brief." }, 1),
+        record("gen_ai.user.message", { content: "Hi" }, 1),
+        record("gen_ai.choice", { message: { content: "Hello" } }, 2),
+      ],
+      [
+        record("gen_ai.system.message", { content: "Be brief." }, 3),
+        record("gen_ai.user.message", { content: "Hi" }, 3),
+        record("gen_ai.assistant.message", { content: "Hello" }, 3),
+        record("gen_ai.user.message", { content: "Bye" }, 3),
+        record("gen_ai.choice", { message: { content: "Ciao" } }, 4),
+      ],
+    ];
+    const kept = new Map<string, string>();
+    for (const logs of turns) {
+      for (const e of assembler.assemble(undefined, [], logs).batches.flatMap((b) => b.events)) {
+        if (e.type === "message.added" && !kept.has(e.eventId)) {
+          kept.set(e.eventId, e.message.parts.map((p) => (p.type === "text" ? p.text : "")).join(""));
+        }
+      }
+    }
+    expect([...kept.values()]).toEqual(["Be brief.", "Hi", "Hello", "Bye", "Ciao"]);
+  });
+
   describe("a complete trace whose model calls' content comes as log records", () => {
     const bare = (n: number) =>
       span(n, { attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o" } });

@@ -33,7 +33,7 @@ import { stringAt } from "./attribute-values.js";
 import { BoundedMap } from "./bounded-map.js";
 import { type HeldTrace, HeldTraces } from "./held-traces.js";
 import { isAiLog, logMessageEvents, logRecordEvent } from "./log-events.js";
-import { CallInputs, type MessageOccurrence, messageOccurrences } from "./message-occurrences.js";
+import { CallInputs, callOf, type MessageOccurrence, messageOccurrences } from "./message-occurrences.js";
 import {
   absorbedEvent,
   createdEvent,
@@ -255,11 +255,16 @@ export class TraceAssembler {
     for (const traceId of new Set([...spans, ...records].map((item) => item.traceId))) {
       this.known.set(`${run.project}\u0000${traceId}`, { run, complete: false });
     }
+    const byCall = new Map<string, { record: OtlpLogRecord; occurrence: MessageOccurrence }[]>();
     for (const { record, occurrence } of logs) {
       if (occurrence === undefined) continue;
       this.storedOccurrences.set(record, occurrence);
-      this.callInputs.noteStored(record, occurrence);
+      if (record.spanId === "") continue;
+      // The call's key as `assemble` makes it for the same record (its project is the run's).
+      const call = callOf(`${run.project}\u0000${record.traceId}`, record.spanId);
+      byCall.set(call, [...(byCall.get(call) ?? []), { record, occurrence }]);
     }
+    for (const [call, stored] of byCall) this.callInputs.noteStored(call, stored);
     this.restoring = true;
     try {
       for (const batch of this.assemble(run.project, spans, records, now).batches) this.undo.delete(batch);
@@ -393,7 +398,7 @@ export class TraceAssembler {
       const waited = complete ? this.untilRoot.take(trace.key) : undefined;
       const waitedLogs = waited?.logs ?? [];
       // Records read back were counted before (`restore` notes what their stored ids say).
-      const occurrences = messageOccurrences(trace.logs, this.restoring ? undefined : this.callInputs);
+      const occurrences = messageOccurrences(trace.logs, this.restoring ? undefined : this.callInputs, trace.key, undo);
       if (trace.logs.some(isAiLog)) known.logged = true;
       // The messages of log records of a trace filed under a run of its own wait for its root (or
       // for `staleAfterMs`), as its spans' content does: the root may bring the conversation id,
