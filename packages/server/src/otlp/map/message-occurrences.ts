@@ -7,8 +7,8 @@
  * in its call's input, so the same history in the next call maps to the same keys (kept once),
  * while the same words said again later ("yes", twice) are another message. An answer is keyed as
  * the replay of it in the next call's input will be: by how many times the same message came
- * before it in its own call's input, which usually came in an earlier export request (the call
- * outlasts the log processor's delay), as a call's input may be split over requests: so each
+ * before it in its own call's input. A call's input may be split over export requests, and its
+ * answer usually comes in a later one (the call outlasts the log processor's delay), so each
  * call's counts are carried from request to request (`CallInputs`).
  */
 import { GenAI } from "@keystroke/core";
@@ -79,7 +79,7 @@ interface CallMemory {
   last?: { sent: string; counts: number[] };
 }
 
-/** The most counts `CallInputs` keeps in all: about 100 bytes each. */
+/** The most counts `CallInputs` keeps in all, a call itself counting as one: about 100 bytes each. */
 const MAX_REMEMBERED = 200_000;
 
 /**
@@ -182,7 +182,11 @@ export class CallInputs {
   }
 
   private memoryOf(call: string): CallMemory {
-    const memory = this.calls.get(call) ?? { totals: new Map(), stored: new Map() };
+    let memory = this.calls.get(call);
+    if (memory === undefined) {
+      memory = { totals: new Map(), stored: new Map() };
+      this.size++;
+    }
     // Most recently heard from last.
     this.calls.delete(call);
     this.calls.set(call, memory);
@@ -194,7 +198,7 @@ export class CallInputs {
     for (const [call, memory] of this.calls) {
       if (this.size <= this.maxRemembered || this.calls.size === 1) break;
       this.calls.delete(call);
-      this.size -= memory.totals.size + memory.stored.size;
+      this.size -= 1 + memory.totals.size + memory.stored.size;
     }
   }
 }
@@ -230,10 +234,11 @@ export function messageOccurrences(
   }
   const result = new Map<OtlpLogRecord, MessageOccurrence>();
   for (const [spanId, records] of bySpan) {
-    const counts = (calls !== undefined && spanId !== "" ? calls : new CallInputs()).counts(
+    const carried = calls !== undefined && spanId !== "";
+    const counts = (carried ? calls : new CallInputs()).counts(
       callOf(trace, spanId),
       records,
-      undo,
+      carried ? undo : undefined,
     );
     records.forEach(({ log, signature }, i) => {
       result.set(log, { signature, count: counts[i] as number });
