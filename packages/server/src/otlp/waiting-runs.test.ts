@@ -203,3 +203,41 @@ it("gives the turns in flight of every running run the budget before the turns t
   expect(read.traces.map((t) => t.run.sessionId)).toContain("c-old");
   expect(read.traces.find((t) => t.run.sessionId === "c-old")?.spans).toHaveLength(300);
 });
+
+it.each([
+  ["whole milliseconds", 0],
+  ["times finer than a millisecond", 0.25],
+])("adds nothing when a call that repeats a message is sent again after the crash, with %s", async (_, fraction) => {
+  const at = Date.now() - 5_000;
+  const chat = (n: number) => span(n, at, { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o" });
+  const record = (n: number, name: string, body: unknown): OtlpLogRecord => ({
+    ...(records(at)[0] as OtlpLogRecord),
+    timeMs: at + n + fraction,
+    body: body as OtlpLogRecord["body"],
+    attributes: { "event.name": name },
+    spanId: id(n),
+  });
+  const firstCall = [
+    record(2, "gen_ai.system.message", { content: "Be brief." }),
+    record(2, "gen_ai.user.message", { content: "Hi" }),
+    record(2, "gen_ai.choice", { message: { content: "Hello" } }),
+  ];
+  // The user says "Hi" again: the second call's input holds it twice.
+  const secondCall = () => [
+    record(8, "gen_ai.system.message", { content: "Be brief." }),
+    record(8, "gen_ai.user.message", { content: "Hi" }),
+    record(8, "gen_ai.assistant.message", { content: "Hello" }),
+    record(8, "gen_ai.user.message", { content: "Hi" }),
+  ];
+  const before = new TraceAssembler();
+  const written = [
+    ...before.assemble(undefined, [chat(2)], firstCall, at + 10).batches,
+    ...before.assemble(undefined, [chat(8)], secondCall(), at + 20).batches,
+  ];
+  await store.append(written);
+  // Killed before it answered the second: the exporter sends it again to the next server.
+  const after = await restarted();
+  const again = after.assemble(undefined, [chat(8)], secondCall(), at + 30).batches;
+  const rooted = after.assemble(undefined, [turn(at).at(-1) as OtlpSpan], [], at + 40).batches;
+  expect(await conversation([...written, ...again, ...rooted])).toEqual(["Be brief.", "Hi", "Hello", "Hi"]);
+});

@@ -69,28 +69,40 @@ interface CallRecord {
   choice: boolean;
 }
 
+/** A call's request as it was counted: its records' keys and counts, and how many copies of it are held. */
+interface Counted {
+  sent: string;
+  counts: number[];
+  /** The messages it added to the call's totals. */
+  added: string[];
+  /** Copies of the request counted so and not given back. */
+  holders: number;
+}
+
 /** What is remembered of one model call's per-message records. */
 interface CallMemory {
   /** How many times each message (by a hash of it) came in the call's input so far. */
   totals: Map<string, number>;
-  /** The counts of the call's records the store kept before a restart, by `recordKeys`. */
+  /**
+   * The highest count among the call's records the store kept before a restart, by the record's
+   * time, answer or not, and message (`recordOf`).
+   */
   stored: Map<string, number>;
-  /** The call's last request: its records' keys, and their counts. */
-  last?: { sent: string; counts: number[] };
+  /** The call's last request. */
+  last?: Counted;
 }
 
 /** The most counts `CallInputs` keeps in all, a call itself counting as one: about 100 bytes each. */
 const MAX_REMEMBERED = 200_000;
 
-/**
- * A key for each record of one call: its time, whether it is the answer, its message, and its
- * place among the same (time, answer, message) in `records`, the records of one request or, read
- * back, of the store. The same request sent again gives the same keys.
- */
-function recordKeys(records: readonly { timeMs: number; choice: boolean; signature: string }[]): string[] {
+/** A record told by its time (to the millisecond, as the store keeps it), answer or not, and message. */
+const recordOf = (timeMs: number, choice: boolean, signature: string) =>
+  `${Math.floor(timeMs)}\u0001${choice ? "a" : "i"}\u0001${signature}`;
+
+/** Each record with its place among the same records before it: the same request again gives the same. */
+function placed(records: readonly string[]): string[] {
   const same = new Map<string, number>();
-  return records.map(({ timeMs, choice, signature }) => {
-    const record = `${timeMs}\u0001${choice ? "a" : "i"}\u0001${signature}`;
+  return records.map((record) => {
     const place = same.get(record) ?? 0;
     same.set(record, place + 1);
     return shortHash(record, String(place));
@@ -103,10 +115,11 @@ function recordKeys(records: readonly { timeMs: number; choice: boolean; signatu
  * processor's batch size), and its answer usually comes in a later one than its input (the call
  * outlasts the processor's delay). Each record is counted after the call's records that came
  * before it. The call's last request sent again (an exporter re-sends a request before it sends
- * the next) is counted as it was, and so is a record the store kept before a restart; records are
- * told by their time, whether they are the answer, and their message (`recordKeys`). At most
- * MAX_REMEMBERED counts are kept, the calls heard from longest ago let go first; a call let go of
- * is counted as new.
+ * the next) is counted as it was. After a restart, a record the store kept keeps its count: the
+ * store keeps each message's record once per conversation, under the first call that sent it, so
+ * a call's records there are the last of each message in its input, and a record the same as one
+ * of them is counted from the end of its request. At most MAX_REMEMBERED counts are kept, the
+ * calls heard from longest ago let go first; a call let go of is counted as new.
  */
 export class CallInputs {
   /** By call, the least recently heard from first. */
@@ -121,14 +134,25 @@ export class CallInputs {
    */
   counts(call: string, records: readonly CallRecord[], undo?: (() => void)[]): number[] {
     const memory = this.memoryOf(call);
-    const keys = recordKeys(records.map(({ log, choice, signature }) => ({ timeMs: log.timeMs, choice, signature })));
-    const sent = keys.join();
-    if (memory.last?.sent === sent) return memory.last.counts;
+    const described = records.map(({ log, choice, signature }) => recordOf(log.timeMs, choice, signature));
+    const sent = placed(described).join();
+    const last = memory.last;
+    if (last?.sent === sent) {
+      last.holders++;
+      undo?.push(() => this.giveBack(call, memory, last));
+      return last.counts;
+    }
+    // How many of the same record come after each in this request.
+    const remaining = new Map<string, number>();
+    for (const record of described) remaining.set(record, (remaining.get(record) ?? 0) + 1);
     const before = memory.totals.size;
     const added: string[] = [];
     const counts = records.map(({ signature, choice }, i) => {
-      const stored = memory.stored.get(keys[i] as string);
-      if (stored !== undefined) return stored;
+      const record = described[i] as string;
+      const after = (remaining.get(record) as number) - 1;
+      remaining.set(record, after);
+      const stored = memory.stored.get(record);
+      if (stored !== undefined && stored - after >= 0) return stored - after;
       const message = shortHash(signature);
       const count = memory.totals.get(message) ?? 0;
       if (!choice) {
@@ -137,21 +161,26 @@ export class CallInputs {
       }
       return count;
     });
-    const previous = memory.last;
-    memory.last = { sent, counts };
+    const counted: Counted = { sent, counts, added, holders: 1 };
+    memory.last = counted;
     this.grown(memory.totals.size - before);
-    undo?.push(() => {
-      if (this.calls.get(call) !== memory) return;
-      const size = memory.totals.size;
-      for (const message of added) {
-        const left = (memory.totals.get(message) ?? 1) - 1;
-        if (left > 0) memory.totals.set(message, left);
-        else memory.totals.delete(message);
-      }
-      if (memory.last?.sent === sent) memory.last = previous;
-      this.size -= size - memory.totals.size;
-    });
+    undo?.push(() => this.giveBack(call, memory, counted));
     return counts;
+  }
+
+  /** A copy of a request the store could not write: once no copy is held, what it added goes. */
+  private giveBack(call: string, memory: CallMemory, counted: Counted): void {
+    counted.holders--;
+    if (counted.holders > 0 || this.calls.get(call) !== memory) return;
+    const size = memory.totals.size;
+    for (const message of counted.added) {
+      const left = (memory.totals.get(message) ?? 1) - 1;
+      if (left > 0) memory.totals.set(message, left);
+      else memory.totals.delete(message);
+    }
+    counted.added = [];
+    if (memory.last === counted) memory.last = undefined;
+    this.size -= size - memory.totals.size;
   }
 
   /**
@@ -162,22 +191,15 @@ export class CallInputs {
   noteStored(call: string, stored: readonly { record: OtlpLogRecord; occurrence: MessageOccurrence }[]): void {
     const memory = this.memoryOf(call);
     const before = memory.totals.size + memory.stored.size;
-    const ordered = [...stored].sort((x, y) => x.occurrence.count - y.occurrence.count);
-    const choices = ordered.map(({ record }) => eventNameOf(record) === GenAI.choiceEvent);
-    const keys = recordKeys(
-      ordered.map(({ record, occurrence }, i) => ({
-        timeMs: record.timeMs,
-        choice: choices[i] as boolean,
-        signature: occurrence.signature,
-      })),
-    );
-    ordered.forEach(({ occurrence }, i) => {
-      memory.stored.set(keys[i] as string, occurrence.count);
+    for (const { record, occurrence } of stored) {
+      const choice = eventNameOf(record) === GenAI.choiceEvent;
+      const key = recordOf(record.timeMs, choice, occurrence.signature);
+      memory.stored.set(key, Math.max(memory.stored.get(key) ?? 0, occurrence.count));
       const message = shortHash(occurrence.signature);
       // An answer says how many came before it in the input; an input message, that it came once more.
-      const times = occurrence.count + (choices[i] ? 0 : 1);
+      const times = occurrence.count + (choice ? 0 : 1);
       if ((memory.totals.get(message) ?? 0) < times) memory.totals.set(message, times);
-    });
+    }
     this.grown(memory.totals.size + memory.stored.size - before);
   }
 

@@ -947,6 +947,48 @@ describe("TraceAssembler", () => {
     expect([...kept.values()]).toEqual(["Hello", "Be brief.", "Hi", "Bye", "Ciao"]);
   });
 
+  describe("a call's records given back", () => {
+    const record = (name: string, body: unknown, at: number) =>
+      genAiLog(TRACE, name, body, {
+        spanId: "e".repeat(16),
+        timeMs: T0 + at,
+        attributes: { "gen_ai.conversation.id": "c-e" },
+      });
+    const input = () => [
+      record("gen_ai.user.message", { content: "Go" }, 1),
+      record("gen_ai.assistant.message", { content: "Done." }, 1),
+      record("gen_ai.user.message", { content: "Again" }, 1),
+    ];
+    const answer = () => [record("gen_ai.choice", { message: { content: "Done." } }, 2)];
+    const said = (batches: IngestBatch[], kept = new Map<string, string>()) => {
+      for (const e of batches.flatMap((b) => b.events)) {
+        if (e.type === "message.added" && !kept.has(e.eventId)) {
+          kept.set(e.eventId, e.message.parts.map((p) => (p.type === "text" ? p.text : "")).join(""));
+        }
+      }
+      return kept;
+    };
+
+    it("keeps the answer when both of its call's requests are given back and sent again", () => {
+      const assembler = new TraceAssembler();
+      const first = assembler.assemble(undefined, [], input()).batches;
+      const second = assembler.assemble(undefined, [], answer()).batches;
+      for (const batch of [...first, ...second]) assembler.giveBack(batch);
+      const kept = said(assembler.assemble(undefined, [], input()).batches);
+      said(assembler.assemble(undefined, [], answer()).batches, kept);
+      expect([...kept.values()]).toEqual(["Go", "Done.", "Again", "Done."]);
+    });
+
+    it("keeps the count of a request re-sent while its first copy was being written, when that copy is given back", () => {
+      const assembler = new TraceAssembler();
+      const first = assembler.assemble(undefined, [], input()).batches;
+      const copy = said(assembler.assemble(undefined, [], input()).batches);
+      for (const batch of first) assembler.giveBack(batch);
+      said(assembler.assemble(undefined, [], answer()).batches, copy);
+      expect([...copy.values()]).toEqual(["Go", "Done.", "Again", "Done."]);
+    });
+  });
+
   it("counts records that name only their conversation within their request", () => {
     const assembler = new TraceAssembler();
     const record = (name: string, body: unknown, at: number) =>
