@@ -3,10 +3,11 @@
  * the thread before it (or the process before a crash) held in memory. A trace filed under a run
  * of its own waits there for its conversation id, and a turn's conversation waits for its root
  * span; both are in the store as running OpenTelemetry runs, their spans and their GenAI log
- * records. It also remembered which conversation's run each recent turn went to: a turn's log
- * records may come after its root (an app's logger exports on its own, and an exporter retries
- * what a stopped server did not answer), and without that they would be filed under a run of
- * their own that no conversation id ever moves.
+ * records. It also knew which conversation's run each recent turn went to, and still held some of
+ * a turn that had just ended (spans waiting for its log records): a turn's log records may come
+ * after its root (an app's logger exports on its own, and an exporter retries what a stopped
+ * server did not answer), and without that they would be filed under a run of their own that no
+ * conversation id ever moves.
  */
 import { type RunFilter, type RunSummary, runStatuses, type StoredEvent, toMillis } from "@keystroke/core";
 import { MAX_PAGE, type RunStore } from "@keystroke/store";
@@ -64,7 +65,9 @@ async function otlpRuns(store: RunStore, status: RunFilter["status"], max: numbe
  * which may wait for their root or conversation id, and the spans and GenAI log records of the
  * recent runs' traces whose root has not come, whose conversation the thread holds again; and,
  * of those runs and of the conversations' runs written to in the last RECENT_MS, the traces whose
- * root came, so the thread files what still comes of them under the conversation's run.
+ * root came: those that ended in the last RECENT_TURN_MS whole, to be held again as they were
+ * (with what the budget leaves once every turn in flight has its share), the others by id, so the
+ * thread files what still comes of them under the conversation's run.
  */
 export async function waitingOtlpRuns(store: RunStore): Promise<WaitingRuns> {
   const running = await otlpRuns(store, ["running"], MAX_WAITING_RUNS);

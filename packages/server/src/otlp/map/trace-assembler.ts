@@ -262,7 +262,9 @@ export class TraceAssembler {
       if (record.spanId === "") continue;
       // The call's key as `assemble` makes it for the same record (its project is the run's).
       const call = callOf(`${run.project}\u0000${record.traceId}`, record.spanId);
-      byCall.set(call, [...(byCall.get(call) ?? []), { record, occurrence }]);
+      const ofCall = byCall.get(call) ?? [];
+      byCall.set(call, ofCall);
+      ofCall.push({ record, occurrence });
     }
     for (const [call, stored] of byCall) this.callInputs.noteStored(call, stored);
     this.restoring = true;
