@@ -126,6 +126,8 @@ interface PlacedTrace {
 }
 
 const byTime = (x: Timed, y: Timed) => x.at - y.at;
+/** The key a trace is known by: its project and its id. */
+const traceKey = (project: string, traceId: string) => `${project}\u0000${traceId}`;
 /** What is held of a trace's spans, and what makes a trace a run: its AI spans. */
 const isAi = ({ span, role }: RoledSpan) => isAiSpan(span, role);
 
@@ -187,7 +189,7 @@ export class TraceAssembler {
     };
     const traces = new Map<string, Trace>();
     const traceOf = (projectSlug: string, traceId: string): Trace => {
-      const key = `${projectSlug}\u0000${traceId}`;
+      const key = traceKey(projectSlug, traceId);
       const trace = traces.get(key) ?? { key, traceId, spans: [], logs: [] };
       traces.set(key, trace);
       return trace;
@@ -253,7 +255,7 @@ export class TraceAssembler {
     // The run they were read from, whatever their spans say (its conversation id may be on a span
     // not read back).
     for (const traceId of new Set([...spans, ...records].map((item) => item.traceId))) {
-      this.known.set(`${run.project}\u0000${traceId}`, { run, complete: false });
+      this.known.set(traceKey(run.project, traceId), { run, complete: false });
     }
     const byCall = new Map<string, { record: OtlpLogRecord; occurrence: MessageOccurrence }[]>();
     for (const { record, occurrence } of logs) {
@@ -261,7 +263,7 @@ export class TraceAssembler {
       this.storedOccurrences.set(record, occurrence);
       if (record.spanId === "") continue;
       // The call's key as `assemble` makes it for the same record (its project is the run's).
-      const call = callOf(`${run.project}\u0000${record.traceId}`, record.spanId);
+      const call = callOf(traceKey(run.project, record.traceId), record.spanId);
       const ofCall = byCall.get(call) ?? [];
       byCall.set(call, ofCall);
       ofCall.push({ record, occurrence });
@@ -283,7 +285,7 @@ export class TraceAssembler {
    */
   rememberEnded(run: RunRef, traceIds: Iterable<string>): void {
     for (const traceId of traceIds) {
-      const key = `${run.project}\u0000${traceId}`;
+      const key = traceKey(run.project, traceId);
       if (!this.known.has(key)) this.known.set(key, { run, complete: true });
     }
   }
@@ -539,7 +541,7 @@ export class TraceAssembler {
     const events: RunEvent[] = [createdEvent(held.meta.project, held.meta.sessionId, [trace], runName([trace]))];
     for (const { event } of timed.sort(byTime)) events.push(event);
     const batch = { runId: held.meta.runId, events };
-    const key = `${held.meta.project}\u0000${held.traceId}`;
+    const key = traceKey(held.meta.project, held.traceId);
     this.undo.set(batch, () => this.rehold(from, key, held));
     return batch;
   }
