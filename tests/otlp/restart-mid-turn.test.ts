@@ -54,6 +54,17 @@ afterAll(async () => {
 });
 
 /**
+ * The app's tracer and logger, exporting to `url`, and instrumentation-openai around the `openai`
+ * client: nothing goes out but by the tests' flushes.
+ */
+function instrumentedApp(url: string) {
+  const options = { service: "travel-service", delayMs: 60_000 };
+  const tracing = tracerProvider(url, options);
+  const logging = loggerProvider(url, options);
+  return { tracing, logging, instrumentation: instrumentOpenAI(tracing, logging) };
+}
+
+/**
  * One turn of a trip-planning conversation through instrumentation-openai: only the app's root
  * span names the conversation and the agent; each model call re-sends the whole `history` as log
  * records. `calls` model calls, each asked `question`. Returns the root, still open.
@@ -186,11 +197,7 @@ it.each([
     const db = join(dir, `log-records-${signal}.db`);
     const first = await serve(db);
     const port = new URL(first.url).port;
-    // Nothing goes out but by the flushes below.
-    const options = { service: "travel-service", delayMs: 60_000 };
-    const tracing = tracerProvider(first.url, options);
-    const logging = loggerProvider(first.url, options);
-    const instrumentation = instrumentOpenAI(tracing, logging);
+    const { tracing, logging, instrumentation } = instrumentedApp(first.url);
     const history: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: "system", content: "You plan trips." }];
     // In a turn of two calls the user says the same words twice.
     const turn = (question: string, calls = 1) => tripTurn(tracing, history, "trip-14", question, calls);
@@ -238,10 +245,7 @@ it.each([
     const db = join(dir, `late-records-${signal}.db`);
     const first = await serve(db);
     const port = new URL(first.url).port;
-    const options = { service: "travel-service", delayMs: 60_000 };
-    const tracing = tracerProvider(first.url, options);
-    const logging = loggerProvider(first.url, options);
-    const instrumentation = instrumentOpenAI(tracing, logging);
+    const { tracing, logging, instrumentation } = instrumentedApp(first.url);
     const history: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: "system", content: "You plan trips." }];
     const turn = async (question: string) => (await tripTurn(tracing, history, "trip-15", question)).end();
     await turn("A night train to Vienna?");
