@@ -256,17 +256,23 @@ export function messageOccurrences(
   }
   const result = new Map<OtlpLogRecord, MessageOccurrence>();
   for (const [spanId, records] of bySpan) {
-    const carried = calls !== undefined && spanId !== "";
-    const counts = (carried ? calls : new CallInputs()).counts(
-      callOf(trace, spanId),
-      records,
-      carried ? undo : undefined,
-    );
+    const counts =
+      calls !== undefined && spanId !== "" ? calls.counts(callOf(trace, spanId), records, undo) : countWithin(records);
     records.forEach(({ log, signature }, i) => {
       result.set(log, { signature, count: counts[i] as number });
     });
   }
   return result;
+}
+
+/** Each record's count among the records of one request alone. */
+function countWithin(records: readonly CallRecord[]): number[] {
+  const seen = new Map<string, number>();
+  return records.map(({ signature, choice }) => {
+    const count = seen.get(signature) ?? 0;
+    if (!choice) seen.set(signature, count + 1);
+    return count;
+  });
 }
 
 /** A model call's key in CallInputs: its trace's key and its span. */
