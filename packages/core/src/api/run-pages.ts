@@ -38,10 +38,15 @@ export const storedEventSchema = z.intersection(
   z.object({ runId: z.string(), seq: z.number().int().describe("Per-run sequence number, from 1") }),
 );
 
-/** A message as recorded: its position in the conversation and when it was added. */
+/** A message as recorded: the order it was added in and when it was said (the conversation reads by that time). */
 export const storedMessageSchema = messageSchema.extend({
   runId: z.string(),
-  index: z.number().int().describe("0-based position in the conversation"),
+  index: z
+    .number()
+    .int()
+    .describe(
+      "0-based order in which the run's messages were added; the conversation reads by `time`, then by the order they came",
+    ),
   time: isoTime,
 });
 export type StoredMessage = z.infer<typeof storedMessageSchema>;

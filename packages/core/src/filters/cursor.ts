@@ -55,7 +55,23 @@ export function decodePosition(value: string, field: string): (string | number)[
   } catch {
     // fall through
   }
-  throw new KeystrokeError("invalid_input", `Invalid ${field}`, {
+  throw invalidPosition(field);
+}
+
+/**
+ * A position of whole numbers, as many as one of `lengths` (a message's time in milliseconds and
+ * its places, say), refused as `field` when the cursor holds anything else.
+ */
+export function decodeIntegerPosition(value: string, field: string, lengths: readonly number[]): number[] {
+  const position = decodePosition(value, field);
+  if (!lengths.includes(position.length) || !position.every((p) => typeof p === "number" && Number.isSafeInteger(p))) {
+    throw invalidPosition(field);
+  }
+  return position as number[];
+}
+
+function invalidPosition(field: string): KeystrokeError {
+  return new KeystrokeError("invalid_input", `Invalid ${field}`, {
     hint: "Pass the cursor value of a previous page unchanged",
     details: { problems: [{ path: field, message: "not a cursor this server issued" }] },
   });

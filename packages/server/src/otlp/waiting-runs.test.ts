@@ -126,7 +126,8 @@ it("files the log records of an older turn of a conversation under the conversat
   const after = await restarted();
   const batches = after.assemble(undefined, [], records(at), Date.now()).batches;
   expect(batches.map((b) => b.runId)).toEqual([runId]);
-  expect(await conversation(batches)).toEqual(["tool_call", "tool_result", "Where is order 7?", "It shipped."]);
+  // Written after the tool call, the question and answer still read in the order they were said.
+  expect(await conversation(batches)).toEqual(["Where is order 7?", "tool_call", "tool_result", "It shipped."]);
 });
 
 it("adds nothing when a request the killed server stored, but did not answer, is sent again to the next", async () => {

@@ -145,6 +145,111 @@ export function describeDetail(get: () => StoreUnderTest): void {
       expect(steps?.steps).toEqual({ items: [], nextCursor: null });
     });
 
+    it("reads a conversation in the time its messages were said, whatever order they came in", async () => {
+      const { store } = get();
+      const batch = runEvents({ status: "running" });
+      await store.append([batch]);
+      const said = (id: string, ms: number, role: "user" | "assistant" = "user") => ({
+        eventId: newEventId(),
+        type: "message.added" as const,
+        time: iso(T0 + ms),
+        message: { id, role, parts: [{ type: "text" as const, text: `said ${id}` }] },
+      });
+      // The second turn arrives first (an exporter retrying the first one later); within each
+      // turn, two messages of the same millisecond keep the order they came in.
+      await store.append([moreEvents(batch.runId, [said("q2", 5_000), said("a2", 5_000, "assistant")])]);
+      await store.append([moreEvents(batch.runId, [said("q1", 1_000), said("a1", 1_000, "assistant")])]);
+      // Then a third turn with a message said before them all, and a part added to the late first answer.
+      await store.append([moreEvents(batch.runId, [said("q3", 9_000), said("a0", 0, "assistant")])]);
+      await store.append([
+        moreEvents(batch.runId, [
+          {
+            eventId: newEventId(),
+            type: "message.part_added",
+            time: iso(T0 + 9_500),
+            messageId: "a1",
+            part: { type: "text", text: "and more" },
+          },
+        ]),
+      ]);
+      const order = ["a0", "q1", "a1", "q2", "a2", "q3"];
+      const whole = (await store.getRun(batch.runId, { messages: {} }))?.messages?.items ?? [];
+      expect(whole.map((m) => m.id)).toEqual(order);
+      expect(whole.map((m) => m.time)).toEqual([0, 1_000, 1_000, 5_000, 5_000, 9_000].map((ms) => iso(T0 + ms)));
+      expect(whole[2]?.parts).toEqual([
+        { type: "text", text: "said a1" },
+        { type: "text", text: "and more" },
+      ]);
+      // Pages of two follow the same order, each starting where the last one ended.
+      const paged: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = (await store.getRun(batch.runId, { messages: { cursor, limit: 2 } }))?.messages;
+        paged.push(...(page?.items.map((m) => m.id) ?? []));
+        cursor = page?.nextCursor ?? undefined;
+      } while (cursor);
+      expect(paged).toEqual(order);
+      // The cursor of a version before time order named the last message's index; it still works.
+      const legacy = Buffer.from(JSON.stringify([whole[2]?.index])).toString("base64url");
+      const rest = (await store.getRun(batch.runId, { messages: { cursor: legacy } }))?.messages?.items;
+      expect(rest?.map((m) => m.id)).toEqual(order.slice(3));
+      expect((await store.listRuns({ search: "more" })).runs.map((r) => r.runId)).toEqual([batch.runId]);
+    });
+
+    it("moves a message said again with an earlier time there, among the events that moved it", async () => {
+      const { store } = get();
+      const batch = runEvents({ status: "running" });
+      await store.append([batch]);
+      const said = (id: string, ms: number, eventId = `ev-${id}`) => ({
+        eventId,
+        type: "message.added" as const,
+        time: iso(T0 + ms),
+        message: { id, role: "assistant" as const, parts: [{ type: "text" as const, text: `said ${id}` }] },
+      });
+      // A later turn came first, carrying the system prompt and a tool call of the first turn as
+      // its history, stamped with its own time.
+      await store.append([moreEvents(batch.runId, [said("system", 5_000), said("call-1", 5_000), said("q2", 5_000)])]);
+      // Then the first turn, all in one millisecond: its question, its tool call (said again,
+      // earlier), its answer; and the system prompt said again, earlier, before them.
+      await store.append([
+        moreEvents(batch.runId, [said("system", 1_000), said("q1", 1_000), said("call-1", 1_000), said("a1", 1_000)]),
+      ]);
+      // Said again later: it stays where it is.
+      await store.append([moreEvents(batch.runId, [said("q1", 9_000)])]);
+      const view = await store.getRun(batch.runId, { messages: {} });
+      expect(view?.messages?.items.map((m) => [m.id, m.time])).toEqual([
+        ["system", iso(T0 + 1_000)],
+        ["q1", iso(T0 + 1_000)],
+        ["call-1", iso(T0 + 1_000)],
+        ["a1", iso(T0 + 1_000)],
+        ["q2", iso(T0 + 5_000)],
+      ]);
+      // Nothing was added twice: the History row counts each message once.
+      expect(view?.run.messageCount).toBe(5);
+      const paged: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = (await store.getRun(batch.runId, { messages: { cursor, limit: 1 } }))?.messages;
+        paged.push(...(page?.items.map((m) => m.id) ?? []));
+        cursor = page?.nextCursor ?? undefined;
+      } while (cursor);
+      expect(paged).toEqual(["system", "q1", "call-1", "a1", "q2"]);
+    });
+
+    it("refuses a messages cursor that is not a time and two places, nor an earlier version's index", async () => {
+      const { store } = get();
+      const batch = runEvents({ messages: ["x", "y"] });
+      await store.append([batch]);
+      const encoded = (position: unknown) => Buffer.from(JSON.stringify(position)).toString("base64url");
+      for (const position of [[], [1, 2], [1, "a", 0], [1.5, 0, 0], ["1"], [1, 2, 3, 4]]) {
+        await expectKeystrokeError(
+          store.getRun(batch.runId, { messages: { cursor: encoded(position) } }),
+          "invalid_input",
+          "messagesCursor",
+        );
+      }
+    });
+
     it("replaces a span recorded again with the same id (started, then ended)", async () => {
       const { store } = get();
       const batch = runEvents({ status: "running" });

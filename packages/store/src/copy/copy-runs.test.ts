@@ -211,7 +211,28 @@ async function recordHistory(store: RunStore): Promise<void> {
   for (let i = 0; i < 12; i++) {
     batches.push(runEvents({ at: T0 + (40 + i) * 60_000, messages: [`question ${i}`, `answer ${i}`] }));
   }
+  batches.push(...movedMessages(T0 + 35 * 60_000));
   for (const batch of batches) await store.append([batch]);
+}
+
+/**
+ * A conversation whose second turn came first, with the first turn's system prompt as history: the
+ * system prompt, said again with the first turn's earlier time, moved there (message-order.ts).
+ */
+function movedMessages(at: number): IngestBatch[] {
+  const run = runEvents({ at, status: "running", sessionId: "conv-moved" });
+  const said = (id: string, ms: number, role: "system" | "user") =>
+    event({
+      eventId: `ev-${id}`,
+      type: "message.added",
+      time: iso(at + ms),
+      message: { id, role, parts: [{ type: "text", text: `said ${id}` }] },
+    });
+  return [
+    run,
+    moreEvents(run.runId, [said("system", 5_000, "system"), said("q2", 5_000, "user")]),
+    moreEvents(run.runId, [said("system", 1_000, "system"), said("q1", 1_001, "user")]),
+  ];
 }
 
 async function allRuns(store: RunStore, filter: RunFilter = {}): Promise<RunSummary[]> {
@@ -254,7 +275,9 @@ async function expectSameHistory(source: RunStore, target: RunStore): Promise<vo
     expect(await target.getRun(runId, everything)).toEqual(await source.getRun(runId, everything));
     expect(await allEvents(target, runId)).toEqual(await allEvents(source, runId));
   }
-  for (const sessionId of ["conv-1", "conv-long", "conv-absorb"]) {
+  const moved = await source.getSession({ slug: "support", sessionId: "conv-moved" }, everything);
+  expect(moved?.messages?.items.map((m) => m.id)).toEqual(["system", "q1", "q2"]);
+  for (const sessionId of ["conv-1", "conv-long", "conv-absorb", "conv-moved"]) {
     const key = { slug: "support", sessionId };
     expect(await target.getSession(key, everything)).toEqual(await source.getSession(key, everything));
   }

@@ -136,10 +136,13 @@ class RunCopier {
   /** Queues the run's events page by page; a page that fills up is appended before the next is read. */
   private async copyRun(runId: string): Promise<void> {
     let afterSeq = 0;
+    const added = new Map<string, RunEvent>();
     for (;;) {
       const page = await this.from.readEvents(runId, afterSeq, this.limit);
       if (page.length === 0) break;
-      this.group.push({ runId, events: page.map(withoutPlace) });
+      const events = page.map(withoutPlace);
+      for (const event of events) if (event.type === "message.added") added.set(event.message.id, event);
+      this.group.push({ runId, events });
       this.groupEvents += page.length;
       this.progress.events += page.length;
       afterSeq = (page.at(-1) as StoredEvent).seq;
@@ -149,7 +152,28 @@ class RunCopier {
       await this.stopIfAborted();
       this.report();
     }
+    if (added.size > 0 && !this.refused.has(runId)) await this.queueMoves(runId, added);
     if (this.groupEvents >= this.limit) await this.flush();
+  }
+
+  /**
+   * Messages the source moved to an earlier time (a `message.added` said again earlier, a
+   * duplicate that left no event; see message-order.ts) move in the target too: their events are
+   * sent again with that time, after the run's events. Among messages of that same millisecond, a
+   * moved one then comes after them all, where the source may have placed it before some.
+   */
+  private async queueMoves(runId: string, added: ReadonlyMap<string, RunEvent>): Promise<void> {
+    const moved: RunEvent[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = (await this.from.getRun(runId, { messages: { cursor, limit: MAX_PAGE } }))?.messages;
+      for (const message of page?.items ?? []) {
+        const event = added.get(message.id);
+        if (event !== undefined && message.time < event.time) moved.push({ ...event, time: message.time });
+      }
+      cursor = page?.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    if (moved.length > 0) this.group.push({ runId, events: moved });
   }
 
   /** Appends the queued batches in one transaction; if the target refuses it, one run at a time. */

@@ -17,8 +17,10 @@ import {
   reduceRun,
   type StoredEvent,
   storedBody,
+  toMillis,
 } from "@keystroke/core";
 import type pg from "pg";
+import { MessageMoves } from "../message-order.js";
 import type { AppendResult } from "../run-store.js";
 import { BatchRows } from "./batch-rows.js";
 import { atEvent } from "./event-error.js";
@@ -57,11 +59,22 @@ export async function appendBatch(client: pg.ClientBase, batch: IngestBatch): Pr
   const events: StoredEvent[] = [];
   let duplicates = 0;
   const absorbed: RunSummary[] = [];
+  const moves = new MessageMoves();
+  let movedMessages = false;
 
   const accept = async (event: RunEvent, index: number, given?: string): Promise<void> => {
     try {
       if (rows.knownEventIds.has(event.eventId)) {
         duplicates++;
+        if (event.type === "message.added") {
+          const current = draft ?? before;
+          if (
+            current !== undefined &&
+            rows.moveEarlier(event.message.id, toMillis(event.time), () => moves.next(current.lastSeq))
+          ) {
+            movedMessages = true;
+          }
+        }
         return;
       }
       rows.knownEventIds.add(event.eventId);
@@ -95,6 +108,8 @@ export async function appendBatch(client: pg.ClientBase, batch: IngestBatch): Pr
 
   const after = draft ?? before;
   if (after === undefined) throw new KeystrokeError("internal", `Batch for ${batch.runId} produced no run`);
+  // A batch of events already stored may still have moved messages to an earlier time.
+  if (draft === undefined && movedMessages) draft = { ...after };
   if (draft !== undefined) {
     const runNo = await writeBatch(client, stored?.runNo, before, draft, rows);
     if (runNo === undefined) throw new RunCreatedConcurrently(batch.runId);

@@ -6,12 +6,16 @@
  * that folding needs no round trip and a refusal can name the exact event.
  */
 import { KeystrokeError, type MessagePart, messageText, type StoredEvent, toMillis } from "@keystroke/core";
+import { addedOrd } from "../message-order.js";
 import type { StoredStep } from "../run-store.js";
 import { toTsVector } from "./full-text.js";
 
 /** A message of the run, as stored or as added by this batch. */
 export interface MessageState {
   idx: number;
+  /** When it was said and its place among the run's events: the conversation's order (message-order.ts). */
+  atMs: number;
+  ord: number;
   seq: number;
   /** The parts of its `message.added` event. */
   parts: MessagePart[];
@@ -61,6 +65,8 @@ export class BatchRows {
         }
         this.messages.set(message.id, {
           idx: messageCount,
+          atMs: toMillis(event.time),
+          ord: addedOrd(event.seq),
           seq: event.seq,
           parts: message.parts,
           added: [],
@@ -155,13 +161,48 @@ export class BatchRows {
     return columns;
   }
 
+  /** The places of the new messages (`atMs`, `ord`), in `newMessages` order. */
+  newMessagePlaces(): [number[], number[]] {
+    const columns: [number[], number[]] = [[], []];
+    for (const message of this.messages.values()) {
+      if (message.stored) continue;
+      columns[0].push(message.atMs);
+      columns[1].push(message.ord);
+    }
+    return columns;
+  }
+
+  /** The places of the changed stored messages, in `changedMessages` order. */
+  changedMessagePlaces(): [number[], number[]] {
+    const columns: [number[], number[]] = [[], []];
+    for (const message of this.messages.values()) {
+      if (!message.stored || !message.changed) continue;
+      columns[0].push(message.atMs);
+      columns[1].push(message.ord);
+    }
+    return columns;
+  }
+
+  /**
+   * A message of the run said again (its event dropped as a duplicate) at `atMs`: when that is
+   * earlier, it moves there, at `ord` (message-order.ts). True when it moved.
+   */
+  moveEarlier(messageId: string, atMs: number, ord: () => number): boolean {
+    const found = this.messages.get(messageId);
+    if (found === undefined || atMs >= found.atMs) return false;
+    found.atMs = atMs;
+    found.ord = ord();
+    found.changed = true;
+    return true;
+  }
+
   /** Column arrays of the stored messages this batch added parts to, for one update. */
-  changedMessages(): [number[], string[], (string | null)[], boolean[]] {
-    const columns: [number[], string[], (string | null)[], boolean[]] = [[], [], [], []];
+  changedMessages(): [number[], (string | null)[], (string | null)[], boolean[]] {
+    const columns: [number[], (string | null)[], (string | null)[], boolean[]] = [[], [], [], []];
     for (const message of this.messages.values()) {
       if (!message.stored || !message.changed) continue;
       columns[0].push(message.idx);
-      columns[1].push(JSON.stringify(message.added));
+      columns[1].push(message.added.length > 0 ? JSON.stringify(message.added) : null);
       columns[2].push(message.reindex ? toTsVector(messageText([...message.parts, ...message.added])) : null);
       columns[3].push(message.reindex);
     }

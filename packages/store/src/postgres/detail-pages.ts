@@ -16,8 +16,10 @@ import {
   type StoredLog,
   type StoredMessage,
   type StoredStep,
+  toIso,
 } from "@keystroke/core";
 import type pg from "pg";
+import { messagesCursor } from "../message-order.js";
 import { pageLimit } from "../run-store.js";
 
 /** The stored run a page belongs to. */
@@ -61,25 +63,46 @@ async function indexedPage<Row extends { pos: number }, T>(
   return { items: pageRows.map(map), nextCursor: more && last ? encodePosition([last.pos]) : null };
 }
 
-export function messagesPage(db: pg.Pool, run: RunKey, page: PageRequest): Promise<Page<StoredMessage>> {
-  return indexedPage<
-    { pos: number; body: { message: Message; time: string }; added: MessagePart[] | null },
-    StoredMessage
-  >(
-    db,
-    "keystroke-messages-page",
-    `SELECT m.idx AS pos, e.body, m.parts_added AS added FROM messages m
-       JOIN events e ON e.run_no = m.run_no AND e.triggered_at = m.triggered_at AND e.seq = m.seq
-      WHERE m.run_no = $1 AND m.triggered_at = $2 AND m.idx > $3 ORDER BY m.idx LIMIT $4`,
-    run,
-    page,
-    "messagesCursor",
-    (row) => {
-      const { message, time } = row.body;
+/** A run's messages in the time each was said (message-order.ts). */
+export async function messagesPage(db: pg.Pool, run: RunKey, page: PageRequest): Promise<Page<StoredMessage>> {
+  const limit = pageLimit(page.limit, 100);
+  let after = page.cursor === undefined ? [Number.MIN_SAFE_INTEGER, 0, -1] : messagesCursor(page.cursor);
+  if (after.length === 1) {
+    const idx = after[0] as number;
+    const { rows: places } = await db.query<{ at: string; ord: string }>({
+      name: "keystroke-message-place",
+      text: "SELECT at_ms AS at, ord FROM messages WHERE run_no = $1 AND triggered_at = $2 AND idx = $3",
+      values: [run.runNo, run.triggeredAt, idx],
+    });
+    const place = places[0];
+    after = place === undefined ? [Number.MAX_SAFE_INTEGER, 0, 0] : [Number(place.at), Number(place.ord), idx];
+  }
+  const [afterMs, afterOrd, afterIdx] = after;
+  const { rows } = await db.query<{
+    at: string;
+    ord: string;
+    pos: number;
+    body: { message: Message };
+    added: MessagePart[] | null;
+  }>({
+    name: "keystroke-messages-page",
+    text: `SELECT m.at_ms AS at, m.ord, m.idx AS pos, e.body, m.parts_added AS added FROM messages m
+             JOIN events e ON e.run_no = m.run_no AND e.triggered_at = m.triggered_at AND e.seq = m.seq
+            WHERE m.run_no = $1 AND m.triggered_at = $2 AND (m.at_ms, m.ord, m.idx) > ($3, $4, $5)
+            ORDER BY m.at_ms, m.ord, m.idx LIMIT $6`,
+    values: [run.runNo, run.triggeredAt, afterMs, afterOrd, afterIdx, limit + 1],
+  });
+  const more = rows.length > limit;
+  const pageRows = more ? rows.slice(0, limit) : rows;
+  const last = pageRows.at(-1);
+  return {
+    items: pageRows.map((row) => {
+      const { message } = row.body;
       const parts = row.added ? [...message.parts, ...row.added] : message.parts;
-      return { ...message, parts, time, runId: run.runId, index: row.pos };
-    },
-  );
+      return { ...message, parts, time: toIso(Number(row.at)), runId: run.runId, index: row.pos };
+    }),
+    nextCursor: more && last ? encodePosition([Number(last.at), Number(last.ord), last.pos]) : null,
+  };
 }
 
 export function logsPage(db: pg.Pool, run: RunKey, page: PageRequest): Promise<Page<StoredLog>> {

@@ -18,6 +18,10 @@
  * Why `COLLATE "C"` on ids: keyset pages compare run ids and span ids, and clients sort them by
  * code unit; byte order makes both agree whatever the database's locale.
  *
+ * Why `messages.at_ms` and `ord`: a run's conversation reads in the time its messages were said,
+ * not the order they arrived in (an exporter retrying an earlier turn after a later one was
+ * delivered); see message-order.ts.
+ *
  * Why `json`, not `jsonb`: bodies are written once and read whole; `json` keeps the text as sent
  * (jsonb rejects the \u0000 escape a recorded message may hold) and costs no conversion.
  */
@@ -168,6 +172,31 @@ export const postgresMigrations: readonly PostgresMigration[] = [
         idle_at bigint NOT NULL DEFAULT 0
       );
       CREATE INDEX login_limits_idle ON login_limits (idle_at);
+    `,
+  },
+  {
+    version: 9,
+    name: "messages: a run's conversation in time order",
+    sql: `
+      ALTER TABLE messages ADD COLUMN at_ms bigint, ADD COLUMN ord bigint;
+      UPDATE messages m SET at_ms = CASE WHEN (e.body ->> 'time') ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T'
+                                         THEN floor(extract(epoch FROM (e.body ->> 'time')::timestamptz) * 1000)::bigint
+                                         ELSE 0 END,
+                            ord = m.seq::bigint * 1024
+        FROM events e
+       WHERE e.run_no = m.run_no AND e.triggered_at = m.triggered_at AND e.seq = m.seq;
+      UPDATE messages SET at_ms = 0, ord = seq::bigint * 1024 WHERE at_ms IS NULL;
+      ALTER TABLE messages ALTER COLUMN at_ms SET NOT NULL, ALTER COLUMN ord SET NOT NULL;
+      -- A replica of an earlier version, still running while the others upgrade, writes messages
+      -- without a place: the moment it writes one stands for when it was said.
+      CREATE FUNCTION messages_place() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.at_ms IS NULL THEN NEW.at_ms := floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint; END IF;
+        IF NEW.ord IS NULL THEN NEW.ord := NEW.seq::bigint * 1024; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER messages_place BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION messages_place();
+      CREATE INDEX messages_time ON messages (run_no, triggered_at, at_ms, ord, idx);
     `,
   },
 ];

@@ -13,7 +13,7 @@ const LOAD_STATE = `
     ARRAY(SELECT event_id FROM events
           WHERE run_no = $1 AND triggered_at = $2 AND event_id = ANY($3::text[])) AS event_ids,
     (SELECT json_agg(json_build_object('id', m.message_id, 'idx', m.idx, 'seq', m.seq, 'added', m.parts_added,
-                                       'parts', e.body -> 'message' -> 'parts'))
+                                       'at', m.at_ms, 'ord', m.ord, 'parts', e.body -> 'message' -> 'parts'))
        FROM messages m JOIN events e ON e.run_no = m.run_no AND e.triggered_at = m.triggered_at AND e.seq = m.seq
       WHERE m.run_no = $1 AND m.triggered_at = $2 AND m.message_id = ANY($4::text[])) AS messages,
     (SELECT json_agg(json_build_object('id', step_id, 'ord', ord, 'body', body))
@@ -25,7 +25,17 @@ const LOAD_STATE = `
 
 interface StateRow {
   event_ids: string[];
-  messages: { id: string; idx: number; seq: number; added: MessagePart[] | null; parts: MessagePart[] }[] | null;
+  messages:
+    | {
+        id: string;
+        idx: number;
+        seq: number;
+        at: number;
+        ord: number;
+        added: MessagePart[] | null;
+        parts: MessagePart[];
+      }[]
+    | null;
   steps: { id: string; ord: number; body: StoredStep }[] | null;
   next_log: number | null;
   next_ord: number | null;
@@ -67,6 +77,8 @@ export async function loadRunState(
     rows.messages.set(message.id, {
       idx: message.idx,
       seq: message.seq,
+      atMs: Number(message.at),
+      ord: Number(message.ord),
       parts: message.parts ?? [],
       added: message.added ?? [],
       stored: true,

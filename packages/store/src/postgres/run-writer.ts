@@ -13,20 +13,26 @@ import type { BatchRows } from "./batch-rows.js";
 import { runFacets } from "./run-facets.js";
 import { payloadChanged, splitDetail } from "./run-rows.js";
 
-/** The rows of a batch, the run's columns being $1…$17 and $40, and `run` the CTE naming the run's row. */
+/**
+ * The rows of a batch, the run's columns being $1…$17 and $40, and `run` the CTE naming the run's
+ * row; the places of new and changed messages (message-order.ts) are $41…$44.
+ */
 const CHILD_ROWS = `
   ev AS (
     INSERT INTO events (triggered_at, run_no, seq, event_id, body)
     SELECT run.triggered_at, run.run_no, u.* FROM run, unnest($18::integer[], $19::text[], $20::json[]) AS u
   ),
   nm AS (
-    INSERT INTO messages (triggered_at, run_no, run_id, idx, message_id, seq, parts_added, tsv)
+    INSERT INTO messages (triggered_at, run_no, run_id, idx, message_id, seq, parts_added, tsv, at_ms, ord)
     SELECT run.triggered_at, run.run_no, run.run_id, u.*
-      FROM run, unnest($21::integer[], $22::text[], $23::integer[], $24::json[], $25::tsvector[]) AS u
+      FROM run, unnest($21::integer[], $22::text[], $23::integer[], $24::json[], $25::tsvector[], $41::bigint[],
+                       $42::bigint[]) AS u
   ),
   um AS (
-    UPDATE messages m SET parts_added = u.added, tsv = CASE WHEN u.reindex THEN u.tsv ELSE m.tsv END
-      FROM run, unnest($26::integer[], $27::json[], $28::tsvector[], $29::boolean[]) AS u (idx, added, tsv, reindex)
+    UPDATE messages m SET parts_added = u.added, tsv = CASE WHEN u.reindex THEN u.tsv ELSE m.tsv END,
+                          at_ms = u.at_ms, ord = u.ord
+      FROM run, unnest($26::integer[], $27::json[], $28::tsvector[], $29::boolean[], $43::bigint[], $44::bigint[])
+                AS u (idx, added, tsv, reindex, at_ms, ord)
      WHERE m.triggered_at = $11 AND m.run_no = run.run_no AND m.idx = u.idx
   ),
   sp AS (
@@ -69,7 +75,7 @@ const UPDATE_RUN = `
     UPDATE runs SET kind = $2, slug = $3, status = $4, project = $5, session_id = $6, source = $7, trigger = $8,
                     actor_id = $9, parent_run_id = $10, total_cost = $12, message_count = $13, step_count = $14,
                     last_seq = $15, summary = $16, payload = COALESCE($17::json, payload), facets = $40
-     WHERE run_no = $41 AND run_id = $1
+     WHERE run_no = $45 AND run_id = $1
     RETURNING run_no, run_id, triggered_at
   ),${CHILD_ROWS}`;
 
@@ -123,6 +129,8 @@ export async function writeBatch(
     modelsChanged ? after.models : [],
     servicesChanged ? after.services : [],
     runFacets(after),
+    ...rows.newMessagePlaces(),
+    ...rows.changedMessagePlaces(),
   ];
   const result =
     runNo === undefined

@@ -28,6 +28,7 @@ import {
   toMillis,
 } from "@keystroke/core";
 import type Database from "better-sqlite3";
+import { addedOrd, MessageMoves } from "../message-order.js";
 import type { AppendResult, StoredStep } from "../run-store.js";
 import { RowWriter } from "./row-writer.js";
 import { joinDetail, MESSAGES_PER_RUN, payloadChanged, type RunRow, splitDetail } from "./rows.js";
@@ -62,6 +63,9 @@ export class EventAppender {
     { idx: number; parts_added: string | null; body: string }
   >;
   private readonly updateMessage: Database.Statement;
+  /** A stored message said again with an earlier time moves there (message-order.ts). */
+  private readonly selectMessageTime: Database.Statement<[number, string], { at_ms: number }>;
+  private readonly moveMessage: Database.Statement;
   /** Messages queued for the full-text index since the last flush. */
   pendingFts = 0;
   private readonly nextLogIdx: Database.Statement<[number], { next: number }>;
@@ -99,14 +103,16 @@ export class EventAppender {
     this.models = new RowWriter(db, "INSERT OR IGNORE INTO run_models (model, triggered_at, run_id, run_no)", 4);
     this.services = new RowWriter(db, "INSERT OR IGNORE INTO run_services (service, triggered_at, run_id, run_no)", 4);
     this.insertMessage = db.prepare(
-      "INSERT OR IGNORE INTO messages (run_no, idx, message_id, seq) VALUES (?, ?, ?, ?)",
+      "INSERT OR IGNORE INTO messages (run_no, at_ms, ord, idx, message_id, seq) VALUES (?, ?, ?, ?, ?, ?)",
     );
-    this.newMessages = new RowWriter(db, "INSERT INTO messages (run_no, idx, message_id, seq)", 4);
+    this.newMessages = new RowWriter(db, "INSERT INTO messages (run_no, at_ms, ord, idx, message_id, seq)", 6);
+    this.selectMessageTime = db.prepare("SELECT at_ms FROM messages WHERE run_no = ? AND message_id = ?");
+    this.moveMessage = db.prepare("UPDATE messages SET at_ms = ?, ord = ? WHERE run_no = ? AND message_id = ?");
     this.selectMessage = db.prepare(
       `SELECT m.idx, m.parts_added, e.body FROM messages m JOIN events e ON e.run_no = m.run_no AND e.seq = m.seq
        WHERE m.run_no = ? AND m.message_id = ?`,
     );
-    this.updateMessage = db.prepare("UPDATE messages SET parts_added = ? WHERE run_no = ? AND idx = ?");
+    this.updateMessage = db.prepare("UPDATE messages SET parts_added = ? WHERE run_no = ? AND message_id = ?");
     this.ftsQueue = new RowWriter(
       db,
       "INSERT INTO messages_fts_pending (fts_rowid, text, replaces)",
@@ -176,11 +182,19 @@ export class EventAppender {
     // Duplicates are found up front (one query for a run that already has events), so the new
     // events can be written many rows per statement.
     const known = runNo === undefined ? new Set<string>() : this.storedEventIds(runNo, batch);
+    const moves = new MessageMoves();
 
     const accept = (event: RunEvent, index: number, given?: string): void => {
       try {
         if (known.has(event.eventId)) {
           duplicates++;
+          if (event.type === "message.added" && runNo !== undefined) {
+            // The message may have been added earlier in this batch, its row still waiting.
+            if (created) this.newMessages.flush();
+            this.moveEarlier(runNo, event.message.id, toMillis(event.time), () =>
+              moves.next(((draft ?? before) as RunDetail).lastSeq),
+            );
+          }
           return;
         }
         known.add(event.eventId);
@@ -321,9 +335,12 @@ export class EventAppender {
           throw new KeystrokeError("invalid_input", `A run holds at most ${MESSAGES_PER_RUN} messages`);
         }
         const { message } = event;
+        // Read back in the time it was said (message-order.ts).
+        const atMs = toMillis(event.time);
+        const ord = addedOrd(event.seq);
         const inserted = newRun
-          ? this.addNewMessage(runNo, idx, message.id, event.seq)
-          : this.insertMessage.run(runNo, idx, message.id, event.seq).changes > 0;
+          ? this.addNewMessage(runNo, atMs, ord, idx, message.id, event.seq)
+          : this.insertMessage.run(runNo, atMs, ord, idx, message.id, event.seq).changes > 0;
         if (!inserted) {
           throw new KeystrokeError("conflict", `Message ${message.id} already exists in run ${event.runId}`, {
             hint: "Give every message of a run its own id; add parts to an existing message with message.part_added",
@@ -341,7 +358,7 @@ export class EventAppender {
           });
         }
         const added = [...(found.parts_added ? (JSON.parse(found.parts_added) as MessagePart[]) : []), event.part];
-        this.updateMessage.run(JSON.stringify(added), runNo, found.idx);
+        this.updateMessage.run(JSON.stringify(added), runNo, event.messageId);
         if (event.part.type === "text" || event.part.type === "thought") {
           const original = (JSON.parse(found.body) as MessageAddedBody).message.parts;
           this.index(runNo, found.idx, messageText([...original, ...added]), true);
@@ -406,11 +423,24 @@ export class EventAppender {
     }
   }
 
+  /** Moves stored message `messageId` to `atMs`, at the place `ord` gives, when that is earlier. */
+  private moveEarlier(runNo: number, messageId: string, atMs: number, ord: () => number): void {
+    const found = this.selectMessageTime.get(runNo, messageId);
+    if (found !== undefined && atMs < found.at_ms) this.moveMessage.run(atMs, ord(), runNo, messageId);
+  }
+
   /** Queues a message row of a run created in this batch; false if its id is taken. */
-  private addNewMessage(runNo: number, idx: number, messageId: string, seq: number): boolean {
+  private addNewMessage(
+    runNo: number,
+    atMs: number,
+    ord: number,
+    idx: number,
+    messageId: string,
+    seq: number,
+  ): boolean {
     if (this.newMessageIds.has(messageId)) return false;
     this.newMessageIds.add(messageId);
-    this.newMessages.add(runNo, idx, messageId, seq);
+    this.newMessages.add(runNo, atMs, ord, idx, messageId, seq);
     return true;
   }
 

@@ -11,6 +11,11 @@
  * `events`; `messages`, `spans` and `logs` only order and key those events (plus the parts
  * streamed onto a message later). Writing each body twice made ingest pay for every byte twice.
  *
+ * Why `messages.at_ms` and `ord` lead its key: a run's conversation reads in the time its messages
+ * were said, not the order they arrived in (an exporter retrying an earlier turn after a later one
+ * was delivered); see message-order.ts. `idx`, the order messages were first added in, names the
+ * message's full-text entry.
+ *
  * Why `runs.run_no`: an integer key lets the full-text index name its run without a lookup.
  * Each message's FTS rowid is `run_no * 2^24 + message index`, so a search yields run numbers
  * by shifting, not by joining every matching message back to its run.
@@ -342,6 +347,33 @@ export const migrations: readonly Migration[] = [
         idle_at INTEGER NOT NULL DEFAULT 0
       ) WITHOUT ROWID;
       CREATE INDEX login_limits_idle ON login_limits (idle_at);
+    `,
+  },
+  {
+    version: 10,
+    name: "messages: a run's conversation in time order",
+    sql: `
+      CREATE TABLE messages_by_time (
+        run_no INTEGER NOT NULL,
+        at_ms INTEGER NOT NULL,
+        ord INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        message_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        parts_added TEXT,
+        PRIMARY KEY (run_no, at_ms, ord, idx)
+      ) WITHOUT ROWID;
+      INSERT INTO messages_by_time (run_no, at_ms, ord, idx, message_id, seq, parts_added)
+        SELECT run_no,
+               CASE WHEN length(t) >= 24 AND substr(t, 20, 1) = '.' AND substr(t, -1) = 'Z'
+                    THEN unixepoch(substr(t, 1, 19)) * 1000 + CAST(substr(t, 21, 3) AS INTEGER)
+                    ELSE COALESCE(CAST(unixepoch(t, 'subsec') * 1000 + 0.0005 AS INTEGER), 0) END,
+               seq * 1024, idx, message_id, seq, parts_added
+          FROM (SELECT m.*, json_extract(e.body, '$.time') AS t
+                  FROM messages m JOIN events e ON e.run_no = m.run_no AND e.seq = m.seq);
+      DROP TABLE messages;
+      ALTER TABLE messages_by_time RENAME TO messages;
+      CREATE UNIQUE INDEX messages_id ON messages (run_no, message_id);
     `,
   },
 ];

@@ -21,9 +21,11 @@ import {
   type RunSummary,
   type Span,
   type StoredEvent,
+  toIso,
   toKeystrokeError,
 } from "@keystroke/core";
 import Database from "better-sqlite3";
+import { messagesCursor } from "../message-order.js";
 import {
   type AppendOutcome,
   type AppendResult,
@@ -245,19 +247,33 @@ export class SqliteRunStore implements RunStore {
   }
 
   private messages(runNo: number, runId: string, page: PageRequest): Page<StoredMessage> {
-    const after = page.cursor === undefined ? -1 : Number(decodePosition(page.cursor, "messagesCursor")[0]);
-    return this.indexedPage(
-      `SELECT m.idx AS pos, e.body, m.parts_added AS added FROM messages m
+    // In the time each message was said (message-order.ts).
+    let after = page.cursor === undefined ? [Number.MIN_SAFE_INTEGER, 0, -1] : messagesCursor(page.cursor);
+    if (after.length === 1) {
+      const idx = after[0] as number;
+      const place = this.statement("SELECT at_ms, ord FROM messages WHERE run_no = ? AND idx = ?").get(runNo, idx) as
+        | { at_ms: number; ord: number }
+        | undefined;
+      after = place === undefined ? [Number.MAX_SAFE_INTEGER, 0, 0] : [place.at_ms, place.ord, idx];
+    }
+    const [afterMs, afterOrd, afterIdx] = after;
+    const limit = pageLimit(page.limit, 100);
+    const rows = this.statement(
+      `SELECT m.at_ms AS at, m.ord, m.idx AS pos, e.body, m.parts_added AS added FROM messages m
        JOIN events e ON e.run_no = m.run_no AND e.seq = m.seq
-       WHERE m.run_no = ? AND m.idx > ? ORDER BY m.idx LIMIT ?`,
-      [runNo, after],
-      page,
-      (row) => {
-        const { message, time } = JSON.parse(row.body) as { message: Message; time: string };
+       WHERE m.run_no = ? AND (m.at_ms, m.ord, m.idx) > (?, ?, ?) ORDER BY m.at_ms, m.ord, m.idx LIMIT ?`,
+    ).all(runNo, afterMs, afterOrd, afterIdx, limit + 1) as (PositionedRow & { at: number; ord: number })[];
+    const more = rows.length > limit;
+    const pageRows = more ? rows.slice(0, limit) : rows;
+    const last = pageRows.at(-1);
+    return {
+      items: pageRows.map((row) => {
+        const { message } = JSON.parse(row.body) as { message: Message };
         const parts = row.added ? [...message.parts, ...(JSON.parse(row.added) as MessagePart[])] : message.parts;
-        return { ...message, parts, time, runId, index: row.pos };
-      },
-    );
+        return { ...message, parts, time: toIso(row.at), runId, index: row.pos };
+      }),
+      nextCursor: more && last ? encodePosition([last.at, last.ord, last.pos]) : null,
+    };
   }
 
   private logs(runNo: number, runId: string, page: PageRequest): Page<StoredLog> {

@@ -1,0 +1,70 @@
+/**
+ * Upgrading a SQLite store written before a migration: what it holds reads back as the new
+ * schema would have written it.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { newEventId } from "@keystroke/core/ids";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { moreEvents, runEvents } from "../conformance/fixtures.js";
+import { openSqliteStore } from "./sqlite-run-store.js";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const T0 = Date.parse("2026-11-02T00:00:00Z");
+const said = (id: string, ms: number) => ({
+  eventId: newEventId(),
+  type: "message.added" as const,
+  time: new Date(T0 + ms).toISOString(),
+  message: { id, role: "user" as const, parts: [{ type: "text" as const, text: `said ${id}` }] },
+});
+
+describe("sqlite migration 10: a run's conversation in time order", () => {
+  it("orders the messages of a store written before it by the time they were said", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keystroke-migrate-"));
+    dirs.push(dir);
+    const path = join(dir, "keystroke.db");
+    const store = openSqliteStore(path);
+    const batch = runEvents({ status: "running" });
+    await store.append([batch]);
+    await store.append([moreEvents(batch.runId, [said("second", 5_000), said("second-b", 5_000)])]);
+    await store.append([moreEvents(batch.runId, [said("first", 1_000)])]);
+    await store.close();
+
+    // The messages table as schema 9 had it: in the order the messages came, without their times.
+    const db = new Database(path);
+    db.exec(`
+      CREATE TABLE old_messages (
+        run_no INTEGER NOT NULL, idx INTEGER NOT NULL, message_id TEXT NOT NULL, seq INTEGER NOT NULL,
+        parts_added TEXT, PRIMARY KEY (run_no, idx)
+      ) WITHOUT ROWID;
+      INSERT INTO old_messages SELECT run_no, idx, message_id, seq, parts_added FROM messages;
+      DROP TABLE messages;
+      ALTER TABLE old_messages RENAME TO messages;
+      CREATE UNIQUE INDEX messages_id ON messages (run_no, message_id);
+      DELETE FROM schema_migrations WHERE version = 10;
+    `);
+    db.close();
+
+    const upgraded = openSqliteStore(path);
+    try {
+      const view = await upgraded.getRun(batch.runId, { messages: {} });
+      expect(view?.messages?.items.map((m) => [m.id, m.index])).toEqual([
+        ["first", 2],
+        ["second", 0],
+        ["second-b", 1],
+      ]);
+      // What comes after the upgrade takes its place among them.
+      await upgraded.append([moreEvents(batch.runId, [said("between", 3_000)])]);
+      const after = await upgraded.getRun(batch.runId, { messages: {} });
+      expect(after?.messages?.items.map((m) => m.id)).toEqual(["first", "between", "second", "second-b"]);
+    } finally {
+      await upgraded.close();
+    }
+  });
+});
