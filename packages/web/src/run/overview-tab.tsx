@@ -75,7 +75,7 @@ export function OverviewTab({
       if (run.output !== undefined && run.output !== null)
         out.push({ key: "output", kind: "payload", label: "Output", value: run.output });
     }
-    for (const message of messages) out.push({ key: `m${message.index}`, kind: "message", message });
+    for (const message of messages) out.push({ key: `m:${message.id}`, kind: "message", message });
     if (hasMoreMessages) out.push({ key: "more", kind: "more" });
     else if (run.kind === "agent" && messages.length === 0) out.push({ key: "empty", kind: "empty" });
     if (run.error) out.push({ key: "error", kind: "error" });

@@ -77,13 +77,9 @@ export function useRun(runId: string): RunState {
     const onEvent = (message: MessageEvent<string>) => {
       const event = JSON.parse(message.data) as LiveEvent;
       if (event.type === "message.added" && "message" in event) {
-        if (cursorRef.current === null) {
-          setMessages((list) =>
-            list.some((m) => m.id === event.message.id)
-              ? list
-              : [...list, { ...event.message, runId, index: list.length, time: event.time }],
-          );
-        }
+        setMessages((list) =>
+          withLiveMessage(list, cursorRef.current === null, { ...event.message, time: event.time }, runId),
+        );
       } else if (event.type === "message.part_added" && "part" in event) {
         setMessages((list) =>
           list.map((m) => (m.id === event.messageId ? { ...m, parts: [...m.parts, event.part] } : m)),
@@ -133,4 +129,24 @@ export function useRun(runId: string): RunState {
   const refresh = useCallback(() => refreshRef.current(), []);
 
   return { run, messages, hasMoreMessages: cursor !== null, steps, error, loadMoreMessages, refresh };
+}
+
+/**
+ * The conversation with a message that just came live, in its place: conversations read in the
+ * time each message was said (an earlier turn delivered late goes before later ones), then in the
+ * order they came. While later pages are still to load (`whole` false), a message is added only
+ * when it falls among those shown; the pages bring the rest.
+ */
+export function withLiveMessage(
+  list: StoredMessage[],
+  whole: boolean,
+  message: Omit<StoredMessage, "runId" | "index">,
+  runId: string,
+): StoredMessage[] {
+  if (list.some((m) => m.id === message.id)) return list;
+  let at = list.length;
+  while (at > 0 && (list[at - 1] as StoredMessage).time > message.time) at--;
+  if (at === list.length && !whole) return list;
+  const index = list.reduce((n, m) => Math.max(n, m.index + 1), 0);
+  return [...list.slice(0, at), { ...message, runId, index }, ...list.slice(at)];
 }
