@@ -136,13 +136,15 @@ class RunCopier {
   /** Queues the run's events page by page; a page that fills up is appended before the next is read. */
   private async copyRun(runId: string): Promise<void> {
     let afterSeq = 0;
-    const added = new Map<string, RunEvent>();
+    // Each message's time and event, by its id (the events themselves could be many).
+    const added = new Map<string, { seq: number; time: string }>();
     for (;;) {
       const page = await this.from.readEvents(runId, afterSeq, this.limit);
       if (page.length === 0) break;
-      const events = page.map(withoutPlace);
-      for (const event of events) if (event.type === "message.added") added.set(event.message.id, event);
-      this.group.push({ runId, events });
+      for (const event of page) {
+        if (event.type === "message.added") added.set(event.message.id, { seq: event.seq, time: event.time });
+      }
+      this.group.push({ runId, events: page.map(withoutPlace) });
       this.groupEvents += page.length;
       this.progress.events += page.length;
       afterSeq = (page.at(-1) as StoredEvent).seq;
@@ -162,14 +164,16 @@ class RunCopier {
    * sent again with that time, after the run's events. Among messages of that same millisecond, a
    * moved one then comes after them all, where the source may have placed it before some.
    */
-  private async queueMoves(runId: string, added: ReadonlyMap<string, RunEvent>): Promise<void> {
+  private async queueMoves(runId: string, added: ReadonlyMap<string, { seq: number; time: string }>): Promise<void> {
     const moved: RunEvent[] = [];
     let cursor: string | undefined;
     do {
       const page = (await this.from.getRun(runId, { messages: { cursor, limit: MAX_PAGE } }))?.messages;
       for (const message of page?.items ?? []) {
         const event = added.get(message.id);
-        if (event !== undefined && message.time < event.time) moved.push({ ...event, time: message.time });
+        if (event === undefined || message.time >= event.time) continue;
+        const [stored] = await this.from.readEvents(runId, event.seq - 1, 1);
+        if (stored?.type === "message.added") moved.push({ ...withoutPlace(stored), time: message.time });
       }
       cursor = page?.nextCursor ?? undefined;
     } while (cursor !== undefined);
