@@ -5,10 +5,8 @@
  */
 
 import { startTestServer, type TestServer } from "@keystroke/server/testing";
-import { generateText, type ModelMessage, stepCountIs, tool } from "ai";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { z } from "zod";
-import { scriptedModel } from "./support/mock-model.js";
+import { SHOP_CONVERSATION, shopTurns } from "./support/shop-turns.js";
 import { conversation, session } from "./support/spans.js";
 import { tracerProvider } from "./support/tracing.js";
 
@@ -20,32 +18,7 @@ afterAll(() => server.close());
 
 it("three turns, two spans per request, are one session with exact tokens and each message once", async () => {
   const provider = tracerProvider(server.url, { service: "shop-backend", batchSize: 2 });
-  const messages: ModelMessage[] = [];
-  for (const order of ["A1", "B2", "C3"]) {
-    messages.push({ role: "user", content: `Where is order ${order}?` });
-    const result = await generateText({
-      model: scriptedModel([
-        { toolCall: { id: `call-${order}`, name: "lookupOrder", input: { order } }, input: 500, output: 30 },
-        { text: `Order ${order} ships tomorrow.`, input: 700, output: 10 },
-      ]),
-      system: "You are the support agent of a shop.",
-      messages,
-      tools: {
-        lookupOrder: tool({
-          inputSchema: z.object({ order: z.string() }),
-          execute: async ({ order: id }) => ({ id, status: "shipped" }),
-        }),
-      },
-      stopWhen: stepCountIs(3),
-      experimental_telemetry: {
-        isEnabled: true,
-        functionId: "Support Agent",
-        metadata: { sessionId: "ses-three-turns" },
-        tracer: provider.getTracer("ai"),
-      },
-    });
-    messages.push(...result.response.messages);
-  }
+  await shopTurns("ses-three-turns", () => provider.getTracer("ai"));
   await provider.forceFlush();
   await provider.shutdown();
 
@@ -55,14 +28,6 @@ it("three turns, two spans per request, are one session with exact tokens and ea
   expect(view.run.tokens).toMatchObject({ input: 3 * 1200, output: 3 * 40 });
   expect(view.run.status).toBe("success");
   const said = conversation(view).filter(([, type]) => type === "text");
-  expect(said).toEqual([
-    ["system", "text", "You are the support agent of a shop."],
-    ["user", "text", "Where is order A1?"],
-    ["assistant", "text", "Order A1 ships tomorrow."],
-    ["user", "text", "Where is order B2?"],
-    ["assistant", "text", "Order B2 ships tomorrow."],
-    ["user", "text", "Where is order C3?"],
-    ["assistant", "text", "Order C3 ships tomorrow."],
-  ]);
+  expect(said).toEqual(SHOP_CONVERSATION);
   expect(conversation(view).filter(([, type]) => type === "tool_call")).toHaveLength(3);
 });

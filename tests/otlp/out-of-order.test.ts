@@ -7,7 +7,6 @@
  */
 
 import { startTestServer, type TestServer } from "@keystroke/server/testing";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import {
   InMemorySpanExporter,
   NodeTracerProvider,
@@ -19,7 +18,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
 import { scriptedModel } from "./support/mock-model.js";
 import { type SessionView, session } from "./support/spans.js";
-import "./support/tracing.js";
+import { exportSpans } from "./support/tracing.js";
 
 let server: TestServer;
 let recorded: ReadableSpan[];
@@ -55,15 +54,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function send(project: string, spans: ReadableSpan[]): Promise<void> {
-  const exporter = new OTLPTraceExporter({
-    url: `${server.url}/v1/traces`,
-    headers: { "x-keystroke-project": project },
-  });
-  const result = await new Promise<{ code: number; error?: Error }>((resolve) => exporter.export(spans, resolve));
-  await exporter.shutdown();
-  if (result.code !== 0) throw result.error ?? new Error("export failed");
-}
+const send = (project: string, spans: ReadableSpan[]) => exportSpans(server.url, project, spans);
 
 /** What a reader sees of the session, leaving out its start time (that of the first request's earliest span). */
 function seen(view: SessionView) {

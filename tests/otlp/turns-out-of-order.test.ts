@@ -8,19 +8,16 @@
  */
 
 import { startTestServer, type TestServer } from "@keystroke/server/testing";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import {
   InMemorySpanExporter,
   NodeTracerProvider,
   type ReadableSpan,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-node";
-import { generateText, type ModelMessage, stepCountIs, tool } from "ai";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { z } from "zod";
-import { scriptedModel } from "./support/mock-model.js";
+import { SHOP_CONVERSATION, shopTurns } from "./support/shop-turns.js";
 import { conversation, session } from "./support/spans.js";
-import "./support/tracing.js";
+import { exportSpans } from "./support/tracing.js";
 
 let server: TestServer;
 /** The spans of each turn, as the app recorded them. */
@@ -28,50 +25,23 @@ const turns: ReadableSpan[][] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
-  const messages: ModelMessage[] = [];
-  for (const order of ["A1", "B2", "C3"]) {
-    const memory = new InMemorySpanExporter();
-    const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
-    messages.push({ role: "user", content: `Where is order ${order}?` });
-    const result = await generateText({
-      model: scriptedModel([
-        { toolCall: { id: `call-${order}`, name: "lookupOrder", input: { order } }, input: 500, output: 30 },
-        { text: `Order ${order} ships tomorrow.`, input: 700, output: 10 },
-      ]),
-      system: "You are the support agent of a shop.",
-      messages,
-      tools: {
-        lookupOrder: tool({
-          inputSchema: z.object({ order: z.string() }),
-          execute: async ({ order: id }) => ({ id, status: "shipped" }),
-        }),
-      },
-      stopWhen: stepCountIs(3),
-      experimental_telemetry: {
-        isEnabled: true,
-        functionId: "Support Agent",
-        metadata: { sessionId: "ses-late-turn" },
-        tracer: provider.getTracer("ai"),
-      },
-    });
-    messages.push(...result.response.messages);
-    turns.push(memory.getFinishedSpans());
-    await provider.shutdown();
-    // The user reads the answer before asking again.
-    await new Promise((resolve) => setTimeout(resolve, 30));
-  }
+  const recorded = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(recorded)] });
+  await shopTurns(
+    "ses-late-turn",
+    () => provider.getTracer("ai"),
+    async () => {
+      turns.push(recorded.getFinishedSpans());
+      recorded.reset();
+      // The user reads the answer before asking again.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    },
+  );
+  await provider.shutdown();
 });
 afterAll(() => server.close());
 
-async function send(project: string, spans: ReadableSpan[]): Promise<void> {
-  const exporter = new OTLPTraceExporter({
-    url: `${server.url}/v1/traces`,
-    headers: { "x-keystroke-project": project },
-  });
-  const result = await new Promise<{ code: number; error?: Error }>((resolve) => exporter.export(spans, resolve));
-  await exporter.shutdown();
-  if (result.code !== 0) throw result.error ?? new Error("export failed");
-}
+const send = (project: string, spans: ReadableSpan[]) => exportSpans(server.url, project, spans);
 
 /** A turn as a batch exporter sends it: its model and tool calls, then its root, which ends last. */
 async function sendTurn(project: string, spans: ReadableSpan[]): Promise<void> {
@@ -91,15 +61,7 @@ it("a turn delivered after the turns that followed it takes its place in the con
   const inOrder = await session(server, "support-agent", "ses-late-turn", "in-order");
   const late = await session(server, "support-agent", "ses-late-turn", "late-first-turn");
   const said = conversation(inOrder);
-  expect(said.filter(([, type]) => type === "text")).toEqual([
-    ["system", "text", "You are the support agent of a shop."],
-    ["user", "text", "Where is order A1?"],
-    ["assistant", "text", "Order A1 ships tomorrow."],
-    ["user", "text", "Where is order B2?"],
-    ["assistant", "text", "Order B2 ships tomorrow."],
-    ["user", "text", "Where is order C3?"],
-    ["assistant", "text", "Order C3 ships tomorrow."],
-  ]);
+  expect(said.filter(([, type]) => type === "text")).toEqual(SHOP_CONVERSATION);
   // Each turn's tool call and result sit between its question and its answer.
   expect(said.slice(1, 5)).toEqual([
     ["user", "text", "Where is order A1?"],

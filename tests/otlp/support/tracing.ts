@@ -11,7 +11,7 @@ import { OTLPTraceExporter as OTLPTraceProtoExporter } from "@opentelemetry/expo
 import { CompressionAlgorithm } from "@opentelemetry/otlp-exporter-base";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
-import { BatchSpanProcessor, NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import { BatchSpanProcessor, NodeTracerProvider, type ReadableSpan } from "@opentelemetry/sdk-trace-node";
 
 // Child spans find their parent through the active context, as in an app that registers its provider.
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -64,4 +64,15 @@ export function loggerProvider(url: string, options: TracingOptions = {}): Logge
     resource: resourceFromAttributes({ "service.name": options.service ?? "shop-assistant" }),
     processors: [new BatchLogRecordProcessor({ exporter, ...batchOptions(options) })],
   });
+}
+
+/**
+ * Exports `spans` in one request to `${url}/v1/traces` with the real protobuf exporter, into
+ * `project` (the `x-keystroke-project` header); throws when the export fails.
+ */
+export async function exportSpans(url: string, project: string, spans: ReadableSpan[]): Promise<void> {
+  const exporter = new OTLPTraceProtoExporter({ url: `${url}/v1/traces`, headers: { "x-keystroke-project": project } });
+  const result = await new Promise<{ code: number; error?: Error }>((resolve) => exporter.export(spans, resolve));
+  await exporter.shutdown();
+  if (result.code !== 0) throw result.error ?? new Error("export failed");
 }
