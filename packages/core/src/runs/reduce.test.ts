@@ -3,7 +3,7 @@ import type { RunDetail } from "../api/run-summary.js";
 import { parseIngestBatch } from "../events/parse-batch.js";
 import type { StoredEvent } from "../events/run-events.js";
 import { catchKeystrokeError } from "../testing/catch-keystroke-error.js";
-import { modelLabel, reduceRun, summarizeError, TELEMETRY_TRIGGER } from "./reduce.js";
+import { modelLabel, reduceRun, summarizeError } from "./reduce.js";
 
 const RUN = "run_01HZZZZZZZZZZZZZZZZZZZZZZZ";
 const CHILD_A = "run_01J0000000000000000000000A";
@@ -284,55 +284,6 @@ describe("reduceRun: lifecycle", () => {
     expect(done.status).toBe("success");
     expect(done.finishedAt).toBe(at(180));
     expect(done.durationMs).toBe(178_000);
-  });
-});
-
-describe("reduceRun: a turn delivered after the turns that followed it", () => {
-  it("keeps how the run last ended, and moves its start to the earlier turn's", () => {
-    const created = stored([
-      {
-        type: "run.created",
-        time: at(60),
-        kind: "agent",
-        slug: "support",
-        name: "Support",
-        project: "acme",
-        source: "api",
-        trigger: { label: TELEMETRY_TRIGGER },
-        actor: { type: "system", id: "shop" },
-      },
-      { type: "run.started", time: at(60) },
-      { type: "run.finished", time: at(70), status: "success" },
-      { type: "run.started", time: at(120) },
-      { type: "run.finished", time: at(130), status: "success" },
-    ]);
-    const later = fold(created);
-    expect(later.durationMs).toBe(70_000);
-    // The first turn, from 0 s to 10 s, failed; it arrives last.
-    const late = stored(
-      [
-        { type: "run.started", time: at(0) },
-        { type: "run.finished", time: at(10), status: "failed", error: { message: "timed out" } },
-      ],
-      created.length,
-    );
-    const run = fold(late, later);
-    expect(run.status).toBe("success");
-    expect(run.error).toBeNull();
-    expect(run.startedAt).toBe(at(0));
-    expect(run.finishedAt).toBe(at(130));
-    expect(run.durationMs).toBe(130_000);
-    // A turn that starts after the last end still reopens it.
-    const next = fold(stored([{ type: "run.started", time: at(200) }], created.length + 2), run);
-    expect(next.status).toBe("running");
-    expect(next.finishedAt).toBeNull();
-  });
-
-  it("reopens a run Keystroke drives whatever the time of the follow-up (replicas' clocks differ)", () => {
-    const first = stored(failedSession());
-    const finished = fold(first);
-    const skewed = stored([{ type: "run.status_changed", time: at(1), status: "running" }], first.length);
-    expect(fold(skewed, finished)).toMatchObject({ status: "running", finishedAt: null });
   });
 });
 

@@ -34,32 +34,6 @@ function duration(run: RunDetail): number | null {
   return Math.max(0, toMillis(run.finishedAt) - toMillis(run.startedAt));
 }
 
-/** The trigger of runs assembled from OpenTelemetry traces by the OTLP receiver. */
-export const TELEMETRY_TRIGGER = "OpenTelemetry";
-
-/**
- * Whether a status event at `time` of a run assembled from telemetry comes from before the run
- * last ended: a turn of a conversation delivered after the turns that followed it (an exporter
- * retrying a request). It neither reopens the run nor replaces how it ended (`earlierStart` is
- * all it changes). The statuses of runs Keystroke drives itself come in the order they happen,
- * whatever the clocks of the replicas that wrote them say.
- */
-function beforeTheEnd(run: RunDetail, time: string): boolean {
-  return (
-    run.trigger === TELEMETRY_TRIGGER &&
-    run.finishedAt !== null &&
-    statusCatalog[run.status].group === "finished" &&
-    time < run.finishedAt
-  );
-}
-
-/** The run started at `time` if that is earlier than its start so far. */
-function earlierStart(run: RunDetail, time: string): void {
-  if (run.startedAt !== null && time >= run.startedAt) return;
-  run.startedAt = time;
-  run.durationMs = duration(run);
-}
-
 /** Running (again): a follow-up prompt clears the previous turn's finish and error. */
 function reopen(run: RunDetail, time: string): void {
   run.status = "running";
@@ -168,18 +142,10 @@ export function applyEvent(next: RunDetail, event: StoredEvent): void {
         details: { runId: event.runId },
       });
     case "run.started":
-      if (beforeTheEnd(next, event.time)) {
-        earlierStart(next, event.time);
-        break;
-      }
       reopen(next, event.time);
       next.wait = null;
       break;
     case "run.status_changed":
-      if (beforeTheEnd(next, event.time)) {
-        earlierStart(next, event.time);
-        break;
-      }
       if (event.status === "running") reopen(next, event.time);
       else if (statusCatalog[event.status].group === "finished") finish(next, event.time);
       else if (event.status !== "queued") next.startedAt ??= event.time;
@@ -187,10 +153,6 @@ export function applyEvent(next: RunDetail, event: StoredEvent): void {
       next.wait = event.wait ?? null;
       break;
     case "run.finished":
-      if (beforeTheEnd(next, event.time)) {
-        earlierStart(next, event.time);
-        break;
-      }
       next.wait = null;
       finish(next, event.time);
       next.status = event.status;
