@@ -3,6 +3,7 @@
  * transaction per chunk: the columns, tsvectors and partitions the append path would write.
  */
 import type pg from "pg";
+import { addedOrd } from "../packages/store/src/message-order.js";
 import { toTsVector } from "../packages/store/src/postgres/full-text.js";
 import { monthOf, Partitions } from "../packages/store/src/postgres/partitions.js";
 import { runFacets } from "../packages/store/src/postgres/run-facets.js";
@@ -125,7 +126,9 @@ export class PgBulkWriter {
       );
       for (const e of rows.events) lines.events.push(copyLine([triggeredAt, runNo, e.seq, e.eventId, e.body]));
       for (const m of rows.messages) {
-        lines.messages.push(copyLine([triggeredAt, runNo, d.runId, m.idx, m.id, m.seq, toTsVector(m.text)]));
+        lines.messages.push(
+          copyLine([triggeredAt, runNo, d.runId, m.idx, m.id, m.seq, toTsVector(m.text), m.atMs, addedOrd(m.seq)]),
+        );
       }
       for (const s of rows.steps) lines.steps.push(copyLine([triggeredAt, runNo, s.id, s.ord, s.body]));
       for (const model of d.models) models.push(copyLine([model, triggeredAt, d.runId, runNo]));
@@ -146,7 +149,12 @@ export class PgBulkWriter {
         lines.runs,
       );
       await copy(client, "events", "triggered_at, run_no, seq, event_id, body", lines.events);
-      await copy(client, "messages", "triggered_at, run_no, run_id, idx, message_id, seq, tsv", lines.messages);
+      await copy(
+        client,
+        "messages",
+        "triggered_at, run_no, run_id, idx, message_id, seq, tsv, at_ms, ord",
+        lines.messages,
+      );
       await copy(client, "steps", "triggered_at, run_no, step_id, ord, body", lines.steps);
       await copy(client, "run_models", "model, triggered_at, run_id, run_no", models);
       await copy(client, "run_services", "service, triggered_at, run_id, run_no", services);

@@ -27,7 +27,8 @@ export interface RunRows {
   summary: string;
   payload: string;
   events: { seq: number; eventId: string; body: string }[];
-  messages: { idx: number; id: string; seq: number; text: string }[];
+  /** Each message's place as the store keeps it: its time (`atMs`), then its event (`seq`; see message-order.ts). */
+  messages: { idx: number; atMs: number; id: string; seq: number; text: string }[];
   steps: { id: string; ord: number; body: string }[];
 }
 
@@ -50,7 +51,13 @@ export function foldNewRun(runNo: number, batch: IngestBatch): RunRows {
       continue;
     }
     if (stored.type === "message.added") {
-      messages.push({ idx: detail.messageCount, id: stored.message.id, seq, text: messageText(stored.message.parts) });
+      messages.push({
+        idx: detail.messageCount,
+        atMs: toMillis(stored.time),
+        id: stored.message.id,
+        seq,
+        text: messageText(stored.message.parts),
+      });
     } else if (stored.type === "step.started") {
       const step: StoredStep = {
         runId: stored.runId,

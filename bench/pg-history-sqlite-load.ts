@@ -9,6 +9,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
+import { addedOrd } from "../packages/store/src/message-order.js";
 import { RowWriter } from "../packages/store/src/sqlite/row-writer.js";
 import { MESSAGES_PER_RUN } from "../packages/store/src/sqlite/rows.js";
 import type { RunRows } from "./pg-history-rows.js";
@@ -51,7 +52,7 @@ export function sqliteRows(runs: readonly RunRows[]): SqliteRows {
     ]);
     for (const event of rows.events) out.events.push([runNo, event.seq, event.eventId, event.body]);
     for (const message of rows.messages) {
-      out.messages.push([runNo, message.idx, message.id, message.seq]);
+      out.messages.push([runNo, message.atMs, addedOrd(message.seq), message.idx, message.id, message.seq]);
       if (message.text !== "") out.fullText.push([runNo * MESSAGES_PER_RUN + message.idx, message.text]);
     }
     for (const step of rows.steps) out.steps.push([runNo, step.id, step.ord, step.body]);
@@ -78,7 +79,7 @@ export class SqliteBulkWriter {
         18,
       ),
       events: new RowWriter(db, "INSERT INTO events (run_no, seq, event_id, body)", 4),
-      messages: new RowWriter(db, "INSERT INTO messages (run_no, idx, message_id, seq)", 4),
+      messages: new RowWriter(db, "INSERT INTO messages (run_no, at_ms, ord, idx, message_id, seq)", 6),
       steps: new RowWriter(db, "INSERT INTO steps (run_no, step_id, ord, body)", 4),
       models: new RowWriter(db, "INSERT INTO run_models (model, triggered_at, run_id, run_no)", 4),
       services: new RowWriter(db, "INSERT INTO run_services (service, triggered_at, run_id, run_no)", 4),

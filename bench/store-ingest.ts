@@ -119,7 +119,7 @@ function rawInserter(db: Database.Database): { insert: (rows: RunRows) => void; 
   const model = db.prepare("INSERT INTO run_models (model, triggered_at, run_id, run_no) VALUES (?, ?, ?, ?)");
   const event = db.prepare("INSERT INTO events (run_no, seq, event_id, body) VALUES (@run_no, @seq, @event_id, @body)");
   const message = db.prepare(
-    "INSERT INTO messages (run_no, idx, message_id, seq) VALUES (@run_no, @idx, @message_id, @seq)",
+    "INSERT INTO messages (run_no, at_ms, ord, idx, message_id, seq) VALUES (@run_no, @at_ms, @ord, @idx, @message_id, @seq)",
   );
   const fts = db.prepare("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)");
   const span = db.prepare(
@@ -130,7 +130,9 @@ function rawInserter(db: Database.Database): { insert: (rows: RunRows) => void; 
     run.run(rows.run);
     model.run("openai/gpt-5-mini", rows.run.triggered_at, rows.run.run_id, rows.run.run_no);
     for (const e of rows.events) event.run(e);
-    for (const m of rows.messages) message.run({ run_no: m.run_no, idx: m.idx, message_id: m.message_id, seq: m.seq });
+    for (const m of rows.messages) {
+      message.run({ run_no: m.run_no, at_ms: m.at_ms, ord: m.ord, idx: m.idx, message_id: m.message_id, seq: m.seq });
+    }
     for (const s of rows.spans) span.run(s);
     for (const l of rows.logs) log.run(l);
   });

@@ -362,10 +362,19 @@ describe("copyRuns: SQLite to PostgreSQL", () => {
   });
 
   it("reports the runs that differ: refused by the target, or with more events there", async () => {
-    const refused = runEvents({ at: T0 + 3 * 60_000 });
+    const refused = runEvents({ at: T0 + 3 * 60_000, status: "running" });
+    // A message the source moved earlier: its event is not sent again once the run is refused.
+    const moved = (ms: number) =>
+      event({
+        eventId: "ev-moved",
+        type: "message.added",
+        time: iso(T0 + 3 * 60_000 + ms),
+        message: { id: "moved", role: "user", parts: [{ type: "text", text: "said twice" }] },
+      });
     await source.append([
       refused,
       moreEvents(refused.runId, [
+        moved(500),
         {
           eventId: newEventId(),
           type: "message.added",
@@ -373,6 +382,7 @@ describe("copyRuns: SQLite to PostgreSQL", () => {
           message: { id: "m\u0000x", role: "user", parts: [] },
         },
       ]),
+      moreEvents(refused.runId, [moved(100)]),
     ]);
     const [longer] = await allRuns(source, { project: ["ops"] });
     if (!longer) throw new Error("fixture run missing");

@@ -193,6 +193,9 @@ class RunCopier {
       if (batches.length === 1) return this.refuse(batches[0] as IngestBatch, thrown);
     }
     for (const batch of batches) {
+      // Nothing more of a refused run: the rest of its events (or its moved messages) would land
+      // out of sequence.
+      if (this.refused.has(batch.runId)) continue;
       try {
         for (const result of await this.to.append([batch])) this.appended += result.events.length;
       } catch (thrown) {
