@@ -236,7 +236,7 @@ export function describeDetail(get: () => StoreUnderTest): void {
       expect(paged).toEqual(["system", "q1", "call-1", "a1", "q2"]);
     });
 
-    it("refuses a messages cursor that is not a time and two places, nor an earlier version's index", async () => {
+    it("refuses a messages cursor that is neither a time and two places nor an earlier version's one index", async () => {
       const { store } = get();
       const batch = runEvents({ messages: ["x", "y"] });
       await store.append([batch]);
