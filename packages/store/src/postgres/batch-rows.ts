@@ -147,9 +147,16 @@ export class BatchRows {
     }
   }
 
-  /** Column arrays of the new messages, for one multi-row insert. */
-  newMessages(): [number[], string[], number[], (string | null)[], (string | null)[]] {
+  /**
+   * Column arrays of the new messages, for one multi-row insert: what each row holds (`columns`)
+   * and its place in the conversation (`places`: `at_ms`, `ord`; message-order.ts), in one order.
+   */
+  newMessages(): {
+    columns: [number[], string[], number[], (string | null)[], (string | null)[]];
+    places: [number[], number[]];
+  } {
     const columns: [number[], string[], number[], (string | null)[], (string | null)[]] = [[], [], [], [], []];
+    const places: [number[], number[]] = [[], []];
     for (const [id, message] of this.messages) {
       if (message.stored) continue;
       columns[0].push(message.idx);
@@ -157,30 +164,10 @@ export class BatchRows {
       columns[2].push(message.seq);
       columns[3].push(message.added.length > 0 ? JSON.stringify(message.added) : null);
       columns[4].push(toTsVector(messageText([...message.parts, ...message.added])));
+      places[0].push(message.atMs);
+      places[1].push(message.ord);
     }
-    return columns;
-  }
-
-  /** The places of the new messages (`atMs`, `ord`), in `newMessages` order. */
-  newMessagePlaces(): [number[], number[]] {
-    const columns: [number[], number[]] = [[], []];
-    for (const message of this.messages.values()) {
-      if (message.stored) continue;
-      columns[0].push(message.atMs);
-      columns[1].push(message.ord);
-    }
-    return columns;
-  }
-
-  /** The places of the changed stored messages, in `changedMessages` order. */
-  changedMessagePlaces(): [number[], number[]] {
-    const columns: [number[], number[]] = [[], []];
-    for (const message of this.messages.values()) {
-      if (!message.stored || !message.changed) continue;
-      columns[0].push(message.atMs);
-      columns[1].push(message.ord);
-    }
-    return columns;
+    return { columns, places };
   }
 
   /**
@@ -196,17 +183,26 @@ export class BatchRows {
     return true;
   }
 
-  /** Column arrays of the stored messages this batch added parts to, for one update. */
-  changedMessages(): [number[], (string | null)[], (string | null)[], boolean[]] {
+  /**
+   * Column arrays of the stored messages this batch added parts to or moved, for one update: as
+   * `newMessages`, what each row holds and its place.
+   */
+  changedMessages(): {
+    columns: [number[], (string | null)[], (string | null)[], boolean[]];
+    places: [number[], number[]];
+  } {
     const columns: [number[], (string | null)[], (string | null)[], boolean[]] = [[], [], [], []];
+    const places: [number[], number[]] = [[], []];
     for (const message of this.messages.values()) {
       if (!message.stored || !message.changed) continue;
       columns[0].push(message.idx);
       columns[1].push(message.added.length > 0 ? JSON.stringify(message.added) : null);
       columns[2].push(message.reindex ? toTsVector(messageText([...message.parts, ...message.added])) : null);
       columns[3].push(message.reindex);
+      places[0].push(message.atMs);
+      places[1].push(message.ord);
     }
-    return columns;
+    return { columns, places };
   }
 
   /** Column arrays of the steps this batch started or finished. */

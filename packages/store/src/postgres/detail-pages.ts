@@ -42,30 +42,30 @@ function after(cursor: string | undefined, field: string): number {
   return position;
 }
 
+/**
+ * A page of the run's rows after position `from` (the query's parameters after the run's two);
+ * `position` is what the next page's cursor says of the last row.
+ */
 async function indexedPage<Row extends { pos: number }, T>(
   db: pg.Pool,
   name: string,
   text: string,
   run: RunKey,
   page: PageRequest,
-  field: string,
+  from: number[],
   map: (row: Row) => T,
+  position: (row: Row) => number[] = (row) => [row.pos],
 ): Promise<Page<T>> {
   const limit = pageLimit(page.limit, 100);
-  const { rows } = await db.query<Row>({
-    name,
-    text,
-    values: [run.runNo, run.triggeredAt, after(page.cursor, field), limit + 1],
-  });
+  const { rows } = await db.query<Row>({ name, text, values: [run.runNo, run.triggeredAt, ...from, limit + 1] });
   const more = rows.length > limit;
   const pageRows = more ? rows.slice(0, limit) : rows;
   const last = pageRows.at(-1);
-  return { items: pageRows.map(map), nextCursor: more && last ? encodePosition([last.pos]) : null };
+  return { items: pageRows.map(map), nextCursor: more && last ? encodePosition(position(last)) : null };
 }
 
 /** A run's messages in the time each was said (message-order.ts). */
 export async function messagesPage(db: pg.Pool, run: RunKey, page: PageRequest): Promise<Page<StoredMessage>> {
-  const limit = pageLimit(page.limit, 100);
   let after = page.cursor === undefined ? [Number.MIN_SAFE_INTEGER, 0, -1] : messagesCursor(page.cursor);
   if (after.length === 1) {
     const idx = after[0] as number;
@@ -77,32 +77,26 @@ export async function messagesPage(db: pg.Pool, run: RunKey, page: PageRequest):
     const place = places[0];
     after = place === undefined ? [Number.MAX_SAFE_INTEGER, 0, 0] : [Number(place.at), Number(place.ord), idx];
   }
-  const [afterMs, afterOrd, afterIdx] = after;
-  const { rows } = await db.query<{
-    at: string;
-    ord: string;
-    pos: number;
-    body: { message: Message };
-    added: MessagePart[] | null;
-  }>({
-    name: "keystroke-messages-page",
-    text: `SELECT m.at_ms AS at, m.ord, m.idx AS pos, e.body, m.parts_added AS added FROM messages m
-             JOIN events e ON e.run_no = m.run_no AND e.triggered_at = m.triggered_at AND e.seq = m.seq
-            WHERE m.run_no = $1 AND m.triggered_at = $2 AND (m.at_ms, m.ord, m.idx) > ($3, $4, $5)
-            ORDER BY m.at_ms, m.ord, m.idx LIMIT $6`,
-    values: [run.runNo, run.triggeredAt, afterMs, afterOrd, afterIdx, limit + 1],
-  });
-  const more = rows.length > limit;
-  const pageRows = more ? rows.slice(0, limit) : rows;
-  const last = pageRows.at(-1);
-  return {
-    items: pageRows.map((row) => {
+  return indexedPage<
+    { at: string; ord: string; pos: number; body: { message: Message }; added: MessagePart[] | null },
+    StoredMessage
+  >(
+    db,
+    "keystroke-messages-page",
+    `SELECT m.at_ms AS at, m.ord, m.idx AS pos, e.body, m.parts_added AS added FROM messages m
+       JOIN events e ON e.run_no = m.run_no AND e.triggered_at = m.triggered_at AND e.seq = m.seq
+      WHERE m.run_no = $1 AND m.triggered_at = $2 AND (m.at_ms, m.ord, m.idx) > ($3, $4, $5)
+      ORDER BY m.at_ms, m.ord, m.idx LIMIT $6`,
+    run,
+    page,
+    after,
+    (row) => {
       const { message } = row.body;
       const parts = row.added ? [...message.parts, ...row.added] : message.parts;
       return { ...message, parts, time: toIso(Number(row.at)), runId: run.runId, index: row.pos };
-    }),
-    nextCursor: more && last ? encodePosition([Number(last.at), Number(last.ord), last.pos]) : null,
-  };
+    },
+    (row) => [Number(row.at), Number(row.ord), row.pos],
+  );
 }
 
 export function logsPage(db: pg.Pool, run: RunKey, page: PageRequest): Promise<Page<StoredLog>> {
@@ -114,7 +108,7 @@ export function logsPage(db: pg.Pool, run: RunKey, page: PageRequest): Promise<P
       WHERE l.run_no = $1 AND l.triggered_at = $2 AND l.idx > $3 ORDER BY l.idx LIMIT $4`,
     run,
     page,
-    "logsCursor",
+    [after(page.cursor, "logsCursor")],
     (row) => ({ ...row.body.log, runId: run.runId, index: row.pos }),
   );
 }
@@ -127,7 +121,7 @@ export function stepsPage(db: pg.Pool, run: RunKey, page: PageRequest): Promise<
       WHERE run_no = $1 AND triggered_at = $2 AND ord > $3 ORDER BY ord LIMIT $4`,
     run,
     page,
-    "stepsCursor",
+    [after(page.cursor, "stepsCursor")],
     (row) => row.body,
   );
 }

@@ -97,6 +97,8 @@ export async function writeBatch(
   const events = rows.events;
   const spans = [...rows.spans];
   const steps = rows.changedSteps();
+  const newMessages = rows.newMessages();
+  const changedMessages = rows.changedMessages();
   const values: unknown[] = [
     after.runId,
     after.kind,
@@ -118,8 +120,8 @@ export async function writeBatch(
     events.map((e) => e.seq),
     events.map((e) => e.eventId),
     events.map((e) => e.body),
-    ...rows.newMessages(),
-    ...rows.changedMessages(),
+    ...newMessages.columns,
+    ...changedMessages.columns,
     spans.map(([id]) => id),
     spans.map(([, span]) => span.startMs),
     spans.map(([, span]) => span.seq),
@@ -129,8 +131,8 @@ export async function writeBatch(
     modelsChanged ? after.models : [],
     servicesChanged ? after.services : [],
     runFacets(after),
-    ...rows.newMessagePlaces(),
-    ...rows.changedMessagePlaces(),
+    ...newMessages.places,
+    ...changedMessages.places,
   ];
   const result =
     runNo === undefined

@@ -256,24 +256,19 @@ export class SqliteRunStore implements RunStore {
         | undefined;
       after = place === undefined ? [Number.MAX_SAFE_INTEGER, 0, 0] : [place.at_ms, place.ord, idx];
     }
-    const [afterMs, afterOrd, afterIdx] = after;
-    const limit = pageLimit(page.limit, 100);
-    const rows = this.statement(
+    return this.indexedPage<StoredMessage, PositionedRow & { at: number; ord: number }>(
       `SELECT m.at_ms AS at, m.ord, m.idx AS pos, e.body, m.parts_added AS added FROM messages m
        JOIN events e ON e.run_no = m.run_no AND e.seq = m.seq
        WHERE m.run_no = ? AND (m.at_ms, m.ord, m.idx) > (?, ?, ?) ORDER BY m.at_ms, m.ord, m.idx LIMIT ?`,
-    ).all(runNo, afterMs, afterOrd, afterIdx, limit + 1) as (PositionedRow & { at: number; ord: number })[];
-    const more = rows.length > limit;
-    const pageRows = more ? rows.slice(0, limit) : rows;
-    const last = pageRows.at(-1);
-    return {
-      items: pageRows.map((row) => {
+      [runNo, ...after],
+      page,
+      (row) => {
         const { message } = JSON.parse(row.body) as { message: Message };
         const parts = row.added ? [...message.parts, ...(JSON.parse(row.added) as MessagePart[])] : message.parts;
         return { ...message, parts, time: toIso(row.at), runId, index: row.pos };
-      }),
-      nextCursor: more && last ? encodePosition([last.at, last.ord, last.pos]) : null,
-    };
+      },
+      (row) => [row.at, row.ord, row.pos],
+    );
   }
 
   private logs(runNo: number, runId: string, page: PageRequest): Page<StoredLog> {
@@ -314,15 +309,22 @@ export class SqliteRunStore implements RunStore {
     };
   }
 
-  private indexedPage<T>(sql: string, params: unknown[], page: PageRequest, map: (row: PositionedRow) => T): Page<T> {
+  /** A page of rows after a position; `position` is what the next page's cursor says of the last row. */
+  private indexedPage<T, R extends PositionedRow = PositionedRow>(
+    sql: string,
+    params: unknown[],
+    page: PageRequest,
+    map: (row: R) => T,
+    position: (row: R) => number[] = (row) => [row.pos],
+  ): Page<T> {
     const limit = pageLimit(page.limit, 100);
-    const rows = this.statement(sql).all(...params, limit + 1) as PositionedRow[];
+    const rows = this.statement(sql).all(...params, limit + 1) as R[];
     const more = rows.length > limit;
     const pageRows = more ? rows.slice(0, limit) : rows;
     const last = pageRows.at(-1);
     return {
       items: pageRows.map(map),
-      nextCursor: more && last ? encodePosition([last.pos]) : null,
+      nextCursor: more && last ? encodePosition(position(last)) : null,
     };
   }
 
