@@ -8,10 +8,13 @@
  * the two stages a server runs one after the other on two threads: mapping (decoding, assembling
  * and serializing each request's events, as the receiver's mapping thread does) and the store's
  * append of those events (given as the mapping thread hands them over). Either stage alone at
- * under 0.3× raw SQLite keeps a server under it.
+ * under 0.3× raw SQLite keeps a server under it. Raw SQLite and the two servers take turns for a
+ * few rounds, each server set against the raw SQLite of its round: on a shared machine a minute's
+ * speed is seldom steady, and one baseline measured once, minutes from the servers, swung the
+ * ratio by a third from one run to the next.
  */
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +27,7 @@ import { decodeTracesProto } from "../packages/server/src/otlp/wire/decode-proto
 import { encodeTracesProto, type SpanToEncode } from "../packages/server/src/otlp/wire/encode-proto.js";
 import { startDev, startNullReceiver, startServe } from "./cli-server.js";
 import { random } from "./data.js";
-import { fmtRate, heading, rate, table, time, timeAsync } from "./report.js";
+import { fmtRate, heading, progress, progressDone, rate, table, time, timeAsync } from "./report.js";
 
 const SPANS_PER_BATCH = 512;
 const SPANS_PER_RUN = 8;
@@ -32,6 +35,7 @@ const BATCHES = 130;
 const WARM_UP = 30;
 const TIMED = BATCHES - WARM_UP;
 const CLIENTS = 4;
+const ROUNDS = 3;
 
 const hex = (n: number, digits: number) => n.toString(16).padStart(digits, "0");
 const json = (value: unknown) => JSON.stringify(value);
@@ -228,73 +232,136 @@ function rawSqlite(path: string, payloads: readonly Buffer[]): Timed {
   return { ms, cpu: (used.user + used.system) / 1e6 };
 }
 
+/**
+ * The two stages a server runs, in this process, one after the other: the mapping thread's work
+ * and the store's append of what it hands over. Their events stay in this function's scope only.
+ */
+async function inProcess(
+  dir: string,
+  payloads: readonly Buffer[],
+): Promise<{ mapping: Timed; direct: Timed; events: number }> {
+  // What the mapping thread does with each request: decode, assemble, serialize each event.
+  const assembler = new TraceAssembler();
+  const mapRequest = (body: Buffer) =>
+    assembler
+      .assemble(undefined, decodeTracesProto(body), [])
+      .batches.map((batch) => ({ runId: batch.runId, bodies: batch.events.map(storedBody) }));
+  const serialized = payloads.slice(0, WARM_UP).map(mapRequest);
+  const mappingCpu = process.cpuUsage();
+  const mappingTime = time(() => {
+    for (const body of payloads.slice(WARM_UP)) serialized.push(mapRequest(body));
+  });
+  const mappingUsed = process.cpuUsage(mappingCpu);
+  const mapping: Timed = { ms: mappingTime.ms, cpu: (mappingUsed.user + mappingUsed.system) / 1e6 };
+  // What the receiver's thread appends: the events parsed from their bodies, the bodies given.
+  const mapped: IngestBatch[][] = serialized.map((batches) =>
+    batches.map(({ runId, bodies }) => ({
+      runId,
+      events: bodies.map((body) => JSON.parse(body) as RunEvent),
+      bodies,
+    })),
+  );
+  const events = mapped.slice(WARM_UP).reduce((n, batches) => n + batches.reduce((m, b) => m + b.events.length, 0), 0);
+  const store = openSqliteStore(join(dir, "direct.db"));
+  for (const batches of mapped.slice(0, WARM_UP)) await store.append(batches);
+  const directCpu = process.cpuUsage();
+  const directTime = await timeAsync(async () => {
+    for (const batches of mapped.slice(WARM_UP)) await store.append(batches);
+  });
+  const directUsed = process.cpuUsage(directCpu);
+  const direct: Timed = { ms: directTime.ms, cpu: (directUsed.user + directUsed.system) / 1e6 };
+  await store.close();
+
+  return { mapping, direct, events };
+}
+
+/** The value `by` puts in the middle of `values` (of an odd count; the upper middle otherwise). */
+function middle<T>(values: readonly T[], by: (value: T) => number): T {
+  return [...values].sort((a, b) => by(a) - by(b))[Math.floor(values.length / 2)] as T;
+}
+
+/**
+ * One server's rounds beside the raw SQLite rounds they alternated with: the round of median
+ * time, and its rate over raw SQLite's in the same round (median, and the range over the rounds).
+ */
+interface Rounds {
+  median: Timed;
+  ratios: number[];
+}
+
+function roundsOf(timed: readonly Timed[], raws: readonly Timed[]): Rounds {
+  return {
+    median: middle(timed, (t) => t.ms),
+    ratios: timed.map((t, round) => (raws[round] as Timed).ms / t.ms),
+  };
+}
+
 export async function benchOtlpIngest(): Promise<void> {
   heading(
-    `OTLP ingest: ${TIMED} protobuf requests of ${SPANS_PER_BATCH} GenAI spans after ${WARM_UP} to warm up, ${CLIENTS} keep-alive clients, each server in its own process`,
+    `OTLP ingest: ${TIMED} protobuf requests of ${SPANS_PER_BATCH} GenAI spans after ${WARM_UP} to warm up, ${CLIENTS} keep-alive clients, each server in its own process, ${ROUNDS} rounds`,
   );
   const payloads = bodies();
   const dir = mkdtempSync(join(tmpdir(), "keystroke-bench-"));
+  const gc = () => (globalThis as { gc?: () => void }).gc?.();
   try {
     const spans = TIMED * SPANS_PER_BATCH;
-    const raw = rawSqlite(join(dir, "raw.db"), payloads);
-
-    // What the mapping thread does with each request: decode, assemble, serialize each event.
-    const assembler = new TraceAssembler();
-    const mapRequest = (body: Buffer) =>
-      assembler
-        .assemble(undefined, decodeTracesProto(body), [])
-        .batches.map((batch) => ({ runId: batch.runId, bodies: batch.events.map(storedBody) }));
-    const serialized = payloads.slice(0, WARM_UP).map(mapRequest);
-    const mappingCpu = process.cpuUsage();
-    const mappingTime = time(() => {
-      for (const body of payloads.slice(WARM_UP)) serialized.push(mapRequest(body));
-    });
-    const mappingUsed = process.cpuUsage(mappingCpu);
-    const mapping: Timed = { ms: mappingTime.ms, cpu: (mappingUsed.user + mappingUsed.system) / 1e6 };
-    // What the receiver's thread appends: the events parsed from their bodies, the bodies given.
-    const mapped: IngestBatch[][] = serialized.map((batches) =>
-      batches.map(({ runId, bodies }) => ({
-        runId,
-        events: bodies.map((body) => JSON.parse(body) as RunEvent),
-        bodies,
-      })),
-    );
-    const events = mapped
-      .slice(WARM_UP)
-      .reduce((n, batches) => n + batches.reduce((m, b) => m + b.events.length, 0), 0);
-    const store = openSqliteStore(join(dir, "direct.db"));
-    for (const batches of mapped.slice(0, WARM_UP)) await store.append(batches);
-    const directCpu = process.cpuUsage();
-    const directTime = await timeAsync(async () => {
-      for (const batches of mapped.slice(WARM_UP)) await store.append(batches);
-    });
-    const directUsed = process.cpuUsage(directCpu);
-    const direct: Timed = { ms: directTime.ms, cpu: (directUsed.user + directUsed.system) / 1e6 };
-    await store.close();
-
+    const { mapping, direct, events } = await inProcess(dir, payloads);
+    // The stages' events are garbage now: collected before the servers are timed, so this process
+    // (the clients) does not spend the cores the servers need on collecting them meanwhile.
+    gc();
     const nothing = await overHttp(startNullReceiver(), payloads);
+
     // KEYSTROKE_BENCH_BEFORE: the `keystroke` command of another build (say, the last commit's),
     // measured in the same run for a before/after comparison.
     const before = process.env.KEYSTROKE_BENCH_BEFORE;
-    // Each before beside its after, so a change in the machine's load weighs on both alike.
-    const none: Timed = { ms: 0, cpu: undefined };
-    const serveBefore = before ? await overHttp(startServe(join(dir, "serve-before.db"), before), payloads) : none;
-    const serve = await overHttp(startServe(join(dir, "serve.db")), payloads);
-    const devBefore = before ? await overHttp(startDev(join(dir, "dev-before"), before), payloads) : none;
-    const dev = await overHttp(startDev(join(dir, "dev-project")), payloads);
+    // Raw SQLite and each server take turns, round after round, so a change in the machine's load
+    // (a shared machine's is seldom steady for a minute) weighs on the baseline and the servers
+    // alike; each server is compared with the raw SQLite of its own round.
+    const raws: Timed[] = [];
+    const measured: Record<"serve" | "dev" | "serveBefore" | "devBefore", Timed[]> = {
+      serve: [],
+      dev: [],
+      serveBefore: [],
+      devBefore: [],
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      const roundDir = join(dir, `round-${round}`);
+      mkdirSync(roundDir);
+      progress(`OTLP ingest: round ${round + 1} of ${ROUNDS}…`);
+      gc();
+      raws.push(rawSqlite(join(roundDir, "raw.db"), payloads));
+      gc();
+      if (before)
+        measured.serveBefore.push(await overHttp(startServe(join(roundDir, "serve-before.db"), before), payloads));
+      measured.serve.push(await overHttp(startServe(join(roundDir, "serve.db")), payloads));
+      if (before) measured.devBefore.push(await overHttp(startDev(join(roundDir, "dev-before"), before), payloads));
+      measured.dev.push(await overHttp(startDev(join(roundDir, "dev-project")), payloads));
+      rmSync(roundDir, { recursive: true, force: true });
+    }
+    progressDone();
+    const raw = middle(raws, (t) => t.ms);
 
     const bytes = payloads.reduce((n, p) => n + p.length, 0) / (BATCHES * SPANS_PER_BATCH);
-    const row = (path: string, { ms, cpu, mainCpu }: Timed, runEvents = "") => [
-      path,
-      String(spans),
-      runEvents,
-      `${ms.toFixed(0)} ms`,
-      fmtRate(rate(spans, ms), "spans"),
-      `${(raw.ms / ms).toFixed(2)}×`,
-      cpu === undefined ? "" : `${cpu.toFixed(2)} s`,
-      cpu === undefined || raw.cpu === undefined ? "" : `${(raw.cpu / cpu).toFixed(2)}×`,
-      mainCpu === undefined ? "" : `${mainCpu.toFixed(2)} s (${Math.round((mainCpu * 100_000) / ms)}% busy)`,
-    ];
+    const times = (ratio: number) => `${ratio.toFixed(2)}×`;
+    const row = (path: string, timed: Timed | Rounds, runEvents = "") => {
+      const { ms, cpu, mainCpu } = "median" in timed ? timed.median : timed;
+      let versusRaw = times(raw.ms / ms);
+      if ("median" in timed) {
+        const { ratios } = timed;
+        versusRaw = `${times(middle(ratios, (r) => r))} (${times(Math.min(...ratios))}–${times(Math.max(...ratios))})`;
+      }
+      return [
+        path,
+        String(spans),
+        runEvents,
+        `${ms.toFixed(0)} ms`,
+        fmtRate(rate(spans, ms), "spans"),
+        versusRaw,
+        cpu === undefined ? "" : `${cpu.toFixed(2)} s`,
+        cpu === undefined || raw.cpu === undefined ? "" : times(raw.cpu / cpu),
+        mainCpu === undefined ? "" : `${mainCpu.toFixed(2)} s (${Math.round((mainCpu * 100_000) / ms)}% busy)`,
+      ];
+    };
     table([
       [
         "path",
@@ -319,17 +386,21 @@ export async function benchOtlpIngest(): Promise<void> {
         direct,
         String(events),
       ),
-      row(`keystroke serve: POST /v1/traces, protobuf (~${Math.round(bytes)} B/span)`, serve, String(events)),
-      row("keystroke dev: the same", dev, String(events)),
+      row(
+        `keystroke serve: POST /v1/traces, protobuf (~${Math.round(bytes)} B/span)`,
+        roundsOf(measured.serve, raws),
+        String(events),
+      ),
+      row("keystroke dev: the same", roundsOf(measured.dev, raws), String(events)),
       ...(before
         ? [
-            row("keystroke serve, the other build (before)", serveBefore),
-            row("keystroke dev, the other build (before)", devBefore),
+            row("keystroke serve, the other build (before)", roundsOf(measured.serveBefore, raws)),
+            row("keystroke dev, the other build (before)", roundsOf(measured.devBefore, raws)),
           ]
         : []),
     ]);
     console.log(
-      "goal: serve and dev ≥ 0.3× raw SQLite; CPU is the server process's (all threads), steadier on a busy machine; main thread CPU is its HTTP and store thread's alone (the OTLP receiver maps on another), and how busy that thread was while the requests ran",
+      `goal: serve and dev ≥ 0.3× raw SQLite. Raw SQLite and the servers take ${ROUNDS} rounds in turn: each row shows its round of median time, and a server's rate over raw SQLite's in the same round (median, and the range over the rounds); the null receiver and the in-process stages, run once, are set against raw SQLite's median round. CPU is the server process's (all threads), steadier on a busy machine; main thread CPU is its HTTP and store thread's alone (the OTLP receiver maps on another), and how busy that thread was while the requests ran`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
