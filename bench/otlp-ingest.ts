@@ -306,8 +306,8 @@ export async function benchOtlpIngest(): Promise<void> {
   try {
     const spans = TIMED * SPANS_PER_BATCH;
     const { mapping, direct, events } = await inProcess(dir, payloads);
-    // The stages' events are garbage now: collected before the servers are timed, so this process
-    // (the clients) does not spend the cores the servers need on collecting them meanwhile.
+    // The stages' events are garbage now: collected before the servers are timed, so the clients'
+    // process holds no large heap meanwhile.
     gc();
     const nothing = await overHttp(startNullReceiver(), payloads);
 
