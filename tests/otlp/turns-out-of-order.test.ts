@@ -72,6 +72,10 @@ it("a turn delivered after the turns that followed it takes its place in the con
   expect(conversation(late)).toEqual(said);
   expect(late.run.tokens).toMatchObject({ input: 3 * 1200, output: 3 * 40 });
   expect(late.run.status).toBe("success");
+  // The run starts with its first turn and ends with its last, whichever came last.
+  const times = ({ run }: typeof late) => [run.startedAt, run.finishedAt, run.durationMs, run.output];
+  expect(times(late)).toEqual(times(inOrder));
+  expect(late.run.durationMs).toBeGreaterThan(0);
   const runs = await server.get<{ runs: { name: string }[] }>("/api/history?project=late-first-turn&limit=100");
   expect(runs.body.runs.map((r) => r.name)).toEqual(["Support Agent"]);
 });

@@ -287,6 +287,52 @@ describe("reduceRun: lifecycle", () => {
   });
 });
 
+describe("reduceRun: turns of a session delivered late", () => {
+  /** Folds the events of each turn after those before it, as a store does batch by batch. */
+  function foldTurns(...turns: Record<string, unknown>[][]): RunDetail {
+    return fold(stored(turns.flat()));
+  }
+  const turn = (start: number, end: number, finished: Record<string, unknown>) => [
+    { type: "run.started", time: at(start) },
+    { type: "message.added", time: at(start), message: { id: `q${start}`, role: "user", parts: [] } },
+    { type: "run.finished", time: at(end), ...finished },
+  ];
+  const turn2 = [created(at(60)), ...turn(60, 70, { status: "success", output: "two" })];
+  const turn3 = turn(120, 130, { status: "success", output: "three" });
+  const lateFailure = (start: number, end: number) => turn(start, end, { status: "failed", error: rateLimitError });
+  const latest = { status: "success", finishedAt: at(130), output: "three", error: null, errorSummary: null };
+
+  it("a turn that comes after the turns that followed it leaves the run as its latest turn ended, started at the earliest", () => {
+    const run = foldTurns(turn2, turn3, lateFailure(0, 10));
+    expect(run).toMatchObject({ ...latest, startedAt: at(0), durationMs: 130_000, messageCount: 3 });
+    expect(run).not.toHaveProperty("lateTurns");
+  });
+
+  it("runs while a late turn is open, and ends as it stood once every late turn has ended", () => {
+    const [first, second] = [lateFailure(0, 10), lateFailure(30, 40)];
+    const run = (...turns: Record<string, unknown>[][]) => foldTurns(turn2, turn3, ...turns);
+    const running = { status: "running", finishedAt: null, durationMs: null, error: null };
+    expect(run(first.slice(0, 2))).toMatchObject(running);
+    expect(run(first.slice(0, 2), second.slice(0, 2), first.slice(2))).toMatchObject(running);
+    expect(run(first.slice(0, 2), second.slice(0, 2), first.slice(2), second.slice(2))).toMatchObject({
+      ...latest,
+      startedAt: at(0),
+      durationMs: 130_000,
+    });
+  });
+
+  it("a late turn that ended after the run had ends it", () => {
+    const run = foldTurns(turn2, lateFailure(65, 80));
+    expect(run).toMatchObject({ status: "failed", startedAt: at(60), finishedAt: at(80), durationMs: 20_000 });
+    expect(run.errorSummary).toMatch(/^RateLimitError: 429/);
+  });
+
+  it("a turn that starts after the run's end is a new turn: its end is the run's", () => {
+    const run = foldTurns(turn2, turn(90, 95, { status: "failed", error: rateLimitError }));
+    expect(run).toMatchObject({ status: "failed", startedAt: at(60), finishedAt: at(95), output: "two" });
+  });
+});
+
 describe("reduceRun: errors", () => {
   it("rejects a first event that is not run.created", () => {
     const [event] = stored([{ type: "run.started", time: at(0) }]);

@@ -93,7 +93,7 @@ function create(event: Extract<StoredEvent, { type: "run.created" }>): RunDetail
  * Folds `event` into `run`. `run` is undefined only before the run exists, and then the event
  * must be `run.created`. Returns a new object; the input is not changed.
  */
-export function reduceRun(run: RunDetail | undefined, event: StoredEvent): RunDetail {
+export function reduceRun(run: FoldedRun | undefined, event: StoredEvent): FoldedRun {
   if (run === undefined) {
     if (event.type !== "run.created") {
       throw new KeystrokeError(
@@ -107,7 +107,7 @@ export function reduceRun(run: RunDetail | undefined, event: StoredEvent): RunDe
     }
     return create(event);
   }
-  const next: RunDetail = { ...run };
+  const next: FoldedRun = { ...run };
   applyEvent(next, event);
   return next;
 }
@@ -128,11 +128,44 @@ function addModelCall(next: RunDetail, call: ModelCall): void {
   if (call.cost !== undefined) next.totalCost += call.cost;
 }
 
+/** How a finished run stood: what the turns delivered late put back once they have ended (LateTurns). */
+type RunEnd = Pick<RunDetail, "status" | "finishedAt" | "output" | "error" | "errorSummary">;
+
+/**
+ * Turns of a session delivered late, still open. A turn comes late when an exporter retries its
+ * request after sending the turns that followed it (the server was restarting): it starts before
+ * the finished run's end. Its `run.started` reopens the run (which starts at its earliest turn);
+ * when it and every other late turn still open have ended, each before that end, the run is put
+ * back as it stood (status, end, output, error), so a run ends with its latest turn, not with the
+ * one that arrived last. A late turn that ends after that end ends the run, as any turn does.
+ */
+export interface LateTurns {
+  /** The run's end before the first of them reopened it. */
+  end: RunEnd;
+  /** How many have started and not ended. */
+  open: number;
+}
+
+/**
+ * A run as the store folds it: its detail, and what the fold keeps between batches that is never
+ * shown (the store keeps it with the run's payloads, and leaves it out of what it reads back).
+ */
+export type FoldedRun = RunDetail & { lateTurns?: LateTurns };
+
+function clearLateTurns(run: FoldedRun): void {
+  if (run.lateTurns !== undefined) delete run.lateTurns;
+}
+
+function endOf(run: RunDetail): RunEnd {
+  const { status, finishedAt, output, error, errorSummary } = run;
+  return { status, finishedAt, output, error, errorSummary };
+}
+
 /**
  * Folds `event` into `next` in place, for a caller that owns `next` (the store folds a whole
  * batch into one copy of the run). Throws, like reduceRun, on a second `run.created`.
  */
-export function applyEvent(next: RunDetail, event: StoredEvent): void {
+export function applyEvent(next: FoldedRun, event: StoredEvent): void {
   next.lastSeq = event.seq;
   next.updatedAt = event.time;
   switch (event.type) {
@@ -141,25 +174,49 @@ export function applyEvent(next: RunDetail, event: StoredEvent): void {
         hint: "Send run.created once per run; a follow-up prompt continues the run with run.status_changed",
         details: { runId: event.runId },
       });
-    case "run.started":
+    case "run.started": {
+      const end = next.lateTurns?.end ?? (statusCatalog[next.status].group === "finished" ? endOf(next) : undefined);
+      if (end?.finishedAt && toMillis(event.time) < toMillis(end.finishedAt)) {
+        next.lateTurns = { end, open: (next.lateTurns?.open ?? 0) + 1 };
+      } else {
+        clearLateTurns(next);
+      }
       reopen(next, event.time);
+      // The run started when its earliest turn did, whichever came first (a turn delivered late).
+      if (toMillis(event.time) < toMillis(next.startedAt as string)) next.startedAt = event.time;
       next.wait = null;
       break;
+    }
     case "run.status_changed":
+      clearLateTurns(next);
       if (event.status === "running") reopen(next, event.time);
       else if (statusCatalog[event.status].group === "finished") finish(next, event.time);
       else if (event.status !== "queued") next.startedAt ??= event.time;
       next.status = event.status;
       next.wait = event.wait ?? null;
       break;
-    case "run.finished":
+    case "run.finished": {
       next.wait = null;
+      const late = next.lateTurns;
+      if (late?.end.finishedAt && toMillis(event.time) <= toMillis(late.end.finishedAt)) {
+        // A late turn ended before the run had: once no other is open, the run ends as it did.
+        if (late.open > 1) {
+          next.lateTurns = { end: late.end, open: late.open - 1 };
+        } else {
+          clearLateTurns(next);
+          Object.assign(next, late.end);
+          next.durationMs = duration(next);
+        }
+        break;
+      }
+      clearLateTurns(next);
       finish(next, event.time);
       next.status = event.status;
       if (event.output !== undefined) next.output = event.output;
       next.error = event.error ?? null;
       next.errorSummary = event.error ? summarizeError(event.error) : null;
       break;
+    }
     case "run.child_added":
       next.childRunIds = addUnique(next.childRunIds, event.childRunId);
       break;

@@ -1,4 +1,4 @@
-import { parseIngestBatch, type RunEvent, storedBody } from "@keystroke/core";
+import { type IngestBatch, parseIngestBatch, type RunEvent, storedBody } from "@keystroke/core";
 import { newEventId, newRunId } from "@keystroke/core/ids";
 import { describe, expect, it } from "vitest";
 import { moreEvents, runEvents } from "./fixtures.js";
@@ -291,6 +291,59 @@ export function describeAppend(get: () => StoreUnderTest): void {
       expect(run?.startedAt).toBe(first?.startedAt);
       expect((await store.listRuns({ status: ["failed"] })).runs).toEqual([]);
       expect((await store.listRuns({ status: ["running"] })).runs.map((r) => r.runId)).toEqual([batch.runId]);
+    });
+
+    it("ends a session with its latest turn when an earlier turn comes late, over several batches", async () => {
+      // An exporter retried turn 1 after it sent turns 2 and 3; turn 1 comes in two requests.
+      const { store } = get();
+      const at = Date.parse("2026-11-30T09:00:00.000Z");
+      const time = (seconds: number) => new Date(at + seconds * 1000).toISOString();
+      const turn = (n: number, start: number, end: number, status: "success" | "failed") => [
+        { eventId: `t${n}`, type: "run.started" as const, time: time(start) },
+        {
+          eventId: `q${n}`,
+          type: "message.added" as const,
+          time: time(start),
+          message: { id: `q${n}`, role: "user" as const, parts: [{ type: "text" as const, text: `Question ${n}` }] },
+        },
+        {
+          eventId: `f${n}`,
+          type: "run.finished" as const,
+          time: time(end),
+          status,
+          output: `Answer ${n}`,
+          ...(status === "failed" ? { error: { name: "ToolError", message: "Lookup failed" } } : {}),
+        },
+      ];
+      const [created] = runEvents({ sessionId: "ses_late", at: at + 60_000 }).events;
+      const runId = newRunId(at);
+      const first = turn(1, 0, 10, "failed");
+      const batches = [
+        [{ ...created, runId: undefined }, ...turn(2, 60, 70, "success")],
+        turn(3, 120, 130, "success"),
+        first.slice(0, 2),
+        first.slice(2),
+      ].map((events) => parseIngestBatch({ runId, events }));
+      const read = async () => (await store.getRun(runId))?.run;
+      for (const batch of batches.slice(0, 3)) await store.append([batch]);
+      // While the late turn runs, so does the session; what the store keeps to end it is not shown.
+      const running = await read();
+      expect(running).toMatchObject({ status: "running", startedAt: time(0), finishedAt: null, durationMs: null });
+      expect(running).not.toHaveProperty("lateTurns");
+      expect((await store.listRuns({ status: ["running"] })).runs.map((r) => r.runId)).toEqual([runId]);
+      await store.append([batches[3] as IngestBatch]);
+      expect(await read()).toMatchObject({
+        status: "success",
+        startedAt: time(0),
+        finishedAt: time(130),
+        durationMs: 130_000,
+        output: "Answer 3",
+        error: null,
+        errorSummary: null,
+        messageCount: 3,
+      });
+      expect(await read()).not.toHaveProperty("lateTurns");
+      expect((await store.listRuns({ status: ["success"] })).runs.map((r) => r.runId)).toEqual([runId]);
     });
 
     it("links a subagent run and its parent both ways", async () => {

@@ -8,10 +8,10 @@
  */
 import {
   applyEvent,
+  type FoldedRun,
   givenBodies,
   type IngestBatch,
   KeystrokeError,
-  type RunDetail,
   type RunEvent,
   type RunSummary,
   reduceRun,
@@ -25,7 +25,7 @@ import type { AppendResult } from "../run-store.js";
 import { BatchRows } from "./batch-rows.js";
 import { atEvent } from "./event-error.js";
 import { absorbRun } from "./run-absorber.js";
-import { joinRunRow, type PgRunRow, RUN_COLUMNS, splitDetail } from "./run-rows.js";
+import { foldedRunRow, type PgRunRow, RUN_COLUMNS, splitDetail } from "./run-rows.js";
 import { loadRunState } from "./run-state-loader.js";
 import { writeBatch } from "./run-writer.js";
 
@@ -45,7 +45,7 @@ export async function appendBatch(client: pg.ClientBase, batch: IngestBatch): Pr
     values: [batch.runId],
   });
   const row = found.rows[0];
-  const before = row ? joinRunRow(row) : undefined;
+  const before = row ? foldedRunRow(row) : undefined;
   const stored = row ? { runNo: row.run_no, triggeredAt: row.triggered_at } : undefined;
   const rows = new BatchRows();
   if (stored) {
@@ -55,7 +55,7 @@ export async function appendBatch(client: pg.ClientBase, batch: IngestBatch): Pr
     rows.nextStepOrd = 0;
   }
   // The run as folded so far: one copy per batch, made at the first new event.
-  let draft: RunDetail | undefined;
+  let draft: FoldedRun | undefined;
   const events: StoredEvent[] = [];
   let duplicates = 0;
   const absorbed: RunSummary[] = [];

@@ -7,7 +7,7 @@
  * transaction created the same run first, nothing is written and the caller folds the batch
  * again on top of that run.
  */
-import { type RunDetail, toMillis } from "@keystroke/core";
+import { type FoldedRun, toMillis } from "@keystroke/core";
 import type pg from "pg";
 import type { BatchRows } from "./batch-rows.js";
 import { runFacets } from "./run-facets.js";
@@ -86,8 +86,8 @@ const UPDATE_RUN = `
 export async function writeBatch(
   client: pg.ClientBase,
   runNo: number | undefined,
-  before: RunDetail | undefined,
-  after: RunDetail,
+  before: FoldedRun | undefined,
+  after: FoldedRun,
   rows: BatchRows,
 ): Promise<number | undefined> {
   const { summary, payload } = splitDetail(after);

@@ -13,6 +13,7 @@
  */
 import {
   applyEvent,
+  type FoldedRun,
   givenBodies,
   type IngestBatch,
   KeystrokeError,
@@ -31,7 +32,7 @@ import type Database from "better-sqlite3";
 import { addedOrd, MessageMoves } from "../message-order.js";
 import type { AppendResult, StoredStep } from "../run-store.js";
 import { RowWriter } from "./row-writer.js";
-import { joinDetail, MESSAGES_PER_RUN, payloadChanged, type RunRow, splitDetail } from "./rows.js";
+import { foldedRun, MESSAGES_PER_RUN, payloadChanged, type RunRow, splitDetail } from "./rows.js";
 import { RunAbsorber } from "./run-absorber.js";
 
 /** The stored body of a `message.added` event, as far as re-indexing a message needs it. */
@@ -168,10 +169,10 @@ export class EventAppender {
     // What this batch reads of its run must be written first.
     if (this.waitingRuns.has(batch.runId)) this.flushAll();
     const row = this.selectRun.get(batch.runId);
-    const before = row ? joinDetail(row) : undefined;
+    const before = row ? foldedRun(row) : undefined;
     let runNo = row?.run_no;
     // The run as folded so far: one copy per batch, made at the first new event.
-    let draft: RunDetail | undefined;
+    let draft: FoldedRun | undefined;
     let nextLogIdx: number | undefined;
     const stored: StoredEvent[] = [];
     let duplicates = 0;
@@ -270,7 +271,7 @@ export class EventAppender {
     return new Set(this.selectEventIds.all(runNo, ids).map((row) => row.event_id));
   }
 
-  private createRun(runNo: number, detail: RunDetail): void {
+  private createRun(runNo: number, detail: FoldedRun): void {
     const { summary, payload } = splitDetail(detail);
     this.runs.add(
       runNo,
@@ -295,7 +296,7 @@ export class EventAppender {
     this.indexModels(runNo, undefined, detail);
   }
 
-  private writeRun(runNo: number, before: RunDetail | undefined, after: RunDetail): void {
+  private writeRun(runNo: number, before: FoldedRun | undefined, after: FoldedRun): void {
     const { summary, payload } = splitDetail(after);
     const values = {
       runNo,

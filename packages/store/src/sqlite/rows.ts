@@ -1,4 +1,4 @@
-import type { RunDetail, RunSummary } from "@keystroke/core";
+import type { FoldedRun, LateTurns, RunDetail, RunSummary } from "@keystroke/core";
 
 /** The part of a run's detail kept out of the History row: payloads and links. */
 export interface RunPayload {
@@ -8,6 +8,8 @@ export interface RunPayload {
   childRunIds: string[];
   /** Absent in rows written before workflows recorded waits. */
   wait?: RunDetail["wait"];
+  /** The fold's own (FoldedRun): turns of a session delivered late, still open; absent otherwise, never read back. */
+  lateTurns?: LateTurns;
 }
 
 export interface RunRow {
@@ -19,22 +21,41 @@ export interface RunRow {
 /** Room for 2^24 messages per run inside one FTS rowid (see migrations.ts). */
 export const MESSAGES_PER_RUN = 2 ** 24;
 
-export function splitDetail(detail: RunDetail): { summary: RunSummary; payload: RunPayload } {
-  const { input, output, error, childRunIds, wait, ...summary } = detail;
-  return { summary, payload: { input, output, error, childRunIds, wait } };
+export function splitDetail(detail: FoldedRun): { summary: RunSummary; payload: RunPayload } {
+  const { input, output, error, childRunIds, wait, lateTurns, ...summary } = detail;
+  const payload: RunPayload = { input, output, error, childRunIds, wait };
+  if (lateTurns !== undefined) payload.lateTurns = lateTurns;
+  return { summary, payload };
 }
 
+/** The run as the store folds it, with what the fold keeps beside its detail. */
+export function foldedRun(row: RunRow): FoldedRun {
+  return joinPayload(JSON.parse(row.summary) as RunSummary, JSON.parse(row.payload) as RunPayload);
+}
+
+/** The run as it is read back. */
 export function joinDetail(row: RunRow): RunDetail {
-  const payload = JSON.parse(row.payload) as RunPayload;
-  return { ...(JSON.parse(row.summary) as RunSummary), ...payload, wait: payload.wait ?? null };
+  return shownRun(foldedRun(row));
 }
 
-export function payloadChanged(before: RunDetail, after: RunDetail): boolean {
+export function joinPayload(summary: RunSummary, payload: RunPayload): FoldedRun {
+  return { ...summary, ...payload, wait: payload.wait ?? null };
+}
+
+/** A folded run without what only the fold reads. */
+export function shownRun(run: FoldedRun): RunDetail {
+  if (run.lateTurns === undefined) return run;
+  const { lateTurns: _, ...detail } = run;
+  return detail;
+}
+
+export function payloadChanged(before: FoldedRun, after: FoldedRun): boolean {
   return (
     before.input !== after.input ||
     before.output !== after.output ||
     before.error !== after.error ||
     before.childRunIds !== after.childRunIds ||
-    before.wait !== after.wait
+    before.wait !== after.wait ||
+    before.lateTurns !== after.lateTurns
   );
 }
