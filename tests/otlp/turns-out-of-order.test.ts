@@ -79,3 +79,22 @@ it("a turn delivered after the turns that followed it takes its place in the con
   const runs = await server.get<{ runs: { name: string }[] }>("/api/history?project=late-first-turn&limit=100");
   expect(runs.body.runs.map((r) => r.name)).toEqual(["Support Agent"]);
 });
+
+it("a turn whose root alone comes after the turns that followed it leaves the session as its last turn ended", async () => {
+  // Turn 1's model and tool calls were written in time; only the request with its root was retried.
+  const [first, second, third] = turns as [ReadableSpan[], ReadableSpan[], ReadableSpan[]];
+  const root = first.filter((s) => s.parentSpanContext === undefined);
+  await send(
+    "late-first-root",
+    first.filter((s) => !root.includes(s)),
+  );
+  await sendTurn("late-first-root", second);
+  await sendTurn("late-first-root", third);
+  await send("late-first-root", root);
+
+  const inOrder = await session(server, "support-agent", "ses-late-turn", "in-order");
+  const late = await session(server, "support-agent", "ses-late-turn", "late-first-root");
+  expect(conversation(late)).toEqual(conversation(inOrder));
+  const times = ({ run }: typeof late) => [run.status, run.startedAt, run.finishedAt, run.durationMs, run.output];
+  expect(times(late)).toEqual(times(inOrder));
+});

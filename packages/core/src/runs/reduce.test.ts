@@ -292,7 +292,8 @@ describe("reduceRun: turns of a session delivered late", () => {
   function foldTurns(...turns: Record<string, unknown>[][]): RunDetail {
     return fold(stored(turns.flat()));
   }
-  const turn = (start: number, end: number, finished: Record<string, unknown>) => [
+  type Wire = Record<string, unknown>;
+  const turn = (start: number, end: number, finished: Wire): [Wire, Wire, Wire] => [
     { type: "run.started", time: at(start) },
     { type: "message.added", time: at(start), message: { id: `q${start}`, role: "user", parts: [] } },
     { type: "run.finished", time: at(end), ...finished },
@@ -325,6 +326,30 @@ describe("reduceRun: turns of a session delivered late", () => {
     const run = foldTurns(turn2, lateFailure(65, 80));
     expect(run).toMatchObject({ status: "failed", startedAt: at(60), finishedAt: at(80), durationMs: 20_000 });
     expect(run.errorSummary).toMatch(/^RateLimitError: 429/);
+  });
+
+  it("a late root whose turn began before the turns that followed it leaves the run as its latest turn ended", () => {
+    // Turn 1's model calls were written in time; only its root's request was retried, after turn 3.
+    const [started, asked, finished] = lateFailure(0, 10);
+    const run = foldTurns([created(at(0)), started, asked], turn(60, 70, { status: "success", output: "two" }), turn3, [
+      finished,
+    ]);
+    expect(run).toMatchObject({ ...latest, startedAt: at(0), durationMs: 130_000 });
+  });
+
+  it("a late trace with two roots (a span under another service's remote parent) ends once, as the run ended", () => {
+    const [started, asked, finished] = lateFailure(0, 10);
+    const otherRoot = { type: "run.finished", time: at(9), status: "success", output: "from the other service" };
+    const run = foldTurns(turn2, turn3, [started, asked, otherRoot, finished]);
+    expect(run).toMatchObject({ ...latest, startedAt: at(0), durationMs: 130_000 });
+  });
+
+  it("of late turns open together, the one that ended last ends the run once none is open", () => {
+    const first = lateFailure(0, 10);
+    const overlapping = turn(100, 140, { status: "success", output: "late but last" });
+    const run = foldTurns(turn2, turn3, first.slice(0, 2), overlapping, first.slice(2));
+    expect(run).toMatchObject({ status: "success", output: "late but last", finishedAt: at(140), startedAt: at(0) });
+    expect(run).not.toHaveProperty("lateTurns");
   });
 
   it("a turn that starts after the run's end is a new turn: its end is the run's", () => {

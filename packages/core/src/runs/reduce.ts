@@ -135,9 +135,12 @@ type RunEnd = Pick<RunDetail, "status" | "finishedAt" | "output" | "error" | "er
  * Turns of a session delivered late, still open. A turn comes late when an exporter retries its
  * request after sending the turns that followed it (the server was restarting): it starts before
  * the finished run's end. Its `run.started` reopens the run (which starts at its earliest turn);
- * when it and every other late turn still open have ended, each before that end, the run is put
- * back as it stood (status, end, output, error), so a run ends with its latest turn, not with the
- * one that arrived last. A late turn that ends after that end ends the run, as any turn does.
+ * once it and every other late turn open with it have ended, the run ends as the turn that ended
+ * last left it (status, end, output, error), so a run ends with its latest turn, not with the one
+ * that arrived last. Likewise a finished run keeps its end when the end of a turn that ended
+ * before it comes (a late root whose turn's `run.started` was written in time, or a trace's second
+ * root). Times are the producers': an app whose replicas' clocks differ by more than the time
+ * between two turns can have its latest turn taken for a late one.
  */
 export interface LateTurns {
   /** The run's end before the first of them reopened it. */
@@ -154,6 +157,11 @@ export type FoldedRun = RunDetail & { lateTurns?: LateTurns };
 
 function clearLateTurns(run: FoldedRun): void {
   if (run.lateTurns !== undefined) delete run.lateTurns;
+}
+
+function endAs(run: RunDetail, end: RunEnd): void {
+  finish(run, end.finishedAt as string);
+  Object.assign(run, end);
 }
 
 function endOf(run: RunDetail): RunEnd {
@@ -198,23 +206,35 @@ export function applyEvent(next: FoldedRun, event: StoredEvent): void {
     case "run.finished": {
       next.wait = null;
       const late = next.lateTurns;
-      if (late?.end.finishedAt && toMillis(event.time) <= toMillis(late.end.finishedAt)) {
-        // A late turn ended before the run had: once no other is open, the run ends as it did.
+      const ended: RunEnd = {
+        status: event.status,
+        finishedAt: event.time,
+        output: event.output !== undefined ? event.output : next.output,
+        error: event.error ?? null,
+        errorSummary: event.error ? summarizeError(event.error) : null,
+      };
+      if (late !== undefined) {
+        // A turn ended while late turns were open: the run ends with whichever ended last, once
+        // none is open.
+        const end = late.end.finishedAt && toMillis(event.time) <= toMillis(late.end.finishedAt) ? late.end : ended;
         if (late.open > 1) {
-          next.lateTurns = { end: late.end, open: late.open - 1 };
-        } else {
-          clearLateTurns(next);
-          Object.assign(next, late.end);
-          next.durationMs = duration(next);
+          next.lateTurns = { end, open: late.open - 1 };
+          break;
         }
+        clearLateTurns(next);
+        endAs(next, end);
         break;
       }
-      clearLateTurns(next);
-      finish(next, event.time);
-      next.status = event.status;
-      if (event.output !== undefined) next.output = event.output;
-      next.error = event.error ?? null;
-      next.errorSummary = event.error ? summarizeError(event.error) : null;
+      if (
+        statusCatalog[next.status].group === "finished" &&
+        next.finishedAt !== null &&
+        toMillis(event.time) <= toMillis(next.finishedAt)
+      ) {
+        // The end of a turn that ended before the run did: a late root whose turn began before
+        // the others, or a trace's second root (a span under another service's remote parent).
+        break;
+      }
+      endAs(next, ended);
       break;
     }
     case "run.child_added":
