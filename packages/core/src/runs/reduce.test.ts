@@ -3,7 +3,7 @@ import type { RunDetail } from "../api/run-summary.js";
 import { parseIngestBatch } from "../events/parse-batch.js";
 import type { StoredEvent } from "../events/run-events.js";
 import { catchKeystrokeError } from "../testing/catch-keystroke-error.js";
-import { modelLabel, reduceRun, summarizeError } from "./reduce.js";
+import { modelLabel, OTLP_TRIGGER, reduceRun, summarizeError } from "./reduce.js";
 
 const RUN = "run_01HZZZZZZZZZZZZZZZZZZZZZZZ";
 const CHILD_A = "run_01J0000000000000000000000A";
@@ -298,7 +298,9 @@ describe("reduceRun: turns of a session delivered late", () => {
     { type: "message.added", time: at(start), message: { id: `q${start}`, role: "user", parts: [] } },
     { type: "run.finished", time: at(end), ...finished },
   ];
-  const turn2 = [created(at(60)), ...turn(60, 70, { status: "success", output: "two" })];
+  // An OpenTelemetry session: the app's traces are its turns.
+  const session = (time: string) => created(time, { source: "api", trigger: { label: OTLP_TRIGGER } });
+  const turn2 = [session(at(60)), ...turn(60, 70, { status: "success", output: "two" })];
   const turn3 = turn(120, 130, { status: "success", output: "three" });
   const lateFailure = (start: number, end: number) => turn(start, end, { status: "failed", error: rateLimitError });
   const latest = { status: "success", finishedAt: at(130), output: "three", error: null, errorSummary: null };
@@ -331,7 +333,7 @@ describe("reduceRun: turns of a session delivered late", () => {
   it("a late root whose turn began before the turns that followed it leaves the run as its latest turn ended", () => {
     // Turn 1's model calls were written in time; only its root's request was retried, after turn 3.
     const [started, asked, finished] = lateFailure(0, 10);
-    const run = foldTurns([created(at(0)), started, asked], turn(60, 70, { status: "success", output: "two" }), turn3, [
+    const run = foldTurns([session(at(0)), started, asked], turn(60, 70, { status: "success", output: "two" }), turn3, [
       finished,
     ]);
     expect(run).toMatchObject({ ...latest, startedAt: at(0), durationMs: 130_000 });
@@ -350,6 +352,19 @@ describe("reduceRun: turns of a session delivered late", () => {
     const run = foldTurns(turn2, turn3, first.slice(0, 2), overlapping, first.slice(2));
     expect(run).toMatchObject({ status: "success", output: "late but last", finishedAt: at(140), startedAt: at(0) });
     expect(run).not.toHaveProperty("lateTurns");
+  });
+
+  it("leaves other runs' ends in the order they came: a run's own late success replaces the server's failure", () => {
+    // An agent's success whose write was held up, after the server took the run for orphaned.
+    const run = fold(
+      stored([
+        created(at(0)),
+        { type: "run.started", time: at(0) },
+        { type: "run.finished", time: at(40), status: "failed", error: { name: "Interrupted", message: "stopped" } },
+        { type: "run.finished", time: at(30), status: "success", output: "done" },
+      ]),
+    );
+    expect(run).toMatchObject({ status: "success", output: "done", finishedAt: at(30), error: null });
   });
 
   it("a turn that starts after the run's end is a new turn: its end is the run's", () => {

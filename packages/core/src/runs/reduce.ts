@@ -128,11 +128,18 @@ function addModelCall(next: RunDetail, call: ModelCall): void {
   if (call.cost !== undefined) next.totalCost += call.cost;
 }
 
+/**
+ * The trigger label of the runs the OTLP receiver records: sessions whose turns are the app's
+ * traces, each opened by `run.started` and closed by its root's `run.finished`, stamped by the
+ * app's clock and delivered in whatever order its exporters manage (LateTurns).
+ */
+export const OTLP_TRIGGER = "OpenTelemetry";
+
 /** How a finished run stood: what the turns delivered late put back once they have ended (LateTurns). */
 type RunEnd = Pick<RunDetail, "status" | "finishedAt" | "output" | "error" | "errorSummary">;
 
 /**
- * Turns of a session delivered late, still open. A turn comes late when an exporter retries its
+ * Turns of an OpenTelemetry session (OTLP_TRIGGER) delivered late, still open. A turn comes late when an exporter retries its
  * request after sending the turns that followed it (the server was restarting): it starts before
  * the finished run's end. Its `run.started` reopens the run (which starts at its earliest turn);
  * once it and every other late turn open with it have ended, the run ends as the turn that ended
@@ -183,15 +190,16 @@ export function applyEvent(next: FoldedRun, event: StoredEvent): void {
         details: { runId: event.runId },
       });
     case "run.started": {
+      const turns = next.trigger === OTLP_TRIGGER;
       const end = next.lateTurns?.end ?? (statusCatalog[next.status].group === "finished" ? endOf(next) : undefined);
-      if (end?.finishedAt && toMillis(event.time) < toMillis(end.finishedAt)) {
+      if (turns && end?.finishedAt && toMillis(event.time) < toMillis(end.finishedAt)) {
         next.lateTurns = { end, open: (next.lateTurns?.open ?? 0) + 1 };
       } else {
         clearLateTurns(next);
       }
       reopen(next, event.time);
-      // The run started when its earliest turn did, whichever came first (a turn delivered late).
-      if (toMillis(event.time) < toMillis(next.startedAt as string)) next.startedAt = event.time;
+      // The session started when its earliest turn did, whichever came first.
+      if (turns && toMillis(event.time) < toMillis(next.startedAt as string)) next.startedAt = event.time;
       next.wait = null;
       break;
     }
@@ -226,6 +234,7 @@ export function applyEvent(next: FoldedRun, event: StoredEvent): void {
         break;
       }
       if (
+        next.trigger === OTLP_TRIGGER &&
         statusCatalog[next.status].group === "finished" &&
         next.finishedAt !== null &&
         toMillis(event.time) <= toMillis(next.finishedAt)

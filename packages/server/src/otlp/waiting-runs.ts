@@ -9,7 +9,14 @@
  * server did not answer), and without that they would be filed under a run of their own that no
  * conversation id ever moves.
  */
-import { type RunFilter, type RunSummary, runStatuses, type StoredEvent, toMillis } from "@keystroke/core";
+import {
+  OTLP_TRIGGER,
+  type RunFilter,
+  type RunSummary,
+  runStatuses,
+  type StoredEvent,
+  toMillis,
+} from "@keystroke/core";
 import { MAX_PAGE, type RunStore } from "@keystroke/store";
 import { otlpLogOf } from "./map/log-events.js";
 import { storedOccurrence } from "./map/message-occurrences.js";
@@ -50,7 +57,7 @@ async function otlpRuns(store: RunStore, status: RunFilter["status"], max: numbe
   let cursor: string | undefined;
   do {
     const page = await store.listRuns(
-      { status, trigger: ["OpenTelemetry"] },
+      { status, trigger: [OTLP_TRIGGER] },
       { cursor, limit: Math.min(MAX_PAGE, max - runs.length) },
     );
     runs.push(...page.runs);

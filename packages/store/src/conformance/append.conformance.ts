@@ -1,4 +1,4 @@
-import { type IngestBatch, parseIngestBatch, type RunEvent, storedBody } from "@keystroke/core";
+import { type IngestBatch, OTLP_TRIGGER, parseIngestBatch, type RunEvent, storedBody } from "@keystroke/core";
 import { newEventId, newRunId } from "@keystroke/core/ids";
 import { describe, expect, it } from "vitest";
 import { moreEvents, runEvents } from "./fixtures.js";
@@ -294,7 +294,8 @@ export function describeAppend(get: () => StoreUnderTest): void {
     });
 
     it("ends a session with its latest turn when an earlier turn comes late, over several batches", async () => {
-      // An exporter retried turn 1 after it sent turns 2 and 3; turn 1 comes in two requests.
+      // An OpenTelemetry session: an exporter retried turn 1 after it sent turns 2 and 3; turn 1
+      // comes in two requests.
       const { store } = get();
       const at = Date.parse("2026-11-30T09:00:00.000Z");
       const time = (seconds: number) => new Date(at + seconds * 1000).toISOString();
@@ -315,7 +316,7 @@ export function describeAppend(get: () => StoreUnderTest): void {
           ...(status === "failed" ? { error: { name: "ToolError", message: "Lookup failed" } } : {}),
         },
       ];
-      const [created] = runEvents({ sessionId: "ses_late", at: at + 60_000 }).events;
+      const [created] = runEvents({ sessionId: "ses_late", at: at + 60_000, trigger: OTLP_TRIGGER }).events;
       const runId = newRunId(at);
       const first = turn(1, 0, 10, "failed");
       const batches = [

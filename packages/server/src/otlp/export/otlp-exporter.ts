@@ -6,6 +6,7 @@
  * Retry-After), the one the OpenAI Agents processor uses too. Runs that came in over OTLP are not
  * sent back out: they are already in the sender's pipeline.
  */
+import { OTLP_TRIGGER } from "@keystroke/core";
 import { OtlpSender, type OtlpSenderOptions } from "keystroke/otlp-sender";
 import type { PublishedBatch } from "../../events/run-event-bus.js";
 import { encodeTracesProto, type SpanToEncode } from "../wire/encode-proto.js";
@@ -56,7 +57,7 @@ export class OtlpExporter {
   }
 
   publish(batch: PublishedBatch): void {
-    if (batch.run.trigger === "OpenTelemetry") return;
+    if (batch.run.trigger === OTLP_TRIGGER) return;
     this.sender.add(this.spans.add(batch.run, batch.events).map((span) => ({ project: batch.run.project, span })));
   }
 

@@ -4,7 +4,7 @@
  * `run.finished` when a trace's root span arrives.
  */
 import type { RunEvent } from "@keystroke/core";
-import { toIso } from "@keystroke/core";
+import { OTLP_TRIGGER, toIso } from "@keystroke/core";
 import type { Attributes, OtlpLogRecord, OtlpSpan } from "../otlp-model.js";
 import { stringAt } from "./attribute-values.js";
 import { actorOf, slugify } from "./run-identity.js";
@@ -63,7 +63,7 @@ export function createdEvent(project: string, sessionId: string, traces: Trace[]
     sessionId,
     source: "api",
     trigger: {
-      label: "OpenTelemetry",
+      label: OTLP_TRIGGER,
       value: { service: stringAt(resource, "service.name") ?? null, traceId: best?.span.traceId ?? null },
     },
     actor: actorOf(attributes, resource),
