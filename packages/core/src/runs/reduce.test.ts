@@ -346,6 +346,22 @@ describe("reduceRun: turns of a session delivered late", () => {
     expect(run).toMatchObject({ ...latest, startedAt: at(0), durationMs: 130_000 });
   });
 
+  it("a trace's second root to come, under another service's remote parent, gives the turn its agent's reply", () => {
+    // The gateway's root (no reply) ends after the agent's root it called, and came first.
+    const gateway = { type: "run.finished", time: at(70), status: "success" };
+    const agent = { type: "run.finished", time: at(69), status: "success", output: "two" };
+    const [started, asked] = turn(60, 70, {});
+    const run = foldTurns([session(at(60)), started, asked, gateway, agent]);
+    expect(run).toMatchObject({ status: "success", finishedAt: at(70), output: "two" });
+  });
+
+  it("a late root's reply does not replace the latest turn's", () => {
+    const [started, asked] = turn(0, 10, {});
+    const late = { type: "run.finished", time: at(10), status: "success", output: "one" };
+    const run = foldTurns([session(at(0)), started, asked], turn2.slice(1), turn3, [late]);
+    expect(run).toMatchObject({ ...latest, startedAt: at(0) });
+  });
+
   it("of late turns open together, the one that ended last ends the run once none is open", () => {
     const first = lateFailure(0, 10);
     const overlapping = turn(100, 140, { status: "success", output: "late but last" });

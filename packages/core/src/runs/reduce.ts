@@ -158,9 +158,10 @@ export interface LateTurns {
 
 /**
  * A run as the store folds it: its detail, and what the fold keeps between batches that is never
- * shown (the store keeps it with the run's payloads, and leaves it out of what it reads back).
+ * shown (the store keeps it with the run's payloads, and leaves it out of what it reads back):
+ * the late turns still open, and, of an OpenTelemetry session, when its latest turn started.
  */
-export type FoldedRun = RunDetail & { lateTurns?: LateTurns };
+export type FoldedRun = RunDetail & { lateTurns?: LateTurns; turnStart?: string };
 
 function clearLateTurns(run: FoldedRun): void {
   if (run.lateTurns !== undefined) delete run.lateTurns;
@@ -198,8 +199,12 @@ export function applyEvent(next: FoldedRun, event: StoredEvent): void {
         clearLateTurns(next);
       }
       reopen(next, event.time);
-      // The session started when its earliest turn did, whichever came first.
-      if (turns && toMillis(event.time) < toMillis(next.startedAt as string)) next.startedAt = event.time;
+      if (turns) {
+        const at = toMillis(event.time);
+        // The session started when its earliest turn did, whichever came first.
+        if (at < toMillis(next.startedAt as string)) next.startedAt = event.time;
+        if (next.turnStart === undefined || at > toMillis(next.turnStart)) next.turnStart = event.time;
+      }
       next.wait = null;
       break;
     }
@@ -240,7 +245,12 @@ export function applyEvent(next: FoldedRun, event: StoredEvent): void {
         toMillis(event.time) <= toMillis(next.finishedAt)
       ) {
         // The end of a turn that ended before the run did: a late root whose turn began before
-        // the others, or a trace's second root (a span under another service's remote parent).
+        // the others, or a trace's second root (a span under another service's remote parent),
+        // whose agent's reply, if it says one, is the latest turn's.
+        const turnStart = next.turnStart ?? next.startedAt;
+        if (event.output !== undefined && turnStart !== null && toMillis(event.time) >= toMillis(turnStart)) {
+          next.output = event.output;
+        }
         break;
       }
       endAs(next, ended);

@@ -331,9 +331,11 @@ export function describeAppend(get: () => StoreUnderTest): void {
       const running = await read();
       expect(running).toMatchObject({ status: "running", startedAt: time(0), finishedAt: null, durationMs: null });
       expect(running).not.toHaveProperty("lateTurns");
+      expect(running).not.toHaveProperty("turnStart");
       expect((await store.listRuns({ status: ["running"] })).runs.map((r) => r.runId)).toEqual([runId]);
       await store.append([batches[3] as IngestBatch]);
-      expect(await read()).toMatchObject({
+      const ended = await read();
+      expect(ended).toMatchObject({
         status: "success",
         startedAt: time(0),
         finishedAt: time(130),
@@ -343,7 +345,8 @@ export function describeAppend(get: () => StoreUnderTest): void {
         errorSummary: null,
         messageCount: 3,
       });
-      expect(await read()).not.toHaveProperty("lateTurns");
+      expect(ended).not.toHaveProperty("lateTurns");
+      expect(ended).not.toHaveProperty("turnStart");
       expect((await store.listRuns({ status: ["success"] })).runs.map((r) => r.runId)).toEqual([runId]);
     });
 

@@ -8,8 +8,10 @@ export interface RunPayload {
   childRunIds: string[];
   /** Absent in rows written before workflows recorded waits. */
   wait?: RunDetail["wait"];
-  /** The fold's own (FoldedRun): turns of a session delivered late, still open; absent otherwise, never read back. */
+  /** The fold's own (FoldedRun), never read back: turns of a session delivered late, still open. */
   lateTurns?: LateTurns;
+  /** The fold's own (FoldedRun), never read back: when an OpenTelemetry session's latest turn started. */
+  turnStart?: string;
 }
 
 export interface RunRow {
@@ -22,9 +24,10 @@ export interface RunRow {
 export const MESSAGES_PER_RUN = 2 ** 24;
 
 export function splitDetail(detail: FoldedRun): { summary: RunSummary; payload: RunPayload } {
-  const { input, output, error, childRunIds, wait, lateTurns, ...summary } = detail;
+  const { input, output, error, childRunIds, wait, lateTurns, turnStart, ...summary } = detail;
   const payload: RunPayload = { input, output, error, childRunIds, wait };
   if (lateTurns !== undefined) payload.lateTurns = lateTurns;
+  if (turnStart !== undefined) payload.turnStart = turnStart;
   return { summary, payload };
 }
 
@@ -44,8 +47,8 @@ export function joinPayload(summary: RunSummary, payload: RunPayload): FoldedRun
 
 /** A folded run without what only the fold reads. */
 export function shownRun(run: FoldedRun): RunDetail {
-  if (run.lateTurns === undefined) return run;
-  const { lateTurns: _, ...detail } = run;
+  if (run.lateTurns === undefined && run.turnStart === undefined) return run;
+  const { lateTurns: _late, turnStart: _start, ...detail } = run;
   return detail;
 }
 
@@ -56,6 +59,7 @@ export function payloadChanged(before: FoldedRun, after: FoldedRun): boolean {
     before.error !== after.error ||
     before.childRunIds !== after.childRunIds ||
     before.wait !== after.wait ||
-    before.lateTurns !== after.lateTurns
+    before.lateTurns !== after.lateTurns ||
+    before.turnStart !== after.turnStart
   );
 }
