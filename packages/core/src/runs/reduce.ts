@@ -139,9 +139,9 @@ export const OTLP_TRIGGER = "OpenTelemetry";
 type RunEnd = Pick<RunDetail, "status" | "finishedAt" | "output" | "error" | "errorSummary">;
 
 /**
- * Turns of an OpenTelemetry session (OTLP_TRIGGER) delivered late, still open. A turn comes late when an exporter retries its
- * request after sending the turns that followed it (the server was restarting): it starts before
- * the finished run's end. Its `run.started` reopens the run (which starts at its earliest turn);
+ * Turns of an OpenTelemetry session (OTLP_TRIGGER) delivered late, still open. A turn comes late
+ * when an exporter retries its request after sending the turns that followed it (the server was
+ * restarting): it starts before the finished run's end. Its `run.started` reopens the run (which starts at its earliest turn);
  * once it and every other late turn open with it have ended, the run ends as the turn that ended
  * last left it (status, end, output, error), so a run ends with its latest turn, not with the one
  * that arrived last. Likewise a finished run keeps its end when the end of a turn that ended
