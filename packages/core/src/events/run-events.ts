@@ -79,7 +79,14 @@ export const runCreatedEvent = event("run.created", {
   input: z.unknown().optional(),
 });
 
-export const runStartedEvent = event("run.started", {});
+/**
+ * Which turn of a session a `run.started` opens and a `run.finished` closes, when the producer
+ * knows: the OTLP receiver gives the trace id, and a trace's several roots each close the same
+ * turn. The fold tells a turn's second end from a late turn's by it (reduce.ts, LateTurns).
+ */
+const turnField = { turn: z.string().min(1).max(200).optional() };
+
+export const runStartedEvent = event("run.started", turnField);
 
 /** What a sleeping or waiting workflow run waits for: a time, or a hook's resume (with its deadline). */
 export const runWaitSchema = z.discriminatedUnion("kind", [
@@ -100,6 +107,7 @@ export const runStatusChangedEvent = event("run.status_changed", {
 });
 
 export const runFinishedEvent = event("run.finished", {
+  ...turnField,
   status: z.enum(["success", "failed", "canceled"]),
   output: z.unknown().optional(),
   error: errorPayloadSchema.optional(),

@@ -346,20 +346,63 @@ describe("reduceRun: turns of a session delivered late", () => {
     expect(run).toMatchObject({ ...latest, startedAt: at(0), durationMs: 130_000 });
   });
 
+  // A turn as the OTLP receiver writes it: its events name their trace.
+  const traced = (trace: string, ...events: Wire[]): Wire[] => events.map((e) => ({ ...e, turn: trace }));
+  const ends = (time: number, extra: Record<string, unknown> = {}) => ({
+    type: "run.finished",
+    time: at(time),
+    status: "success",
+    ...extra,
+  });
+
   it("a trace's second root to come, under another service's remote parent, gives the turn its agent's reply", () => {
     // The gateway's root (no reply) ends after the agent's root it called, and came first.
-    const gateway = { type: "run.finished", time: at(70), status: "success" };
-    const agent = { type: "run.finished", time: at(69), status: "success", output: "two" };
     const [started, asked] = turn(60, 70, {});
-    const run = foldTurns([session(at(60)), started, asked, gateway, agent]);
+    const run = foldTurns([session(at(60)), ...traced("t2", started, asked, ends(70), ends(69, { output: "two" }))]);
     expect(run).toMatchObject({ status: "success", finishedAt: at(70), output: "two" });
   });
 
-  it("a late root's reply does not replace the latest turn's", () => {
+  it("the same while a late turn is open: the second root does not count as the late turn's end", () => {
+    const [started, asked] = turn(60, 70, {});
+    const late = traced("t1", ...lateFailure(0, 10));
+    const before = [
+      [session(at(60)), ...traced("t2", started, asked, ends(70))],
+      late.slice(0, 2),
+      traced("t2", ends(69, { output: "two" })),
+    ];
+    expect(foldTurns(...before)).toMatchObject({ status: "running", finishedAt: null });
+    expect(foldTurns(...before, late.slice(2))).toMatchObject({
+      status: "success",
+      finishedAt: at(70),
+      output: "two",
+      startedAt: at(0),
+    });
+  });
+
+  it("a side trace of the session that ended inside the latest turn does not give the run its reply", () => {
+    // A title call beside the main turn: its tool span came first, its root after the main turn's.
+    const [started, asked] = turn(0, 3, {});
+    const run = foldTurns(
+      [session(at(0)), ...traced("main", started, asked)],
+      traced("title", { type: "run.started", time: at(0.05) }),
+      traced("main", ends(3, { output: "Here is your plan" })),
+      traced("title", ends(1.5, { output: "Lisbon trip" })),
+    );
+    expect(run).toMatchObject({ status: "success", finishedAt: at(3), output: "Here is your plan" });
+  });
+
+  it("a late root's reply does not replace the latest turn's, whether or not the run knows which turn ended it", () => {
     const [started, asked] = turn(0, 10, {});
-    const late = { type: "run.finished", time: at(10), status: "success", output: "one" };
-    const run = foldTurns([session(at(0)), started, asked], turn2.slice(1), turn3, [late]);
+    const late = traced("t1", ends(10, { output: "one" }));
+    const run = foldTurns([session(at(0)), started, asked], turn2.slice(1), turn3, late);
     expect(run).toMatchObject({ ...latest, startedAt: at(0) });
+    const known = foldTurns(
+      [session(at(0)), started, asked],
+      traced("t2", ...turn2.slice(1)),
+      traced("t3", ...turn3),
+      late,
+    );
+    expect(known).toMatchObject({ ...latest, startedAt: at(0) });
   });
 
   it("of late turns open together, the one that ended last ends the run once none is open", () => {

@@ -152,6 +152,8 @@ type RunEnd = Pick<RunDetail, "status" | "finishedAt" | "output" | "error" | "er
 export interface LateTurns {
   /** The run's end before the first of them reopened it. */
   end: RunEnd;
+  /** The turn that ended it (FoldedRun.endTurn). */
+  endTurn?: string;
   /** How many have started and not ended. */
   open: number;
 }
@@ -159,17 +161,20 @@ export interface LateTurns {
 /**
  * A run as the store folds it: its detail, and what the fold keeps between batches that is never
  * shown (the store keeps it with the run's payloads, and leaves it out of what it reads back):
- * the late turns still open, and, of an OpenTelemetry session, when its latest turn started.
+ * the late turns still open, and, of an OpenTelemetry session, the turn (trace) whose end is the
+ * run's, whose other roots may still say its agent's reply.
  */
-export type FoldedRun = RunDetail & { lateTurns?: LateTurns; turnStart?: string };
+export type FoldedRun = RunDetail & { lateTurns?: LateTurns; endTurn?: string };
 
 function clearLateTurns(run: FoldedRun): void {
   if (run.lateTurns !== undefined) delete run.lateTurns;
 }
 
-function endAs(run: RunDetail, end: RunEnd): void {
+function endAs(run: FoldedRun, end: RunEnd, turn: string | undefined): void {
   finish(run, end.finishedAt as string);
   Object.assign(run, end);
+  if (turn !== undefined) run.endTurn = turn;
+  else if (run.endTurn !== undefined) delete run.endTurn;
 }
 
 function endOf(run: RunDetail): RunEnd {
@@ -194,17 +199,18 @@ export function applyEvent(next: FoldedRun, event: StoredEvent): void {
       const turns = next.trigger === OTLP_TRIGGER;
       const end = next.lateTurns?.end ?? (statusCatalog[next.status].group === "finished" ? endOf(next) : undefined);
       if (turns && end?.finishedAt && toMillis(event.time) < toMillis(end.finishedAt)) {
-        next.lateTurns = { end, open: (next.lateTurns?.open ?? 0) + 1 };
+        const { lateTurns } = next;
+        next.lateTurns = {
+          end,
+          endTurn: lateTurns ? lateTurns.endTurn : next.endTurn,
+          open: (lateTurns?.open ?? 0) + 1,
+        };
       } else {
         clearLateTurns(next);
       }
       reopen(next, event.time);
-      if (turns) {
-        const at = toMillis(event.time);
-        // The session started when its earliest turn did, whichever came first.
-        if (at < toMillis(next.startedAt as string)) next.startedAt = event.time;
-        if (next.turnStart === undefined || at > toMillis(next.turnStart)) next.turnStart = event.time;
-      }
+      // The session started when its earliest turn did, whichever came first.
+      if (turns && toMillis(event.time) < toMillis(next.startedAt as string)) next.startedAt = event.time;
       next.wait = null;
       break;
     }
@@ -227,15 +233,22 @@ export function applyEvent(next: FoldedRun, event: StoredEvent): void {
         errorSummary: event.error ? summarizeError(event.error) : null,
       };
       if (late !== undefined) {
+        if (event.turn !== undefined && event.turn === late.endTurn) {
+          // Another root of the turn whose end the late turns reopened: its agent's reply, if any.
+          if (event.output !== undefined) next.lateTurns = { ...late, end: { ...late.end, output: event.output } };
+          break;
+        }
         // A turn ended while late turns were open: the run ends with whichever ended last, once
         // none is open.
-        const end = late.end.finishedAt && toMillis(event.time) <= toMillis(late.end.finishedAt) ? late.end : ended;
+        const earlier = late.end.finishedAt && toMillis(event.time) <= toMillis(late.end.finishedAt);
+        const end = earlier ? late.end : ended;
+        const endTurn = earlier ? late.endTurn : event.turn;
         if (late.open > 1) {
-          next.lateTurns = { end, open: late.open - 1 };
+          next.lateTurns = { end, endTurn, open: late.open - 1 };
           break;
         }
         clearLateTurns(next);
-        endAs(next, end);
+        endAs(next, end, endTurn);
         break;
       }
       if (
@@ -245,15 +258,14 @@ export function applyEvent(next: FoldedRun, event: StoredEvent): void {
         toMillis(event.time) <= toMillis(next.finishedAt)
       ) {
         // The end of a turn that ended before the run did: a late root whose turn began before
-        // the others, or a trace's second root (a span under another service's remote parent),
-        // whose agent's reply, if it says one, is the latest turn's.
-        const turnStart = next.turnStart ?? next.startedAt;
-        if (event.output !== undefined && turnStart !== null && toMillis(event.time) >= toMillis(turnStart)) {
+        // the others, or another root of the turn that ended the run (a span under another
+        // service's remote parent), whose agent's reply, if it says one, is the run's.
+        if (event.output !== undefined && event.turn !== undefined && event.turn === next.endTurn) {
           next.output = event.output;
         }
         break;
       }
-      endAs(next, ended);
+      endAs(next, ended, next.trigger === OTLP_TRIGGER ? event.turn : undefined);
       break;
     }
     case "run.child_added":

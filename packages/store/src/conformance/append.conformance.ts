@@ -331,7 +331,7 @@ export function describeAppend(get: () => StoreUnderTest): void {
       const running = await read();
       expect(running).toMatchObject({ status: "running", startedAt: time(0), finishedAt: null, durationMs: null });
       expect(running).not.toHaveProperty("lateTurns");
-      expect(running).not.toHaveProperty("turnStart");
+      expect(running).not.toHaveProperty("endTurn");
       expect((await store.listRuns({ status: ["running"] })).runs.map((r) => r.runId)).toEqual([runId]);
       await store.append([batches[3] as IngestBatch]);
       const ended = await read();
@@ -346,7 +346,7 @@ export function describeAppend(get: () => StoreUnderTest): void {
         messageCount: 3,
       });
       expect(ended).not.toHaveProperty("lateTurns");
-      expect(ended).not.toHaveProperty("turnStart");
+      expect(ended).not.toHaveProperty("endTurn");
       expect((await store.listRuns({ status: ["success"] })).runs.map((r) => r.runId)).toEqual([runId]);
     });
 

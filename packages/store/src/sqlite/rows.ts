@@ -10,8 +10,8 @@ export interface RunPayload {
   wait?: RunDetail["wait"];
   /** The fold's own (FoldedRun), never read back: turns of a session delivered late, still open. */
   lateTurns?: LateTurns;
-  /** The fold's own (FoldedRun), never read back: when an OpenTelemetry session's latest turn started. */
-  turnStart?: string;
+  /** The fold's own (FoldedRun), never read back: the turn whose end is an OpenTelemetry session's. */
+  endTurn?: string;
 }
 
 export interface RunRow {
@@ -24,10 +24,10 @@ export interface RunRow {
 export const MESSAGES_PER_RUN = 2 ** 24;
 
 export function splitDetail(detail: FoldedRun): { summary: RunSummary; payload: RunPayload } {
-  const { input, output, error, childRunIds, wait, lateTurns, turnStart, ...summary } = detail;
+  const { input, output, error, childRunIds, wait, lateTurns, endTurn, ...summary } = detail;
   const payload: RunPayload = { input, output, error, childRunIds, wait };
   if (lateTurns !== undefined) payload.lateTurns = lateTurns;
-  if (turnStart !== undefined) payload.turnStart = turnStart;
+  if (endTurn !== undefined) payload.endTurn = endTurn;
   return { summary, payload };
 }
 
@@ -47,8 +47,8 @@ export function joinPayload(summary: RunSummary, payload: RunPayload): FoldedRun
 
 /** A folded run without what only the fold reads. */
 export function shownRun(run: FoldedRun): RunDetail {
-  if (run.lateTurns === undefined && run.turnStart === undefined) return run;
-  const { lateTurns: _late, turnStart: _start, ...detail } = run;
+  if (run.lateTurns === undefined && run.endTurn === undefined) return run;
+  const { lateTurns: _late, endTurn: _turn, ...detail } = run;
   return detail;
 }
 
@@ -60,6 +60,6 @@ export function payloadChanged(before: FoldedRun, after: FoldedRun): boolean {
     before.childRunIds !== after.childRunIds ||
     before.wait !== after.wait ||
     before.lateTurns !== after.lateTurns ||
-    before.turnStart !== after.turnStart
+    before.endTurn !== after.endTurn
   );
 }

@@ -82,7 +82,12 @@ export function absorbedEvent(trace: Trace, fromRunId: string): RunEvent {
 }
 
 export function startedEvent(trace: Trace): RunEvent {
-  return { eventId: `otlp:t:${trace.traceId}`, type: "run.started", time: toIso(earliest(trace) || Date.now()) };
+  return {
+    eventId: `otlp:t:${trace.traceId}`,
+    type: "run.started",
+    time: toIso(earliest(trace) || Date.now()),
+    turn: trace.traceId,
+  };
 }
 
 /** `run.finished` for a root span: failed with its error when its status is ERROR, with an agent's reply as output. */
@@ -93,6 +98,7 @@ export function finishedEvent({ span, role }: RoledSpan): RunEvent {
     eventId: `otlp:f:${span.spanId}`,
     type: "run.finished",
     time: toIso(span.endMs || span.startMs),
+    turn: span.traceId,
     status: error ? "failed" : "success",
     ...(output !== undefined ? { output } : {}),
     ...(error ? { error } : {}),
