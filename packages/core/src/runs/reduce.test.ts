@@ -379,6 +379,22 @@ describe("reduceRun: turns of a session delivered late", () => {
     });
   });
 
+  it("while a late turn is open, the end turn's later root still gives the run its end, status and error", () => {
+    // The agent's root came first and ended the run; the gateway's root, which ended later and
+    // failed, comes while a late turn is open.
+    const [started, asked] = turn(60, 70, {});
+    const late = traced("t1", ...turn(1, 10, { status: "success", output: "one" }));
+    const gateway = ends(70, { status: "failed", error: { name: "GatewayError", message: "client gone" } });
+    const run = foldTurns(
+      [session(at(60)), ...traced("t2", started, asked, ends(69, { output: "two" }))],
+      late.slice(0, 2),
+      traced("t2", gateway),
+      late.slice(2),
+    );
+    expect(run).toMatchObject({ status: "failed", finishedAt: at(70), output: "two", startedAt: at(1) });
+    expect(run.errorSummary).toBe("GatewayError: client gone");
+  });
+
   it("a side trace of the session that ended inside the latest turn does not give the run its reply", () => {
     // A title call beside the main turn: its tool span came first, its root after the main turn's.
     const [started, asked] = turn(0, 3, {});

@@ -234,8 +234,11 @@ export function applyEvent(next: FoldedRun, event: StoredEvent): void {
       };
       if (late !== undefined) {
         if (event.turn !== undefined && event.turn === late.endTurn) {
-          // Another root of the turn whose end the late turns reopened: its agent's reply, if any.
-          if (event.output !== undefined) next.lateTurns = { ...late, end: { ...late.end, output: event.output } };
+          // Another root of the turn whose end the late turns reopened: its agent's reply, if any,
+          // and its end, status and error when it ended later.
+          const output = event.output !== undefined ? event.output : late.end.output;
+          const later = late.end.finishedAt !== null && toMillis(event.time) > toMillis(late.end.finishedAt);
+          next.lateTurns = { ...late, end: later ? { ...ended, output } : { ...late.end, output } };
           break;
         }
         // A turn ended while late turns were open: the run ends with whichever ended last, once
