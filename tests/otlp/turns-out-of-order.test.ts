@@ -53,6 +53,15 @@ async function sendTurn(project: string, spans: ReadableSpan[]): Promise<void> {
   await send(project, root);
 }
 
+/** How a session ended: its status, start, end, duration and output. */
+const ending = ({ run }: Awaited<ReturnType<typeof session>>) => [
+  run.status,
+  run.startedAt,
+  run.finishedAt,
+  run.durationMs,
+  run.output,
+];
+
 /** The turns sent in order, into project "in-order", once for the tests that compare with them. */
 let sentInOrder: Promise<void> | undefined;
 const sendInOrder = () => {
@@ -82,8 +91,7 @@ it("a turn delivered after the turns that followed it takes its place in the con
   expect(late.run.tokens).toMatchObject({ input: 3 * 1200, output: 3 * 40 });
   expect(late.run.status).toBe("success");
   // The run starts with its first turn and ends with its last, whichever came last.
-  const times = ({ run }: typeof late) => [run.startedAt, run.finishedAt, run.durationMs, run.output];
-  expect(times(late)).toEqual(times(inOrder));
+  expect(ending(late)).toEqual(ending(inOrder));
   expect(late.run.durationMs).toBeGreaterThan(0);
   const runs = await server.get<{ runs: { name: string }[] }>("/api/history?project=late-first-turn&limit=100");
   expect(runs.body.runs.map((r) => r.name)).toEqual(["Support Agent"]);
@@ -105,6 +113,5 @@ it("a turn whose root alone comes after the turns that followed it leaves the se
   const inOrder = await session(server, "support-agent", "ses-late-turn", "in-order");
   const late = await session(server, "support-agent", "ses-late-turn", "late-first-root");
   expect(conversation(late)).toEqual(conversation(inOrder));
-  const times = ({ run }: typeof late) => [run.status, run.startedAt, run.finishedAt, run.durationMs, run.output];
-  expect(times(late)).toEqual(times(inOrder));
+  expect(ending(late)).toEqual(ending(inOrder));
 });

@@ -197,8 +197,9 @@ export function applyEvent(next: FoldedRun, event: StoredEvent): void {
       });
     case "run.started": {
       const turns = next.trigger === OTLP_TRIGGER;
-      const end = next.lateTurns?.end ?? (statusCatalog[next.status].group === "finished" ? endOf(next) : undefined);
-      if (turns && end?.finishedAt && toMillis(event.time) < toMillis(end.finishedAt)) {
+      const finished = statusCatalog[next.status].group === "finished";
+      const end = turns ? (next.lateTurns?.end ?? (finished ? endOf(next) : undefined)) : undefined;
+      if (end?.finishedAt && toMillis(event.time) < toMillis(end.finishedAt)) {
         const { lateTurns } = next;
         next.lateTurns = {
           end,
