@@ -68,3 +68,78 @@ describe("sqlite migration 10: a run's conversation in time order", () => {
     }
   });
 });
+
+describe("sqlite migration 11: History's indexes in ascending order", () => {
+  it("lists a store written with the descending indexes in the same order, page after page, and keeps filtering by them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keystroke-migrate-"));
+    dirs.push(dir);
+    const path = join(dir, "keystroke.db");
+    const store = openSqliteStore(path);
+    // Twelve runs, three of them in the same millisecond (ordered by run id), every third failed.
+    const at = (i: number) => T0 + (i < 3 ? 0 : i * 60_000);
+    const batches = Array.from({ length: 12 }, (_, i) =>
+      runEvents({ at: at(i), status: i % 3 === 0 ? "failed" : "success", slug: i % 2 === 0 ? "support" : "billing" }),
+    );
+    await store.append(batches);
+    await store.close();
+
+    // The indexes as schema 10 had them.
+    const db = new Database(path);
+    const descending = [
+      ["runs_time", ""],
+      ["runs_status", "status, "],
+      ["runs_kind", "kind, "],
+      ["runs_project", "project, "],
+      ["runs_source", "source, "],
+      ["runs_trigger", "trigger, "],
+      ["runs_actor", "actor_id, "],
+      ["runs_slug", "slug, "],
+    ];
+    for (const [name, lead] of descending) {
+      db.exec(`DROP INDEX ${name}; CREATE INDEX ${name} ON runs (${lead}triggered_at DESC, run_id DESC)`);
+    }
+    db.exec("DELETE FROM schema_migrations WHERE version = 11");
+    db.close();
+
+    const newestFirst = [...batches]
+      .sort((x, y) => at(batches.indexOf(y)) - at(batches.indexOf(x)) || (x.runId < y.runId ? 1 : -1))
+      .map((b) => b.runId);
+    const upgraded = openSqliteStore(path);
+    try {
+      const sqlOf = upgraded.db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?");
+      for (const [name, lead] of descending) {
+        expect((sqlOf.get(name) as { sql: string }).sql).toBe(
+          `CREATE INDEX ${name} ON runs (${lead}triggered_at, run_id)`,
+        );
+      }
+
+      // Page by page, newest first, ties by run id, as before the upgrade.
+      const listed: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await upgraded.listRuns({}, { limit: 5, cursor });
+        listed.push(...page.runs.map((r) => r.runId));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      expect(listed).toEqual(newestFirst);
+
+      const failed = await upgraded.listRuns({ status: ["failed"] }, { limit: 50 });
+      expect(failed.runs.map((r) => r.runId)).toEqual(
+        newestFirst.filter((id) => batches.findIndex((b) => b.runId === id) % 3 === 0),
+      );
+      const billing = await upgraded.listRuns({ slug: ["billing"] }, { limit: 50 });
+      expect(billing.runs.map((r) => r.runId)).toEqual(
+        newestFirst.filter((id) => batches.findIndex((b) => b.runId === id) % 2 === 1),
+      );
+      // A filtered query walks its index, not every run.
+      const plan = upgraded.db
+        .prepare(
+          "EXPLAIN QUERY PLAN SELECT run_no FROM runs WHERE status = ? ORDER BY triggered_at DESC, run_id DESC LIMIT 5",
+        )
+        .all("failed") as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(" | ")).toMatch(/USING COVERING INDEX runs_status \(status=\?\)$/);
+    } finally {
+      await upgraded.close();
+    }
+  });
+});

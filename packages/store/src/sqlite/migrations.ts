@@ -20,6 +20,12 @@
  * Each message's FTS rowid is `run_no * 2^24 + message index`, so a search yields run numbers
  * by shifting, not by joining every matching message back to its run.
  *
+ * Why History's indexes ascend (migration 11): SQLite walks an index backwards as readily as
+ * forwards, so newest-first pages need no descending index. In a descending one every new run
+ * goes in at the index's left edge, and an insert there rebalances the pages beside it; at the
+ * right edge, where an ascending index takes it, fewer pages change. Measured on the OTLP
+ * benchmark's requests (64 new runs each): 164 pages written per commit before, 155 after.
+ *
  * Why `org_members.no` and `api_keys.no`: memberships are listed oldest first and keys newest
  * first, and two made in the same millisecond must still keep the order they were made in.
  */
@@ -374,6 +380,28 @@ export const migrations: readonly Migration[] = [
       DROP TABLE messages;
       ALTER TABLE messages_by_time RENAME TO messages;
       CREATE UNIQUE INDEX messages_id ON messages (run_no, message_id);
+    `,
+  },
+  {
+    version: 11,
+    name: "runs: History's indexes in ascending order",
+    sql: `
+      DROP INDEX runs_time;
+      CREATE INDEX runs_time ON runs (triggered_at, run_id);
+      DROP INDEX runs_status;
+      CREATE INDEX runs_status ON runs (status, triggered_at, run_id);
+      DROP INDEX runs_kind;
+      CREATE INDEX runs_kind ON runs (kind, triggered_at, run_id);
+      DROP INDEX runs_project;
+      CREATE INDEX runs_project ON runs (project, triggered_at, run_id);
+      DROP INDEX runs_source;
+      CREATE INDEX runs_source ON runs (source, triggered_at, run_id);
+      DROP INDEX runs_trigger;
+      CREATE INDEX runs_trigger ON runs (trigger, triggered_at, run_id);
+      DROP INDEX runs_actor;
+      CREATE INDEX runs_actor ON runs (actor_id, triggered_at, run_id);
+      DROP INDEX runs_slug;
+      CREATE INDEX runs_slug ON runs (slug, triggered_at, run_id);
     `,
   },
 ];
