@@ -19,9 +19,59 @@ export function canonicalIso(value: string): string {
   return Number.isNaN(millis) ? value : new Date(millis).toISOString();
 }
 
-/** Milliseconds since the epoch of an ISO timestamp the schema already accepted. */
+/** The date part (`2026-11-28`) toMillis read last, and its midnight in epoch milliseconds. */
+let cachedPrefix = "";
+let cachedPrefixMs = Number.NaN;
+
+/** The number the digits of `text` from `at` to `end` say, or -1 if one is no digit. */
+function digitsAt(text: string, at: number, end: number): number {
+  let value = 0;
+  for (let i = at; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * Milliseconds since the epoch of an ISO timestamp the schema already accepted. The stored form
+ * (`2026-11-28T10:00:00.000Z`) is read by hand, its date part kept from the previous call as
+ * toIso does: the store reads a time or two of every event it writes, and Date.parse of each was
+ * a fortieth of an OTLP append. Any other form goes to Date.parse.
+ *
+ * @example
+ * toMillis("1970-01-01T00:00:01.500Z"); // 1500
+ */
 export function toMillis(iso: string): number {
-  return Date.parse(iso);
+  if (iso.length !== 24 || iso.charCodeAt(23) !== 90 || iso.charCodeAt(19) !== 46 || iso.charCodeAt(10) !== 84) {
+    return Date.parse(iso);
+  }
+  const hours = digitsAt(iso, 11, 13);
+  const minutes = digitsAt(iso, 14, 16);
+  const seconds = digitsAt(iso, 17, 19);
+  const ms = digitsAt(iso, 20, 23);
+  if (
+    iso.charCodeAt(13) !== 58 ||
+    iso.charCodeAt(16) !== 58 ||
+    hours < 0 ||
+    hours > 23 ||
+    minutes < 0 ||
+    minutes > 59 ||
+    seconds < 0 ||
+    seconds > 59 ||
+    ms < 0
+  ) {
+    return Date.parse(iso);
+  }
+  const timeOfDay = ((hours * 60 + minutes) * 60 + seconds) * 1000 + ms;
+  if (!iso.startsWith(cachedPrefix) || cachedPrefix === "") {
+    const whole = Date.parse(iso);
+    if (Number.isNaN(whole)) return whole;
+    cachedPrefix = iso.slice(0, 10);
+    cachedPrefixMs = whole - timeOfDay;
+  }
+  return cachedPrefixMs + timeOfDay;
 }
 
 const MS_PER_DAY = 86_400_000;

@@ -19,9 +19,12 @@ export function describeAppend(get: () => StoreUnderTest): void {
         services: ["stripe", "stripe", "zendesk"],
         status: "failed",
       });
+      const sent = structuredClone(batch.events);
       const [result] = await store.append([batch]);
       expect(result?.events.map((e) => e.seq)).toEqual(batch.events.map((_, i) => i + 1));
       expect(result?.duplicates).toBe(0);
+      // The producer's events, given without their bodies, are its own still: stored as copies.
+      expect(batch.events).toEqual(sent);
       const run = (await store.getRun(batch.runId))?.run;
       expect(run).toMatchObject({
         runId: batch.runId,

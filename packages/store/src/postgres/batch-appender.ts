@@ -8,6 +8,7 @@
  */
 import {
   applyEvent,
+  asStored,
   type FoldedRun,
   givenBodies,
   type IngestBatch,
@@ -80,9 +81,9 @@ export async function appendBatch(client: pg.ClientBase, batch: IngestBatch): Pr
       rows.knownEventIds.add(event.eventId);
       const current = draft ?? before;
       const seq = (current?.lastSeq ?? 0) + 1;
-      const storedEvent = { ...event, runId: batch.runId, seq } as StoredEvent;
       // The stored body leaves out what its row already says: the run.
       const body = given ?? storedBody(event);
+      const storedEvent = asStored(event, batch.runId, seq, given !== undefined);
       if (current === undefined) {
         draft = reduceRun(undefined, storedEvent);
       } else {

@@ -13,6 +13,7 @@
  */
 import {
   applyEvent,
+  asStored,
   type FoldedRun,
   givenBodies,
   type IngestBatch,
@@ -200,10 +201,10 @@ export class EventAppender {
         }
         known.add(event.eventId);
         const seq = ((draft ?? before)?.lastSeq ?? 0) + 1;
-        const storedEvent = { ...event, runId: batch.runId, seq } as StoredEvent;
         // The stored body leaves out what its row already says: the run (the sequence number is
         // added to storedEvent only). A producer may have serialized it already (IngestBatch.bodies).
         const body = given ?? storedBody(event);
+        const storedEvent = asStored(event, batch.runId, seq, given !== undefined);
         if (runNo === undefined) {
           draft = reduceRun(undefined, storedEvent);
           // The run's row is written once, at the end of the batch, with what the batch made of it.
