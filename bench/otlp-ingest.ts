@@ -18,10 +18,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type IngestBatch, type RunEvent, storedBody } from "@keystroke/core";
+import { type IngestBatch, storedBody } from "@keystroke/core";
 import { openSqliteStore } from "@keystroke/store";
 import Database from "better-sqlite3";
+import { spanHeadEnd } from "../packages/server/src/otlp/map/span-events.js";
 import { TraceAssembler } from "../packages/server/src/otlp/map/trace-assembler.js";
+import { parseMappedEvent } from "../packages/server/src/otlp/mapping-thread.js";
 import type { Attributes } from "../packages/server/src/otlp/otlp-model.js";
 import { decodeTracesProto } from "../packages/server/src/otlp/wire/decode-proto.js";
 import { encodeTracesProto, type SpanToEncode } from "../packages/server/src/otlp/wire/encode-proto.js";
@@ -243,9 +245,10 @@ async function inProcess(
   // What the mapping thread does with each request: decode, assemble, serialize each event.
   const assembler = new TraceAssembler();
   const mapRequest = (body: Buffer) =>
-    assembler
-      .assemble(undefined, decodeTracesProto(body), [])
-      .batches.map((batch) => ({ runId: batch.runId, bodies: batch.events.map(storedBody) }));
+    assembler.assemble(undefined, decodeTracesProto(body), []).batches.map((batch) => {
+      const bodies = batch.events.map(storedBody);
+      return { runId: batch.runId, bodies, heads: batch.events.map((e, i) => spanHeadEnd(e, bodies[i] as string)) };
+    });
   const serialized = payloads.slice(0, WARM_UP).map(mapRequest);
   const mappingCpu = process.cpuUsage();
   const mappingTime = time(() => {
@@ -253,11 +256,12 @@ async function inProcess(
   });
   const mappingUsed = process.cpuUsage(mappingCpu);
   const mapping: Timed = { ms: mappingTime.ms, cpu: (mappingUsed.user + mappingUsed.system) / 1e6 };
-  // What the receiver's thread appends: the events parsed from their bodies, the bodies given.
+  // What the receiver's thread appends: the events parsed from their bodies (a span's from its
+  // head), the bodies given.
   const mapped: IngestBatch[][] = serialized.map((batches) =>
-    batches.map(({ runId, bodies }) => ({
+    batches.map(({ runId, bodies, heads }) => ({
       runId,
-      events: bodies.map((body) => JSON.parse(body) as RunEvent),
+      events: bodies.map((body, i) => parseMappedEvent(body, heads[i] ?? 0)),
       bodies,
     })),
   );

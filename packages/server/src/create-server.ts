@@ -37,6 +37,7 @@ import { IngestQueue } from "./ingest/ingest-queue.js";
 import { openApiRoutes } from "./openapi/openapi.js";
 import type { OtlpExportOptions } from "./otlp/export/otlp-exporter.js";
 import { useOtlpExport } from "./otlp/export/use-otlp-export.js";
+import { wholeEvents } from "./otlp/mapping-thread.js";
 import { type OtlpReceiverOptions, otlpRoutes } from "./otlp/otlp-routes.js";
 import type { InFlightLimitOptions } from "./request-guards/in-flight-limit.js";
 import { useRequestGuards } from "./request-guards/use-request-guards.js";
@@ -133,12 +134,14 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: bodyLimitBytes });
   const bus = new RunEventBus({ onListenerError: (error) => app.log.error({ err: error }, "bus listener failed") });
-  const ingest = new IngestQueue(options.store, (result) => {
+  const ingest = new IngestQueue(options.store, (result, batch) => {
     // Runs the batch absorbed are gone: their followers hear where their events went.
     for (const gone of result.absorbed ?? []) {
       bus.publish({ runId: gone.runId, events: [], run: gone, movedTo: result.runId });
     }
-    bus.publish({ runId: result.runId, events: result.events, run: result.run });
+    // An OTLP span was parsed from its head alone for the store (parseMappedEvent): whole for those who listen.
+    const events = bus.wantsEvents(result.runId) ? wholeEvents(result.events, batch) : result.events;
+    bus.publish({ runId: result.runId, events, run: result.run });
   });
   const shared = claimsOption(options, (error) => app.log.error({ err: error }, "run claims failed"));
   const agents: AgentService = new AgentService({
@@ -179,7 +182,7 @@ export function createServer(options: CreateServerOptions): KeystrokeServer {
         webhookPath: `/api/triggers/${project}`,
       }),
   );
-  bus.subscribeAll((batch) => workflows.onBatch(batch));
+  bus.subscribeAll((batch) => workflows.onBatch(batch), { rowsOnly: true });
   const auth = options.auth
     ? new AuthService({ identity: options.auth.identity, secret: options.auth.secret })
     : undefined;

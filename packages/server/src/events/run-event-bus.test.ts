@@ -24,6 +24,26 @@ describe("RunEventBus", () => {
     expect(all).toEqual(["run_a:2", "run_b:1", "run_a:1"]);
   });
 
+  it("says whether anyone reads a run's events: a follower of it or of all runs, not a reader of rows only", () => {
+    const bus = new RunEventBus();
+    const rows: string[] = [];
+    const stopRows = bus.subscribeAll((b) => rows.push(b.runId), { rowsOnly: true });
+    expect(bus.wantsEvents("run_a")).toBe(false);
+    const stopFollower = bus.subscribe("run_a", () => {});
+    expect([bus.wantsEvents("run_a"), bus.wantsEvents("run_b")]).toEqual([true, false]);
+    stopFollower();
+    const stopAll = bus.subscribeAll(() => {});
+    expect([bus.wantsEvents("run_a"), bus.wantsEvents("run_b")]).toEqual([true, true]);
+    stopAll();
+    stopAll();
+    expect(bus.wantsEvents("run_b")).toBe(false);
+    // A reader of rows still hears every batch.
+    bus.publish(batch("run_b", 1));
+    expect(rows).toEqual(["run_b"]);
+    stopRows();
+    expect(bus.wantsEvents("run_b")).toBe(false);
+  });
+
   it("stops delivering after unsubscribe, one subscription at a time", () => {
     const bus = new RunEventBus();
     const seen: number[] = [];

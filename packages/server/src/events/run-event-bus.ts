@@ -41,6 +41,8 @@ export interface RunEventBusOptions {
 export class RunEventBus {
   readonly #byRun = new Map<string, Set<BatchListener>>();
   readonly #all = new Set<BatchListener>();
+  /** Listeners of every run that read events (not `rowsOnly`). */
+  #eventsOfAll = 0;
   readonly #onListenerError: (error: unknown) => void;
 
   constructor(options: RunEventBusOptions = {}) {
@@ -63,12 +65,17 @@ export class RunEventBus {
     };
   }
 
-  /** Listens to the batches of every run; returns the function that stops listening. */
-  subscribeAll(listener: BatchListener): () => void {
+  /**
+   * Listens to the batches of every run; returns the function that stops listening. A listener
+   * `rowsOnly` reads each batch's History row (and `movedTo`), not its events: it does not make
+   * the publisher make the events whole (`wantsEvents`).
+   */
+  subscribeAll(listener: BatchListener, { rowsOnly = false }: { rowsOnly?: boolean } = {}): () => void {
     const wrapped: BatchListener = (batch) => listener(batch);
     this.#all.add(wrapped);
+    if (!rowsOnly) this.#eventsOfAll++;
     return () => {
-      this.#all.delete(wrapped);
+      if (this.#all.delete(wrapped) && !rowsOnly) this.#eventsOfAll--;
     };
   }
 
@@ -78,6 +85,11 @@ export class RunEventBus {
     const listeners = this.#byRun.get(batch.runId);
     if (listeners !== undefined) for (const listener of [...listeners]) this.#deliver(listener, batch);
     for (const listener of [...this.#all]) this.#deliver(listener, batch);
+  }
+
+  /** Whether anyone would read the events of a batch of `runId` published now. */
+  wantsEvents(runId: string): boolean {
+    return this.#eventsOfAll > 0 || this.#byRun.has(runId);
   }
 
   /** The runs that have listeners of their own. */

@@ -114,13 +114,16 @@ export function historyLiveRoutes(app: FastifyInstance, { store, bus }: ServerCo
           response.end();
         });
     };
-    const unsubscribe = bus.subscribeAll((batch) => {
-      if (!visible(batch.run.project)) return;
-      pending.set(batch.runId, batch.run);
-      if (batch.movedTo !== undefined) removed.add(batch.runId);
-      else removed.delete(batch.runId);
-      timer ??= setTimeout(flush, LIVE_COALESCE_MS);
-    });
+    const unsubscribe = bus.subscribeAll(
+      (batch) => {
+        if (!visible(batch.run.project)) return;
+        pending.set(batch.runId, batch.run);
+        if (batch.movedTo !== undefined) removed.add(batch.runId);
+        else removed.delete(batch.runId);
+        timer ??= setTimeout(flush, LIVE_COALESCE_MS);
+      },
+      { rowsOnly: true },
+    );
     const heartbeat = setInterval(() => {
       response.write(sseHeartbeat);
       // A key revoked or a session ended while the feed is open ends the feed.

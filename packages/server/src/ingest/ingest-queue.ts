@@ -17,10 +17,10 @@ export class IngestQueue {
   private waiting: Waiting[] = [];
   private scheduled = false;
 
-  /** @param committed called with each batch's result after its commit, before its sender hears. */
+  /** @param committed called with each batch's result (and the batch) after its commit, before its sender hears. */
   constructor(
     private readonly store: RunStore,
-    private readonly committed: (result: AppendResult) => void,
+    private readonly committed: (result: AppendResult, batch: IngestBatch) => void,
   ) {}
 
   /** Appends `batch` with whatever else arrives in this turn; resolves after the commit. */
@@ -43,7 +43,7 @@ export class IngestQueue {
       outcomes.forEach((outcome, i) => {
         const waiting = group[i] as Waiting;
         if (outcome.ok) {
-          this.committed(outcome.result);
+          this.committed(outcome.result, waiting.batch);
           waiting.resolve(outcome.result);
         } else {
           waiting.reject(outcome.error);

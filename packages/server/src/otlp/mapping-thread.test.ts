@@ -1,11 +1,11 @@
 import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import { gzipSync } from "node:zlib";
-import { type KeystrokeError, storedBody } from "@keystroke/core";
+import { asStored, type KeystrokeError, type RunEvent, storedBody } from "@keystroke/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { testSpan, tracesBody } from "../testing/otlp-test-server.js";
 import { TraceAssembler } from "./map/trace-assembler.js";
-import { MappingThread, type MappingThreadOptions, startMappingWorker } from "./mapping-thread.js";
+import { MappingThread, type MappingThreadOptions, startMappingWorker, wholeEvents } from "./mapping-thread.js";
 import { decodeBody } from "./otlp-body.js";
 
 const logged: Error[] = [];
@@ -77,10 +77,26 @@ describe("MappingThread", () => {
     for (const [i, body] of requests.entries()) {
       const mapped = await mapper.map(traced(body));
       expect(mapped.batches.map((b) => b.runId)).toEqual(expected[i]?.map((b) => b.runId));
-      expect(mapped.batches.map((b) => b.events)).toEqual(
-        expected[i]?.map((b) => b.events.map((event) => JSON.parse(storedBody(event)))),
-      );
+      const wanted = expected[i]?.map((b) => b.events.map((event) => JSON.parse(storedBody(event)) as RunEvent));
       expect(mapped.batches.map((b) => b.bodies)).toEqual(expected[i]?.map((b) => b.events.map(storedBody)));
+      // A span's event is parsed from its head: what the store reads, the model call included.
+      expect(mapped.batches.map((b) => b.events)).toEqual(
+        wanted?.map((events) =>
+          events.map((event) => {
+            if (event.type !== "span.recorded") return event;
+            const { spanId, startTime } = event.span;
+            return { ...event, span: { spanId, startTime } };
+          }),
+        ),
+      );
+      expect(wanted?.flat().some((event) => event.type === "span.recorded" && event.model !== undefined)).toBe(true);
+      // Whole again, as stored, for a follower of the run.
+      expect(
+        mapped.batches.map((b) => {
+          const stored = b.events.map((event, seq) => asStored(event, b.runId, seq + 1, true));
+          return wholeEvents(stored, b).map(({ runId: _r, seq: _s, ...whole }) => whole);
+        }),
+      ).toEqual(wanted);
       mapper.settle(mapped.id, []);
     }
     // The second request's batch carries the conversation held since the first.

@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { type IngestBatch, KeystrokeError, storedBody } from "@keystroke/core";
+import { spanHeadEnd } from "./map/span-events.js";
 import { TraceAssembler, type TraceAssemblerOptions } from "./map/trace-assembler.js";
 import type { FromMapper, MappedBatch, MappingError, ToMapper, WaitingRuns } from "./mapping-thread.js";
 import { decodeBody, inflate } from "./otlp-body.js";
@@ -56,7 +57,11 @@ const reply = (message: FromMapper) => port.postMessage(message);
  * need not serialize them again.
  */
 const serialized = (batches: readonly IngestBatch[]): MappedBatch[] =>
-  batches.map((batch) => ({ runId: batch.runId, bodies: batch.events.map(storedBody) }));
+  batches.map((batch) => {
+    const bodies = batch.events.map(storedBody);
+    const heads = batch.events.map((event, i) => spanHeadEnd(event, bodies[i] as string));
+    return { runId: batch.runId, bodies, heads };
+  });
 
 /**
  * Sends mapped batches, keeping how to hold each again until settled. What cannot be sent is held

@@ -226,6 +226,34 @@ describe("POST /v1/traces", () => {
     expect(live).toEqual(stored);
   });
 
+  it("hands each span whole to a listener of every run (an exporter, a relay), and its head only to the store", async () => {
+    const traceId = "d".repeat(32);
+    const heard: StoredEvent[] = [];
+    const stop = server.server.bus.subscribeAll((batch) => heard.push(...batch.events));
+    try {
+      const root = testSpan(0x300, {
+        traceId,
+        name: "invoke_agent",
+        attributes: { "gen_ai.operation.name": "invoke_agent" },
+      });
+      const chat = testSpan(0x301, {
+        traceId,
+        parentSpanId: root.spanId,
+        attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", "app.note": "kept" },
+      });
+      expect((await post(`${server.url}/v1/traces`, tracesBody([chat, root]), proto)).status).toBe(200);
+    } finally {
+      stop();
+    }
+    const spans = heard.filter((event) => event.type === "span.recorded" && event.span.traceId === traceId);
+    expect(
+      spans.map((event) => event.type === "span.recorded" && event.span.attributes["gen_ai.operation.name"]),
+    ).toEqual(["invoke_agent", "chat"]);
+    const stored = await server.store.readEvents(spans[0]?.runId as string, 0);
+    expect(spans).toEqual(stored.filter((event) => event.type === "span.recorded"));
+    expect(spans[1]).toMatchObject({ span: { attributes: { "app.note": "kept" } }, model: { model: "gpt-4o" } });
+  });
+
   it("round-trips the bodies it builds", () => {
     expect(decodeTracesProto(tracesBody([testSpan(9)]))[0]).toMatchObject({
       name: "chat 9",

@@ -61,12 +61,13 @@ export function recordedSpan(span: OtlpSpan): Span {
     const e = span.events[i] as OtlpSpan["events"][number];
     events.push({ name: e.name, time: toIso(e.timeMs || span.startMs), attributes: e.attributes });
   }
+  // Its id and start first: with them the head of the event's JSON ends (spanHeadEnd).
   const recorded: Span = {
-    traceId: span.traceId,
     spanId: span.spanId,
+    startTime: toIso(span.startMs),
+    traceId: span.traceId,
     name: span.name === "" ? "(unnamed)" : span.name.length > 1000 ? span.name.slice(0, 1000) : span.name,
     kind: spanKinds[span.kind] ?? "internal",
-    startTime: toIso(span.startMs),
     status,
     attributes: span.attributes as Attributes,
     events,
@@ -232,14 +233,41 @@ const at = (ms: number, events: RunEvent[]): Timed[] => events.map((event) => ({
  * recordEvents(chatSpan, "model") // [span.recorded with its model call]
  */
 export function recordEvents(span: OtlpSpan, role: SpanRole): Timed[] {
-  const event: RunEvent = {
-    eventId: `otlp:s:${span.spanId}`,
-    type: "span.recorded",
-    time: toIso(span.startMs),
-    span: recordedSpan(span),
-  };
-  if (role === "model") event.model = modelCall(span);
+  const time = toIso(span.startMs);
+  // The model call before the span: both are in the head of the event's JSON (spanHeadEnd).
+  const event: RunEvent =
+    role === "model"
+      ? {
+          eventId: `otlp:s:${span.spanId}`,
+          type: "span.recorded",
+          time,
+          model: modelCall(span),
+          span: recordedSpan(span),
+        }
+      : { eventId: `otlp:s:${span.spanId}`, type: "span.recorded", time, span: recordedSpan(span) };
   return [{ at: span.startMs, event }];
+}
+
+/**
+ * Where the head of `body`, the JSON of a `span.recorded` event built here, ends: all the store
+ * reads of it (its id, type and time, the model call, the span's id and start), before the rest
+ * of the span (its trace id and on, attributes included). The writing thread parses only the
+ * head, closed with `}}` (parseMappedEvent). 0 when `body` has no such head.
+ *
+ * @example
+ * spanHeadEnd(event, storedBody(event)) // the index of `,"traceId":` in the span
+ */
+export function spanHeadEnd(event: RunEvent, body: string): number {
+  // Inside a string a quote is escaped: these keys are the event's own, the first ones found.
+  if (event.type !== "span.recorded") return 0;
+  const span = body.indexOf(',"span":{"spanId":');
+  if (span < 0) return 0;
+  if (event.model !== undefined) {
+    const model = body.indexOf(',"model":{');
+    if (model < 0 || model > span) return 0;
+  }
+  const end = body.indexOf(',"traceId":', span);
+  return Math.max(end, 0);
 }
 
 function modelCall(span: OtlpSpan): ModelCall {
