@@ -120,6 +120,20 @@ export function conversationIdOf(a: Attributes): string | undefined {
  * slugify("Support Agent (v2)") // "support-agent-v2"
  */
 export function slugify(name: string): string {
+  let slug = slugs.get(name);
+  if (slug === undefined) {
+    slug = slugOf(name);
+    if (slugs.size >= MAX_SLUGS) slugs.clear();
+    slugs.set(name, slug);
+  }
+  return slug;
+}
+
+/** Slugs of recent names: every batch of a run names it, and the names of an app are few. */
+const slugs = new Map<string, string>();
+const MAX_SLUGS = 1_000;
+
+function slugOf(name: string): string {
   const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, "-")

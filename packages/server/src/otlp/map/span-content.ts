@@ -77,9 +77,10 @@ function spanEvents(span: OtlpSpan, into: SpanContent): void {
 
 /** OpenInference's flattened messages: `llm.input_messages.0.message.role` and so on. */
 function flattened(a: Attributes, prefix: string, fallbackRole: string): ChatMessage[] {
-  const byIndex = new Map<number, Record<string, unknown>>();
+  let byIndex: Map<number, Record<string, unknown>> | undefined;
   for (const key in a) {
     if (!key.startsWith(prefix)) continue;
+    byIndex ??= new Map();
     const rest = key.slice(prefix.length);
     const dot = rest.indexOf(".");
     const index = Number(rest.slice(0, dot));
@@ -88,9 +89,11 @@ function flattened(a: Attributes, prefix: string, fallbackRole: string): ChatMes
     byIndex.set(index, fields);
     fields[rest.slice(dot + 1)] = a[key];
   }
-  return [...byIndex.keys()]
+  if (byIndex === undefined) return [];
+  const messages = byIndex;
+  return [...messages.keys()]
     .sort((x, y) => x - y)
-    .map((index) => openInferenceMessage(byIndex.get(index) as Record<string, unknown>, fallbackRole));
+    .map((index) => openInferenceMessage(messages.get(index) as Record<string, unknown>, fallbackRole));
 }
 
 function openInferenceMessage(f: Record<string, unknown>, fallbackRole: string): ChatMessage {

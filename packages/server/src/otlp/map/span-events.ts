@@ -140,7 +140,8 @@ export interface ContentKeys {
  */
 export function contentEvents(content: SpanContent, keys: ContentKeys, time: string): RunEvent[] {
   const events: RunEvent[] = [];
-  const seen = new Map<string, number>();
+  // Made at the first message kept: most calls (a span's output, a tool's) keep none by text.
+  let seen: Map<string, number> | undefined;
   const prompt = keys.turnPrompt ? turnPromptIndex(content.input, keys.history === true) : -1;
   // A model's answer re-sent as one message of a later call's input (a per-message event) is the
   // answer itself: added under the key its own event has (below), so the conversation keeps its
@@ -154,6 +155,7 @@ export function contentEvents(content: SpanContent, keys: ContentKeys, time: str
       const text = texts.map((p) => p.text).join("\n");
       // A replayed reply is keyed as its own event keys it (below).
       const key = replayed(input.role) ? signatureOf(input) : `${input.role}\u0000${text}`;
+      seen ??= new Map();
       const count = seen.get(key) ?? keys.occurrence ?? 0;
       seen.set(key, count + 1);
       const id = index === prompt ? shortHash(key, "turn", keys.traceId) : shortHash(key, String(count));

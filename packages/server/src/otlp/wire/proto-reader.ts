@@ -101,35 +101,39 @@ export class ProtoReader {
     return value;
   }
 
-  /** The bounds of a length-delimited field's content; the reader moves past it. */
-  span(): [number, number] {
+  /**
+   * Moves past a length-delimited field's content and says where it starts (it ends where the
+   * reader now is): one number, not a pair of bounds for every field, which was the largest
+   * allocation of decoding a request.
+   */
+  private take(): number {
     const length = this.varint();
     this.need(length);
     const start = this.pos;
     this.pos += length;
-    return [start, this.pos];
+    return start;
   }
 
   string(): string {
-    const [start, stop] = this.span();
-    return this.buf.toString("utf8", start, stop);
+    const start = this.take();
+    return this.buf.toString("utf8", start, this.pos);
   }
 
   /** Bytes as lowercase hex (trace and span ids). */
   hex(): string {
-    const [start, stop] = this.span();
-    return this.buf.toString("hex", start, stop);
+    const start = this.take();
+    return this.buf.toString("hex", start, this.pos);
   }
 
   base64(): string {
-    const [start, stop] = this.span();
-    return this.buf.toString("base64", start, stop);
+    const start = this.take();
+    return this.buf.toString("base64", start, this.pos);
   }
 
   /** A reader over a nested message. */
   sub(): ProtoReader {
-    const [start, stop] = this.span();
-    return new ProtoReader(this.buf, start, stop);
+    const start = this.take();
+    return new ProtoReader(this.buf, start, this.pos);
   }
 
   skip(wire: number): void {
@@ -138,7 +142,7 @@ export class ProtoReader {
       return;
     }
     if (wire === WIRE_LENGTH) {
-      this.span();
+      this.take();
       return;
     }
     const bytes = wire === WIRE_FIXED64 ? 8 : 4;
