@@ -89,7 +89,7 @@ function keyValue(reader: ProtoReader, into: Attributes, depth: number): void {
     const [field, wire] = reader.tag();
     if (field === 1) {
       reader.expect(wire, WIRE_LENGTH, "KeyValue.key");
-      key = reader.string();
+      key = reader.key();
     } else if (field === 2) {
       reader.expect(wire, WIRE_LENGTH, "KeyValue.value");
       value = anyValue(reader.sub(), depth + 1);

@@ -18,6 +18,15 @@ export function undecodable(message: string, path?: string): KeystrokeError {
   });
 }
 
+/** Keys of the attributes read last (ProtoReader.key), by a hash of their length and end bytes. */
+const keptKeys: (string | undefined)[] = new Array(256).fill(undefined);
+const MAX_KEPT_KEY = 100;
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
+}
+
 /**
  * Reads one message (or a nested one, through `sub`) of a protobuf buffer.
  *
@@ -117,6 +126,31 @@ export class ProtoReader {
   string(): string {
     const start = this.take();
     return this.buf.toString("utf8", start, this.pos);
+  }
+
+  /**
+   * An attribute's key. A request repeats a handful of keys thousands of times, so a short ASCII
+   * key is taken from the last one read with the same length and ends when its bytes match:
+   * one string per key instead of one per attribute, which also spares the engine looking each new
+   * copy up again when it names a property.
+   */
+  key(): string {
+    const start = this.take();
+    const end = this.pos;
+    const length = end - start;
+    const buf = this.buf;
+    if (length === 0 || length > MAX_KEPT_KEY) return buf.toString("utf8", start, end);
+    const slot = (length * 31 + (buf[start] as number) * 7 + (buf[end - 1] as number)) & (keptKeys.length - 1);
+    const kept = keptKeys[slot];
+    if (kept !== undefined && kept.length === length) {
+      let i = 0;
+      while (i < length && kept.charCodeAt(i) === buf[start + i]) i++;
+      if (i === length) return kept;
+    }
+    const key = buf.toString("utf8", start, end);
+    // Only an ASCII key has as many characters as bytes, each the byte it matches.
+    if (key.length === length && isAscii(key)) keptKeys[slot] = key;
+    return key;
   }
 
   /** Bytes as lowercase hex (trace and span ids). */
