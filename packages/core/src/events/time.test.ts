@@ -33,6 +33,11 @@ describe("toMillis", () => {
       "2026-11-28 10:00:00.000Z",
       "+02026-11-28T10:00:00.00Z",
       "not a time at all, 24 ch",
+      // 24 characters with the stored form's separators in place, but no ISO date: Date.parse's
+      // own reading, whatever it is.
+      "2026/1/28(T11:00:00.000Z",
+      "2026-1-28 T11:00:00.000Z",
+      "20261128T11:11:00.000Z..",
     );
     for (const iso of samples) expect(toMillis(iso), iso).toBe(Date.parse(iso));
   });

@@ -47,6 +47,16 @@ export function toMillis(iso: string): number {
   if (iso.length !== 24 || iso.charCodeAt(23) !== 90 || iso.charCodeAt(19) !== 46 || iso.charCodeAt(10) !== 84) {
     return Date.parse(iso);
   }
+  // The date part as the stored form writes it (`2026-11-28`), which Date.parse reads as ISO.
+  if (
+    iso.charCodeAt(4) !== 45 ||
+    iso.charCodeAt(7) !== 45 ||
+    digitsAt(iso, 0, 4) < 0 ||
+    digitsAt(iso, 5, 7) < 0 ||
+    digitsAt(iso, 8, 10) < 0
+  ) {
+    return Date.parse(iso);
+  }
   const hours = digitsAt(iso, 11, 13);
   const minutes = digitsAt(iso, 14, 16);
   const seconds = digitsAt(iso, 17, 19);

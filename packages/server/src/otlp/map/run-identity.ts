@@ -120,6 +120,7 @@ export function conversationIdOf(a: Attributes): string | undefined {
  * slugify("Support Agent (v2)") // "support-agent-v2"
  */
 export function slugify(name: string): string {
+  if (name.length > MAX_KEPT_NAME) return slugOf(name);
   let slug = slugs.get(name);
   if (slug === undefined) {
     slug = slugOf(name);
@@ -129,9 +130,13 @@ export function slugify(name: string): string {
   return slug;
 }
 
-/** Slugs of recent names: every batch of a run names it, and the names of an app are few. */
+/**
+ * Slugs of recent names: every batch of a run names it, and the names of an app are few. Only
+ * names of a slug's length or so are kept (a name comes from what a client sends, of any length).
+ */
 const slugs = new Map<string, string>();
 const MAX_SLUGS = 1_000;
+const MAX_KEPT_NAME = 256;
 
 function slugOf(name: string): string {
   const slug = name
