@@ -16,6 +16,13 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Where a new store's file goes, in a folder removed after the test. */
+function newStorePath(): string {
+  const dir = mkdtempSync(join(tmpdir(), "keystroke-migrate-"));
+  dirs.push(dir);
+  return join(dir, "keystroke.db");
+}
+
 const T0 = Date.parse("2026-11-02T00:00:00Z");
 const said = (id: string, ms: number) => ({
   eventId: newEventId(),
@@ -26,9 +33,7 @@ const said = (id: string, ms: number) => ({
 
 describe("sqlite migration 10: a run's conversation in time order", () => {
   it("orders the messages of a store written before it by the time they were said", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "keystroke-migrate-"));
-    dirs.push(dir);
-    const path = join(dir, "keystroke.db");
+    const path = newStorePath();
     const store = openSqliteStore(path);
     const batch = runEvents({ status: "running" });
     await store.append([batch]);
@@ -71,9 +76,7 @@ describe("sqlite migration 10: a run's conversation in time order", () => {
 
 describe("sqlite migration 11: History's indexes in ascending order", () => {
   it("lists a store written with the descending indexes in the same order, page after page, and keeps filtering by them", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "keystroke-migrate-"));
-    dirs.push(dir);
-    const path = join(dir, "keystroke.db");
+    const path = newStorePath();
     const store = openSqliteStore(path);
     // Twelve runs, three of them in the same millisecond (ordered by run id), every third failed.
     const at = (i: number) => T0 + (i < 3 ? 0 : i * 60_000);
