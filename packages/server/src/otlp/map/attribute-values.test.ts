@@ -33,3 +33,12 @@ it("leaves text that is not JSON, and values that are not strings, as they are",
   expect(structured(42)).toBe(42);
   expect(structured(undefined)).toBeUndefined();
 });
+
+it("counts only the brackets that nest: brackets in strings, escaped quotes and siblings add no depth", () => {
+  const inText = `{"text":"${"[".repeat(100)}{{{","more":"\\"${"{".repeat(50)}\\""}`;
+  expect(structured(inText)).toEqual({ text: `${"[".repeat(100)}{{{`, more: `"${"{".repeat(50)}"` });
+  const siblings = `[${Array.from({ length: 100 }, (_, i) => `[${i}]`).join(",")}]`;
+  expect(structured(siblings)).toHaveLength(100);
+  const deepAfterText = `{"text":"]]]]","nested":${nested(MAX_VALUE_DEPTH)}}`;
+  expect(structured(deepAfterText) === deepAfterText).toBe(true);
+});
