@@ -123,9 +123,12 @@ export function slugify(name: string): string {
   if (name.length > MAX_KEPT_NAME) return slugOf(name);
   let slug = slugs.get(name);
   if (slug === undefined) {
-    slug = slugOf(name);
+    // From a copy: `name` may be a slice of a far longer string, which it (and a slug that is
+    // `name` itself) would keep alive.
+    const kept = Buffer.from(name, "utf16le").toString("utf16le");
+    slug = slugOf(kept);
     if (slugs.size >= MAX_SLUGS) slugs.clear();
-    slugs.set(name, slug);
+    slugs.set(kept, slug);
   }
   return slug;
 }

@@ -25,6 +25,8 @@ describe("decodeTracesProto", () => {
       { "gen_ai.operation.name": "chat", "gen_ai.operation.nome": 1, "a.b": true },
       { "gen_ai.operation.nome": 2, "gen_ai.operation.name": "execute_tool", "a.c": false, "a.b": "x" },
       { "modèle.nom": "é", "modele.nom": "e", "mod\u00e8le.n\u00f6m": 3, "": "empty key" },
+      // As many bytes as an ASCII key kept before, with the same first and last byte.
+      { axye: 1, "a\u00e9e": 2, "a\u00e9e.x": 3, axyze: 4 },
       { [`k${"x".repeat(150)}k`]: "long", "gen_ai.operation.name": "invoke_agent" },
     ];
     const spans = [...sets, ...sets].map((attributes, i) => span(i + 1, attributes));
