@@ -19,17 +19,16 @@ const SHOWN_SEGMENTS = 8;
 export const MAX_JSON_CONTAINERS = 1_000_000;
 
 /**
- * Whether JSON `text` opens more than MAX_JSON_CONTAINERS arrays and objects (outside its
- * strings), found without parsing it.
+ * Whether JSON `text` opens more than MAX_JSON_CONTAINERS arrays and objects or, given `maxDepth`,
+ * nests them deeper than that (the value itself is level 1): told from its brackets outside its
+ * strings, without parsing it.
  */
-export function holdsTooManyContainers(text: string): boolean {
+export function exceedsJsonBounds(text: string, maxDepth = Number.POSITIVE_INFINITY): boolean {
   // Each array or object takes at least two characters: a shorter text cannot hold too many.
-  return text.length > 2 * MAX_JSON_CONTAINERS && containersIn(text, MAX_JSON_CONTAINERS) > MAX_JSON_CONTAINERS;
-}
-
-/** How many arrays and objects `text` opens (outside its strings), counting no further than `limit` + 1. */
-function containersIn(text: string, limit: number): number {
+  const limit = text.length > 2 * MAX_JSON_CONTAINERS ? MAX_JSON_CONTAINERS : Number.POSITIVE_INFINITY;
+  if (limit === Number.POSITIVE_INFINITY && maxDepth === Number.POSITIVE_INFINITY) return false;
   let count = 0;
+  let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -37,9 +36,11 @@ function containersIn(text: string, limit: number): number {
       if (c === 0x5c) i++;
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
-    else if ((c === 0x7b || c === 0x5b) && ++count > limit) return count;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++count > limit || ++depth > maxDepth) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
   }
-  return count;
+  return false;
 }
 
 /**
@@ -65,7 +66,7 @@ function parseJson(text: string): unknown {
       hint: "Send a JSON body, or no Content-Type header",
     });
   }
-  if (holdsTooManyContainers(text)) {
+  if (exceedsJsonBounds(text)) {
     throw new KeystrokeError(
       "payload_too_large",
       `The body holds more than ${MAX_JSON_CONTAINERS.toLocaleString("en-US")} arrays and objects`,

@@ -1,5 +1,5 @@
 /** Reading typed values out of OTLP attributes, whichever convention named them. */
-import { holdsTooManyContainers } from "../../errors/json-body-parser.js";
+import { exceedsJsonBounds } from "../../errors/json-body-parser.js";
 import { type Attributes, type AttributeValue, MAX_VALUE_DEPTH } from "../otlp-model.js";
 
 /** The first of `keys` that holds a non-empty string (numbers are written out). */
@@ -33,34 +33,13 @@ export function structured(value: AttributeValue | undefined): unknown {
   if (typeof value !== "string") return value ?? undefined;
   const first = value.trimStart()[0];
   if (first !== "[" && first !== "{" && first !== '"') return value;
-  if (holdsTooManyContainers(value) || nestsDeeperThan(value, MAX_VALUE_DEPTH)) return value;
+  if (exceedsJsonBounds(value, MAX_VALUE_DEPTH)) return value;
   try {
     // JSON.parse itself does not recurse, whatever the depth.
     return JSON.parse(value);
   } catch {
     return value;
   }
-}
-
-/**
- * Whether the JSON text `text` nests arrays and objects deeper than `maxDepth` (the value itself
- * is level 1), told from its brackets outside its strings before it is parsed: walking the parsed
- * value to tell took about as long as parsing it.
- */
-function nestsDeeperThan(text: string, maxDepth: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > maxDepth) return true;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return false;
 }
 
 /** The plain text of a message content in any of the shapes the conventions use. */
