@@ -25,6 +25,7 @@ describe("projectKey", () => {
 describe("slugify", () => {
   it("makes a slug of any name, and 'agent' when nothing of it is left", () => {
     expect(slugify("Support Agent (v2)")).toBe("support-agent-v2");
+    // Again, now from the cache of recent names.
     expect(slugify("Support Agent (v2)")).toBe("support-agent-v2");
     expect(slugify("¿?")).toBe("agent");
     expect(slugify(`Big ${"x".repeat(300)}`)).toBe(`big-${"x".repeat(196)}`);
